@@ -1,0 +1,5 @@
+"""`python -m smtptui`."""
+
+from smtptui.cli import main
+
+raise SystemExit(main())

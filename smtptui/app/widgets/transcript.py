@@ -1,0 +1,164 @@
+"""The wire transcript: client, server and note lines with relative timestamps.
+
+Lines are buffered and flushed on a short timer (one refresh per batch, not per line),
+and only the visible lines are ever rendered, so 20,000 lines stream without freezing
+the UI. Server text is drawn as plain segments: it can never be parsed as markup.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import ClassVar
+
+from rich.cells import cell_len
+from rich.segment import Segment
+from rich.style import Style
+from textual.cache import LRUCache
+from textual.geometry import Size
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+from textual.timer import Timer
+
+from smtptui.probe.events import WireLine
+from smtptui.probe.sanitize import clean
+from smtptui.probe.wire import REDACTED
+
+MARKERS = {"C": "C: ", "S": "S: ", "*": "*  "}
+STYLES = {"C": "transcript--client", "S": "transcript--server", "*": "transcript--note"}
+
+
+def plain_line(line: WireLine) -> str:
+    """One transcript line as text (what ``y`` copies and the pane shows, without style)."""
+    return f"{time_label(line.t_ms)} {MARKERS.get(line.direction, '?  ')}{line.text}"
+
+
+def time_label(t_ms: float) -> str:
+    return f"{t_ms / 1000:8.3f}s"
+
+
+PREFIX_WIDTH = len(time_label(0)) + 1 + 3
+
+
+class TranscriptView(ScrollView, can_focus=True):
+    """A scrolling, append-only view of :class:`WireLine` records."""
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "transcript--time", "transcript--client", "transcript--server",
+        "transcript--note", "transcript--redacted",
+    }
+    MAX_LINES = 50_000
+    """Lines kept in the widget; the report keeps the full transcript."""
+    FLUSH_SECONDS = 0.04
+
+    def __init__(self, *, name: str | None = None, id: str | None = None,
+                 classes: str | None = None) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        self._lines: list[WireLine] = []
+        self._pending: list[WireLine] = []
+        self._dropped = 0
+        self._width = 0
+        self._cache: LRUCache[int, Strip] = LRUCache(1024)
+        self._timer: Timer | None = None
+
+    # -- data -------------------------------------------------------------------------
+    @property
+    def line_count(self) -> int:
+        """Lines shown (not counting those still waiting for the next flush)."""
+        return len(self._lines)
+
+    @property
+    def lines(self) -> list[WireLine]:
+        """Every line held, flushed or not."""
+        return self._lines + self._pending
+
+    def text(self) -> str:
+        return "\n".join(plain_line(line) for line in self.lines)
+
+    def add(self, line: WireLine) -> None:
+        """Queue one line; it appears with the next batch (a few tens of ms later)."""
+        self._pending.append(line)
+        if self._timer is None and self.is_mounted:
+            self._timer = self.set_timer(self.FLUSH_SECONDS, self.flush)
+
+    def add_many(self, lines: Iterable[WireLine]) -> None:
+        for line in lines:
+            self.add(line)
+
+    def load(self, lines: Iterable[WireLine]) -> None:
+        """Replace everything with ``lines`` at once (a finished report)."""
+        self.clear()
+        self._pending = list(lines)
+        self.flush()
+
+    def clear(self) -> None:
+        self._lines.clear()
+        self._pending.clear()
+        self._cache.clear()
+        self._dropped = 0
+        self._width = 0
+        self.virtual_size = Size(0, 0)
+        self.scroll_to(0, 0, animate=False, immediate=True)
+        self.refresh()
+
+    def flush(self) -> None:
+        """Show what is queued: one size update and one refresh for the whole batch."""
+        self._timer = None
+        if not self._pending:
+            return
+        follow = self.max_scroll_y == 0 or self.is_vertical_scroll_end
+        batch, self._pending = self._pending, []
+        self._lines.extend(batch)
+        self._width = max(self._width, PREFIX_WIDTH + max(cell_len(w.text) for w in batch))
+        excess = len(self._lines) - self.MAX_LINES
+        if excess > 0:
+            del self._lines[:excess]
+            self._dropped += excess
+        self.virtual_size = Size(self._width, len(self._lines))
+        if follow:
+            self.scroll_end(animate=False, immediate=True, x_axis=False)
+        self.refresh()
+
+    def on_unmount(self) -> None:
+        if self._timer is not None:
+            self._timer.stop()
+            self._timer = None
+
+    # -- rendering --------------------------------------------------------------------
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._cache.clear()
+
+    def render_line(self, y: int) -> Strip:
+        scroll_x, scroll_y = self.scroll_offset
+        index = scroll_y + y
+        width = self.scrollable_content_region.width
+        base = self.rich_style
+        if index >= len(self._lines):
+            return Strip.blank(width, base)
+        key = index + self._dropped
+        strip = self._cache.get(key)
+        if strip is None:
+            strip = self._cache[key] = self._render_wire_line(self._lines[index], base)
+        return strip.crop_extend(scroll_x, scroll_x + width, base)
+
+    def _render_wire_line(self, line: WireLine, base: Style) -> Strip:
+        style = base + self.get_component_rich_style(STYLES.get(line.direction, STYLES["*"]),
+                                                     partial=True)
+        segments = [
+            Segment(time_label(line.t_ms) + " ",
+                    base + self.get_component_rich_style("transcript--time", partial=True)),
+            Segment(MARKERS.get(line.direction, "?  "), style),
+        ]
+        text = clean(line.text)
+        if line.direction == "C" and REDACTED in text:
+            redacted = style + self.get_component_rich_style("transcript--redacted",
+                                                             partial=True)
+            parts = text.split(REDACTED)
+            for i, part in enumerate(parts):
+                if i:
+                    segments.append(Segment(REDACTED, redacted))
+                if part:
+                    segments.append(Segment(part, style))
+        else:
+            segments.append(Segment(text, style))
+        return Strip(segments)

@@ -1,0 +1,72 @@
+"""Command-line entry point: `smtptui` (the app) and its headless subcommands.
+
+Each subcommand lives in its own module under ``smtptui/commands/`` exposing
+``register(subparsers)`` (argparse only, cheap to import) and ``run(args) -> int``
+(which imports what it needs lazily). Nothing here imports Textual unless the app
+is opened.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import importlib.util
+import os
+import sys
+from collections.abc import Sequence
+
+from smtptui import __version__
+from smtptui.errors import ExitCode, UsageError
+
+SUBCOMMANDS: tuple[str, ...] = (
+    "probe", "compare", "profiles", "dns", "discover", "headers", "demo", "app",
+)
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that reports bad flags as one line and exit 2 (argparse's own default too)."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise UsageError(f"{self.prog}: {message}")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="smtptui",
+        description="Test SMTP relays: every protocol step, live, diagnosed.",
+    )
+    parser.add_argument("--version", action="version", version=f"smtptui {__version__}")
+    parser.add_argument("--profiles", metavar="FILE", help="profiles file (default: "
+                        "$SMTPTUI_PROFILES or the user config dir)")
+    parser.add_argument("--no-mouse", action="store_true", help="disable mouse support")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    for name in SUBCOMMANDS:
+        if importlib.util.find_spec(f"smtptui.commands.{name}") is None:
+            continue  # not installed in this build (a test checks that all are)
+        module = importlib.import_module(f"smtptui.commands.{name}")
+        module.register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    try:
+        parser = build_parser()
+        args = parser.parse_args(argv)
+        command = args.command or "app"
+        module = importlib.import_module(f"smtptui.commands.{command}")
+        return int(module.run(args))
+    except UsageError as exc:
+        print(f"smtptui: {exc}", file=sys.stderr)
+        return ExitCode.USAGE
+    except KeyboardInterrupt:
+        print("smtptui: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return ExitCode.OK
+    except Exception as exc:  # last line of defence: one line, never a traceback
+        if os.environ.get("SMTPTUI_DEBUG"):
+            raise
+        print(f"smtptui: internal error: {type(exc).__name__}: {exc} "
+              "(set SMTPTUI_DEBUG=1 for details)", file=sys.stderr)
+        return ExitCode.FAILED

@@ -1,0 +1,79 @@
+"""`smtptui probe --all | --client NAME`: many saved profiles at once, for cron."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+
+from smtptui.errors import ExitCode, UsageError
+from smtptui.probe.batch import DEFAULT_CONCURRENCY
+
+
+def run_batch(args: argparse.Namespace) -> int:
+    from smtptui.commands.probe import use_color
+    from smtptui.commands.target_args import (
+        config_from_profile, load_profiles, profile_from_args,
+    )
+    from smtptui.profiles.errors import SecretError
+
+    concurrency = args.concurrency if args.concurrency is not None else DEFAULT_CONCURRENCY
+    if not 1 <= concurrency <= 500:
+        raise UsageError(f"--concurrency must be 1-500, got {concurrency}")
+    profiles = load_profiles(args)
+    chosen = profiles.profiles
+    if args.client:
+        chosen = [p for p in chosen if p.client == args.client]
+        if not chosen:
+            known = ", ".join(sorted({p.client for p in profiles.profiles if p.client}))
+            raise UsageError(f'no profiles for client "{args.client}" (known: {known or "none"})')
+    if not chosen:
+        raise UsageError(f"no profiles in {profiles.path}")
+    configs, names, errors = [], [], []
+    for profile in chosen:
+        try:
+            configs.append(config_from_profile(profile_from_args(args, profile.name, profiles),
+                                               args))
+            names.append(profile)
+        except SecretError as exc:
+            errors.append((profile, str(exc)))
+    color = use_color(sys.stdout)
+    failed = len(errors)
+    for profile, message in errors:
+        if args.json:
+            print(json.dumps({"ok": False, "profile": profile.name, "client": profile.client,
+                              "error": message}), flush=True)
+        else:
+            print(f"✗ fail  {profile.name}  ({profile.client or 'no client'}): {message}",
+                  flush=True)
+    failed += asyncio.run(_run(configs, names, concurrency, json_out=args.json, color=color))
+    if not args.json:
+        total = len(chosen)
+        print(f"\n{total - failed} of {total} profiles passed", flush=True)
+    return ExitCode.FAILED if failed else ExitCode.OK
+
+
+async def _run(configs: list, names: list, concurrency: int, *, json_out: bool,  # type: ignore[type-arg]
+               color: bool) -> int:
+    from smtptui.probe.batch import probe_many
+    from smtptui.report_text import GLYPH, paint
+
+    failed = 0
+    async for index, report in probe_many(configs, concurrency):
+        profile = names[index]
+        failed += not report.ok
+        if json_out:
+            doc = report.to_json()
+            doc["profile"] = profile.name
+            doc["client"] = profile.client
+            print(json.dumps(doc, ensure_ascii=False), flush=True)
+            continue
+        status = "fail" if not report.ok else ("warn" if report.warnings else "pass")
+        bad = report.failed_stage
+        detail = (f"failed at {bad.stage}: {bad.diagnosis.summary}" if bad and bad.diagnosis
+                  else f"{report.total_ms:.0f} ms")
+        print(f"{paint(GLYPH[status] + ' ' + status, status, color)}  {profile.name}  "
+              f"({profile.client or 'no client'}, {report.target.host}:{report.target.port})  "
+              f"{detail}", flush=True)
+    return failed

@@ -1,0 +1,58 @@
+"""`smtptui demo`: loopback relays started in-process, opened in the app (or probed headless)."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+from typing import Any
+
+from smtptui.errors import ExitCode
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser("demo", help="start demo relays on loopback and open the app on them",
+                       description="Starts three SMTP relays on 127.0.0.1 (healthy, wrong "
+                                   "password, expired certificate) and opens the app on them.")
+    p.add_argument("--headless", action="store_true",
+                   help="probe each demo relay and print the results instead of opening the app")
+    p.add_argument("--json", action="store_true", help="with --headless: JSON lines")
+    p.add_argument("--profiles", metavar="FILE", default=argparse.SUPPRESS)
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.headless:
+        return asyncio.run(_headless(json_out=args.json))
+    from pathlib import Path
+
+    from smtptui.app.launch import run_app
+
+    path = getattr(args, "profiles", None)
+    return run_app(Path(path) if path else None, demo=True,
+                   mouse=not getattr(args, "no_mouse", False))
+
+
+async def _headless(*, json_out: bool) -> int:
+    import json
+    import sys
+
+    from smtptui.commands.probe import use_color
+    from smtptui.demo import start_demo
+    from smtptui.probe.engine import probe
+    from smtptui.report_text import format_stage, format_summary
+
+    demo = await start_demo()
+    color = use_color(sys.stdout)
+    try:
+        for target in demo.targets:
+            report = await probe(target.config)
+            if json_out:
+                print(json.dumps(report.to_json(), ensure_ascii=False))
+                continue
+            print(f"== {target.name}: {target.description}")
+            for stage in report.stages:
+                print(format_stage(stage, color=color))
+            print("\n".join(format_summary(report, color=color)))
+            print()
+    finally:
+        await demo.stop()
+    return ExitCode.OK

@@ -1,0 +1,111 @@
+"""`smtptui dns DOMAIN`: SPF, DMARC, DKIM, MX, MTA-STS, TLS-RPT (and a relay host) headless."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from typing import TYPE_CHECKING, Any, TextIO
+
+from smtptui.errors import ExitCode, UsageError
+
+if TYPE_CHECKING:
+    from smtptui.dnscheck.domain import DomainReport
+
+NAMESERVER_ENV = "SMTPTUI_NAMESERVER"
+HELP = "check a sending domain's DNS: SPF (evaluated), DMARC, DKIM, MX, MTA-STS, TLS-RPT"
+
+
+def add_dns_args(p: argparse.ArgumentParser) -> None:
+    """``--nameserver`` and ``--timeout``, shared by the DNS subcommands."""
+    p.add_argument("--nameserver", metavar="HOST[:PORT]",
+                   help=f"DNS resolver to ask (IP; IPv6 as [::1]:53; default ${NAMESERVER_ENV} "
+                        "or the system's)")
+    p.add_argument("--timeout", metavar="S", type=float, default=5.0,
+                   help="seconds per DNS lookup (default 5)")
+
+
+def nameserver_of(args: argparse.Namespace, fallback: str | None = None) -> str | None:
+    return args.nameserver or os.environ.get(NAMESERVER_ENV) or fallback or None
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser(
+        "dns", help=HELP, description=HELP.capitalize() + ". Exit 0: nothing failed "
+        "(warnings allowed); 1: a check failed; 2: bad input.")
+    p.add_argument("domain", nargs="?", metavar="DOMAIN",
+                   help="the sending (From) domain; default: the --profile's From domain")
+    p.add_argument("--ip", action="append", default=[], metavar="IP",
+                   help="sending IP to evaluate SPF for and check reverse DNS of (repeatable)")
+    p.add_argument("--sender", metavar="ADDR", help="envelope sender for SPF (default "
+                   "postmaster@DOMAIN)")
+    p.add_argument("--selector", action="append", default=[], metavar="S",
+                   help="DKIM selector to look up (repeatable); common ones are tried too")
+    p.add_argument("--no-common-selectors", action="store_true",
+                   help="look up only the given selectors")
+    p.add_argument("--host", metavar="RELAYHOST", help="also check this relay host: "
+                   "A/AAAA, reverse DNS, TLSA")
+    p.add_argument("--port", metavar="N", type=int, help="relay port for TLSA (default 25)")
+    p.add_argument("--cert", metavar="FILE", help="certificate the relay presents (PEM, chain "
+                   "allowed, or DER) to match against its TLSA records")
+    p.add_argument("--profile", metavar="NAME", help="take the domain, DKIM selectors, "
+                   "nameserver and relay host from a saved profile")
+    add_dns_args(p)
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.add_argument("--profiles", metavar="FILE", default=argparse.SUPPRESS,
+                   help="profiles file")
+
+
+def can_encode(stream: TextIO, text: str = "✓⚠✗→") -> bool:
+    try:
+        text.encode(getattr(stream, "encoding", None) or "ascii")
+    except (UnicodeEncodeError, LookupError):
+        return False
+    return True
+
+
+def _from_profile(args: argparse.Namespace) -> dict[str, Any]:
+    if not args.profile:
+        return {}
+    from smtptui.profiles import load, resolve_path
+
+    profile = load(resolve_path(getattr(args, "profiles", None))).get(args.profile)
+    domain = (profile.mail_from or profile.username or "").rpartition("@")[2] or None
+    return {"domain": domain, "selectors": list(profile.dkim_selectors),
+            "nameserver": profile.nameserver, "host": profile.host}
+
+
+def run(args: argparse.Namespace) -> int:
+    import asyncio
+    import json
+
+    from smtptui.dnscheck.domain import check_domain
+    from smtptui.dnscheck.resolver import DnsInputError
+    from smtptui.dnscheck.tlsa import load_cert_chain
+
+    prof = _from_profile(args)
+    domain = args.domain or prof.get("domain")
+    if not domain:
+        raise UsageError("dns: give a DOMAIN (or a --profile with a From address)")
+    host = args.host or prof.get("host")
+    if (args.port is not None or args.cert) and not host:
+        raise UsageError("dns: --port and --cert need --host")
+    if args.port is not None and not 0 < args.port < 65536:
+        raise UsageError(f"dns: invalid port {args.port}")
+    try:
+        chain = load_cert_chain(args.cert) if args.cert else []
+        report: DomainReport = asyncio.run(check_domain(
+            domain, ips=args.ip, selectors=[*prof.get("selectors", []), *args.selector],
+            host=host, port=args.port or 25, cert_chain=chain, sender=args.sender,
+            common_selectors=not args.no_common_selectors,
+            nameserver=nameserver_of(args, prof.get("nameserver")), timeout=args.timeout))
+    except DnsInputError as exc:
+        raise UsageError(f"dns: {exc}") from None
+    failed = report.level == "fail"
+    if args.json:
+        print(json.dumps({"ok": not failed, **report.to_json()}))
+    else:
+        from smtptui.dnscheck.render import Renderer
+
+        print(Renderer(ascii_only=not can_encode(sys.stdout)).domain(report))
+    return ExitCode.FAILED if failed else ExitCode.OK

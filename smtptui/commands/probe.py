@@ -1,0 +1,140 @@
+"""`smtptui probe`: one relay (or a batch of profiles) headless, per the contract."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import sys
+from typing import TYPE_CHECKING, Any, TextIO
+
+from smtptui.commands.target_args import add_target_args
+from smtptui.errors import ExitCode, UsageError
+
+if TYPE_CHECKING:
+    from smtptui.probe.config import ProbeConfig
+    from smtptui.probe.events import ProbeReport
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser(
+        "probe", help="probe a relay headless (scripts, cron, CI)",
+        description="Probe an SMTP relay stage by stage. Exit 0: every stage passed "
+                    "(warnings allowed); 1: a stage failed; 2: bad input.",
+    )
+    p.add_argument("profile", nargs="?", metavar="PROFILE", help="saved profile name")
+    add_target_args(p)
+    b = p.add_argument_group("batch")
+    b.add_argument("--all", action="store_true", help="probe every saved profile")
+    b.add_argument("--client", metavar="NAME", help="probe every profile of one client")
+    b.add_argument("--concurrency", type=int, default=None, metavar="N",
+                   help="probes at once in a batch (default 10)")
+    o = p.add_argument_group("output")
+    o.add_argument("--json", action="store_true", help="one JSON object (per line in a batch)")
+    o.add_argument("-v", "--verbose", action="store_true", help="show the transcript")
+    o.add_argument("--swaks", action="store_true",
+                   help="also print the equivalent swaks command line")
+    p.add_argument("--profiles", metavar="FILE", default=argparse.SUPPRESS,
+                   help="profiles file")
+
+
+def use_color(stream: TextIO) -> bool:
+    """Colour only on a terminal, and never when NO_COLOR is set."""
+    return stream.isatty() and not os.environ.get("NO_COLOR")
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.all or args.client:
+        if args.profile:
+            raise UsageError("give either a PROFILE or --all/--client, not both")
+        from smtptui.commands.batch import run_batch
+
+        return run_batch(args)
+    if args.concurrency is not None:
+        raise UsageError("--concurrency only applies with --all or --client")
+    from smtptui.commands.target_args import config_from_profile, profile_from_args
+
+    config = config_from_profile(profile_from_args(args, args.profile), args)
+    report = asyncio.run(_probe(config, json_out=args.json, verbose=args.verbose))
+    if args.json:
+        doc = report.to_json()
+        if args.swaks:
+            doc["swaks"] = swaks_line(config)
+        print(json.dumps(doc, ensure_ascii=False))
+    else:
+        _print_summary(report, config, swaks=args.swaks)
+    return ExitCode.OK if report.ok else ExitCode.FAILED
+
+
+async def _probe(config: ProbeConfig, *, json_out: bool, verbose: bool) -> ProbeReport:
+    """Run the probe; in human mode stream each stage (and transcript line) as it happens."""
+    from smtptui.probe.engine import run_probe
+    from smtptui.probe.events import ProbeFinished, StageFinished, WireLine
+    from smtptui.report_text import format_stage, format_wire
+
+    color = use_color(sys.stdout)
+    if not json_out:
+        target = f"{config.host}:{config.port} ({config.tls})"
+        label = f' — profile "{config.profile}"' if config.profile else ""
+        print(f"smtptui probe of {target}{label}", flush=True)
+    async for event in run_probe(config):
+        if isinstance(event, ProbeFinished):
+            return event.report
+        if json_out:
+            continue
+        if isinstance(event, StageFinished):
+            print(format_stage(event, color=color), flush=True)
+        elif verbose and isinstance(event, WireLine):
+            print(format_wire(event, color=color), flush=True)
+    raise RuntimeError("probe ended without a report")  # pragma: no cover
+
+
+def _print_summary(report: ProbeReport, config: ProbeConfig, *, swaks: bool) -> None:
+    from smtptui.report_text import format_summary
+
+    print()
+    print("\n".join(format_summary(report, color=use_color(sys.stdout))))
+    if swaks:
+        print()
+        print(f"Reproduce with swaks:\n  {swaks_line(config)}")
+
+
+def swaks_line(config: ProbeConfig) -> str:
+    """The equivalent swaks command line; secrets appear only as placeholders."""
+    import shlex
+
+    parts = ["swaks", "--server", f"{config.host}:{config.port}"]
+    parts += {"starttls": ["--tls"], "opportunistic": ["--tls-optional"],
+              "implicit": ["--tls-on-connect"], "none": []}[config.tls]
+    if config.tls != "none" and not config.insecure:
+        parts.append("--tls-verify")
+    if config.cafile:
+        parts += ["--tls-ca-path", config.cafile]
+    if config.servername:
+        parts += ["--tls-sni", config.servername]
+    if config.ehlo_name:
+        parts += ["--helo", config.ehlo_name]
+    if config.username:
+        mech = {"auto": None, "plain": "PLAIN", "login": "LOGIN", "cram-md5": "CRAM-MD5",
+                "xoauth2": "XOAUTH2", "oauthbearer": "OAUTHBEARER"}[config.auth]
+        parts += ["--auth"] + ([mech] if mech else [])
+        parts += ["--auth-user", config.username]
+        parts += ["--auth-password", _TOKEN_PLACEHOLDER if config.oauth_token else _PW_PLACEHOLDER]
+    if config.mail_from:
+        parts += ["--from", config.mail_from]
+    if config.rcpt_to:
+        parts += ["--to", ",".join(config.rcpt_to)]
+    quit_after = {"greeting": "banner", "ehlo": "first-helo", "tls": "tls", "auth": "auth",
+                  "mail": "mail", "rcpt": "rcpt"}
+    if config.stop_after:
+        parts += ["--quit-after", quit_after[config.stop_after]]
+    elif not config.send:
+        parts += ["--quit-after", "rcpt" if config.rcpt_to else "auth"]
+    parts += ["--timeout", f"{config.timeout:g}"]
+    placeholders = (_PW_PLACEHOLDER, _TOKEN_PLACEHOLDER)
+    return " ".join(p if p in placeholders else shlex.quote(p) for p in parts)
+
+
+_PW_PLACEHOLDER = '"$SMTP_PASSWORD"'
+_TOKEN_PLACEHOLDER = '"$SMTP_TOKEN"'

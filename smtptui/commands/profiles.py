@@ -1,0 +1,287 @@
+"""``smtptui profiles list|show|add|remove|path|check|presets``: manage saved relay profiles.
+
+Secrets are only ever shown as their source (``env:ACME_PW``), never as values.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from smtptui.profiles import Profile, ProfileFile
+
+HELP = "list, show, add, remove and check saved relay profiles"
+
+
+def _common(parser: argparse.ArgumentParser, json_flag: bool = False) -> None:
+    parser.add_argument("--profiles", metavar="FILE", default=argparse.SUPPRESS,
+                        help="profiles file (default: $SMTPTUI_PROFILES or the user config dir)")
+    if json_flag:
+        parser.add_argument("--json", action="store_true", help="print JSON")
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser("profiles", help=HELP, description=HELP.capitalize() + ".")
+    _common(parser)
+    sub = parser.add_subparsers(dest="profiles_command", metavar="ACTION")
+    _common(sub.add_parser("list", help="list profiles grouped by client (the default)"), True)
+    show = sub.add_parser("show", help="show one profile")
+    show.add_argument("name", metavar="NAME")
+    _common(show, True)
+    _register_add(sub.add_parser("add", help="add a profile (optionally from a preset)"))
+    remove = sub.add_parser("remove", help="remove a profile")
+    remove.add_argument("name", metavar="NAME")
+    _common(remove)
+    _common(sub.add_parser("path", help="print the profiles file's path"))
+    _common(sub.add_parser("check", help="validate the profiles file (exit 0 ok, 2 invalid)"))
+    _common(sub.add_parser("presets", help="list provider presets"), True)
+
+
+def _register_add(add: argparse.ArgumentParser) -> None:
+    add.add_argument("name", metavar="NAME")
+    _common(add)
+    add.add_argument("--preset", metavar="KEY", help="start from a provider preset "
+                     "(see `smtptui profiles presets`)")
+    add.add_argument("--region", metavar="R", help="region for presets that need one (ses)")
+    add.add_argument("--client", metavar="C", help="client the profile belongs to (grouping)")
+    add.add_argument("--host", metavar="H")
+    add.add_argument("--port", metavar="N", type=int)
+    add.add_argument("--tls", metavar="MODE", help="starttls | implicit | none | opportunistic")
+    add.add_argument("--user", metavar="U", help="username for AUTH")
+    secret = add.add_mutually_exclusive_group()
+    secret.add_argument("--password-env", metavar="VAR", help="password from this env variable")
+    secret.add_argument("--password-cmd", metavar="CMD", help="password from this command's "
+                        "first output line (run without a shell)")
+    secret.add_argument("--password-keyring", metavar="NAME",
+                        help="password from the OS keyring (service smtptui, user NAME)")
+    secret.add_argument("--password-prompt", action="store_true", help="ask every time")
+    add.add_argument("--oauth-token-env", metavar="VAR", help="OAuth token from this variable")
+    add.add_argument("--auth", metavar="M",
+                     help="auto | plain | login | cram-md5 | xoauth2 | oauthbearer")
+    add.add_argument("--from", dest="mail_from", metavar="A", help="MAIL FROM address")
+    add.add_argument("--to", dest="rcpt_to", metavar="A", nargs="+", action="extend",
+                     help="RCPT TO address(es)")
+    add.add_argument("--ehlo", metavar="N", help="name to send in EHLO")
+    add.add_argument("--timeout", metavar="S", type=float, help="seconds per stage")
+    add.add_argument("--cafile", metavar="F", help="CA bundle to verify the server with")
+    add.add_argument("--servername", metavar="N", help="TLS SNI / name to verify")
+    add.add_argument("--insecure", action="store_true", help="do not verify the certificate")
+    add.add_argument("--allow-plaintext-auth", action="store_true",
+                     help="allow AUTH without TLS")
+    add.add_argument("--send", action="store_true", help="send a test message (needs --from/--to)")
+    add.add_argument("--stop-after", metavar="STAGE",
+                     help="greeting | ehlo | tls | auth | mail | rcpt")
+    add.add_argument("--notes", metavar="TEXT")
+    add.add_argument("--force", action="store_true", help="replace a profile of the same name")
+
+
+def run(args: argparse.Namespace) -> int:
+    from smtptui.profiles import resolve_path
+
+    path = resolve_path(getattr(args, "profiles", None))
+    action = getattr(args, "profiles_command", None) or "list"
+    handlers = {"list": _list, "show": _show, "add": _add, "remove": _remove, "path": _path,
+                "check": _check, "presets": _presets}
+    return handlers[action](args, path)
+
+
+def _say(message: str) -> None:
+    print(f"smtptui: {message}", file=sys.stderr)
+
+
+def _warn(pf: ProfileFile) -> None:
+    for warning in pf.warnings:
+        _say(f"warning: {warning}")
+
+
+def _print_json(value: object) -> None:
+    print(json.dumps(value, indent=2))
+
+
+def _list(args: argparse.Namespace, path: Path) -> int:
+    from smtptui.probe.sanitize import clean
+    from smtptui.profiles import load_or_empty
+
+    pf = load_or_empty(path)
+    _warn(pf)
+    groups = pf.clients()
+    if getattr(args, "json", False):
+        _print_json([p.describe() for profiles in groups.values() for p in profiles])
+        return 0
+    if not pf.profiles:
+        _say(f"no profiles in {path} (add one with: smtptui profiles add NAME --preset KEY)")
+        return 0
+    width = max(len(clean(p.name, 40)) for p in pf.profiles)
+    for client, profiles in groups.items():
+        print(clean(client) if client else "(no client)")
+        for p in profiles:
+            print(f"  {clean(p.name, 40):<{width}}  {_summary(p)}")
+    return 0
+
+
+def _summary(p: Profile) -> str:
+    from smtptui.probe.sanitize import clean
+
+    parts = [f"{clean(p.host)}:{p.port}", p.tls]
+    if p.username:
+        parts.append(f"user {clean(p.username)}")
+    if p.password is not None:
+        parts.append(f"password {clean(p.password.describe())}")
+    if p.oauth_token is not None:
+        parts.append(f"token {clean(p.oauth_token.describe())}")
+    return "  ".join(parts)
+
+
+def _show(args: argparse.Namespace, path: Path) -> int:
+    from smtptui.probe.sanitize import clean
+    from smtptui.profiles import load
+
+    pf = load(path)
+    _warn(pf)
+    data = pf.get(args.name).describe()
+    if getattr(args, "json", False):
+        _print_json(data)
+        return 0
+    for key, value in data.items():
+        if value is None or value == [] or value == "":
+            continue
+        if isinstance(value, list):
+            value = ", ".join(value)
+        elif isinstance(value, bool):
+            value = "true" if value else "false"
+        print(f"{key + ':':<22}{clean(str(value))}")
+    return 0
+
+
+def _add(args: argparse.Namespace, path: Path) -> int:
+    from smtptui.profiles import ProfilesError, load_or_empty, modify
+    from smtptui.profiles.schema import show, validate_profile
+
+    fields = _fields_from_args(args)
+    name = fields["name"]
+    # Check against the file as it is now, before taking the lock: bad input (or a bad
+    # file) creates nothing on disk.
+    problems = validate_profile(load_or_empty(path).new_profile(**fields))
+    if problems:
+        raise ProfilesError("; ".join(problems), problems)
+    replaced = False
+
+    def change(pf: ProfileFile) -> None:
+        nonlocal replaced
+        profile = pf.new_profile(**fields)  # unset fields inherit [defaults]
+        if name in pf:
+            if not args.force:
+                raise ProfilesError(f"profile {show(name)} already exists in {path} "
+                                    "(use --force to replace it)")
+            pf.replace(name, profile)
+            replaced = True
+        else:
+            pf.add(profile)
+
+    modify(path, change)
+    _say(f"{'replaced' if replaced else 'added'} profile {show(name)} in {path}")
+    return 0
+
+
+def _fields_from_args(args: argparse.Namespace) -> dict[str, Any]:
+    """The new profile's fields (Profile attribute names) from the flags and any preset."""
+    from smtptui.errors import UsageError
+    from smtptui.profiles import (
+        PRESETS,
+        CommandSource,
+        EnvSource,
+        KeyringSource,
+        PromptSource,
+    )
+
+    if not args.name.strip():
+        raise UsageError("profile name must not be empty")
+    fields: dict[str, Any] = {
+        key: value for key, value in (
+            ("client", args.client), ("port", args.port),
+            ("tls", args.tls), ("username", args.user), ("auth", args.auth),
+            ("mail_from", args.mail_from), ("ehlo", args.ehlo), ("timeout", args.timeout),
+            ("cafile", args.cafile), ("servername", args.servername),
+            ("stop_after", args.stop_after), ("notes", args.notes),
+        ) if value is not None
+    }
+    fields.update({flag: True for flag in ("insecure", "allow_plaintext_auth", "send")
+                   if getattr(args, flag)})
+    if args.rcpt_to:
+        fields["rcpt_to"] = tuple(args.rcpt_to)
+    if args.password_env:
+        fields["password"] = EnvSource(args.password_env)
+    elif args.password_cmd:
+        fields["password"] = CommandSource(args.password_cmd)
+    elif args.password_keyring:
+        fields["password"] = KeyringSource(args.password_keyring)
+    elif args.password_prompt:
+        fields["password"] = PromptSource()
+    if args.oauth_token_env:
+        fields["oauth_token"] = EnvSource(args.oauth_token_env)
+    if args.preset:
+        preset = PRESETS.get(args.preset)
+        if preset is None:
+            raise UsageError(f"unknown preset {args.preset!r} (known: {', '.join(PRESETS)})")
+        if args.region and not preset.needs_region:
+            raise UsageError(f"--region does not apply to preset {preset.key!r}")
+        base = preset.fields(args.region, host=args.host)
+    elif args.region:
+        raise UsageError("--region applies only with --preset ses")
+    elif args.host is None:
+        raise UsageError("profiles add needs --host or --preset")
+    else:
+        base = {"host": args.host}
+    return {"name": args.name, **base, **fields}
+
+
+def _remove(args: argparse.Namespace, path: Path) -> int:
+    from smtptui.profiles import load, modify
+    from smtptui.profiles.schema import show
+
+    load(path)  # a missing or invalid file is an error here, not an empty one
+    modify(path, lambda pf: pf.remove(args.name))
+    _say(f"removed profile {show(args.name)} from {path}")
+    return 0
+
+
+def _path(args: argparse.Namespace, path: Path) -> int:
+    print(path)
+    return 0
+
+
+def _check(args: argparse.Namespace, path: Path) -> int:
+    from smtptui.errors import ExitCode
+    from smtptui.profiles import ProfilesError, load
+
+    try:
+        pf = load(path)
+    except ProfilesError as exc:
+        if exc.problems == [str(exc)]:
+            _say(str(exc))
+        else:
+            for problem in exc.problems:
+                _say(f"{path}: {problem}")
+        return ExitCode.USAGE
+    _warn(pf)
+    print(f"ok: {len(pf.profiles)} profiles in {path}")
+    return ExitCode.OK
+
+
+def _presets(args: argparse.Namespace, path: Path) -> int:
+    from dataclasses import asdict
+
+    from smtptui.profiles import PRESETS
+
+    if getattr(args, "json", False):
+        _print_json([{**asdict(p), "needs_region": p.needs_region} for p in PRESETS.values()])
+        return 0
+    for p in PRESETS.values():
+        print(f"{p.key:<13} {p.label:<26} {p.host}:{p.port} {p.tls}")
+        print(f"{'':<13} user: {p.username or p.username_hint}")
+        print(f"{'':<13} note: {p.note}")
+    return 0

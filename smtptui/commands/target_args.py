@@ -1,0 +1,147 @@
+"""The probe's target flags, shared by `probe` and `compare`, and how they become a
+:class:`ProbeConfig` (flags given with a profile override that profile's fields)."""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+from typing import TYPE_CHECKING, Any
+
+from smtptui.errors import UsageError
+from smtptui.probe.config import AUTH_MECHS, STOP_AFTER, TLS_MODES, ProbeConfig
+
+if TYPE_CHECKING:
+    from smtptui.profiles.model import Profile
+    from smtptui.profiles.store import ProfileFile
+
+
+def _port(value: str) -> int:
+    try:
+        port = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a port number: {value!r}") from None
+    if not 1 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"port must be 1-65535, got {port}")
+    return port
+
+
+def _seconds(value: str) -> float:
+    try:
+        seconds = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {value!r}") from None
+    if not 0 < seconds <= 600:
+        raise argparse.ArgumentTypeError(f"timeout must be between 0 and 600 s, got {value}")
+    return seconds
+
+
+def add_target_args(p: argparse.ArgumentParser) -> None:
+    """Flags that describe or override one probe target."""
+    g = p.add_argument_group("target (override the profile's fields)")
+    g.add_argument("--host", help="relay host name or IP address")
+    g.add_argument("--port", type=_port, help="TCP port (default 587, or 465 for implicit)")
+    g.add_argument("--tls", choices=TLS_MODES, help="security mode (default starttls)")
+    g.add_argument("--servername", metavar="NAME", help="TLS server name (SNI and verification)")
+    g.add_argument("--cafile", metavar="FILE", help="CA bundle to verify the certificate with")
+    g.add_argument("--insecure", action="store_true", default=None,
+                   help="do not verify the certificate (shown as a warning)")
+    g.add_argument("--ehlo", metavar="NAME", help="name to announce in EHLO/HELO")
+    g.add_argument("--timeout", type=_seconds, metavar="SECONDS",
+                   help="per-stage timeout (default 30)")
+    g.add_argument("--nameserver", metavar="HOST[:PORT]", help="DNS resolver for the host name")
+    a = p.add_argument_group("authentication")
+    a.add_argument("--user", metavar="U", help="AUTH username")
+    src = a.add_mutually_exclusive_group()
+    src.add_argument("--password-env", metavar="VAR", help="read the password from $VAR")
+    src.add_argument("--password-cmd", metavar="CMD",
+                     help="run CMD (no shell) and use the first line it prints")
+    src.add_argument("--ask-password", action="store_true", help="prompt for the password")
+    a.add_argument("--auth", choices=AUTH_MECHS, help="SASL mechanism (default auto)")
+    a.add_argument("--oauth-token-env", metavar="VAR", help="OAuth2 access token from $VAR")
+    a.add_argument("--allow-plaintext-auth", action="store_true", default=None,
+                   help="allow AUTH without encryption (only with --tls none|opportunistic)")
+    m = p.add_argument_group("mail")
+    m.add_argument("--from", dest="mail_from", metavar="ADDR", help="MAIL FROM address")
+    m.add_argument("--to", dest="rcpt_to", metavar="ADDR", nargs="+", action="extend",
+                   help="RCPT TO address(es)")
+    m.add_argument("--send", action="store_true", default=None,
+                   help="also send a generated test message (DATA)")
+    m.add_argument("--stop-after", choices=STOP_AFTER, help="end politely after this stage")
+    m.add_argument("--subject", help="subject of the test message")
+
+
+def _prompt(question: str) -> str:
+    import getpass
+
+    try:
+        return getpass.getpass(question)
+    except (EOFError, OSError):
+        raise UsageError("cannot prompt for a password: no terminal") from None
+
+
+def _overrides(args: argparse.Namespace) -> dict[str, Any]:
+    from smtptui.profiles.secrets import CommandSource, EnvSource, PromptSource
+
+    fields: dict[str, Any] = {}
+    for attr, field in (("host", "host"), ("port", "port"), ("tls", "tls"),
+                        ("servername", "servername"), ("cafile", "cafile"),
+                        ("insecure", "insecure"), ("ehlo", "ehlo"), ("timeout", "timeout"),
+                        ("nameserver", "nameserver"), ("user", "username"), ("auth", "auth"),
+                        ("allow_plaintext_auth", "allow_plaintext_auth"),
+                        ("mail_from", "mail_from"), ("send", "send"),
+                        ("stop_after", "stop_after")):
+        value = getattr(args, attr, None)
+        if value is not None:
+            fields[field] = value
+    if getattr(args, "rcpt_to", None):
+        fields["rcpt_to"] = tuple(args.rcpt_to)
+    if getattr(args, "password_env", None):
+        fields["password"] = EnvSource(args.password_env)
+    elif getattr(args, "password_cmd", None):
+        fields["password"] = CommandSource(args.password_cmd)
+    elif getattr(args, "ask_password", False):
+        fields["password"] = PromptSource()
+    if getattr(args, "oauth_token_env", None):
+        fields["oauth_token"] = EnvSource(args.oauth_token_env)
+    return fields
+
+
+def load_profiles(args: argparse.Namespace) -> ProfileFile:
+    from smtptui.profiles import load, resolve_path
+
+    return load(resolve_path(getattr(args, "profiles", None)))
+
+
+def profile_from_args(args: argparse.Namespace, name: str | None,
+                      profiles: ProfileFile | None = None) -> Profile:
+    """The profile ``name`` (or an ad-hoc one from ``--host``) with the flags applied."""
+    from smtptui.profiles.model import Profile
+
+    fields = _overrides(args)
+    if name is not None:
+        base = (profiles or load_profiles(args)).get(name)
+        if "tls" in fields and "port" not in fields and fields["tls"] != base.tls:
+            fields["port"] = 465 if fields["tls"] == "implicit" else 587
+        return dataclasses.replace(base, **fields)
+    if "host" not in fields:
+        raise UsageError("give a PROFILE name or --host (see smtptui probe --help)")
+    fields.setdefault("port", 465 if fields.get("tls") == "implicit" else 587)
+    return Profile(name="", **fields)
+
+
+def config_from_profile(profile: Profile, args: argparse.Namespace) -> ProbeConfig:
+    """Resolve secrets and check the combination of flags; bad input raises UsageError."""
+    config = profile.to_probe_config(prompt=_prompt)
+    if not profile.name:
+        config = dataclasses.replace(config, profile=None)
+    if getattr(args, "subject", None):
+        config = dataclasses.replace(config, subject=args.subject)
+    if config.send and (not config.mail_from or not config.rcpt_to):
+        raise UsageError("--send needs --from and at least one --to")
+    if config.rcpt_to and not config.mail_from:
+        raise UsageError("--to needs --from")
+    if config.allow_plaintext_auth and config.tls not in ("none", "opportunistic"):
+        raise UsageError("--allow-plaintext-auth only applies with --tls none or opportunistic")
+    if config.oauth_token and not config.username:
+        raise UsageError("an OAuth token needs --user")
+    return config

@@ -1,0 +1,79 @@
+"""The embedded default: loopback relays and matching profiles for `smtptui demo`.
+
+Three relays start in-process on 127.0.0.1: a healthy STARTTLS + AUTH relay, one that
+rejects the password with 535 5.7.8, and one whose certificate has expired. A new
+user sees a green probe and two diagnosed failures with nothing configured.
+"""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass, field
+
+from smtptui.probe.config import ProbeConfig, Secret
+from smtptui.relay import Relay, RelayOptions
+
+DEMO_USER = "demo@smtptui.test"
+DEMO_PASSWORD = "demo-password"  # a published demo credential, not a secret
+DEMO_CLIENT = "Demo (loopback relays)"
+
+
+@dataclass(frozen=True)
+class DemoTarget:
+    name: str
+    description: str
+    config: ProbeConfig
+
+
+@dataclass
+class Demo:
+    relays: list[Relay] = field(default_factory=list)
+    targets: list[DemoTarget] = field(default_factory=list)
+    ca_file: str = ""
+    directory: str = ""
+
+    async def stop(self) -> None:
+        for relay in self.relays:
+            await relay.stop()
+        if self.directory:
+            shutil.rmtree(self.directory, ignore_errors=True)
+
+
+async def start_demo() -> Demo:
+    """Start the demo relays in the running event loop."""
+    from smtptui.democerts import make_pki
+
+    pki = make_pki()
+    users = {DEMO_USER: DEMO_PASSWORD}
+    healthy = await Relay(RelayOptions(
+        hostname="healthy.smtptui.test", starttls=pki.good, users=users,
+        banner="ESMTP smtptui demo relay (healthy)",
+        auth_mechanisms=("PLAIN", "LOGIN", "CRAM-MD5"),
+    )).start()
+    wrong_password = await Relay(RelayOptions(
+        hostname="strict.smtptui.test", starttls=pki.good, users={DEMO_USER: "another"},
+        banner="ESMTP smtptui demo relay (rejects the password)",
+    )).start()
+    bad_cert = await Relay(RelayOptions(
+        hostname="expired.smtptui.test", starttls=pki.expired, users=users,
+        banner="ESMTP smtptui demo relay (expired certificate)",
+    )).start()
+
+    def config(name: str, relay: Relay) -> ProbeConfig:
+        return ProbeConfig(
+            host="127.0.0.1", port=relay.port, tls="starttls", username=DEMO_USER,
+            password=Secret(DEMO_PASSWORD), cafile=str(pki.ca_file), servername="localhost",
+            mail_from=DEMO_USER, rcpt_to=("postmaster@smtptui.test",), profile=name,
+            timeout=10.0,
+        )
+
+    targets = [
+        DemoTarget("Demo: healthy relay", "STARTTLS + AUTH, everything accepted",
+                   config("Demo: healthy relay", healthy)),
+        DemoTarget("Demo: wrong password", "the server answers 535 5.7.8",
+                   config("Demo: wrong password", wrong_password)),
+        DemoTarget("Demo: expired certificate", "the relay's certificate expired 30 days ago",
+                   config("Demo: expired certificate", bad_cert)),
+    ]
+    return Demo(relays=[healthy, wrong_password, bad_cert], targets=targets,
+                ca_file=str(pki.ca_file), directory=str(pki.directory))

@@ -1,0 +1,79 @@
+"""Everything about one sending domain in one call: MX, SPF, DMARC, DKIM, MTA-STS, TLS-RPT,
+reverse DNS of given IPs and, optionally, the relay host."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from smtptui.dnscheck.addresses import ReverseCheck, check_reverse
+from smtptui.dnscheck.dkim import DkimReport, check_dkim
+from smtptui.dnscheck.dmarc import DmarcReport, check_dmarc
+from smtptui.dnscheck.host import HostReport, check_relay_host
+from smtptui.dnscheck.model import Finding, JsonMixin, Level, worst
+from smtptui.dnscheck.mtasts import MtaStsReport, check_mtasts
+from smtptui.dnscheck.mx import MxReport, check_mx
+from smtptui.dnscheck.resolver import DEFAULT_TIMEOUT, Dns, normalise_domain, parse_ip
+from smtptui.dnscheck.spf_check import SpfReport, check_spf
+from smtptui.dnscheck.tlsrpt import TlsRptReport, check_tlsrpt
+
+
+@dataclass(frozen=True)
+class DomainReport(JsonMixin):
+    domain: str
+    nameserver: str | None
+    timeout: float
+    mx: MxReport
+    spf: SpfReport
+    dmarc: DmarcReport
+    dkim: DkimReport
+    mta_sts: MtaStsReport
+    tls_rpt: TlsRptReport
+    reverse: tuple[ReverseCheck, ...]
+    """PTR/FCrDNS of the IPs given explicitly (sending IPs)."""
+    host: HostReport | None
+    spf_ips_from_host: bool
+    """SPF was evaluated for the relay host's addresses because no IP was given."""
+
+    def sections(self) -> list[tuple[str, tuple[Finding, ...]]]:
+        """(title, findings) in display order, for any front end."""
+        out = [("MX", self.mx.findings), ("SPF", self.spf.findings),
+               ("DMARC", self.dmarc.findings), ("DKIM", self.dkim.findings),
+               ("MTA-STS", self.mta_sts.findings), ("TLS-RPT", self.tls_rpt.findings)]
+        if self.reverse:
+            out.append(("Reverse DNS", tuple(r.finding() for r in self.reverse)))
+        if self.host is not None:
+            out.append((f"Relay {self.host.host}:{self.host.port}", self.host.findings))
+        return out
+
+    @property
+    def level(self) -> Level:
+        return worst(f.level for _, findings in self.sections() for f in findings)
+
+
+async def check_domain(domain: str, *, ips: Sequence[str] = (), selectors: Sequence[str] = (),
+                       host: str | None = None, port: int = 25,
+                       cert_chain: Sequence[bytes] = (), sender: str | None = None,
+                       common_selectors: bool = True, nameserver: str | None = None,
+                       timeout: float = DEFAULT_TIMEOUT, dns: Dns | None = None
+                       ) -> DomainReport:
+    """Run every sender-domain check (and the relay host checks when ``host`` is given).
+
+    SPF is evaluated for ``ips``; without them, for the relay host's addresses. Raises
+    :class:`~smtptui.dnscheck.resolver.DnsInputError` for an invalid domain, IP or nameserver.
+    """
+    domain = normalise_domain(domain)
+    addrs = [parse_ip(ip) for ip in ips]
+    relay = normalise_domain(host) if host else None
+    dns = dns or Dns(nameserver, timeout)
+    host_report = await check_relay_host(dns, relay, port, cert_chain) if relay else None
+    spf_ips = addrs or ([parse_ip(a.ip) for a in host_report.addresses] if host_report else [])
+    (mx, spf, dmarc, dkim, sts, rpt), reverse = await asyncio.gather(
+        asyncio.gather(
+            check_mx(dns, domain), check_spf(dns, domain, spf_ips, sender),
+            check_dmarc(dns, domain), check_dkim(dns, domain, selectors, common_selectors),
+            check_mtasts(dns, domain), check_tlsrpt(dns, domain)),
+        asyncio.gather(*(check_reverse(dns, str(ip)) for ip in addrs)))
+    return DomainReport(domain, nameserver, dns.timeout, mx, spf, dmarc, dkim, sts, rpt,
+                        tuple(reverse), host_report, bool(spf_ips) and not addrs)

@@ -1,0 +1,8 @@
+"""Header analyser: paste a delivered message's headers, get a verdict per mechanism.
+
+Pure (no DNS, no network). Entry point: :func:`analyse_headers` -> :class:`HeaderReport`.
+"""
+
+from smtptui.dnscheck.headers.analyse import HeaderReport, Verdict, analyse_headers
+
+__all__ = ["HeaderReport", "Verdict", "analyse_headers"]

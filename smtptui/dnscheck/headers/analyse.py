@@ -1,0 +1,327 @@
+"""Header analysis: authentication verdicts, ARC, the Received chain and bulk-sender rules.
+
+Pure (no DNS): it reads what receivers already wrote into the headers.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from smtptui.dnscheck.headers.authres import (
+    AuthResult,
+    AuthResultsHeader,
+    ReceivedSpf,
+    parse_auth_results,
+    parse_received_spf,
+)
+from smtptui.dnscheck.headers.parse import from_address, header_values, parse_block
+from smtptui.dnscheck.headers.received import Hop, received_chain
+from smtptui.dnscheck.headers.signatures import (
+    ArcSeal,
+    DkimSignature,
+    parse_arc_seal,
+    parse_dkim_signature,
+)
+from smtptui.dnscheck.model import JsonMixin, Level, worst
+from smtptui.dnscheck.orgdomain import aligned
+from smtptui.dnscheck.text import clean
+
+SLOW_DELIVERY_S = 600.0
+
+
+@dataclass(frozen=True)
+class Verdict(JsonMixin):
+    """One mechanism's outcome: ``result`` as the receiver reported it (or ``none``)."""
+
+    mechanism: str
+    result: str
+    level: Level
+    detail: str
+    reason: str | None = None
+    """Why this may send mail to spam (``None`` when it does not)."""
+
+
+@dataclass(frozen=True)
+class ArcChain(JsonMixin):
+    instances: int
+    seals: tuple[ArcSeal, ...]
+    results: tuple[AuthResultsHeader, ...]
+    valid: bool | None
+    """cv=none at i=1, cv=pass above it, instances 1..N: True; cv=fail: False; no ARC: None."""
+
+
+@dataclass(frozen=True)
+class HeaderReport(JsonMixin):
+    from_address: str | None
+    from_domain: str | None
+    subject: str | None
+    message_id: str | None
+    authserv_id: str | None
+    """The receiver whose Authentication-Results are trusted (the topmost header)."""
+    auth_results: tuple[AuthResultsHeader, ...]
+    received_spf: tuple[ReceivedSpf, ...]
+    dkim_signatures: tuple[DkimSignature, ...]
+    arc: ArcChain
+    hops: tuple[Hop, ...]
+    total_delay_s: float | None
+    list_unsubscribe: str | None
+    one_click: bool
+    verdicts: tuple[Verdict, ...]
+    skipped_lines: int
+
+    @property
+    def level(self) -> Level:
+        return worst(v.level for v in self.verdicts)
+
+    @property
+    def spam_reasons(self) -> tuple[str, ...]:
+        return tuple(v.reason for v in self.verdicts if v.reason)
+
+
+def _domain_of(value: str | None) -> str | None:
+    if not value:
+        return None
+    return value.rpartition("@")[2].strip("<>").lower().rstrip(".") or None
+
+
+def _trusted(headers: list[AuthResultsHeader]) -> tuple[str | None, list[AuthResult]]:
+    if not headers:
+        return None, []
+    top = headers[0].authserv_id
+    return top, [r for h in headers if h.authserv_id == top for r in h.results]
+
+
+def _by_method(results: list[AuthResult], method: str) -> list[AuthResult]:
+    return [r for r in results if r.method == method]
+
+
+def _spf_verdict(results: list[AuthResult], received: list[ReceivedSpf],
+                 from_domain: str | None, dkim_ok: bool) -> tuple[Verdict, bool]:
+    spf = _by_method(results, "spf")
+    if spf:
+        result, mailfrom = spf[0].result, _domain_of(spf[0].prop("smtp.mailfrom",
+                                                                  "smtp.helo"))
+    elif received:
+        result = received[0].result
+        mailfrom = _domain_of(received[0].props.get("envelope-from"))
+    else:
+        return Verdict("spf", "none", "warn", "no SPF result in the headers",
+                       "no SPF result recorded by the receiver"), False
+    is_aligned = bool(mailfrom and from_domain and aligned(mailfrom, from_domain))
+    where = f"smtp.mailfrom={mailfrom}" if mailfrom else "envelope sender unknown"
+    if result == "pass":
+        if is_aligned or from_domain is None:
+            return Verdict("spf", result, "pass", f"pass, {where} aligned with From"), True
+        level: Level = "info" if dkim_ok else "warn"
+        return Verdict("spf", result, level, f"pass, but {where} is not aligned with From "
+                       f"{from_domain}; DMARC relies on DKIM",
+                       None if dkim_ok else "SPF passed for another domain, not the From "
+                                            "domain"), False
+    reasons = {
+        "fail": "SPF fail: the sending IP is not authorised for the envelope domain",
+        "softfail": "SPF softfail (~all): the sending IP is not listed in the SPF record",
+        "neutral": "SPF neutral: the record does not say whether the IP may send",
+        "none": "no SPF record for the envelope domain",
+        "permerror": "SPF permerror: the record is broken (syntax, too many lookups)",
+        "temperror": "SPF temperror: the receiver could not look the record up",
+    }
+    lvl: Level = "fail" if result in ("fail", "permerror") else "warn"
+    return Verdict("spf", result, lvl, f"{result} ({where})",
+                   reasons.get(result, f"SPF {result}")), False
+
+
+def _dkim_verdict(results: list[AuthResult], sigs: list[DkimSignature],
+                  from_domain: str | None) -> tuple[Verdict, bool]:
+    dkim = _by_method(results, "dkim")
+    passing = [r for r in dkim if r.result == "pass"]
+    domains = [_domain_of(r.prop("header.d", "header.i")) for r in passing]
+    good = [d for d in domains if d and from_domain and aligned(d, from_domain)]
+    weak_alg = [s for s in sigs if s.algorithm == "rsa-sha1"]
+    suffix = "; uses rsa-sha1 (deprecated, RFC 8301)" if weak_alg else ""
+    if good:
+        return Verdict("dkim", "pass", "warn" if weak_alg else "pass",
+                       f"pass, d={good[0]} aligned with From" + suffix), True
+    if passing:
+        others = ", ".join(d for d in domains if d) or "another domain"
+        return Verdict("dkim", "pass", "warn",
+                       f"pass for d={others}, not aligned with From {from_domain}" + suffix,
+                       "DKIM signed by another domain only (no aligned signature)"), False
+    if dkim:
+        first = dkim[0]
+        why = first.reason or "; ".join(first.comments) or "signature did not verify"
+        return Verdict("dkim", first.result, "fail", f"{first.result}: {why}",
+                       "DKIM failed: the message was changed in transit or the key "
+                       "does not match"), False
+    if sigs:
+        names = ", ".join(f"d={s.domain} s={s.selector}" for s in sigs)
+        level: Level = "pass" if any(s.aligned_relaxed for s in sigs) else "warn"
+        return Verdict("dkim", "unknown", level, f"signed ({names}); no receiver result "
+                       "in the headers" + suffix), bool(level == "pass")
+    return Verdict("dkim", "none", "fail", "no DKIM signature",
+                   "no DKIM signature: Gmail and Yahoo require one from bulk senders"), False
+
+
+def _dmarc_verdict(results: list[AuthResult], from_domain: str | None, spf_ok: bool,
+                   dkim_ok: bool, arc_ok: bool) -> Verdict:
+    dmarc = _by_method(results, "dmarc")
+    if not dmarc:
+        if spf_ok or dkim_ok:
+            return Verdict("dmarc", "unknown", "info", "no receiver result; an aligned "
+                           f"{'DKIM' if dkim_ok else 'SPF'} pass would satisfy DMARC")
+        return Verdict("dmarc", "unknown", "warn", "no receiver result and nothing aligned "
+                       "passed", "neither SPF nor DKIM passed aligned with the From domain")
+    r = dmarc[0]
+    policy = r.prop("policy.dmarc", "policy.published-domain-policy")
+    for comment in r.comments:
+        m = re.search(r"\bp=(\w+)", comment, re.I)
+        if m and not policy:
+            policy = m.group(1).lower()
+    action = r.prop("action", "policy.applied-disposition")
+    where = f"header.from={r.prop('header.from') or from_domain}"
+    tail = f", policy {policy}" if policy else ""
+    if r.result == "pass":
+        return Verdict("dmarc", "pass", "pass", f"pass ({where}{tail})")
+    if r.result in ("bestguesspass", "none"):
+        return Verdict("dmarc", r.result, "warn", f"{r.result}: the From domain publishes no "
+                       "DMARC record", "no DMARC record for the From domain (required for "
+                       "bulk senders)")
+    detail = f"{r.result} ({where}{tail}{f', action {action}' if action else ''})"
+    if arc_ok:
+        detail += "; a valid ARC chain may let the receiver override it"
+    return Verdict("dmarc", r.result, "fail", detail,
+                   f"DMARC {r.result}: neither SPF nor DKIM passed aligned with the From domain"
+                   + (f"; the domain asks receivers to {policy}" if policy and policy != "none"
+                      else ""))
+
+
+def _arc(msg_seals: list[str], msg_ar: list[str], results: list[AuthResult]) -> ArcChain:
+    seals = tuple(sorted((parse_arc_seal(v) for v in msg_seals),
+                         key=lambda s: s.instance or 0))
+    ars = tuple(parse_auth_results(v, arc=True) for v in msg_ar)
+    if not seals:
+        return ArcChain(0, seals, ars, None)
+    numbers = [s.instance for s in seals]
+    valid = (numbers == list(range(1, len(seals) + 1)) and seals[0].cv == "none"
+             and all(s.cv == "pass" for s in seals[1:]))
+    reported = _by_method(results, "arc")
+    if reported and reported[0].result != "pass":
+        valid = False
+    return ArcChain(len(seals), seals, ars, valid)
+
+
+def _arc_verdict(chain: ArcChain, results: list[AuthResult]) -> Verdict:
+    reported = _by_method(results, "arc")
+    result = reported[0].result if reported else ("none" if not chain.instances else "unknown")
+    if not chain.instances:
+        return Verdict("arc", result, "info", "no ARC headers (not relayed through an ARC "
+                       "sealer)")
+    sealers = ", ".join(f"i={s.instance} d={s.domain} cv={s.cv}" for s in chain.seals)
+    if chain.valid:
+        return Verdict("arc", result if reported else "pass", "pass",
+                       f"{chain.instances} instance(s): {sealers}")
+    return Verdict("arc", result if reported else "fail", "warn",
+                   f"chain broken or incomplete: {sealers}",
+                   "ARC chain broken: forwarded mail cannot vouch for its original "
+                   "authentication")
+
+
+def _unsubscribe_verdict(unsub: str | None, post: str | None) -> tuple[Verdict, bool]:
+    one_click = bool(post and re.fullmatch(r"\s*List-Unsubscribe\s*=\s*One-Click\s*", post,
+                                           re.I))
+    https = bool(unsub and re.search(r"<https://", unsub, re.I))
+    if not unsub:
+        return Verdict("unsubscribe", "none", "info", "no List-Unsubscribe: fine for personal "
+                       "mail; bulk senders (5000+/day to Gmail) must offer one-click "
+                       "unsubscribe"), False
+    if one_click and https:
+        return Verdict("unsubscribe", "one-click", "pass", "List-Unsubscribe with "
+                       "List-Unsubscribe-Post: One-Click (RFC 8058)"), True
+    if one_click:
+        return Verdict("unsubscribe", "invalid", "warn", "List-Unsubscribe-Post present but "
+                       "no https: URI in List-Unsubscribe (RFC 8058 needs one)",
+                       "one-click unsubscribe is not usable"), False
+    return Verdict("unsubscribe", "present", "warn", "List-Unsubscribe present, but no "
+                   "List-Unsubscribe-Post: List-Unsubscribe=One-Click",
+                   "no one-click unsubscribe (Gmail/Yahoo bulk-sender requirement)"), False
+
+
+def _spam_filter_verdicts(get: dict[str, list[str]]) -> list[Verdict]:
+    out = []
+    scl = None
+    for value in get.get("x-ms-exchange-organization-scl", []):
+        if re.fullmatch(r"-?\d+", value.strip()):
+            scl = int(value)
+    for value in get.get("x-forefront-antispam-report", []):
+        m = re.search(r"\bSCL:(-?\d+)", value)
+        if m:
+            scl = int(m.group(1))
+    if scl is not None:
+        junk = scl >= 5
+        out.append(Verdict("spam-filter", f"SCL {scl}", "fail" if junk else "pass",
+                           f"Microsoft spam confidence level {scl}"
+                           + (" (Junk folder)" if junk else ""),
+                           f"Microsoft rated the message spam (SCL {scl})" if junk else None))
+    flag = next(iter(get.get("x-spam-flag", [])), "")
+    status = next(iter(get.get("x-spam-status", [])), "")
+    if flag or status:
+        spam = flag.strip().lower() == "yes" or status.strip().lower().startswith("yes")
+        score = re.search(r"score=(-?[\d.]+)", status)
+        detail = f"SpamAssassin {'spam' if spam else 'not spam'}" + (
+            f", score {score.group(1)}" if score else "")
+        out.append(Verdict("spam-filter", "spam" if spam else "ham",
+                           "fail" if spam else "pass", detail,
+                           f"a spam filter flagged it ({detail})" if spam else None))
+    return out
+
+
+def _delivery_verdict(hops: tuple[Hop, ...], total: float | None) -> Verdict:
+    if not hops:
+        return Verdict("delivery", "none", "info", "no Received headers")
+    skew = [h for h in hops if h.delay_s is not None and h.delay_s < 0]
+    detail = f"{len(hops)} hop(s)" + (f", {total:.0f} s in transit" if total is not None else "")
+    if skew:
+        detail += f"; clock skew at hop {skew[0].number} ({skew[0].delay_s:.0f} s)"
+    if total is not None and total > SLOW_DELIVERY_S:
+        slow = max((h for h in hops if h.delay_s), key=lambda h: h.delay_s or 0.0)
+        return Verdict("delivery", "slow", "warn", detail + f"; slowest at hop {slow.number} "
+                       f"({clean(slow.by_host or '?')})",
+                       "delivery was delayed (greylisting or a queue)")
+    return Verdict("delivery", "ok", "pass" if total is not None else "info", detail)
+
+
+def analyse_headers(text: str) -> HeaderReport:
+    """Analyse a pasted header block (a whole message is fine: the body is ignored)."""
+    msg, skipped = parse_block(text)
+
+    def get(name: str) -> list[str]:
+        return header_values(msg, name)
+
+    address, from_domain = from_address(msg)
+    ar_headers = [parse_auth_results(v) for v in get("Authentication-Results")]
+    authserv, results = _trusted(ar_headers)
+    received_spf = [parse_received_spf(v) for v in get("Received-SPF")]
+    sigs = [parse_dkim_signature(v, from_domain) for v in get("DKIM-Signature")]
+    arc = _arc(get("ARC-Seal"), get("ARC-Authentication-Results"), results)
+    hops, total = received_chain(get("Received"))
+    dkim_v, dkim_ok = _dkim_verdict(results, sigs, from_domain)
+    spf_v, spf_ok = _spf_verdict(results, received_spf, from_domain, dkim_ok)
+    unsub_v, one_click = _unsubscribe_verdict(
+        next(iter(get("List-Unsubscribe")), None), next(iter(get("List-Unsubscribe-Post")),
+                                                        None))
+    spam = _spam_filter_verdicts({n.lower(): get(n) for n in (
+        "X-MS-Exchange-Organization-SCL", "X-Forefront-Antispam-Report", "X-Spam-Flag",
+        "X-Spam-Status")})
+    verdicts = [spf_v, dkim_v,
+                _dmarc_verdict(results, from_domain, spf_ok, dkim_ok, bool(arc.valid)),
+                _arc_verdict(arc, results), unsub_v, *spam, _delivery_verdict(hops, total)]
+    if from_domain is None:
+        verdicts.insert(0, Verdict("from", "none", "warn", "no usable From address",
+                                   "the From header is missing or malformed"))
+    cleaned = tuple(Verdict(v.mechanism, clean(v.result), v.level, clean(v.detail),
+                            clean(v.reason) if v.reason else None) for v in verdicts)
+    return HeaderReport(
+        address, from_domain, next(iter(get("Subject")), None),
+        next(iter(get("Message-ID")), None), authserv, tuple(ar_headers),
+        tuple(received_spf), tuple(sigs), arc, hops, total,
+        next(iter(get("List-Unsubscribe")), None), one_click, cleaned, skipped)

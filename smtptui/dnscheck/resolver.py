@@ -1,0 +1,230 @@
+"""One resolver factory and one lookup wrapper for every DNS check.
+
+Every check takes ``nameserver`` ("HOST[:PORT]", IPv6 as ``[::1]:5353``; ``None`` means the
+system's resolver) and a finite ``timeout`` in seconds. A lookup never raises for DNS trouble:
+it returns a :class:`Lookup` whose ``status`` says what happened (``timeout`` included).
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import math
+import re
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import dns.asyncresolver
+import dns.exception
+import dns.flags
+import dns.name
+import dns.nameserver
+import dns.rdata
+import dns.rdatatype
+import dns.resolver
+
+from smtptui.dnscheck.text import decode
+
+DEFAULT_TIMEOUT = 5.0
+LookupStatus = Literal["ok", "nxdomain", "nodata", "timeout", "servfail", "error"]
+
+
+class DnsInputError(ValueError):
+    """A nameserver, domain, IP or timeout given by the user is not valid."""
+
+
+def parse_nameserver(text: str) -> tuple[str, int]:
+    """``"HOST[:PORT]"`` -> ``(ip, port)``. HOST must be an IP address; IPv6 with a port is
+    written ``[::1]:5353``."""
+    text = text.strip()
+    host, port_text = text, ""
+    if text.startswith("["):
+        m = re.fullmatch(r"\[([^\]]+)\](?::(\d+))?", text)
+        if not m:
+            raise DnsInputError(f"invalid nameserver {text!r} (use [IPv6]:PORT)")
+        host, port_text = m.group(1), m.group(2) or ""
+    elif text.count(":") == 1:
+        host, port_text = text.split(":")
+    try:
+        ip = ipaddress.ip_address(host)
+    except ValueError:
+        raise DnsInputError(
+            f"invalid nameserver {text!r}: HOST must be an IP address") from None
+    port = 53
+    if port_text or text.endswith(":"):
+        if not port_text.isdigit() or not 0 < int(port_text) < 65536:
+            raise DnsInputError(f"invalid nameserver port in {text!r}")
+        port = int(port_text)
+    return str(ip), port
+
+
+def check_timeout(timeout: float) -> float:
+    """A finite, positive number of seconds."""
+    if not isinstance(timeout, int | float) or not math.isfinite(timeout) or timeout <= 0:
+        raise DnsInputError(f"invalid timeout {timeout!r}: must be a positive number of seconds")
+    return float(timeout)
+
+
+def make_resolver(nameserver: str | None, timeout: float = DEFAULT_TIMEOUT
+                  ) -> dns.asyncresolver.Resolver:
+    """An async resolver for ``nameserver`` (or the system's), bounded by ``timeout``.
+
+    Queries ask for the AD bit so a validating resolver can say an answer was DNSSEC-secure.
+    """
+    timeout = check_timeout(timeout)
+    if nameserver is None:
+        try:
+            resolver = dns.asyncresolver.Resolver(configure=True)
+        except dns.resolver.NoResolverConfiguration:
+            raise DnsInputError("no system resolver configured; pass --nameserver") from None
+    else:
+        ip, port = parse_nameserver(nameserver)
+        resolver = dns.asyncresolver.Resolver(configure=False)
+        resolver.nameservers = [dns.nameserver.Do53Nameserver(ip, port)]
+    resolver.timeout = timeout
+    resolver.lifetime = timeout
+    resolver.flags = dns.flags.RD | dns.flags.AD
+    resolver.retry_servfail = False
+    resolver.cache = None
+    return resolver
+
+
+def normalise_domain(text: str) -> str:
+    """A domain name as lower-case ASCII without the trailing dot; IDNs are encoded.
+
+    Raises :class:`DnsInputError` for anything that is not a plausible host or domain name.
+    """
+    raw = text.strip().rstrip(".")
+    try:
+        name = dns.name.from_unicode(raw) if not raw.isascii() else dns.name.from_text(raw)
+    except (dns.exception.DNSException, UnicodeError, ValueError):
+        raise DnsInputError(f"invalid domain name {text!r}") from None
+    ascii_name = name.to_text(omit_final_dot=True).lower()
+    labels = ascii_name.split(".")
+    if len(labels) < 2 or not all(
+            re.fullmatch(r"[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9])?", label) for label in labels):
+        raise DnsInputError(f"invalid domain name {text!r}")
+    return ascii_name
+
+
+def parse_ip(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address:
+    """An IPv4 or IPv6 address, or :class:`DnsInputError`."""
+    try:
+        return ipaddress.ip_address(text.strip())
+    except ValueError:
+        raise DnsInputError(f"invalid IP address {text!r}") from None
+
+
+@dataclass(frozen=True)
+class Lookup:
+    """The outcome of one query. ``rdata`` holds dnspython objects (not serialised)."""
+
+    name: str
+    rdtype: str
+    status: LookupStatus
+    ttl: int | None = None
+    records: tuple[str, ...] = ()
+    """Records as text (TXT strings joined), for display and JSON."""
+    authenticated: bool = False
+    """The resolver set the AD bit (DNSSEC-validated answer)."""
+    error: str | None = None
+    rdata: tuple[Any, ...] = field(default=(), metadata={"json": False}, repr=False,
+                                   compare=False)
+
+    @property
+    def ok(self) -> bool:
+        return self.status == "ok"
+
+    @property
+    def void(self) -> bool:
+        """NXDOMAIN or an empty answer (RFC 7208 "void lookup")."""
+        return self.status in ("nxdomain", "nodata")
+
+    @property
+    def failed(self) -> bool:
+        """Timeout, SERVFAIL or another error: the answer is unknown, not empty."""
+        return self.status in ("timeout", "servfail", "error")
+
+    def describe(self) -> str:
+        """A short phrase for people: "no such name", "timed out after 5 s" ..."""
+        return {
+            "ok": f"{len(self.records)} record(s)",
+            "nxdomain": "no such name (NXDOMAIN)",
+            "nodata": f"no {self.rdtype} record",
+            "timeout": self.error or "timed out",
+            "servfail": self.error or "server failure (SERVFAIL)",
+            "error": self.error or "lookup error",
+        }[self.status]
+
+
+def _txt(rdata: Any) -> str:
+    return "".join(decode(s) for s in rdata.strings)
+
+
+def record_text(rdata: Any) -> str:
+    """Display form of one record; TXT strings are concatenated (RFC 7208 3.3)."""
+    if rdata.rdtype == dns.rdatatype.TXT:
+        return _txt(rdata)
+    return str(rdata.to_text())
+
+
+class Dns:
+    """Runs lookups against one resolver, remembering answers for the duration of a check."""
+
+    def __init__(self, nameserver: str | None = None, timeout: float = DEFAULT_TIMEOUT,
+                 resolver: dns.asyncresolver.Resolver | None = None) -> None:
+        self.timeout = check_timeout(timeout)
+        self.nameserver = nameserver
+        self.resolver = resolver or make_resolver(nameserver, timeout)
+        self.queries = 0
+        self._cache: dict[tuple[str, str], Lookup] = {}
+
+    @property
+    def label(self) -> str:
+        return self.nameserver or "system resolver"
+
+    async def query(self, name: str, rdtype: str) -> Lookup:
+        """Look ``name`` up; DNS trouble comes back as a status, never an exception."""
+        key = (name.lower().rstrip("."), rdtype.upper())
+        cached = self._cache.get(key)
+        if cached is not None:
+            return cached
+        result = await self._query(key[0], key[1])
+        if result.status != "timeout":
+            self._cache[key] = result
+        return result
+
+    async def _query(self, name: str, rdtype: str) -> Lookup:
+        self.queries += 1
+        try:
+            qname = dns.name.from_text(name)
+        except dns.exception.DNSException as exc:
+            return Lookup(name, rdtype, "error", error=f"invalid name: {exc}")
+        try:
+            answer = await self.resolver.resolve(qname, rdtype, raise_on_no_answer=False,
+                                                 search=False)
+        except dns.resolver.NXDOMAIN:
+            return Lookup(name, rdtype, "nxdomain")
+        except dns.resolver.LifetimeTimeout:
+            return Lookup(name, rdtype, "timeout",
+                          error=f"timed out after {self.timeout:g} s ({self.label})")
+        except dns.exception.Timeout:
+            return Lookup(name, rdtype, "timeout",
+                          error=f"timed out after {self.timeout:g} s ({self.label})")
+        except dns.resolver.NoNameservers as exc:
+            return Lookup(name, rdtype, "servfail", error=_first_line(exc, "server failure"))
+        except dns.resolver.YXDOMAIN:
+            return Lookup(name, rdtype, "error", error="name too long after CNAME (YXDOMAIN)")
+        except (dns.exception.DNSException, OSError) as exc:
+            return Lookup(name, rdtype, "error", error=_first_line(exc, type(exc).__name__))
+        ad = bool(answer.response.flags & dns.flags.AD)
+        if answer.rrset is None or len(answer.rrset) == 0:
+            return Lookup(name, rdtype, "nodata", authenticated=ad)
+        rdata = tuple(answer.rrset)
+        return Lookup(name, rdtype, "ok", ttl=answer.rrset.ttl,
+                      records=tuple(record_text(r) for r in rdata),
+                      authenticated=ad, rdata=rdata)
+
+
+def _first_line(exc: BaseException, fallback: str) -> str:
+    text = str(exc).strip().splitlines()
+    return text[0] if text else fallback

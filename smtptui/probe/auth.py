@@ -1,0 +1,63 @@
+"""SASL mechanisms for SMTP AUTH: choice, initial responses, and the OAuth error flow.
+
+Everything secret is base64-encoded here and handed to the wire layer together with
+the text the transcript may show (always ``<redacted>`` for the payload).
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import hmac
+
+PASSWORD_MECHS = ("CRAM-MD5", "PLAIN", "LOGIN")
+"""Strongest first."""
+TOKEN_MECHS = ("OAUTHBEARER", "XOAUTH2")
+
+
+def b64(data: str | bytes) -> bytes:
+    raw = data.encode() if isinstance(data, str) else data
+    return base64.b64encode(raw)
+
+
+def b64decode_text(data: str) -> str:
+    """Decode a server challenge for display; undecodable input is returned as-is."""
+    try:
+        return base64.b64decode(data.strip(), validate=True).decode("utf-8", "backslashreplace")
+    except (binascii.Error, ValueError):
+        return data
+
+
+def choose(requested: str, offered: list[str], *, has_password: bool, has_token: bool) -> str | None:
+    """The mechanism to use: the requested one, or for ``auto`` the strongest offered
+    that we have credentials for. ``None`` when nothing fits."""
+    offered_up = [m.upper() for m in offered]
+    if requested != "auto":
+        mech = requested.upper()
+        return mech if mech in offered_up else None
+    candidates = (TOKEN_MECHS if has_token else ()) + (PASSWORD_MECHS if has_password else ())
+    return next((m for m in candidates if m in offered_up), None)
+
+
+def plain(username: str, password: str) -> bytes:
+    return b64(f"\0{username}\0{password}")
+
+
+def cram_md5(username: str, password: str, challenge_b64: str) -> bytes:
+    challenge = base64.b64decode(challenge_b64.strip())
+    digest = hmac.new(password.encode(), challenge, hashlib.md5).hexdigest()
+    return b64(f"{username} {digest}")
+
+
+def xoauth2(username: str, token: str) -> bytes:
+    return b64(f"user={username}\x01auth=Bearer {token}\x01\x01")
+
+
+def oauthbearer(username: str, token: str, host: str, port: int) -> bytes:
+    """RFC 7628 initial client response."""
+    return b64(f"n,a={username},\x01host={host}\x01port={port}\x01auth=Bearer {token}\x01\x01")
+
+
+OAUTH_ERROR_ACK = {"XOAUTH2": b"", "OAUTHBEARER": b"AQ=="}
+"""What the client sends after a 334 error challenge, before the server's final reply."""

@@ -1,0 +1,80 @@
+"""The resolve stage: the system resolver, or a given nameserver through dnspython.
+
+Errors are raised as ``LookupError(kind, detail)`` with a fault kind for ``diagnose``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+
+from smtptui.probe.sanitize import clean
+
+_GAI_KINDS = {
+    socket.EAI_NONAME: ("dns_nxdomain", "no such host"),
+    socket.EAI_AGAIN: ("dns_timeout", "temporary failure in name resolution"),
+}
+_EAI_NODATA = getattr(socket, "EAI_NODATA", None)
+
+
+async def resolve(host: str, port: int, nameserver: str | None) -> list[tuple[int, str]]:
+    """Addresses of ``host`` as (family, address), IPv4 first, without duplicates."""
+    if nameserver:
+        return await _resolve_with(host, nameserver)
+    loop = asyncio.get_running_loop()
+    try:
+        infos = await loop.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except socket.gaierror as exc:
+        if _EAI_NODATA is not None and exc.errno == _EAI_NODATA:
+            raise LookupError("dns_no_address", f"{clean(host)} has no A or AAAA record") from None
+        kind, text = _GAI_KINDS.get(exc.errno, ("dns_error", clean(exc.strerror or str(exc))))
+        raise LookupError(kind, f"{clean(host)}: {text}") from None
+    seen: dict[str, int] = {}
+    for family, _t, _p, _c, sockaddr in infos:
+        seen.setdefault(str(sockaddr[0]), family)
+    ordered = sorted(seen.items(), key=lambda item: item[1] != socket.AF_INET)
+    return [(family, addr) for addr, family in ordered]
+
+
+def split_nameserver(value: str) -> tuple[str, int]:
+    """"HOST[:PORT]" / "[v6]:PORT" -> (host, port)."""
+    if value.startswith("["):
+        host, _, rest = value[1:].partition("]")
+        return host, int(rest[1:]) if rest.startswith(":") else 53
+    if value.count(":") == 1:
+        host, port = value.split(":")
+        return host, int(port)
+    return value, 53
+
+
+async def _resolve_with(host: str, nameserver: str) -> list[tuple[int, str]]:
+    import dns.asyncresolver
+    import dns.exception
+    import dns.resolver
+
+    ns_host, ns_port = split_nameserver(nameserver)
+    resolver = dns.asyncresolver.Resolver(configure=False)
+    resolver.nameservers = [ns_host]
+    resolver.port = ns_port
+    resolver.lifetime = 5.0
+    out: list[tuple[int, str]] = []
+    nxdomain = False
+    for rdtype, family in (("A", socket.AF_INET), ("AAAA", socket.AF_INET6)):
+        try:
+            answer = await resolver.resolve(host, rdtype)
+        except dns.resolver.NXDOMAIN:
+            nxdomain = True
+            break
+        except dns.resolver.NoAnswer:
+            continue
+        except dns.exception.Timeout:
+            raise LookupError("dns_timeout",
+                              f"{clean(host)}: {nameserver} did not answer in time") from None
+        except dns.exception.DNSException as exc:
+            raise LookupError("dns_error", f"{clean(host)}: {clean(str(exc))}") from None
+        out.extend((family, rr.to_text()) for rr in answer)
+    if nxdomain:
+        raise LookupError("dns_nxdomain", f"{clean(host)}: no such domain (NXDOMAIN)")
+    if not out:
+        raise LookupError("dns_no_address", f"{clean(host)} has no A or AAAA record")
+    return out

@@ -1,0 +1,160 @@
+"""TLS contexts, handshake-error classification and certificate inspection.
+
+The verified path reads the certificate with the stdlib (``getpeercert``); only a
+certificate that failed verification (or ``--insecure``) is parsed with
+``cryptography``, imported lazily, so a healthy probe never pays for it.
+"""
+
+from __future__ import annotations
+
+import ssl
+import time
+from datetime import UTC, datetime
+from typing import Any
+
+from smtptui.probe.events import CertInfo, TLSInfo
+from smtptui.probe.sanitize import clean
+
+EXPIRY_WARN_DAYS = 14
+
+# OpenSSL X509_V_ERR_* codes -> our fault kinds.
+_VERIFY_CODES: dict[int, str] = {
+    10: "tls_expired",            # CERT_HAS_EXPIRED
+    9: "tls_not_yet_valid",       # CERT_NOT_YET_VALID
+    18: "tls_self_signed",        # DEPTH_ZERO_SELF_SIGNED_CERT
+    19: "tls_self_signed",        # SELF_SIGNED_CERT_IN_CHAIN
+    2: "tls_unknown_ca",          # UNABLE_TO_GET_ISSUER_CERT
+    20: "tls_unknown_ca",         # UNABLE_TO_GET_ISSUER_CERT_LOCALLY
+    21: "tls_unknown_ca",         # UNABLE_TO_VERIFY_LEAF_SIGNATURE
+    62: "tls_hostname_mismatch",  # HOSTNAME_MISMATCH
+    64: "tls_hostname_mismatch",  # IP_ADDRESS_MISMATCH
+}
+
+_PLAIN_SMTP_REASONS = ("WRONG_VERSION_NUMBER", "RECORD_LAYER_FAILURE", "PACKET_LENGTH_TOO_LONG",
+                       "HTTP_REQUEST", "UNKNOWN_PROTOCOL")
+_TOO_OLD_REASONS = ("UNSUPPORTED_PROTOCOL", "TLSV1_ALERT_PROTOCOL_VERSION",
+                    "NO_PROTOCOLS_AVAILABLE", "VERSION_TOO_LOW")
+
+
+def make_context(*, cafile: str | None, insecure: bool) -> ssl.SSLContext:
+    """A client context: verified against the system store (or ``cafile``) unless insecure."""
+    if insecure:
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+        ctx.check_hostname = False
+        ctx.verify_mode = ssl.CERT_NONE
+        return ctx
+    return ssl.create_default_context(cafile=cafile)
+
+
+def unverified_context() -> ssl.SSLContext:
+    """For looking at a certificate that failed verification, or sniffing a port."""
+    return make_context(cafile=None, insecure=True)
+
+
+def classify(exc: BaseException) -> tuple[str, str]:
+    """Map a handshake exception to (fault kind, one-line detail)."""
+    if isinstance(exc, ssl.SSLCertVerificationError):
+        kind = _VERIFY_CODES.get(exc.verify_code or -1, "tls_unknown_ca")
+        message = exc.verify_message or str(exc)
+        if kind == "tls_unknown_ca" and "self" in message.lower():
+            kind = "tls_self_signed"
+        return kind, clean(message)
+    if isinstance(exc, ssl.SSLError):
+        reason = (exc.reason or "").upper()
+        if any(r in reason for r in _PLAIN_SMTP_REASONS):
+            return "tls_plain_smtp_port", clean(exc.reason or str(exc))
+        if any(r in reason for r in _TOO_OLD_REASONS):
+            return "tls_protocol_too_old", clean(exc.reason or str(exc))
+        return "tls_handshake_failed", clean(exc.reason or str(exc))
+    if isinstance(exc, TimeoutError):
+        return "tls_handshake_timeout", "the TLS handshake did not complete in time"
+    return "tls_handshake_failed", clean(str(exc) or type(exc).__name__)
+
+
+def inspect(ssl_object: ssl.SSLObject | ssl.SSLSocket | None, *, verified: bool) -> TLSInfo:
+    """Version, cipher and certificate of an established TLS session."""
+    if ssl_object is None:
+        return TLSInfo(version="?", cipher="?", bits=0, cert=None)
+    name, _proto, bits = ssl_object.cipher() or ("?", "?", 0)
+    cert: CertInfo | None
+    peer = ssl_object.getpeercert() if verified else None
+    if peer:
+        cert = cert_from_dict(peer, verified=True)
+    else:
+        der = ssl_object.getpeercert(binary_form=True)
+        cert = cert_from_der(der, verified=verified, error=None) if der else None
+    return TLSInfo(version=ssl_object.version() or "?", cipher=name, bits=bits or 0, cert=cert)
+
+
+_SHORT = {"commonName": "CN", "organizationName": "O", "organizationalUnitName": "OU",
+          "countryName": "C", "localityName": "L", "stateOrProvinceName": "ST",
+          "emailAddress": "E", "domainComponent": "DC"}
+
+
+def _name(rdns: Any) -> str:
+    """getpeercert's nested subject tuples as an RFC 4514-style string, most specific first."""
+    parts = [f"{_SHORT.get(k, k)}={v}" for rdn in rdns for (k, v) in rdn]
+    return clean(",".join(reversed(parts)))
+
+
+def _days_left(not_after_ts: float) -> int:
+    return int((not_after_ts - time.time()) // 86400)
+
+
+def cert_from_dict(peer: dict[str, Any], *, verified: bool) -> CertInfo:
+    """From ``SSLSocket.getpeercert()`` (only available for a verified peer)."""
+    not_before = ssl.cert_time_to_seconds(peer["notBefore"])
+    not_after = ssl.cert_time_to_seconds(peer["notAfter"])
+    san = tuple(clean(v) for (_k, v) in peer.get("subjectAltName", ()))
+    subject = _name(peer.get("subject", ()))
+    issuer = _name(peer.get("issuer", ()))
+    return CertInfo(
+        subject=subject, issuer=issuer, san=san,
+        not_before=_iso(not_before), not_after=_iso(not_after),
+        days_left=_days_left(not_after), verified=verified, error=None,
+        self_signed=subject == issuer,
+    )
+
+
+def cert_from_der(der: bytes, *, verified: bool, error: str | None) -> CertInfo:
+    """Parse a DER certificate with ``cryptography`` (imported here, lazily)."""
+    from cryptography import x509
+
+    cert = x509.load_der_x509_certificate(der)
+    try:
+        ext = cert.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
+        san = tuple(
+            [clean(n) for n in ext.get_values_for_type(x509.DNSName)]
+            + [str(ip) for ip in ext.get_values_for_type(x509.IPAddress)]
+        )
+    except x509.ExtensionNotFound:
+        san = ()
+    not_before = cert.not_valid_before_utc.timestamp()
+    not_after = cert.not_valid_after_utc.timestamp()
+    subject = clean(cert.subject.rfc4514_string())
+    issuer = clean(cert.issuer.rfc4514_string())
+    return CertInfo(
+        subject=subject, issuer=issuer, san=san,
+        not_before=_iso(not_before), not_after=_iso(not_after),
+        days_left=_days_left(not_after), verified=verified, error=error,
+        self_signed=cert.subject == cert.issuer,
+    )
+
+
+def _iso(ts: float) -> str:
+    return datetime.fromtimestamp(ts, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def tls_warnings(info: TLSInfo, *, insecure: bool) -> list[tuple[str, str]]:
+    """(fault kind, text) warnings about an established session."""
+    out: list[tuple[str, str]] = []
+    if insecure:
+        out.append(("tls_verification_disabled",
+                    "certificate verification is disabled (--insecure)"))
+    if info.version in ("SSLv3", "TLSv1", "TLSv1.1"):
+        out.append(("tls_old_version", f"negotiated {info.version}, older than TLS 1.2"))
+    cert = info.cert
+    if cert and 0 <= cert.days_left < EXPIRY_WARN_DAYS:
+        out.append(("cert_expiring_soon",
+                    f"the certificate expires in {cert.days_left} days ({cert.not_after})"))
+    return out

@@ -1,0 +1,114 @@
+"""File primitives that never lose data: fingerprints, atomic replace with backup, a lock.
+
+Writes go to a temporary file in the same directory, are fsynced, and replace the target
+with ``os.replace``; the previous version is kept as ``<file>.bak``. New files are 0600.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+NEW_FILE_MODE = 0o600
+
+
+@dataclass(frozen=True)
+class Fingerprint:
+    """What a file looked like when read: a later mismatch means someone else changed it."""
+
+    mtime_ns: int
+    size: int
+    sha256: str
+
+
+def real_path(path: Path) -> Path:
+    """Follow symlinks, so a linked file (dotfiles repo) is updated in place, not replaced."""
+    return Path(os.path.realpath(path))
+
+
+def read(path: Path) -> tuple[bytes, Fingerprint]:
+    """The file's bytes and fingerprint, taken from the same open file."""
+    with open(path, "rb") as fh:
+        data = fh.read()
+        st = os.fstat(fh.fileno())
+    return data, Fingerprint(st.st_mtime_ns, st.st_size, hashlib.sha256(data).hexdigest())
+
+
+def fingerprint(path: Path) -> Fingerprint | None:
+    """The file's current fingerprint, or None if it does not exist."""
+    try:
+        return read(path)[1]
+    except FileNotFoundError:
+        return None
+
+
+def write(path: Path, data: bytes, *, backup: bool = True) -> None:
+    """Atomically replace ``path`` with ``data``; keep the old version as ``<path>.bak``.
+
+    An existing file's permission bits are kept; a new file is created 0600. If anything
+    fails before the final rename, the old file is untouched and no temporary file remains.
+    """
+    path = real_path(path)
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    try:
+        mode = os.stat(path).st_mode & 0o7777
+        exists = True
+    except FileNotFoundError:
+        mode, exists = NEW_FILE_MODE, False
+    if exists and backup:
+        _replace_with(path.with_name(path.name + ".bak"), path.read_bytes(), NEW_FILE_MODE)
+    _replace_with(path, data, mode)
+    _fsync_dir(path.parent)
+
+
+def _replace_with(path: Path, data: bytes, mode: int) -> None:
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fchmod(fh.fileno(), mode)
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+
+
+def _fsync_dir(directory: Path) -> None:
+    with contextlib.suppress(OSError):  # not every file system lets a directory be fsynced
+        fd = os.open(directory, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def lock_path(path: Path) -> Path:
+    """The lock file guarding ``path``: ``.<name>.lock`` beside it."""
+    path = real_path(path)
+    return path.with_name(f".{path.name}.lock")
+
+
+@contextlib.contextmanager
+def locked(path: Path) -> Iterator[None]:
+    """Hold an exclusive ``flock`` on ``path``'s lock file (blocks until it is free)."""
+    lock = lock_path(path)
+    lock.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    fd = os.open(lock, os.O_RDWR | os.O_CREAT, NEW_FILE_MODE)
+    try:
+        try:
+            import fcntl
+        except ImportError:  # not POSIX: the fingerprint check still refuses lost updates
+            pass
+        else:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock

@@ -1,0 +1,22 @@
+"""Errors of the profiles store: bad files and secrets that cannot be had (both exit 2)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from smtptui.errors import UsageError
+
+
+class ProfilesError(UsageError):
+    """A profiles file could not be read, is invalid, or could not be written.
+
+    ``str(exc)`` is one line; :attr:`problems` lists every problem found, one per item.
+    """
+
+    def __init__(self, message: str, problems: Sequence[str] | None = None) -> None:
+        super().__init__(message)
+        self.problems: list[str] = list(problems) if problems else [message]
+
+
+class SecretError(UsageError):
+    """A password or token source could not give its secret (the message never holds it)."""

@@ -1,0 +1,123 @@
+"""A saved relay profile: every field of a probe, plus a client for grouping."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from smtptui.probe.config import (
+    DEFAULT_TIMEOUT,
+    AuthMech,
+    ProbeConfig,
+    Secret,
+    StopAfter,
+    TLSMode,
+)
+from smtptui.profiles.secrets import Prompt, SecretSource
+
+TOML_KEYS: dict[str, str] = {
+    "name": "name", "client": "client", "preset": "preset", "host": "host", "port": "port",
+    "tls": "tls", "username": "username", "password": "password", "auth": "auth",
+    "oauth_token": "oauth_token", "allow_plaintext_auth": "allow_plaintext_auth",
+    "mail_from": "from", "rcpt_to": "to", "ehlo": "ehlo", "timeout": "timeout",
+    "cafile": "cafile", "servername": "servername", "insecure": "insecure", "send": "send",
+    "stop_after": "stop_after", "nameserver": "nameserver",
+    "dkim_selectors": "dkim_selectors", "notes": "notes",
+}
+"""Attribute name -> TOML key, in the order keys are written."""
+
+BUILTIN_DEFAULTS: dict[str, Any] = {
+    "client": "", "port": 587, "tls": "starttls", "auth": "auto",
+    "allow_plaintext_auth": False, "to": [], "timeout": DEFAULT_TIMEOUT, "insecure": False,
+    "send": False, "dkim_selectors": [],
+}
+"""TOML values a profile has when neither it nor ``[defaults]`` says otherwise (else absent)."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class Profile:
+    """One relay profile, with ``[defaults]`` already applied. Secrets are sources, not values."""
+
+    name: str
+    host: str
+    client: str = ""
+    port: int = 587
+    tls: TLSMode = "starttls"
+    username: str | None = None
+    password: SecretSource | None = None
+    auth: AuthMech = "auto"
+    oauth_token: SecretSource | None = None
+    allow_plaintext_auth: bool = False
+    mail_from: str | None = None
+    rcpt_to: tuple[str, ...] = ()
+    ehlo: str | None = None
+    timeout: float = DEFAULT_TIMEOUT
+    cafile: str | None = None
+    servername: str | None = None
+    insecure: bool = False
+    send: bool = False
+    stop_after: StopAfter | None = None
+    nameserver: str | None = None
+    dkim_selectors: tuple[str, ...] = ()
+    preset: str | None = None
+    notes: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict, repr=False)
+    """Keys this version does not know; kept as they were on save (not in repr: may be secret)."""
+
+    def to_probe_config(self, *, prompt: Prompt | None = None) -> ProbeConfig:
+        """The probe this profile describes, with its secrets resolved.
+
+        Raises :class:`~smtptui.profiles.errors.SecretError` when a secret cannot be had.
+        """
+        return ProbeConfig(
+            host=self.host, port=self.port, tls=self.tls, username=self.username,
+            password=self._secret("password", self.password, prompt),
+            auth=self.auth,
+            oauth_token=self._secret("OAuth token", self.oauth_token, prompt),
+            allow_plaintext_auth=self.allow_plaintext_auth, mail_from=self.mail_from,
+            rcpt_to=tuple(self.rcpt_to), send=self.send, stop_after=self.stop_after,
+            cafile=self.cafile, insecure=self.insecure, servername=self.servername,
+            ehlo_name=self.ehlo, timeout=self.timeout, nameserver=self.nameserver,
+            profile=self.name,
+        )
+
+    def _secret(self, what: str, source: SecretSource | None, prompt: Prompt | None) -> (
+            Secret | None):
+        if source is None:
+            return None
+        who = f" for {self.username}" if self.username else ""
+        return source.resolve(f'profile "{self.name}": {what}{who}', prompt)
+
+    def to_toml_dict(self, *, complete: bool = False) -> dict[str, Any]:
+        """This profile as a TOML table: every set field; built-in defaults left out
+        unless ``complete`` (unset optional fields are always absent)."""
+        out: dict[str, Any] = {}
+        for attr, key in TOML_KEYS.items():
+            value = getattr(self, attr)
+            if value is None:
+                continue
+            if attr in ("password", "oauth_token"):
+                value = value.to_toml()
+            elif isinstance(value, tuple):
+                value = list(value)
+            elif attr == "timeout" and float(value).is_integer():
+                value = int(value)
+            if not complete and key not in ("name", "host", "port", "tls") and (
+                    value == BUILTIN_DEFAULTS.get(key)):
+                continue
+            out[key] = value
+        for key, value in self.extra.items():
+            out.setdefault(key, value)
+        return out
+
+    def describe(self) -> dict[str, Any]:
+        """A JSON-safe summary: secrets appear only as their source (``env:VAR``), never values."""
+        out: dict[str, Any] = {}
+        for attr, key in TOML_KEYS.items():
+            value = getattr(self, attr)
+            if attr in ("password", "oauth_token"):
+                value = value.describe() if value is not None else None
+            elif isinstance(value, tuple):
+                value = list(value)
+            out[key] = value
+        return out

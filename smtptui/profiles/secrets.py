@@ -1,0 +1,211 @@
+"""Where a password or token comes from: env, command, keyring, prompt, or (discouraged) literal.
+
+A source describes itself without its value (``env:ACME_PW``) and resolves to a
+:class:`~smtptui.probe.config.Secret` only when a probe needs it. Failures raise
+:class:`SecretError` with one line that never contains the secret.
+"""
+
+from __future__ import annotations
+
+import os
+import shlex
+import signal
+import subprocess
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from smtptui.probe.config import Secret
+from smtptui.probe.sanitize import clean
+from smtptui.profiles.errors import SecretError
+
+Prompt = Callable[[str], str]
+"""Asks the user for a secret; receives the question, returns the answer."""
+
+COMMAND_TIMEOUT = 10.0
+"""Seconds a password command may run before it is killed."""
+
+KEYRING_SERVICE = "smtptui"
+SOURCE_KEYS: tuple[str, ...] = ("env", "command", "keyring", "prompt")
+
+
+@dataclass(frozen=True)
+class EnvSource:
+    """``{ env = "VAR" }``: the value of an environment variable."""
+
+    var: str
+
+    def describe(self) -> str:
+        return f"env:{self.var}"
+
+    def to_toml(self) -> dict[str, Any]:
+        return {"env": self.var}
+
+    def resolve(self, label: str, prompt: Prompt | None = None) -> Secret:
+        value = os.environ.get(self.var)
+        if value is None:
+            raise SecretError(f"{label}: environment variable {self.var} is not set")
+        if not value:
+            raise SecretError(f"{label}: environment variable {self.var} is empty")
+        return Secret(value)
+
+
+@dataclass(frozen=True)
+class CommandSource:
+    """``{ command = "pass show x" }``: the first line a command prints (run without a shell)."""
+
+    command: str
+    timeout: float = COMMAND_TIMEOUT
+
+    def describe(self) -> str:
+        return f"command:{self.command}"
+
+    def to_toml(self) -> dict[str, Any]:
+        table: dict[str, Any] = {"command": self.command}
+        if self.timeout != COMMAND_TIMEOUT:
+            table["timeout"] = self.timeout
+        return table
+
+    def resolve(self, label: str, prompt: Prompt | None = None) -> Secret:
+        shown = clean(self.command, 200)
+        argv = shlex.split(self.command)
+        try:
+            proc = subprocess.Popen(
+                argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE, process_group=0,
+            )
+        except OSError as exc:
+            reason = exc.strerror or type(exc).__name__
+            raise SecretError(f"{label}: command {shown!r} could not start: {reason}") from None
+        try:
+            out, err = proc.communicate(timeout=self.timeout)
+        except subprocess.TimeoutExpired:
+            _kill_group(proc)
+            raise SecretError(
+                f"{label}: command {shown!r} did not finish within {self.timeout:g} s "
+                "and was killed"
+            ) from None
+        if proc.returncode != 0:
+            detail = _first_line(err)
+            reason = f"exit status {proc.returncode}" if proc.returncode > 0 else (
+                f"killed by signal {-proc.returncode}")
+            raise SecretError(
+                f"{label}: command {shown!r} failed ({reason})" + (f": {detail}" if detail else "")
+            )
+        try:
+            text = out.decode("utf-8")
+        except UnicodeDecodeError:
+            raise SecretError(
+                f"{label}: command {shown!r} printed bytes that are not UTF-8") from None
+        value = text.splitlines()[0] if text else ""
+        if not value:
+            raise SecretError(f"{label}: command {shown!r} printed nothing on its first line")
+        return Secret(value)
+
+
+@dataclass(frozen=True)
+class KeyringSource:
+    """``{ keyring = "name" }``: service ``smtptui``, username *name*, from the OS keyring."""
+
+    name: str
+
+    def describe(self) -> str:
+        return f"keyring:{self.name}"
+
+    def to_toml(self) -> dict[str, Any]:
+        return {"keyring": self.name}
+
+    def resolve(self, label: str, prompt: Prompt | None = None) -> Secret:
+        try:
+            import keyring
+            import keyring.errors
+        except ImportError:
+            raise SecretError(
+                f"{label}: the keyring source needs the optional 'keyring' package "
+                "(pip install 'smtptui[keyring]'); "
+                "or use { env = \"VAR\" } or { command = \"...\" }"
+            ) from None
+        shown = clean(self.name, 200)
+        try:
+            value = keyring.get_password(KEYRING_SERVICE, self.name)
+        except keyring.errors.NoKeyringError:
+            raise SecretError(
+                f"{label}: no keyring backend is available (typical over SSH or in cron); "
+                "use { env = \"VAR\" } or { command = \"...\" } instead"
+            ) from None
+        except Exception as exc:  # backends raise their own types (D-Bus, locked keychain ...)
+            detail = _first_line(str(exc).encode("utf-8", "replace"))
+            raise SecretError(
+                f"{label}: keyring lookup of {shown!r} failed ({type(exc).__name__})"
+                + (f": {detail}" if detail else "")
+            ) from None
+        if not value:
+            raise SecretError(
+                f"{label}: no keyring entry {shown!r} for service {KEYRING_SERVICE!r} "
+                f"(add it with: keyring set {KEYRING_SERVICE} {shlex.quote(self.name)})"
+            )
+        return Secret(value)
+
+
+@dataclass(frozen=True)
+class PromptSource:
+    """``{ prompt = true }``: asked interactively each time."""
+
+    def describe(self) -> str:
+        return "prompt"
+
+    def to_toml(self) -> dict[str, Any]:
+        return {"prompt": True}
+
+    def resolve(self, label: str, prompt: Prompt | None = None) -> Secret:
+        if prompt is None:
+            raise SecretError(
+                f"{label} needs a password prompt; run interactively or use --ask-password"
+            )
+        value = prompt(f"{label}: ")
+        if not value:
+            raise SecretError(f"{label}: nothing was entered")
+        return Secret(value)
+
+
+@dataclass(frozen=True)
+class LiteralSource:
+    """``password = "..."``: stored in plain text in the file. Works, with a warning."""
+
+    value: Secret
+
+    def describe(self) -> str:
+        return "literal"
+
+    def to_toml(self) -> str:
+        return self.value.reveal()
+
+    def resolve(self, label: str, prompt: Prompt | None = None) -> Secret:
+        return self.value
+
+
+SecretSource = EnvSource | CommandSource | KeyringSource | PromptSource | LiteralSource
+
+
+def _kill_group(proc: subprocess.Popen[bytes]) -> None:
+    """Kill a timed-out command and everything it started, then reap it."""
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except OSError:
+        proc.kill()
+    try:
+        proc.communicate(timeout=2)
+    except subprocess.TimeoutExpired:  # a grandchild escaped the group and holds the pipe
+        for stream in (proc.stdout, proc.stderr):
+            if stream is not None:
+                stream.close()
+        proc.wait()
+
+
+def _first_line(data: bytes) -> str:
+    """The first non-blank line of a command's stderr, made safe to show."""
+    text = data.decode("utf-8", "backslashreplace")
+    for line in text.splitlines():
+        if line.strip():
+            return clean(line.strip(), 200)
+    return ""

@@ -1,0 +1,250 @@
+"""The profiles file: load and validate it, edit it in memory, save it without losing data."""
+
+from __future__ import annotations
+
+import os
+import re
+import stat
+import tomllib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from smtptui.probe.sanitize import clean
+from smtptui.profiles import atomic, writer
+from smtptui.profiles.errors import ProfilesError
+from smtptui.profiles.model import BUILTIN_DEFAULTS, Profile
+from smtptui.profiles.presets import PRESETS
+from smtptui.profiles.schema import (
+    SECRET_KEYS,
+    check_table,
+    parse_document,
+    show,
+    validate_profile,
+)
+from smtptui.profiles.secrets import LiteralSource
+
+_ALWAYS_WRITTEN = ("name", "host", "port", "tls")
+_AT = re.compile(r"\s*\(at line (\d+), column (\d+)\)\s*$")
+
+
+@dataclass
+class ProfileFile:
+    """A profiles file in memory. Edit with :meth:`add`, :meth:`replace`, :meth:`remove`."""
+
+    path: Path
+    profiles: list[Profile] = field(default_factory=list)
+    defaults: dict[str, Any] = field(default_factory=dict, repr=False)
+    """The raw ``[defaults]`` table (already applied to :attr:`profiles`)."""
+    extra: dict[str, Any] = field(default_factory=dict, repr=False)
+    """Unknown top-level keys, kept on save."""
+    warnings: list[str] = field(default_factory=list)
+    """Non-fatal findings of :func:`load` (plain-text passwords, unknown keys ...)."""
+    fingerprint: atomic.Fingerprint | None = None
+    """The file as read (None: it did not exist); :meth:`save` refuses if it changed since."""
+    explicit: dict[str, frozenset[str]] = field(default_factory=dict, repr=False)
+
+    def names(self) -> list[str]:
+        return [p.name for p in self.profiles]
+
+    def get(self, name: str) -> Profile:
+        """The profile called ``name``, or :class:`ProfilesError` listing the known ones."""
+        for profile in self.profiles:
+            if profile.name == name:
+                return profile
+        known = ", ".join(clean(n, 60) for n in self.names()[:20]) or "none"
+        if len(self.profiles) > 20:
+            known += ", …"
+        raise ProfilesError(f"unknown profile {show(name)} (known: {known})")
+
+    def __contains__(self, name: object) -> bool:
+        return any(p.name == name for p in self.profiles)
+
+    def clients(self) -> dict[str, list[Profile]]:
+        """Profiles grouped by client, both sorted case-insensitively; no client is ``""``, last."""
+        groups: dict[str, list[Profile]] = {}
+        for profile in self.profiles:
+            groups.setdefault(profile.client, []).append(profile)
+        return {c: sorted(groups[c], key=lambda p: (p.name.casefold(), p.name))
+                for c in sorted(groups, key=lambda c: (c == "", c.casefold(), c))}
+
+    def new_profile(self, **fields: Any) -> Profile:
+        """A profile built like :func:`load` builds one: this file's ``[defaults]`` beneath
+        ``fields`` (Profile attribute names). Use it for new profiles so that what they
+        do not set is inherited, not pinned to the built-in values."""
+        inherited, _ = check_table({k: v for k, v in self.defaults.items() if k != "name"},
+                                   "[defaults]", [])
+        return Profile(**{**inherited, **fields})
+
+    def add(self, profile: Profile) -> None:
+        """Add a new profile; its name must be unused and its fields valid."""
+        _check(profile)
+        if profile.name in self:
+            raise ProfilesError(f"a profile named {show(profile.name)} already exists")
+        self.profiles.append(profile)
+
+    def replace(self, old_name: str, profile: Profile) -> None:
+        """Put ``profile`` where ``old_name`` was (it may rename it, not onto another one)."""
+        index = self.names().index(self.get(old_name).name)
+        _check(profile)
+        if profile.name != old_name and profile.name in self:
+            raise ProfilesError(f"a profile named {show(profile.name)} already exists")
+        self.profiles[index] = profile
+        if profile.name != old_name:
+            self.explicit[profile.name] = self.explicit.pop(old_name, frozenset())
+
+    def remove(self, name: str) -> Profile:
+        """Remove and return the profile called ``name``."""
+        profile = self.get(name)
+        self.profiles.remove(profile)
+        self.explicit.pop(name, None)
+        return profile
+
+    def to_toml(self) -> str:
+        """The file's text as :meth:`save` writes it (without comments)."""
+        return writer.dumps(self.extra, self.defaults, [self._table(p) for p in self.profiles])
+
+    def _table(self, profile: Profile) -> dict[str, Any]:
+        """A profile's table, leaving out what it inherits from ``[defaults]``/built-ins."""
+        full = profile.to_toml_dict(complete=True)
+        explicit = self.explicit.get(profile.name)
+        out: dict[str, Any] = {}
+        for key, value in full.items():
+            baseline = self.defaults.get(key, BUILTIN_DEFAULTS.get(key, None))
+            if explicit is not None:
+                keep = key in explicit or key == "name" or value != baseline
+            else:
+                keep = (key in _ALWAYS_WRITTEN and key not in self.defaults) or value != baseline
+            if keep:
+                out[key] = value
+        return out
+
+    def save(self) -> None:
+        """Write atomically (backup in ``<file>.bak``), refusing if the file changed on disk."""
+        with atomic.locked(self.path):
+            self._save_locked()
+
+    def _save_locked(self) -> None:
+        for profile in self.profiles:
+            _check(profile)
+        if atomic.fingerprint(self.path) != self.fingerprint:
+            raise ProfilesError(
+                f"{self.path} was changed by another program since it was read; "
+                "nothing was written (reload it and try again)")
+        data = self.to_toml().encode("utf-8")
+        try:
+            atomic.write(self.path, data)
+        except OSError as exc:
+            raise ProfilesError(f"{self.path}: cannot write: {_reason(exc)}") from None
+        self.fingerprint = atomic.fingerprint(self.path)
+        self.explicit = {p.name: frozenset(self._table(p)) for p in self.profiles}
+
+    @staticmethod
+    def update(path: Path, fn: Callable[[ProfileFile], object]) -> ProfileFile:
+        """See :func:`modify`."""
+        return modify(path, fn)
+
+
+def _check(profile: Profile) -> None:
+    problems = validate_profile(profile)
+    if problems:
+        raise ProfilesError("; ".join(problems), problems)
+
+
+def _reason(exc: OSError) -> str:
+    return exc.strerror or type(exc).__name__
+
+
+def parse(text: str, path: Path) -> ProfileFile:
+    """Validate the text of a profiles file (see :func:`load`)."""
+    try:
+        doc = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ProfilesError(_syntax_message(path, exc)) from None
+    parsed = parse_document(doc)
+    if parsed.problems:
+        raise ProfilesError(f"{path}: " + "; ".join(parsed.problems), parsed.problems)
+    for profile in parsed.profiles:
+        if profile.preset is not None and profile.preset not in PRESETS:
+            parsed.warnings.append(f"profile {show(profile.name)}: unknown preset "
+                                   f"{show(profile.preset)} (known: {', '.join(PRESETS)})")
+    return ProfileFile(path, parsed.profiles, parsed.defaults, parsed.extra, parsed.warnings,
+                       explicit=parsed.explicit)
+
+
+def _syntax_message(path: Path, exc: tomllib.TOMLDecodeError) -> str:
+    text = str(exc)
+    match = _AT.search(text)
+    what = clean(_AT.sub("", text), 200)
+    what = what[:1].lower() + what[1:]
+    if match:
+        return f"{path}: line {match[1]}, column {match[2]}: {what}"
+    return f"{path}: invalid TOML: {what}"
+
+
+def load(path: Path) -> ProfileFile:
+    """Read and validate ``path``. Any problem raises :class:`ProfilesError` (one line).
+
+    A syntax error names the file, line and column; schema problems are all collected in
+    ``.problems``. Non-fatal findings are in the result's ``.warnings``.
+    """
+    try:
+        data, fingerprint = atomic.read(path)
+    except FileNotFoundError:
+        raise ProfilesError(f"{path}: no such file") from None
+    except OSError as exc:
+        raise ProfilesError(f"{path}: cannot read: {_reason(exc)}") from None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ProfilesError(f"{path}: not valid UTF-8 (byte {exc.start})") from None
+    result = parse(text, path)
+    result.fingerprint = fingerprint
+    result.warnings += _permission_warnings(path, result)
+    return result
+
+
+def load_or_empty(path: Path) -> ProfileFile:
+    """Like :func:`load`, but a missing file gives an empty :class:`ProfileFile` for ``path``."""
+    try:
+        os.stat(path)
+    except FileNotFoundError:
+        return ProfileFile(path)
+    except OSError:
+        pass  # let load() report it
+    return load(path)
+
+
+def modify(path: Path, fn: Callable[[ProfileFile], object]) -> ProfileFile:
+    """Re-read ``path`` under an exclusive lock, apply ``fn`` to it, and save it.
+
+    Two processes doing this at once both get their change in: the second waits for the
+    first and sees its result. A missing file starts empty. Returns the saved file.
+    """
+    with atomic.locked(path):
+        current = load_or_empty(path)
+        fn(current)
+        current._save_locked()
+    return current
+
+
+def _permission_warnings(path: Path, pf: ProfileFile) -> list[str]:
+    literal = any(isinstance(getattr(p, k), LiteralSource) for p in pf.profiles
+                  for k in SECRET_KEYS) or any(isinstance(pf.defaults.get(k), str)
+                                               for k in SECRET_KEYS)
+    if not literal:
+        return []
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return []
+    if mode & (stat.S_IRWXG | stat.S_IRWXO):
+        return [f"{path} holds plain-text passwords and is readable by others "
+                f"(mode {stat.S_IMODE(mode):04o}); run: chmod 600 {path}"]
+    return []
+
+
+def as_dict(pf: ProfileFile) -> Mapping[str, Any]:
+    """The document as :mod:`tomllib` would read back what :meth:`ProfileFile.save` writes."""
+    return tomllib.loads(pf.to_toml())

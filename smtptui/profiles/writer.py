@@ -1,0 +1,58 @@
+"""Serialise a profiles document to TOML that reads like the hand-written example.
+
+``tomli-w`` would write ``password = { env = "X" }`` as a ``[profile.password]`` sub-table;
+here each ``[defaults]`` and ``[[profile]]`` key stays on one line with inline tables, and
+``tomli-w`` formats the scalars (so quoting and escapes are its, not ours).
+Comments are not kept: ``tomllib`` drops them when reading.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+_BARE_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
+
+
+def dumps(extra: Mapping[str, Any], defaults: Mapping[str, Any],
+          profiles: Iterable[Mapping[str, Any]]) -> str:
+    """The whole file: unknown top-level keys, then ``[defaults]``, then each ``[[profile]]``."""
+    import tomli_w
+
+    chunks: list[str] = []
+    scalars = {k: v for k, v in extra.items() if not _is_table(v)}
+    tables = {k: v for k, v in extra.items() if _is_table(v)}
+    if scalars:
+        chunks.append(_lines(scalars))
+    if tables:
+        chunks.append(tomli_w.dumps(tables))
+    if defaults:
+        chunks.append("[defaults]\n" + _lines(defaults))
+    chunks += ["[[profile]]\n" + _lines(table) for table in profiles]
+    return "\n".join(chunks)
+
+
+def _is_table(value: object) -> bool:
+    return isinstance(value, Mapping) or (
+        isinstance(value, list) and bool(value) and all(isinstance(v, Mapping) for v in value))
+
+
+def _lines(table: Mapping[str, Any]) -> str:
+    return "".join(f"{_key(k)} = {_literal(v)}\n" for k, v in table.items())
+
+
+def _key(key: str) -> str:
+    return key if _BARE_KEY.match(key) else _literal(key)
+
+
+def _literal(value: object) -> str:
+    if isinstance(value, Mapping):
+        if not value:
+            return "{}"
+        return "{ " + ", ".join(f"{_key(k)} = {_literal(v)}" for k, v in value.items()) + " }"
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(_literal(v) for v in value) + "]"
+    import tomli_w
+
+    return tomli_w.dumps({"v": value})[len("v = "):-1]

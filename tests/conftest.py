@@ -1,0 +1,134 @@
+"""Shared fixtures: trustme certificates, loopback relays (aiosmtpd) and raw servers.
+
+Everything listens on 127.0.0.1 with an ephemeral port. No other network is used.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import ssl
+from collections.abc import AsyncIterator, Awaitable, Callable
+from pathlib import Path
+
+import pytest
+import trustme
+
+from smtptui.probe.config import ProbeConfig, Secret
+from smtptui.relay import Relay, RelayOptions
+
+pytest_plugins = ["tests.servers"]
+
+CANARY = "Canary-Pw-7d1e9c"
+"""The password every test relay accepts. It must never appear in any output."""
+USER = "ops@acme.test"
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):  # type: ignore[no-untyped-def]
+    """Fail any test whose captured output or log contains the canary password."""
+    report = yield
+    for name, content in report.sections:
+        if CANARY in content:
+            report.outcome = "failed"
+            report.longrepr = f"the canary password leaked into {name}"
+    return report
+
+
+@pytest.fixture(scope="session")
+def ca() -> trustme.CA:
+    return trustme.CA()
+
+
+@pytest.fixture(scope="session")
+def cafile(ca: trustme.CA, tmp_path_factory: pytest.TempPathFactory) -> str:
+    path = tmp_path_factory.mktemp("ca") / "ca.pem"
+    ca.cert_pem.write_to_path(str(path))
+    return str(path)
+
+
+def _server_ctx(cert: trustme.LeafCert) -> ssl.SSLContext:
+    ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    cert.configure_cert(ctx)
+    return ctx
+
+
+@pytest.fixture(scope="session")
+def server_ctx(ca: trustme.CA) -> ssl.SSLContext:
+    """A valid certificate for localhost and 127.0.0.1."""
+    return _server_ctx(ca.issue_cert("localhost", "127.0.0.1"))
+
+
+@pytest.fixture(scope="session")
+def bad_certs(ca: trustme.CA) -> dict[str, ssl.SSLContext]:
+    """Server contexts with one certificate problem each."""
+    now = dt.datetime.now(dt.UTC)
+    self_signed = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    other = trustme.CA()
+    with_key = other.cert_pem.bytes() + other.private_key_pem.bytes()
+    import tempfile
+
+    with tempfile.NamedTemporaryFile(suffix=".pem") as f:
+        f.write(with_key)
+        f.flush()
+        self_signed.load_cert_chain(f.name)
+    return {
+        "expired": _server_ctx(ca.issue_cert(
+            "localhost", "127.0.0.1", not_before=now - dt.timedelta(days=90),
+            not_after=now - dt.timedelta(days=3))),
+        "not_yet_valid": _server_ctx(ca.issue_cert(
+            "localhost", "127.0.0.1", not_before=now + dt.timedelta(days=3),
+            not_after=now + dt.timedelta(days=90))),
+        "wrong_host": _server_ctx(ca.issue_cert("mail.example.net")),
+        "unknown_ca": _server_ctx(other.issue_cert("localhost", "127.0.0.1")),
+        "self_signed": self_signed,
+        "expiring": _server_ctx(ca.issue_cert(
+            "localhost", "127.0.0.1", not_before=now - dt.timedelta(days=80),
+            not_after=now + dt.timedelta(days=5, hours=12))),
+    }
+
+
+RelayFactory = Callable[..., Awaitable[Relay]]
+
+
+@pytest.fixture
+async def relay_factory() -> AsyncIterator[RelayFactory]:
+    """Start aiosmtpd relays with the given options; all are stopped after the test."""
+    started: list[Relay] = []
+
+    async def start(**options: object) -> Relay:
+        options.setdefault("users", {USER: CANARY})
+        relay = await Relay(RelayOptions(**options)).start()  # type: ignore[arg-type]
+        started.append(relay)
+        return relay
+
+    yield start
+    for relay in started:
+        await relay.stop()
+
+
+@pytest.fixture
+async def relay(relay_factory: RelayFactory, server_ctx: ssl.SSLContext) -> Relay:
+    """A healthy STARTTLS + AUTH relay."""
+    return await relay_factory(starttls=server_ctx, auth_mechanisms=("PLAIN", "LOGIN", "CRAM-MD5"))
+
+
+def make_config(port: int, **fields: object) -> ProbeConfig:
+    """A probe of 127.0.0.1:port with the canary credentials, verifying against ``cafile``."""
+    base: dict[str, object] = dict(host="127.0.0.1", port=port, tls="starttls",
+                                   username=USER, password=Secret(CANARY), timeout=5.0)
+    base.update(fields)
+    return ProbeConfig(**base)  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def config_for(cafile: str) -> Callable[..., ProbeConfig]:
+    def make(port: int, **fields: object) -> ProbeConfig:
+        fields.setdefault("cafile", cafile)
+        return make_config(port, **fields)
+
+    return make
+
+
+@pytest.fixture
+def profiles_path(tmp_path: Path) -> Path:
+    return tmp_path / "profiles.toml"

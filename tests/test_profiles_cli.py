@@ -1,0 +1,202 @@
+"""`smtptui profiles ...`: exit codes, output on the right stream, no secret values ever."""
+
+from __future__ import annotations
+
+import json
+import stat
+from pathlib import Path
+
+import pytest
+
+from smtptui import cli
+from smtptui.profiles import PRESETS, load
+
+CANARY = "canary-Pa55w0rd-0xDEADBEEF"
+
+
+@pytest.fixture
+def path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A profiles path via $SMTPTUI_PROFILES; secrets in the environment hold a canary."""
+    # Only our subcommand: siblings are built in parallel and are tested on their own.
+    monkeypatch.setattr(cli, "SUBCOMMANDS", ("profiles",))
+    target = tmp_path / "conf" / "profiles.toml"
+    monkeypatch.setenv("SMTPTUI_PROFILES", str(target))
+    monkeypatch.setenv("ACME_PW", CANARY)
+    monkeypatch.setenv("ACME_TOKEN", CANARY)
+    return target
+
+
+def smtptui(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = cli.main(["profiles", *argv])
+    out, err = capsys.readouterr()
+    assert CANARY not in out and CANARY not in err
+    return code, out, err
+
+
+def _seed(capsys: pytest.CaptureFixture[str]) -> None:
+    for argv in (
+        ["add", "Acme Gmail", "--preset", "gmail", "--client", "Acme", "--user", "ops@acme.example",
+         "--password-env", "ACME_PW", "--from", "ops@acme.example", "--to", "a@x.example",
+         "b@x.example"],
+        ["add", "Acme SES", "--preset", "ses", "--region", "eu-west-1", "--client", "Acme",
+         "--password-cmd", "pass show acme/ses"],
+        ["add", "Beta M365", "--preset", "microsoft365", "--client", "Beta", "--auth",
+         "xoauth2", "--oauth-token-env", "ACME_TOKEN", "--password-keyring", "beta"],
+        ["add", "Lab", "--host", "127.0.0.1", "--port", "2525", "--tls", "none",
+         "--password-prompt", "--allow-plaintext-auth", "--timeout", "5", "--ehlo", "lab.example"],
+    ):
+        assert smtptui(capsys, *argv)[0] == 0
+
+
+def test_add_list_show_remove(path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    _seed(capsys)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    code, out, err = smtptui(capsys, "list")
+    assert code == 0 and err == ""
+    lines = out.splitlines()
+    assert lines[0] == "Acme" and lines[3] == "Beta" and lines[5] == "(no client)"
+    assert lines[1].split()[:3] == ["Acme", "Gmail", "smtp.gmail.com:587"]
+    assert "password env:ACME_PW" in lines[1]
+    assert "email-smtp.eu-west-1.amazonaws.com:587" in lines[2]
+    code, out, _ = smtptui(capsys, "show", "Lab")
+    assert code == 0
+    shown = dict(line.split(":", 1) for line in out.splitlines())
+    assert shown["host"].strip() == "127.0.0.1" and shown["password"].strip() == "prompt"
+    assert shown["allow_plaintext_auth"].strip() == "true"
+    code, _, err = smtptui(capsys, "remove", "Lab")
+    assert code == 0 and err == f'smtptui: removed profile "Lab" from {path}\n'
+    assert load(path).names() == ["Acme Gmail", "Acme SES", "Beta M365"]
+
+
+def test_list_and_show_json(path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    _seed(capsys)
+    code, out, _ = smtptui(capsys, "list", "--json")
+    assert code == 0
+    data = json.loads(out)
+    assert [d["name"] for d in data] == ["Acme Gmail", "Acme SES", "Beta M365", "Lab"]
+    by_name = {d["name"]: d for d in data}
+    assert by_name["Acme Gmail"]["password"] == "env:ACME_PW"
+    assert by_name["Acme Gmail"]["to"] == ["a@x.example", "b@x.example"]
+    assert by_name["Acme SES"]["password"] == "command:pass show acme/ses"
+    assert by_name["Beta M365"]["oauth_token"] == "env:ACME_TOKEN"
+    assert by_name["Beta M365"]["password"] == "keyring:beta"
+    assert by_name["Lab"]["timeout"] == 5.0 and by_name["Lab"]["client"] == ""
+    code, out, _ = smtptui(capsys, "show", "Beta M365", "--json")
+    assert code == 0 and json.loads(out) == by_name["Beta M365"]
+
+
+def test_no_secret_value_reaches_output_even_for_literal_passwords(
+        path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path.parent.mkdir(parents=True)
+    path.write_text(f'[[profile]]\nname = "Lit"\nhost = "h.example"\npassword = "{CANARY}"\n'
+                    f'oauth_token = "{CANARY}"\n')
+    path.chmod(0o644)
+    for argv in (["list"], ["list", "--json"], ["show", "Lit"], ["show", "Lit", "--json"],
+                 ["check"]):
+        code, out, err = smtptui(capsys, *argv)  # asserts the canary is absent
+        assert code == 0
+        assert "password stored in plain text" in err and "chmod 600" in err
+    assert json.loads(smtptui(capsys, "show", "Lit", "--json")[1])["password"] == "literal"
+
+
+def test_add_refuses_an_existing_name_unless_forced(path: Path,
+                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    assert smtptui(capsys, "add", "X", "--host", "a.example")[0] == 0
+    code, out, err = smtptui(capsys, "add", "X", "--host", "b.example")
+    assert (code, out) == (2, "")
+    assert err == (f'smtptui: profile "X" already exists in {path} '
+                   "(use --force to replace it)\n")
+    assert load(path).get("X").host == "a.example"
+    code, _, err = smtptui(capsys, "add", "X", "--host", "b.example", "--force")
+    assert code == 0 and "replaced" in err
+    assert load(path).get("X").host == "b.example"
+
+
+@pytest.mark.parametrize(("argv", "message"), [
+    (["add", "X"], "profiles add needs --host or --preset"),
+    (["add", "X", "--preset", "pigeon"], "unknown preset 'pigeon' (known: "),
+    (["add", "X", "--preset", "ses"], 'preset "ses" needs a region'),
+    (["add", "X", "--preset", "gmail", "--region", "eu-west-1"], "--region does not apply"),
+    (["add", "X", "--host", "h", "--region", "eu-west-1"], "--region applies only with"),
+    (["add", "X", "--host", "h", "--port", "70000"],
+     'profile "X": port must be 1-65535, got 70000'),
+    (["add", "X", "--host", "h", "--tls", "fast"], 'profile "X": tls must be one of'),
+    (["add", "X", "--host", "h", "--port", "abc"], "invalid int value: 'abc'"),
+    (["add", "X", "--host", "h", "--password-env", "A", "--password-prompt"],
+     "not allowed with argument"),
+    (["add", "X", "--host", "h", "--password-cmd", "pass 'x"], "not a valid command line"),
+    (["add", "X", "--host", "h", "--send"], "send = true needs from and to"),
+    (["add", " ", "--host", "h"], "profile name must not be empty"),
+    (["show", "Nope"], "no such file"),
+    (["remove", "Nope"], "no such file"),
+    (["frobnicate"], "invalid choice: 'frobnicate'"),
+])
+def test_bad_input_exits_2_with_one_line(path: Path, capsys: pytest.CaptureFixture[str],
+                                         argv: list[str], message: str) -> None:
+    code, out, err = smtptui(capsys, *argv)
+    assert code == 2 and out == ""
+    assert err.startswith("smtptui: ") and err.count("\n") == 1
+    assert message in err
+    assert not path.exists()
+
+
+def test_unknown_profile_lists_known_ones(path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    _seed(capsys)
+    for action in ("show", "remove"):
+        code, _, err = smtptui(capsys, action, "Nope")
+        assert code == 2
+        assert err == ('smtptui: unknown profile "Nope" '
+                       "(known: Acme Gmail, Acme SES, Beta M365, Lab)\n")
+
+
+def test_check(path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert smtptui(capsys, "check")[0] == 2  # no file yet
+    _seed(capsys)
+    assert smtptui(capsys, "check") == (0, f"ok: 4 profiles in {path}\n", "")
+    path.write_text(path.read_text().replace("port = 2525", "port = 70000").replace(
+        'tls = "none"', 'tls = "fast"'))
+    code, out, err = smtptui(capsys, "check")
+    assert (code, out) == (2, "")
+    assert err.splitlines() == [
+        f'smtptui: {path}: profile "Lab": port must be 1-65535, got 70000',
+        f'smtptui: {path}: profile "Lab": tls must be one of starttls, implicit, none, '
+        'opportunistic, got "fast"',
+    ]
+    path.write_text("[[profile]\n")
+    code, _, err = smtptui(capsys, "check")
+    assert code == 2 and err.startswith(f"smtptui: {path}: line 1, column ")
+
+
+def test_invalid_file_is_never_edited(path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path.parent.mkdir(parents=True)
+    path.write_text('[[profile]]\nname = "a"\nhost = "h"\nport = 0\n')
+    for argv in (["add", "b", "--host", "h"], ["remove", "a"], ["list"], ["show", "a"]):
+        code, _, err = smtptui(capsys, *argv)
+        assert code == 2 and 'profile "a": port must be 1-65535, got 0' in err
+    assert path.read_text().endswith("port = 0\n")
+
+
+def test_profiles_flag_beats_env_and_works_at_both_levels(
+        path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    other = tmp_path / "other.toml"
+    assert smtptui(capsys, "add", "A", "--host", "h", "--profiles", str(other))[0] == 0
+    assert cli.main(["--profiles", str(other), "profiles", "list"]) == 0
+    assert capsys.readouterr().out.startswith("(no client)\n  A")
+    assert smtptui(capsys, "path") == (0, f"{path}\n", "")
+    assert smtptui(capsys, "path", "--profiles", str(other)) == (0, f"{other}\n", "")
+    assert not path.exists()
+
+
+def test_empty_list_and_default_action(path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = smtptui(capsys)
+    assert (code, out) == (0, "") and "no profiles in" in err
+    assert smtptui(capsys, "list", "--json") == (0, "[]\n", "")
+
+
+def test_presets(path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = smtptui(capsys, "presets", "--json")
+    data = json.loads(out)
+    assert code == 0 and [d["key"] for d in data] == list(PRESETS)
+    assert next(d for d in data if d["key"] == "ses")["needs_region"] is True
+    code, out, _ = smtptui(capsys, "presets")
+    assert code == 0 and out.startswith("gmail ") and "smtp.sendgrid.net:587" in out
