@@ -20,7 +20,7 @@ import ssl
 import time
 import warnings
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from aiosmtpd.smtp import SMTP, AuthResult, Envelope, LoginPassword, Session
 
@@ -88,7 +88,7 @@ class Relay:
         if self.server is not None:
             self.server.close()
             for transport in list(self._transports):
-                transport.abort()
+                cast(asyncio.Transport, transport).abort()
             await self.server.wait_closed()
             self.server = None
 
@@ -155,10 +155,15 @@ class _RelaySMTP(SMTP):
             self._raw_transport = transport
         super().connection_made(transport)
 
-    def connection_lost(self, error: Exception | None) -> None:
+    def _release(self) -> None:
+        """The session is over for counting purposes (at QUIT, or when the socket goes)."""
         if self._counted:
             self._counted = False
             self._relay.active -= 1
+
+    def connection_lost(self, error: Exception | None) -> None:
+        self._release()
+        if getattr(self, "_raw_transport", None) is not None:
             self._relay._transports.discard(self._raw_transport)
         super().connection_lost(error)
 
@@ -206,6 +211,7 @@ class _RelaySMTP(SMTP):
 
     async def smtp_QUIT(self, arg: str) -> None:
         self._log("QUIT")
+        self._release()
         await super().smtp_QUIT(arg)
 
 

@@ -45,7 +45,8 @@ def format_tls(tls: TLSInfo) -> list[str]:
     lines = [f"TLS: {tls.version}, {tls.cipher} ({tls.bits} bits)"]
     cert = tls.cert
     if cert:
-        verified = "verified ✓" if cert.verified else f"NOT verified ✗ ({cert.error or 'unchecked'})"
+        why = cert.error or "unchecked"
+        verified = "verified ✓" if cert.verified else f"NOT verified ✗ ({why})"
         lines += [
             f"  subject:  {cert.subject}",
             f"  issuer:   {cert.issuer}" + ("  (self-signed)" if cert.self_signed else ""),

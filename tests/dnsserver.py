@@ -6,8 +6,9 @@ Built on dnspython's message API. Zones are zone-file text or Python data::
                                "mx": [("A", "192.0.2.25")]}})
 
 Names in data are relative to the origin unless they end with a dot; ``@`` is the origin;
-an item may be ``(type, rdata)`` or ``(type, rdata, ttl)``. CNAMEs are chased across the
-zones served. ``behaviour`` makes a name misbehave: ``"servfail"``, ``"refused"`` or
+an item may be ``(type, rdata)`` or ``(type, rdata, ttl)``; TXT rdata not starting with a
+quote is taken as one value (str or bytes) and split/escaped by :func:`txt`. CNAMEs are
+chased across the zones served. ``behaviour`` makes a name misbehave: ``"servfail"``, ``"refused"`` or
 ``"drop"`` (never answer: a timeout). Names outside every zone get REFUSED.
 
 Answers over UDP are truncated (TC) when larger than 512 bytes or the client's EDNS size,
@@ -38,6 +39,19 @@ ZoneData = Mapping[str, Sequence[tuple[Any, ...]]]
 DEFAULT_TTL = 300
 
 
+def txt(value: str | bytes) -> str:
+    """TXT rdata text for ``value``: split into 255-byte strings, quotes and backslashes and
+    non-printable bytes escaped (``\\DDD``)."""
+    raw = value.encode() if isinstance(value, str) else value
+    chunks = [raw[i:i + 255] for i in range(0, len(raw), 255)] or [b""]
+
+    def esc(chunk: bytes) -> str:
+        return "".join(chr(b) if 0x20 <= b < 0x7F and b not in (0x22, 0x5C) else f"\\{b:03d}"
+                       for b in chunk)
+
+    return " ".join(f'"{esc(c)}"' for c in chunks)
+
+
 def zone_text(origin: str, data: ZoneData) -> str:
     """Zone-file text from Python data; an SOA is added when there is none."""
     lines = [f"$ORIGIN {origin.rstrip('.')}.", f"$TTL {DEFAULT_TTL}"]
@@ -48,6 +62,8 @@ def zone_text(origin: str, data: ZoneData) -> str:
         for item in items:
             rtype, rdata = item[0], item[1]
             ttl = item[2] if len(item) > 2 else DEFAULT_TTL
+            if rtype.upper() == "TXT" and not str(rdata).startswith('"'):
+                rdata = txt(rdata)
             lines.append(f"{name} {ttl} IN {rtype} {rdata}")
     return "\n".join(lines) + "\n"
 
@@ -207,7 +223,7 @@ class DnsServer:
             raise RuntimeError("no free port for both UDP and TCP")
         for srv in (udp, tcp):
             srv.daemon_threads = True
-            thread = threading.Thread(target=srv.serve_forever, kwargs={"poll_interval": 0.05},
+            thread = threading.Thread(target=srv.serve_forever, kwargs={"poll_interval": 0.02},
                                       daemon=True)
             thread.start()
             self._servers.append(srv)

@@ -99,6 +99,20 @@ def test_no_secret_value_reaches_output_even_for_literal_passwords(
     assert json.loads(smtptui(capsys, "show", "Lit", "--json")[1])["password"] == "literal"
 
 
+def test_add_inherits_defaults_and_accepts_a_preset_host(
+        path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path.parent.mkdir(parents=True)
+    path.write_text('[defaults]\ntimeout = 9\nfrom = "f@msp.example"\nto = ["s@msp.example"]\n')
+    code, _, _ = smtptui(capsys, "add", "Z", "--preset", "zoho", "--host", "smtp.zoho.eu",
+                         "--send")
+    assert code == 0
+    text = path.read_text()
+    assert "timeout" not in text.split("[[profile]]")[1]  # inherited, not pinned
+    z = load(path).get("Z")
+    assert (z.host, z.port, z.tls, z.timeout, z.rcpt_to, z.send) == (
+        "smtp.zoho.eu", 465, "implicit", 9.0, ("s@msp.example",), True)
+
+
 def test_add_refuses_an_existing_name_unless_forced(path: Path,
                                                      capsys: pytest.CaptureFixture[str]) -> None:
     assert smtptui(capsys, "add", "X", "--host", "a.example")[0] == 0
@@ -200,3 +214,14 @@ def test_presets(path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert next(d for d in data if d["key"] == "ses")["needs_region"] is True
     code, out, _ = smtptui(capsys, "presets")
     assert code == 0 and out.startswith("gmail ") and "smtp.sendgrid.net:587" in out
+
+
+def test_profiles_modules_stay_headless_and_light() -> None:
+    import subprocess
+    import sys
+
+    code = ("import sys, smtptui.profiles, smtptui.commands.profiles; "
+            "print(sorted(m for m in ('textual', 'tomli_w', 'keyring') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout
+    assert out == "[]\n"

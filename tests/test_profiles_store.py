@@ -122,17 +122,23 @@ def test_secret_tables_are_written_inline(doc: Path) -> None:
     assert "[profile.password]" not in text
 
 
-def test_added_profile_inherits_defaults_and_round_trips(doc: Path) -> None:
+def test_new_profile_inherits_defaults_and_round_trips(doc: Path) -> None:
     pf = load(doc)
-    new = Profile(name="New", client="Acme", host="n.example", auth="plain", timeout=12,
-                  password=LiteralSource(Secret("pw")), rcpt_to=("a@b.example",))
+    new = pf.new_profile(name="New", client="Acme", host="n.example",
+                         password=LiteralSource(Secret("pw")), rcpt_to=("a@b.example",))
+    assert (new.auth, new.timeout, new.mail_from) == ("plain", 12.0, "ops@msp.example")
     pf.add(new)
     pf.save()
     table = _tables(doc)[-1]
     assert table == {"name": "New", "client": "Acme", "host": "n.example", "port": 587,
                      "tls": "starttls", "password": "pw", "to": ["a@b.example"]}
-    reloaded = load(doc).get("New")
-    assert replace(reloaded, mail_from=None) == new  # from is inherited from [defaults]
+    assert load(doc).get("New") == new
+    # A profile built without the defaults pins the built-in values it differs in.
+    pf = load(doc)
+    pf.add(Profile(name="Pinned", host="p.example"))
+    pf.save()
+    assert _tables(doc)[-1] == {"name": "Pinned", "host": "p.example", "port": 587,
+                                "tls": "starttls", "auth": "auto", "timeout": 30}
 
 
 def test_edits_add_replace_remove(doc: Path) -> None:
@@ -174,6 +180,10 @@ def test_new_file_is_created_0600_in_a_new_directory(tmp_path: Path) -> None:
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     assert not path.with_name("profiles.toml.bak").exists()
     assert load(path).names() == ["a"]
+    pf.add(Profile(name="b", host="b.example"))
+    pf.save()  # the same object saves again: its fingerprint follows its own writes
+    assert load(path).names() == ["a", "b"]
+    assert load(path.with_name("profiles.toml.bak")).names() == ["a"]
 
 
 def test_existing_mode_is_kept_and_backup_is_private(doc: Path) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 import sys
 
@@ -14,7 +13,9 @@ from smtptui.probe.batch import DEFAULT_CONCURRENCY
 def run_batch(args: argparse.Namespace) -> int:
     from smtptui.commands.probe import use_color
     from smtptui.commands.target_args import (
-        config_from_profile, load_profiles, profile_from_args,
+        config_from_profile,
+        load_profiles,
+        profile_from_args,
     )
     from smtptui.profiles.errors import SecretError
 
@@ -47,6 +48,8 @@ def run_batch(args: argparse.Namespace) -> int:
         else:
             print(f"✗ fail  {profile.name}  ({profile.client or 'no client'}): {message}",
                   flush=True)
+    import asyncio
+
     failed += asyncio.run(_run(configs, names, concurrency, json_out=args.json, color=color))
     if not args.json:
         total = len(chosen)

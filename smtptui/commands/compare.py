@@ -1,19 +1,107 @@
-"""`smtptui compare A B`: two relays side by side (filled in by the compare work)."""
+"""`smtptui compare A B`: two saved profiles probed at the same time, side by side."""
 
 from __future__ import annotations
 
 import argparse
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from smtptui.errors import UsageError
+from smtptui.commands.target_args import add_target_args
+from smtptui.errors import ExitCode, UsageError
+
+if TYPE_CHECKING:
+    from smtptui.compare.model import Comparison
+    from smtptui.compare.runner import OnEvent
+    from smtptui.probe.config import ProbeConfig
+    from smtptui.probe.events import ProbeEvent
+
+MAX_RUNS = 100  # same as smtptui.compare.runner.MAX_RUNS (kept here: cheap import)
+
+
+def _runs(value: str) -> int:
+    try:
+        runs = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of runs: {value!r}") from None
+    if not 1 <= runs <= MAX_RUNS:
+        raise argparse.ArgumentTypeError(f"runs must be 1-{MAX_RUNS}, got {runs}")
+    return runs
 
 
 def register(sub: Any) -> None:
-    p = sub.add_parser("compare", help="probe two profiles side by side")
-    p.add_argument("a", metavar="A")
-    p.add_argument("b", metavar="B")
-    p.add_argument("--profiles", metavar="FILE", default=argparse.SUPPRESS)
+    p = sub.add_parser(
+        "compare", help="probe two profiles at the same time and compare them",
+        description="Probe two saved profiles concurrently (each --runs times) and show every "
+                    "aspect side by side, differences marked ≠. Target flags apply to both. "
+                    "Exit 0: both passed every run; 1: a run failed; 2: bad input.",
+    )
+    p.add_argument("a", metavar="A", help="first profile name")
+    p.add_argument("b", metavar="B", help="second profile name")
+    p.add_argument("--runs", type=_runs, default=1, metavar="N",
+                   help=f"probe each side N times in a row (1-{MAX_RUNS}, default 1) "
+                        "for min / median / p95 latencies")
+    add_target_args(p)
+    p.add_argument("--json", action="store_true",
+                   help="one JSON object: both reports, stats, rows, cold vs warm")
+    p.add_argument("--profiles", metavar="FILE", default=argparse.SUPPRESS,
+                   help="profiles file")
 
 
 def run(args: argparse.Namespace) -> int:
-    raise UsageError("compare is not available yet")
+    import asyncio
+    import json
+    import sys
+
+    from smtptui.commands.probe import use_color
+    from smtptui.commands.target_args import config_from_profile, load_profiles, profile_from_args
+
+    if not 1 <= args.runs <= MAX_RUNS:
+        raise UsageError(f"--runs must be 1-{MAX_RUNS}")
+    profiles = load_profiles(args)
+    config_a = config_from_profile(profile_from_args(args, args.a, profiles), args)
+    config_b = config_from_profile(profile_from_args(args, args.b, profiles), args)
+    comparison = asyncio.run(_compare(args.a, config_a, args.b, config_b, args.runs,
+                                      progress=not args.json))
+    if args.json:
+        print(json.dumps(comparison.to_json(), ensure_ascii=False))
+    else:
+        from smtptui.compare.text import render_text
+
+        print()
+        print(render_text(comparison, color=use_color(sys.stdout)), end="")
+    return ExitCode.OK if comparison.ok else ExitCode.FAILED
+
+
+async def _compare(name_a: str, config_a: ProbeConfig, name_b: str, config_b: ProbeConfig,
+                   runs: int, *, progress: bool) -> Comparison:
+    """Run the comparison; in human mode print one line per finished run as it ends."""
+    from smtptui.compare.runner import run_comparison
+
+    on_event = _progress(runs) if progress else None
+    if progress:
+        print(f'smtptui compare: A "{name_a}" and B "{name_b}", {runs} '
+              f"run{'s' if runs != 1 else ''} each, at the same time", flush=True)
+    return await run_comparison((name_a, config_a), (name_b, config_b), runs,
+                                on_event=on_event)
+
+
+def _progress(runs: int) -> OnEvent:
+    import sys
+
+    from smtptui.commands.probe import use_color
+    from smtptui.probe.events import ProbeFinished
+    from smtptui.report_text import GLYPH, paint
+
+    color = use_color(sys.stdout)
+
+    def on_event(side: str, run: int, event: ProbeEvent) -> None:
+        if not isinstance(event, ProbeFinished):
+            return
+        report = event.report
+        failed = report.failed_stage
+        state = "fail" if failed else ("warn" if report.warnings else "pass")
+        what = f"failed at {failed.stage}" if failed else "passed"
+        mark = paint(f"{GLYPH[state]} {what}", state, color)
+        print(f"  {side.upper()} run {run + 1}/{runs}  {mark}  {report.total_ms:.0f} ms",
+              flush=True)
+
+    return on_event

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 from typing import Any
 
 from smtptui.errors import ExitCode
@@ -21,6 +20,8 @@ def register(sub: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     if args.headless:
+        import asyncio
+
         return asyncio.run(_headless(json_out=args.json))
     from pathlib import Path
 

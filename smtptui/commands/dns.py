@@ -72,7 +72,7 @@ def _from_profile(args: argparse.Namespace) -> dict[str, Any]:
     profile = load(resolve_path(getattr(args, "profiles", None))).get(args.profile)
     domain = (profile.mail_from or profile.username or "").rpartition("@")[2] or None
     return {"domain": domain, "selectors": list(profile.dkim_selectors),
-            "nameserver": profile.nameserver, "host": profile.host}
+            "nameserver": profile.nameserver, "host": profile.host, "port": profile.port}
 
 
 def run(args: argparse.Namespace) -> int:
@@ -88,6 +88,7 @@ def run(args: argparse.Namespace) -> int:
     if not domain:
         raise UsageError("dns: give a DOMAIN (or a --profile with a From address)")
     host = args.host or prof.get("host")
+    port = args.port or (prof.get("port") if not args.host else None) or 25
     if (args.port is not None or args.cert) and not host:
         raise UsageError("dns: --port and --cert need --host")
     if args.port is not None and not 0 < args.port < 65536:
@@ -96,7 +97,7 @@ def run(args: argparse.Namespace) -> int:
         chain = load_cert_chain(args.cert) if args.cert else []
         report: DomainReport = asyncio.run(check_domain(
             domain, ips=args.ip, selectors=[*prof.get("selectors", []), *args.selector],
-            host=host, port=args.port or 25, cert_chain=chain, sender=args.sender,
+            host=host, port=port, cert_chain=chain, sender=args.sender,
             common_selectors=not args.no_common_selectors,
             nameserver=nameserver_of(args, prof.get("nameserver")), timeout=args.timeout))
     except DnsInputError as exc:

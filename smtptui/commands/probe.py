@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 import os
 import sys
@@ -56,6 +55,8 @@ def run(args: argparse.Namespace) -> int:
     from smtptui.commands.target_args import config_from_profile, profile_from_args
 
     config = config_from_profile(profile_from_args(args, args.profile), args)
+    import asyncio
+
     report = asyncio.run(_probe(config, json_out=args.json, verbose=args.verbose))
     if args.json:
         doc = report.to_json()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import os
 from typing import TYPE_CHECKING, Any
 
 from smtptui.errors import UsageError
@@ -13,6 +14,10 @@ from smtptui.probe.config import AUTH_MECHS, STOP_AFTER, TLS_MODES, ProbeConfig
 if TYPE_CHECKING:
     from smtptui.profiles.model import Profile
     from smtptui.profiles.store import ProfileFile
+
+
+ADHOC = "command line"
+"""Name of the profile built from flags alone (reported as no profile)."""
 
 
 def _port(value: str) -> int:
@@ -72,7 +77,11 @@ def add_target_args(p: argparse.ArgumentParser) -> None:
 
 def _prompt(question: str) -> str:
     import getpass
+    import sys
 
+    if not sys.stdin.isatty():
+        raise UsageError("cannot prompt for a password: no terminal (use --password-env "
+                         "or --password-cmd)")
     try:
         return getpass.getpass(question)
     except (EOFError, OSError):
@@ -126,13 +135,13 @@ def profile_from_args(args: argparse.Namespace, name: str | None,
     if "host" not in fields:
         raise UsageError("give a PROFILE name or --host (see smtptui probe --help)")
     fields.setdefault("port", 465 if fields.get("tls") == "implicit" else 587)
-    return Profile(name="", **fields)
+    return Profile(name=ADHOC, **fields)
 
 
 def config_from_profile(profile: Profile, args: argparse.Namespace) -> ProbeConfig:
     """Resolve secrets and check the combination of flags; bad input raises UsageError."""
     config = profile.to_probe_config(prompt=_prompt)
-    if not profile.name:
+    if profile.name == ADHOC:
         config = dataclasses.replace(config, profile=None)
     if getattr(args, "subject", None):
         config = dataclasses.replace(config, subject=args.subject)
@@ -142,6 +151,8 @@ def config_from_profile(profile: Profile, args: argparse.Namespace) -> ProbeConf
         raise UsageError("--to needs --from")
     if config.allow_plaintext_auth and config.tls not in ("none", "opportunistic"):
         raise UsageError("--allow-plaintext-auth only applies with --tls none or opportunistic")
+    if config.cafile and not os.access(config.cafile, os.R_OK):
+        raise UsageError(f"cannot read the CA file {config.cafile}")
     if config.oauth_token and not config.username:
         raise UsageError("an OAuth token needs --user")
     return config

@@ -8,15 +8,34 @@ at a stage, :func:`reply_meaning` gives the plain meaning of its codes, and
 
 from __future__ import annotations
 
-from smtptui.diagnose.codes import basic_meaning, enhanced_meaning, reply_meaning
-from smtptui.diagnose.model import Diagnosis, Fault, Layer, Reply
-from smtptui.diagnose.providers import PROVIDERS, provider_name, provider_of
-from smtptui.diagnose.rules import (
-    FAULT_KINDS,
-    WARNING_KINDS,
-    diagnose,
-    reply_diagnosis,
-)
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # loaded on first use: the engine's clean path never needs the rules
+    from smtptui.diagnose.codes import basic_meaning, enhanced_meaning, reply_meaning
+    from smtptui.diagnose.model import Diagnosis, Fault, Layer, Reply
+    from smtptui.diagnose.providers import PROVIDERS, provider_name, provider_of
+    from smtptui.diagnose.rules import (
+        FAULT_KINDS,
+        WARNING_KINDS,
+        diagnose,
+        reply_diagnosis,
+    )
+
+_HOME = {
+    "basic_meaning": "codes", "enhanced_meaning": "codes", "reply_meaning": "codes",
+    "Diagnosis": "model", "Fault": "model", "Layer": "model", "Reply": "model",
+    "PROVIDERS": "providers", "provider_name": "providers", "provider_of": "providers",
+    "FAULT_KINDS": "rules", "WARNING_KINDS": "rules", "diagnose": "rules",
+    "reply_diagnosis": "rules",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _HOME:
+        return getattr(importlib.import_module(f"smtptui.diagnose.{_HOME[name]}"), name)
+    raise AttributeError(f"module 'smtptui.diagnose' has no attribute {name!r}")
+
 
 __all__ = [
     "FAULT_KINDS",

@@ -142,10 +142,12 @@ FAULT_RULES: tuple[FaultRule, ...] = (
         "port/mode mix-up. Compare with {s_client}, and from another network.",
         variant="greeting", stages=("greeting", "connect")),
     FaultRule(
-        "disconnected", "tls",
-        "The server closed the connection during the TLS handshake.",
-        "Likely no common TLS version or cipher, a client certificate the server demands, "
-        "or a name (SNI) it does not serve — try --servername. Compare with {s_client}.",
+        "disconnected", "network",
+        "The server closed the connection while setting up TLS ({stage} step).",
+        "If the server hung up on the STARTTLS command itself, its TLS setup is broken "
+        "(tell its admin). During the handshake: likely no common TLS version or cipher, a "
+        "client certificate the server demands, or a name (SNI) it does not serve — try "
+        "--servername. Compare with {s_client}.",
         variant="tls", stages=("tls", "starttls")),
     FaultRule(
         "disconnected", "auth",
@@ -307,8 +309,16 @@ FAULT_RULES: tuple[FaultRule, ...] = (
         "(a firewall's SMTP inspection) is hiding it.",
         "The EHLO reply shows masked extensions (XXXXXXXA), the mark of Cisco ASA/PIX "
         "'inspect esmtp'. The firewall admin must disable ESMTP inspection (or allow "
-        "STARTTLS) for this traffic. No credentials or mail were sent.",
+        "STARTTLS) for this traffic.",
         variant="firewall", detail=r"XXXXXXX"),
+    FaultRule(
+        "starttls_not_offered", "tls",
+        "The server does not advertise STARTTLS, so this opportunistic session continues "
+        "unencrypted.",
+        "Anything sent now — credentials included — crosses the network in clear text. "
+        "Check the port (587 should offer STARTTLS; 465 wants --tls implicit); use --tls "
+        "starttls to insist on encryption.",
+        variant="opportunistic", modes=("opportunistic",)),
     FaultRule(
         "starttls_not_offered", "tls",
         "The server on port 25 does not offer STARTTLS, and {mode} mode requires it; no "
@@ -504,7 +514,7 @@ FAULT_RULES: tuple[FaultRule, ...] = (
         "went.",
         reply="none"),
     FaultRule(
-        "unexpected_error", "protocol",
+        "internal_error", "protocol",
         "The probe hit an unexpected error during the {stage} step.",
         "Run with -v and report the transcript and this message to the smtptui "
         "maintainers.",

@@ -6,8 +6,9 @@ servers and banners); the greeting banner / EHLO text catches custom CNAMEs.
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+
+from smtptui.diagnose.ruletypes import compiled
 
 _SERVER_LIMIT = 4096
 
@@ -22,19 +23,12 @@ class Provider:
     """Regex (case-insensitive) on the host name without a trailing dot."""
     banner: str | None
     """Regex (case-insensitive) on the greeting banner and EHLO text; None: host only."""
-    _hosts_rx: re.Pattern[str] = field(init=False, repr=False, compare=False)
-    _banner_rx: re.Pattern[str] | None = field(init=False, repr=False, compare=False)
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "_hosts_rx", re.compile(self.hosts, re.I))
-        rx = re.compile(self.banner, re.I) if self.banner else None
-        object.__setattr__(self, "_banner_rx", rx)
 
     def matches_host(self, host: str) -> bool:
-        return bool(host) and self._hosts_rx.search(host) is not None
+        return bool(host) and compiled(self.hosts).search(host) is not None
 
     def matches_banner(self, server: str) -> bool:
-        return self._banner_rx is not None and self._banner_rx.search(server) is not None
+        return self.banner is not None and compiled(self.banner).search(server) is not None
 
 
 PROVIDERS: tuple[Provider, ...] = (
@@ -53,7 +47,7 @@ PROVIDERS: tuple[Provider, ...] = (
              r"\byahoo(dns)?\.(com|net)\b|\baol\.com\b"),
     Provider("icloud", "iCloud Mail",
              r"(^|\.)(me\.com|icloud\.com|mac\.com)$",
-             r"\bicloud\b|\bmail\.me\.com\b"),
+             r"\bicloud|\bmail\.me\.com\b"),
     Provider("sendgrid", "SendGrid",
              r"(^|\.)sendgrid\.(net|com)$",
              r"\bsendgrid\b|\bSG ESMTP\b|\bismtpd\b"),

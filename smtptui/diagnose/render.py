@@ -70,8 +70,8 @@ def fill(template: str, ctx: dict[str, str]) -> str:
 
 
 def with_evidence(summary: str, evidence: list[str]) -> str:
-    """``"X happened."`` + evidence -> ``"X happened (evidence; more)."``."""
-    items = [e for e in evidence if e]
+    """``"X happened."`` + evidence -> ``"X happened — evidence; more."``."""
+    items = [e.rstrip(" .") for e in evidence if e.strip(" .")]
     if not items:
         return summary
-    return f"{summary.rstrip().rstrip('.')} ({'; '.join(items)})."
+    return f"{summary.rstrip().rstrip('.')} — {'; '.join(items)}."

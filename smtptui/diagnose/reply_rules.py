@@ -143,7 +143,7 @@ REPLY_RULES: tuple[ReplyRule, ...] = (
         "exact reason. OAuth 2.0 (--auth xoauth2) avoids the password questions entirely.",
         enhanced=("5.7.139",)),
     ReplyRule(
-        "m365-5.7.3-auth", "auth",
+        "m365-535", "auth",
         "Microsoft 365 rejected the login: wrong username/password, or SMTP AUTH is off "
         "for this mailbox.",
         "Use the full UPN and current password; with MFA use an app password (if allowed) "
@@ -237,14 +237,6 @@ REPLY_RULES: tuple[ReplyRule, ...] = (
         "app passwords — or use OAuth 2.0 (--auth xoauth2).",
         text=r"Application-specific password required"),
     ReplyRule(
-        "google-app-password-534", "auth",
-        "Gmail refused this password: it wants an app password (or OAuth), not the "
-        "account password.",
-        "Create an app password at https://myaccount.google.com/apppasswords (needs "
-        "2-Step Verification) and use it with the full address as username, or use OAuth "
-        "2.0 (--auth xoauth2).",
-        codes=(534,), providers=("gmail",)),
-    ReplyRule(
         "google-web-login-required", "auth",
         "Google blocked this sign-in as suspicious and wants an interactive login first.",
         "Sign in to the account in a browser (ideally from the same network), confirm the "
@@ -252,6 +244,14 @@ REPLY_RULES: tuple[ReplyRule, ...] = (
         "then use an app password or OAuth. Logins from new cloud IPs trigger this often.",
         text=r"log ?in (via|with|through) (your )?web browser|WebLoginRequired",
         providers=("gmail",)),
+    ReplyRule(
+        "google-app-password-534", "auth",
+        "Gmail refused this password: it wants an app password (or OAuth), not the "
+        "account password.",
+        "Create an app password at https://myaccount.google.com/apppasswords (needs "
+        "2-Step Verification) and use it with the full address as username, or use OAuth "
+        "2.0 (--auth xoauth2).",
+        codes=(534,), providers=("gmail",)),
     ReplyRule(
         "google-relay-credentials", "policy",
         "Google's SMTP relay service does not accept mail from this client: neither its IP "
@@ -453,7 +453,7 @@ REPLY_RULES: tuple[ReplyRule, ...] = (
         "on a server you run — enable SASL for this listener (Postfix: "
         "smtpd_sasl_auth_enable = yes in master.cf's submission service).",
         text=r"authentication not enabled|AUTH (command )?(not available|not enabled"
-             r"|not supported|disabled)"),
+             r"|not supported|disabled)|AUTH command used when not advertised"),
     ReplyRule(
         "auth-required", "auth",
         "The server requires authentication before it accepts mail, and this client has "
@@ -563,7 +563,8 @@ REPLY_RULES: tuple[ReplyRule, ...] = (
         "The receiver says this sending IP is not authorised by the sender domain's SPF "
         "record.",
         _SENDER_AUTH,
-        text=r"\bSPF\b"),
+        text=r"SPF (check )?(fail|validation)|(does not|did not) pass SPF|SPF.{0,60}did not pass"
+             r"|not permitted by .{0,40}SPF|SPF (policy|record)"),
     ReplyRule(
         "content-rejected", "policy",
         "The server's filters rejected the message as spam or malware.",
@@ -762,6 +763,18 @@ REPLY_RULES: tuple[ReplyRule, ...] = (
         "timeout between this machine and the server.",
         enhanced=("4.4.2", "4.4.1", "5.4.2")),
     ReplyRule(
+        "500-auth", "auth",
+        "The server does not understand AUTH here: authentication is not enabled on this "
+        "port.",
+        "Use the submission port (587 with STARTTLS, or 465) where AUTH is offered.",
+        codes=(500, 502), stages=("auth",)),
+    ReplyRule(
+        "502-starttls", "tls",
+        "The server does not implement STARTTLS on this port.",
+        "Use a port that offers TLS (587 with STARTTLS, or 465 with --tls implicit); "
+        "without TLS, credentials and mail travel in clear text.",
+        codes=(500, 502), stages=("starttls",)),
+    ReplyRule(
         "x.5.x-protocol-error", "protocol",
         "The server did not understand the command or its arguments.",
         "Check the port and mode pair (plain SMTP vs. TLS), and whether a firewall's SMTP "
@@ -836,18 +849,6 @@ REPLY_RULES: tuple[ReplyRule, ...] = (
         "The server temporarily refused the command.",
         _RETRY,
         codes=(454,)),
-    ReplyRule(
-        "500-auth", "auth",
-        "The server does not understand AUTH here: authentication is not enabled on this "
-        "port.",
-        "Use the submission port (587 with STARTTLS, or 465) where AUTH is offered.",
-        codes=(500, 502), stages=("auth",)),
-    ReplyRule(
-        "502-starttls", "tls",
-        "The server does not implement STARTTLS on this port.",
-        "Use a port that offers TLS (587 with STARTTLS, or 465 with --tls implicit); "
-        "without TLS, credentials and mail travel in clear text.",
-        codes=(500, 502), stages=("starttls",)),
     ReplyRule(
         "500", "protocol",
         "The server did not recognise the command (syntax error).",

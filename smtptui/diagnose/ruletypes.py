@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import cache
 from typing import Literal
 
 from smtptui.diagnose.model import Layer, Reply
@@ -17,8 +18,10 @@ from smtptui.diagnose.model import Layer, Reply
 ReplyUse = Literal["any", "specific", "none"]
 
 
-def _compile(pattern: str | None) -> re.Pattern[str] | None:
-    return re.compile(pattern, re.I) if pattern else None
+@cache
+def compiled(pattern: str) -> re.Pattern[str]:
+    """Case-insensitive regex, compiled on first use (keeps importing the tables cheap)."""
+    return re.compile(pattern, re.I)
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,10 +38,6 @@ class ReplyRule:
     """Regex searched (case-insensitively) in the reply text."""
     providers: tuple[str, ...] = ()
     stages: tuple[str, ...] = ()
-    _rx: re.Pattern[str] | None = field(init=False, repr=False, compare=False)
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "_rx", _compile(self.text))
 
     @property
     def specific(self) -> bool:
@@ -54,7 +53,7 @@ class ReplyRule:
             return False
         if self.stages and stage not in self.stages:
             return False
-        return self._rx is None or self._rx.search(text) is not None
+        return self.text is None or compiled(self.text).search(text) is not None
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,10 +76,6 @@ class FaultRule:
     """When the fault carries a reply, which reply rules may explain it instead:
     ``any`` matching reply rule, only ``specific`` ones (text/enhanced/provider), or ``none``."""
     warning: bool = False
-    _rx: re.Pattern[str] | None = field(init=False, repr=False, compare=False)
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "_rx", _compile(self.detail))
 
     @property
     def id(self) -> str:
@@ -96,4 +91,4 @@ class FaultRule:
             return False
         if self.providers and provider not in self.providers:
             return False
-        return self._rx is None or self._rx.search(evidence) is not None
+        return self.detail is None or compiled(self.detail).search(evidence) is not None

@@ -46,9 +46,10 @@ class DkimKey(JsonMixin):
     @property
     def level(self) -> Level:
         if self.status == "found":
-            return "fail" if (self.bits or 0) < WEAK_BITS else (
-                "warn" if (self.bits or 0) < RECOMMENDED_BITS and self.key_type == "rsa"
-                else "pass")
+            if self.key_type != "rsa":
+                return "pass"
+            bits = self.bits or 0
+            return "fail" if bits < WEAK_BITS else "warn" if bits < RECOMMENDED_BITS else "pass"
         if self.status == "missing" and not self.requested:
             return "info"
         if self.status == "revoked" and not self.requested:

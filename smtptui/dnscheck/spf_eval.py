@@ -240,7 +240,7 @@ class _Evaluator:
         if len(lookup.records) != 1:
             return None
         try:
-            check_macro_string(lookup.records[0], "slodipvhcrt")
+            check_macro_string(lookup.records[0], "slodipvhcrt", spaces=True)
         except SpfSyntaxError:
             return None
         return expand(lookup.records[0], self.s.ctx(domain))

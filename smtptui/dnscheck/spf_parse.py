@@ -76,8 +76,10 @@ def is_spf(text: str) -> bool:
     return text[:6].lower() == "v=spf1" and (len(text) == 6 or text[6] == " ")
 
 
-def check_macro_string(text: str, letters: str = MACRO_LETTERS) -> bool:
-    """Validate macro syntax; True when ``text`` contains at least one macro-expand."""
+def check_macro_string(text: str, letters: str = MACRO_LETTERS, spaces: bool = False) -> bool:
+    """Validate macro syntax; True when ``text`` contains at least one macro-expand.
+
+    ``spaces`` allows spaces (an ``exp=`` explanation string)."""
     pos, has_macro = 0, False
     while (i := text.find("%", pos)) >= 0:
         m = _MACRO.match(text, i)
@@ -91,7 +93,7 @@ def check_macro_string(text: str, letters: str = MACRO_LETTERS) -> bool:
                 raise SpfSyntaxError(f"macro transformer 0 in {text!r}")
             has_macro = True
         pos = m.end()
-    if any(ord(c) < 0x21 or ord(c) > 0x7E for c in text):
+    if any(ord(c) < (0x20 if spaces else 0x21) or ord(c) > 0x7E for c in text):
         raise SpfSyntaxError(f"invalid character in {text!r}")
     return has_macro
 

@@ -29,7 +29,8 @@ def b64decode_text(data: str) -> str:
         return data
 
 
-def choose(requested: str, offered: list[str], *, has_password: bool, has_token: bool) -> str | None:
+def choose(requested: str, offered: list[str], *, has_password: bool,
+           has_token: bool) -> str | None:
     """The mechanism to use: the requested one, or for ``auto`` the strongest offered
     that we have credentials for. ``None`` when nothing fits."""
     offered_up = [m.upper() for m in offered]

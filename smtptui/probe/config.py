@@ -73,6 +73,9 @@ class ProbeConfig:
     """HOST[:PORT] of a DNS resolver to use for the resolve stage instead of the system's."""
     profile: str | None = None
     subject: str | None = None
+    warm_runs: int = 0
+    """After the session's own mail, repeat RSET/MAIL/RCPT(/DATA) this many times on the
+    same authenticated connection and report each timing (cold vs warm comparison)."""
     extra: dict[str, str] = field(default_factory=dict)
 
     @property

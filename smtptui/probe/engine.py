@@ -20,29 +20,24 @@ from smtptui.probe.session import Session
 
 async def run_probe(config: ProbeConfig) -> AsyncIterator[ProbeEvent]:
     """Run one probe, yielding each event as it happens; the last is ``ProbeFinished``."""
-    queue: asyncio.Queue[ProbeEvent] = asyncio.Queue()
+    queue: asyncio.Queue[ProbeEvent | BaseException] = asyncio.Queue()
     session = Session(config, queue.put_nowait)
     task = asyncio.create_task(session.run(), name=f"smtptui-probe-{config.host}")
-    waiter: asyncio.Task[ProbeEvent] | None = None
+
+    def ended(t: asyncio.Task[ProbeReport]) -> None:
+        if not t.cancelled() and t.exception() is not None:
+            queue.put_nowait(t.exception())  # type: ignore[arg-type]
+
+    task.add_done_callback(ended)
     try:
         while True:
-            if queue.empty():
-                waiter = asyncio.ensure_future(queue.get())
-                await asyncio.wait({waiter, task}, return_when=asyncio.FIRST_COMPLETED)
-                if not waiter.done():
-                    waiter.cancel()
-                    task.result()  # the session died without finishing: surface its error
-                    continue
-                event = waiter.result()
-                waiter = None
-            else:
-                event = queue.get_nowait()
+            event = await queue.get()
+            if isinstance(event, BaseException):
+                raise event
             yield event
             if isinstance(event, ProbeFinished):
                 return
     finally:
-        if waiter is not None and not waiter.done():
-            waiter.cancel()
         if not task.done():
             task.cancel()
         with contextlib.suppress(asyncio.CancelledError, Exception):

@@ -131,6 +131,14 @@ class ProbeReport:
     total_ms: float = 0.0
     ehlo_changes: dict[str, list[str]] = field(default_factory=dict)
     """Extensions ``added`` / ``removed`` between the pre- and post-TLS EHLO."""
+    warm_ms: tuple[float, ...] = ()
+    """Timings of further messages on the open connection (``ProbeConfig.warm_runs``)."""
+
+    @property
+    def cold_ms(self) -> float:
+        """A fresh connection's cost: connect, TLS/STARTTLS, greeting, EHLO(s) and AUTH."""
+        cold = ("connect", "tls", "greeting", "ehlo", "starttls", "auth")
+        return sum(s.elapsed_ms for s in self.stages if s.stage in cold)
 
     @property
     def ok(self) -> bool:
@@ -162,6 +170,8 @@ class ProbeReport:
             "total_ms": round(self.total_ms, 3),
             "warnings": self.warnings,
             "ehlo_changes": self.ehlo_changes,
+            "cold_ms": round(self.cold_ms, 3),
+            "warm_ms": [round(x, 3) for x in self.warm_ms],
         }
 
 

@@ -27,7 +27,8 @@ async def resolve(host: str, port: int, nameserver: str | None) -> list[tuple[in
     except socket.gaierror as exc:
         if _EAI_NODATA is not None and exc.errno == _EAI_NODATA:
             raise LookupError("dns_no_address", f"{clean(host)} has no A or AAAA record") from None
-        kind, text = _GAI_KINDS.get(exc.errno, ("dns_error", clean(exc.strerror or str(exc))))
+        default = ("dns_error", clean(exc.strerror or str(exc)))
+        kind, text = _GAI_KINDS.get(exc.errno, default) if exc.errno is not None else default
         raise LookupError(kind, f"{clean(host)}: {text}") from None
     seen: dict[str, int] = {}
     for family, _t, _p, _c, sockaddr in infos:

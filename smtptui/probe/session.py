@@ -16,22 +16,38 @@ import ssl
 import time
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
+from typing import Any, cast
 
-from smtptui.diagnose import diagnose, reply_diagnosis
 from smtptui.diagnose.model import Diagnosis, Fault, Reply
 from smtptui.probe import auth as sasl
 from smtptui.probe.config import ProbeConfig
 from smtptui.probe.events import (
-    ProbeEvent, ProbeFinished, ProbeReport, Stage, StageFinished, StageStarted, Status,
-    Target, TLSInfo, WireLine,
+    ProbeEvent,
+    ProbeFinished,
+    ProbeReport,
+    Stage,
+    StageFinished,
+    StageStarted,
+    Status,
+    Target,
+    TLSInfo,
+    WireLine,
 )
 from smtptui.probe.extensions import auth_mechanisms, changes, parse_ehlo, split_enhanced
 from smtptui.probe.sanitize import clean, clean_multiline
 from smtptui.probe.tlsinfo import (
-    cert_from_der, classify, inspect, make_context, tls_warnings, unverified_context,
+    cert_from_der,
+    classify,
+    inspect,
+    make_context,
+    tls_warnings,
 )
 from smtptui.probe.wire import (
-    REDACTED, CapturingProtocol, SMTPResponse, SMTPResponseException, SMTPServerDisconnected,
+    REDACTED,
+    CapturingProtocol,
+    SMTPResponse,
+    SMTPResponseException,
+    SMTPServerDisconnected,
 )
 
 Emit = Callable[[ProbeEvent], None]
@@ -51,6 +67,13 @@ class StageFailed(Exception):
         self.kind = kind
         self.detail = detail
         self.reply = reply
+
+
+def diagnose(fault: Fault) -> Diagnosis:
+    """The rules are only loaded when something needs explaining (not on a clean run)."""
+    from smtptui.diagnose import diagnose as rules
+
+    return rules(fault)
 
 
 def to_reply(resp: SMTPResponse) -> Reply:
@@ -84,6 +107,7 @@ class Session:
         self.banner = ""
         self.ehlo_host = ""
         self.accepted_rcpts: list[str] = []
+        self.warm_ms: list[float] = []
         # per-stage scratch
         self._replies: list[Reply] = []
         self._warnings: list[tuple[str, str]] = []
@@ -187,11 +211,6 @@ class Session:
         return status != "fail"
 
     def _diagnose_failure(self, stage: str, failed: StageFailed) -> Diagnosis:
-        if failed.reply is not None and failed.kind in (
-            "auth_failed", "mail_rejected", "rcpt_rejected", "data_rejected",
-            "greeting_rejected", "starttls_rejected", "ehlo_rejected",
-        ):
-            return reply_diagnosis(stage, failed.reply, self.server_identity, self.config.host)
         return diagnose(self.fault(failed.kind, stage, failed.detail, failed.reply))
 
     def _timeout_kind(self, stage: str) -> str:
@@ -217,7 +236,7 @@ class Session:
             target=Target(cfg.host, cfg.port, cfg.tls, cfg.profile, self.address),
             stages=tuple(self.stages), tls=self.tls, extensions=dict(self.extensions),
             transcript=tuple(self.transcript), banner=self.banner, started_at=started,
-            total_ms=self.now_ms(), ehlo_changes=self.ehlo_changes,
+            total_ms=self.now_ms(), ehlo_changes=self.ehlo_changes, warm_ms=tuple(self.warm_ms),
         )
         self._emit(ProbeFinished(report))
         return report
@@ -254,9 +273,43 @@ class Session:
             return await self._quit()
         if not await self.stage("rcpt", self._rcpt) or stop == "rcpt":
             return await self._quit()
-        if cfg.send:
-            await self.stage("data", self._data)
+        if cfg.send and not await self.stage("data", self._data):
+            return await self._quit()
+        await self._warm_runs()
         await self._quit()
+
+    async def _warm_runs(self) -> None:
+        """Further messages on the open, authenticated connection, timed (not stages)."""
+        cfg = self.config
+        if not cfg.warm_runs or not self.in_sync or self.proto is None:
+            return
+        from smtptui.probe.message import test_message
+
+        proto = self.proto
+        for run in range(cfg.warm_runs):
+            start = time.perf_counter()
+            try:
+                async with asyncio.timeout(cfg.timeout):
+                    replies = [await proto.command(b"RSET")]
+                    if cfg.mail_from and self.accepted_rcpts:
+                        replies.append(await proto.command(
+                            b"MAIL FROM:<" + cfg.mail_from.encode() + b">"))
+                        for rcpt in self.accepted_rcpts:
+                            replies.append(await proto.command(
+                                b"RCPT TO:<" + rcpt.encode() + b">"))
+                        if cfg.send:
+                            replies.append(await proto.send_data(test_message(
+                                cfg.mail_from, self.accepted_rcpts, subject=cfg.subject)))
+            except (TimeoutError, SMTPResponseException, SMTPServerDisconnected,
+                    ConnectionError):
+                self.in_sync = False
+                self.note(f"warm run {run + 1} failed; stopping the warm runs")
+                return
+            if any(r.code >= 400 for r in replies):
+                self.note(f"warm run {run + 1} was refused ({to_reply(replies[-1])})")
+                return
+            self.warm_ms.append((time.perf_counter() - start) * 1000.0)
+        self.note("warm runs: " + ", ".join(f"{x:.1f} ms" for x in self.warm_ms))
 
     # -- stages -----------------------------------------------------------------------
     async def _resolve(self) -> Status:
@@ -317,9 +370,9 @@ class Session:
         loop = asyncio.get_running_loop()
         assert self.sock is not None
         sock, self.sock = self.sock, None
-        self.proto = CapturingProtocol(loop, self.line)
+        proto = self.proto = CapturingProtocol(loop, self.line)
         try:
-            await loop.create_connection(lambda: self.proto, sock=sock)  # type: ignore[arg-type,return-value]
+            await loop.create_connection(lambda: proto, sock=sock)
         except BaseException:
             sock.close()
             raise
@@ -387,9 +440,11 @@ class Session:
             )
         except (TimeoutError, OSError, ssl.SSLError, ValueError):
             return
-        if info is None or info[2] is None:
+        if info is None:
             return
         version, cipher_bits, der = info
+        if der is None:
+            return
         cert = cert_from_der(der, verified=False, error=error)
         self.tls = TLSInfo(version=version, cipher=cipher_bits[0], bits=cipher_bits[1], cert=cert)
         self.note(f"certificate (fetched again without verification for display): {cert.subject} "
@@ -400,7 +455,7 @@ class Session:
         proto = self.proto
         start = time.perf_counter()
         read = asyncio.ensure_future(proto.read_response())
-        sniff: asyncio.Task[bool] | None = None
+        sniff: asyncio.Future[bool] | None = None
         try:
             if not self.encrypted:
                 done, _ = await asyncio.wait({read}, timeout=SNIFF_GRACE)
@@ -408,9 +463,9 @@ class Session:
                     self.note(f"no greeting after {SNIFF_GRACE:g} s; trying a TLS handshake on a "
                               "second connection in case this port speaks implicit TLS")
                     sniff = asyncio.ensure_future(self._sniff_tls())
-                    done, _ = await asyncio.wait({read, sniff},
-                                                 return_when=asyncio.FIRST_COMPLETED)
-                    if read not in done and sniff.result() and proto.bytes_received == 0:
+                    racers: list[asyncio.Future[Any]] = [read, sniff]
+                    first, _ = await asyncio.wait(racers, return_when=asyncio.FIRST_COMPLETED)
+                    if read not in first and sniff.result() and proto.bytes_received == 0:
                         self.note("the TLS handshake succeeded: this port speaks implicit TLS")
                         raise StageFailed(
                             "greeting_timeout_implicit_tls",
@@ -541,7 +596,8 @@ class Session:
             raise StageFailed("auth_not_offered", "the server's EHLO reply has no AUTH")
         mech = sasl.choose(cfg.auth, offered, has_password=has_password, has_token=has_token)
         if mech is None:
-            wanted = cfg.auth.upper() if cfg.auth != "auto" else "a mechanism we have credentials for"
+            wanted = (cfg.auth.upper() if cfg.auth != "auto"
+                      else "a mechanism we have credentials for")
             raise StageFailed("auth_mechanism_unsupported",
                               f"wanted {wanted}; the server offers {' '.join(offered) or 'none'}")
         rep = await self._authenticate(mech)
@@ -562,10 +618,10 @@ class Session:
                 b"AUTH PLAIN " + sasl.plain(user, secret.reveal()), shown=f"AUTH PLAIN {REDACTED}"))
         if mech == "LOGIN":
             rep = self.reply(await proto.command(b"AUTH LOGIN"))
-            for payload in (user, secret.reveal()):
+            for answer_text in (user, secret.reveal()):
                 if rep.code != 334:
                     return rep
-                rep = self.reply(await proto.command(sasl.b64(payload), shown=REDACTED))
+                rep = self.reply(await proto.command(sasl.b64(answer_text), shown=REDACTED))
             return rep
         if mech == "CRAM-MD5":
             rep = self.reply(await proto.command(b"AUTH CRAM-MD5"))
@@ -647,7 +703,7 @@ class Session:
         proto = self.proto
         if proto is None or proto.transport is None or proto.closed.is_set():
             return
-        transport = proto.transport
+        transport = cast(asyncio.Transport, proto.transport)
         if self.in_sync:
             transport.close()
         else:

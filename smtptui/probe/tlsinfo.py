@@ -7,6 +7,8 @@ certificate that failed verification (or ``--insecure``) is parsed with
 
 from __future__ import annotations
 
+import functools
+import os
 import ssl
 import time
 from datetime import UTC, datetime
@@ -37,7 +39,22 @@ _TOO_OLD_REASONS = ("UNSUPPORTED_PROTOCOL", "TLSV1_ALERT_PROTOCOL_VERSION",
 
 
 def make_context(*, cafile: str | None, insecure: bool) -> ssl.SSLContext:
-    """A client context: verified against the system store (or ``cafile``) unless insecure."""
+    """A client context: verified against the system store (or ``cafile``) unless insecure.
+
+    Contexts are cached (loading the system store costs milliseconds per probe in a
+    batch); a changed ``cafile`` is noticed by its modification time.
+    """
+    stamp = 0
+    if cafile:
+        try:
+            stamp = os.stat(cafile).st_mtime_ns
+        except OSError:
+            stamp = -1  # let ssl report the unreadable file
+    return _context(cafile, insecure, stamp)
+
+
+@functools.lru_cache(maxsize=32)
+def _context(cafile: str | None, insecure: bool, _stamp: int) -> ssl.SSLContext:
     if insecure:
         ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
         ctx.check_hostname = False

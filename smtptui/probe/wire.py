@@ -13,10 +13,13 @@ import ssl
 from collections.abc import Callable
 from typing import cast
 
-from aiosmtplib.errors import SMTPResponseException, SMTPServerDisconnected, SMTPTimeoutError
-from aiosmtplib.protocol import SMTPProtocol
-from aiosmtplib.response import SMTPResponse
-
+from smtptui.probe._aiosmtplib import (
+    SMTPProtocol,
+    SMTPResponse,
+    SMTPResponseException,
+    SMTPServerDisconnected,
+    SMTPTimeoutError,
+)
 from smtptui.probe.sanitize import LINE_LIMIT, clean_bytes
 
 LineSink = Callable[[str, str], None]

@@ -47,8 +47,11 @@ def fingerprint(path: Path) -> Fingerprint | None:
         return None
 
 
-def write(path: Path, data: bytes, *, backup: bool = True) -> None:
+def write(path: Path, data: bytes, *, backup: bool = True) -> Fingerprint:
     """Atomically replace ``path`` with ``data``; keep the old version as ``<path>.bak``.
+
+    Returns the fingerprint of what was written (content hash of ``data`` itself, so an
+    edit that slips in right after the rename is still seen as a change later).
 
     An existing file's permission bits are kept; a new file is created 0600. If anything
     fails before the final rename, the old file is untouched and no temporary file remains.
@@ -64,6 +67,8 @@ def write(path: Path, data: bytes, *, backup: bool = True) -> None:
         _replace_with(path.with_name(path.name + ".bak"), path.read_bytes(), NEW_FILE_MODE)
     _replace_with(path, data, mode)
     _fsync_dir(path.parent)
+    st = os.stat(path)
+    return Fingerprint(st.st_mtime_ns, st.st_size, hashlib.sha256(data).hexdigest())
 
 
 def _replace_with(path: Path, data: bytes, mode: int) -> None:

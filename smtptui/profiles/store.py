@@ -134,10 +134,9 @@ class ProfileFile:
                 "nothing was written (reload it and try again)")
         data = self.to_toml().encode("utf-8")
         try:
-            atomic.write(self.path, data)
+            self.fingerprint = atomic.write(self.path, data)
         except OSError as exc:
             raise ProfilesError(f"{self.path}: cannot write: {_reason(exc)}") from None
-        self.fingerprint = atomic.fingerprint(self.path)
         self.explicit = {p.name: frozenset(self._table(p)) for p in self.profiles}
 
     @staticmethod

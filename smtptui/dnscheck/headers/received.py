@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -13,6 +14,12 @@ from smtptui.dnscheck.model import JsonMixin
 
 _KEYWORDS = ("from", "by", "via", "with", "id", "for")
 _IP_IN_BRACKETS = re.compile(r"\[(?:IPv6:)?([0-9A-Fa-f:.]+)\]")
+_MONTHS = "Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec"
+_RFC_DATE = re.compile(
+    r"(?:[A-Z][a-z]{2},\s*)?\d{1,2}\s+(?:" + _MONTHS + r")\s+\d{4}\s+\d{1,2}:\d{2}"
+    r"(?::\d{2})?(?P<frac>\.\d+)?(?:\s+(?:[+-]\d{4}|[A-Z]{1,5}))?")
+_ISO_DATE = re.compile(r"(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2}:\d{2})(?:\.\d+)?\s*"
+                       r"([+-]\d{4}|Z|UTC)?")
 
 
 @dataclass(frozen=True)
@@ -41,11 +48,38 @@ class Hop(JsonMixin):
 
 
 def parse_date(text: str) -> datetime | None:
-    try:
-        when = parsedate_to_datetime(text.strip())
-    except (ValueError, TypeError, IndexError):
-        return None
-    return when.replace(tzinfo=UTC) if when.tzinfo is None else when.astimezone(UTC)
+    """An RFC 5322 date (fractional seconds and trailing comments tolerated) or the
+    ``2024-01-02 18:15:14.61 +0000 UTC`` form some relays write; ``None`` otherwise."""
+    m = _RFC_DATE.search(text)
+    if m:
+        candidate = m.group(0).replace(m.group("frac") or "\0", "")
+        try:
+            when = parsedate_to_datetime(candidate)
+        except (ValueError, TypeError, IndexError):
+            return None
+        return when.replace(tzinfo=UTC) if when.tzinfo is None else when.astimezone(UTC)
+    m = _ISO_DATE.search(text)
+    if m:
+        zone = m.group(3) or "Z"
+        zone = "+0000" if zone in ("Z", "UTC") else zone
+        try:
+            return datetime.strptime(f"{m.group(1)} {m.group(2)} {zone}",
+                                     "%Y-%m-%d %H:%M:%S %z").astimezone(UTC)
+        except ValueError:
+            return None
+    return None
+
+
+def _ip_in(text: str) -> str | None:
+    m = _IP_IN_BRACKETS.search(text)
+    candidates = [m.group(1)] if m else []
+    candidates += re.findall(r"[0-9A-Fa-f:.]{3,}", text)
+    for candidate in candidates:
+        try:
+            return str(ipaddress.ip_address(candidate))
+        except ValueError:
+            continue
+    return None
 
 
 def _clauses(text: str) -> tuple[dict[str, str], dict[str, list[str]]]:
@@ -70,13 +104,12 @@ def _clauses(text: str) -> tuple[dict[str, str], dict[str, list[str]]]:
 def parse_received(value: str, number: int = 0) -> tuple[dict[str, str | None], datetime | None]:
     body, sep, date_text = value.rpartition(";")
     if not sep:
-        body, date_text = value, ""
+        body, date_text = value, value
     values, notes = _clauses(body)
     from_ip = None
-    for text in [values.get("from", ""), *notes.get("from", [])]:
-        m = _IP_IN_BRACKETS.search(text)
-        if m:
-            from_ip = m.group(1)
+    for text in [*notes.get("from", []), values.get("from", "")]:
+        from_ip = _ip_in(text)
+        if from_ip:
             break
     fields = {
         "from_host": values.get("from"), "from_ip": from_ip, "by_host": values.get("by"),

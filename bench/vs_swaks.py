@@ -1,0 +1,106 @@
+"""Whole process: `smtptui probe --json` against swaks (the classic tool), same loopback
+relay, STARTTLS + AUTH PLAIN + QUIT, interleaved runs. Prints medians and the ratio.
+
+    apt-get install swaks; python bench/vs_swaks.py [N]     (target: no slower than swaks)
+
+Also prints the time to a correct diagnosis when a STARTTLS-mode probe meets a silent
+implicit-TLS port with default settings (swaks waits its 30 s timeout there).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+from _relay_thread import PASSWORD, USER, relay_in_thread  # noqa: E402
+
+
+def smtptui_script() -> str:
+    """The installed console script, as users run it (after byte-compiling the package,
+    as a regular wheel install does)."""
+    import compileall
+
+    import smtptui
+
+    compileall.compile_dir(Path(smtptui.__file__).parent, quiet=1)
+    script = Path(sys.executable).with_name("smtptui")
+    return str(script) if script.exists() else "smtptui"
+
+
+def timed(cmd: list[str], env: dict[str, str]) -> float:
+    start = time.perf_counter()
+    proc = subprocess.run(cmd, env=env, capture_output=True, text=True)
+    took = (time.perf_counter() - start) * 1000
+    if proc.returncode != 0:
+        raise SystemExit(f"{cmd[0]} failed ({proc.returncode}): {proc.stdout[-500:]}"
+                         f"{proc.stderr[-500:]}")
+    return took
+
+
+def main(n: int) -> None:
+    swaks = shutil.which("swaks")
+    env = {**os.environ, "BENCH_PW": PASSWORD}
+    with relay_in_thread() as relay:
+        ca = str(relay.pki.ca_file)
+        ours = [smtptui_script(), "probe", "--host", "127.0.0.1", "--port",
+                str(relay.port), "--servername", "localhost", "--cafile", ca, "--user", USER,
+                "--password-env", "BENCH_PW", "--auth", "plain", "--json"]
+        theirs = [swaks or "swaks", "--server", f"127.0.0.1:{relay.port}", "--tls",
+                  "--tls-verify", "--tls-ca-path", ca, "--tls-sni", "localhost",
+                  "--auth", "PLAIN", "--auth-user", USER, "--auth-password", PASSWORD,
+                  "--quit-after", "auth", "--helo", "bench.local"]
+        a: list[float] = []
+        b: list[float] = []
+        for _ in range(3):
+            timed(ours, env)
+            if swaks:
+                timed(theirs, env)
+        for _ in range(n):
+            a.append(timed(ours, env))
+            if swaks:
+                b.append(timed(theirs, env))
+    print(f"runs: {n} interleaved, STARTTLS + AUTH PLAIN + QUIT, loopback relay")
+    print(f"smtptui probe --json: median {statistics.median(a):.1f} ms")
+    if b:
+        print(f"swaks:                median {statistics.median(b):.1f} ms")
+        print(f"ratio smtptui/swaks: {statistics.median(a) / statistics.median(b):.2f}x "
+              "(target <= 1.0x)")
+    else:
+        print("swaks is not installed (apt-get install swaks): no comparison")
+    diagnosis_time()
+
+
+def diagnosis_time() -> None:
+    """Default settings, STARTTLS mode, a port that speaks implicit TLS and stays silent."""
+    import asyncio
+
+    from smtptui.democerts import make_pki
+    from smtptui.probe.config import ProbeConfig
+    from smtptui.probe.engine import probe
+    from smtptui.relay import Relay, RelayOptions
+
+    async def run() -> tuple[float, str, str]:
+        pki = make_pki()
+        relay = await Relay(RelayOptions(implicit_tls=pki.good)).start()
+        start = time.perf_counter()
+        report = await probe(ProbeConfig(host="127.0.0.1", port=relay.port))
+        took = time.perf_counter() - start
+        await relay.stop()
+        failed = report.failed_stage
+        assert failed is not None and failed.diagnosis is not None
+        return took, failed.stage, failed.diagnosis.summary
+
+    took, stage, summary = asyncio.run(run())
+    print(f"time to diagnosis, STARTTLS probe at a silent implicit-TLS port: {took:.2f} s "
+          f"(target <= 3 s; swaks: 30 s timeout)")
+    print(f"  failed at {stage}: {summary}")
+
+
+if __name__ == "__main__":
+    main(int(sys.argv[1]) if len(sys.argv) > 1 else 20)

@@ -1,0 +1,250 @@
+"""The smtptui App: owns the profiles file, the demo relays, results and prompted secrets.
+
+Screens show and ask; the app reads and writes. Nothing here draws.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterable
+from dataclasses import replace
+from functools import partial
+from pathlib import Path
+from typing import TYPE_CHECKING, ClassVar
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+
+from smtptui.app.entries import Entry, from_demo, from_file
+from smtptui.app.screens.error import ProfilesErrorScreen
+from smtptui.app.screens.main import MainScreen
+from smtptui.app.screens.prompt import TextPrompt
+from smtptui.app.screens.welcome import WelcomeScreen
+from smtptui.app.widgets.probe_view import ProbeSource
+from smtptui.probe.config import ProbeConfig, Secret
+from smtptui.probe.events import ProbeReport
+from smtptui.profiles.errors import ProfilesError, SecretError
+from smtptui.profiles.secrets import PromptSource
+from smtptui.profiles.store import ProfileFile, load_or_empty, modify
+
+if TYPE_CHECKING:
+    from smtptui.demo import Demo
+
+DEMO_CLIENT = "Demo (loopback relays)"
+
+
+class SmtpTuiApp(App[int]):
+    """The dashboard. Build it with :func:`smtptui.app.launch.make_app`."""
+
+    CSS_PATH = "smtptui.tcss"
+    TITLE = "smtptui"
+    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]] | None] = [
+        (0, "-narrow"), (110, "-wide"),
+    ]
+
+    def __init__(self, profiles_path: Path, *, demo: bool = False,
+                 source: ProbeSource | None = None) -> None:
+        super().__init__()
+        self.profiles_path = profiles_path
+        self.want_demo = demo
+        self.probe_source = source
+        self.profile_file: ProfileFile | None = None
+        self.load_error: ProfilesError | None = None
+        self.demo: Demo | None = None
+        self.results: dict[str, ProbeReport] = {}
+        """The last report of each entry this session."""
+        self.errors: dict[str, str] = {}
+        """Why an entry could not run (a missing secret), by key."""
+        self._prompted: dict[tuple[str, str], Secret] = {}
+        self._demo_starting = False
+        self.use_mouse = True
+        """Mouse reporting on (``--no-mouse`` turns it off); applied by ``run_app``."""
+        self.read_profiles()
+
+    # -- screens ----------------------------------------------------------------------
+    def get_default_screen(self) -> Screen[None]:
+        return MainScreen(source=self.probe_source)
+
+    @property
+    def main(self) -> MainScreen:
+        screen = self.screen_stack[0]
+        assert isinstance(screen, MainScreen)
+        return screen
+
+    async def on_mount(self) -> None:
+        self.main.entries = self.entries()
+        if self.load_error is not None:
+            self.push_screen(ProfilesErrorScreen(str(self.profiles_path), self.load_error))
+            if self.want_demo:
+                await self.start_demo()
+        elif self.want_demo:
+            await self.start_demo()
+        elif not self.entries():
+            self.push_screen(WelcomeScreen(str(self.profiles_path)))
+
+    async def on_unmount(self) -> None:
+        await self.stop_demo()
+        self._prompted.clear()
+
+    async def on_welcome_screen_choice(self, message: WelcomeScreen.Choice) -> None:
+        if isinstance(self.screen, WelcomeScreen):
+            self.pop_screen()
+        if message.choice == "demo":
+            await self.start_demo()
+        elif message.choice == "new":
+            self.main.action_new()
+
+    def on_profiles_error_screen_reload(self) -> None:
+        self.read_profiles()
+        screen = self.screen
+        if self.load_error is None:
+            if isinstance(screen, ProfilesErrorScreen):
+                self.pop_screen()
+            self.main.entries = self.entries()
+            self.notify(f"Loaded {self.profiles_path}", timeout=3)
+        elif isinstance(screen, ProfilesErrorScreen):
+            screen.update_error(self.load_error)
+            self.notify("Still invalid.", severity="error", timeout=3)
+
+    async def on_profiles_error_screen_demo_only(self) -> None:
+        if isinstance(self.screen, ProfilesErrorScreen):
+            self.pop_screen()
+        await self.start_demo()
+
+    # -- the model --------------------------------------------------------------------
+    def read_profiles(self) -> None:
+        """(Re)read the profiles file; a problem is kept in :attr:`load_error`."""
+        try:
+            self.profile_file = load_or_empty(self.profiles_path)
+            self.load_error = None
+        except ProfilesError as exc:
+            self.profile_file, self.load_error = None, exc
+        if self.profile_file is not None:
+            for warning in self.profile_file.warnings[:3]:
+                self.notify(warning, title="Profiles file", severity="warning", timeout=8)
+
+    def entries(self) -> list[Entry]:
+        demo = from_demo(self.demo.targets, DEMO_CLIENT) if self.demo is not None else []
+        return from_file(self.profile_file) + demo
+
+    def _changed(self, pf: ProfileFile) -> None:
+        self.profile_file = pf
+        self.main.entries = self.entries()
+
+    def save_profile(self, old_name: str | None, profile: object) -> str | None:
+        """Add (``old_name`` None) or replace a profile, re-reading the file under its lock.
+
+        Returns a one-line problem, or None when saved.
+        """
+        from smtptui.profiles.model import Profile
+
+        assert isinstance(profile, Profile)
+
+        def change(pf: ProfileFile) -> None:
+            if old_name is None:
+                pf.add(profile)
+            else:
+                pf.replace(old_name, profile)
+
+        try:
+            self._changed(modify(self.profiles_path, change))
+        except ProfilesError as exc:
+            return str(exc)
+        if old_name is not None and old_name != profile.name:
+            self.results.pop(f"file:{old_name}", None)
+        return None
+
+    def delete_profile(self, name: str) -> str | None:
+        try:
+            self._changed(modify(self.profiles_path, lambda pf: pf.remove(name)))
+        except ProfilesError as exc:
+            return str(exc)
+        self.results.pop(f"file:{name}", None)
+        return None
+
+    def record(self, key: str, report: ProbeReport) -> None:
+        self.results[key] = report
+        self.errors.pop(key, None)
+        failed = report.failed_stage
+        if failed is not None and failed.stage == "auth":
+            for which in ("password", "oauth_token"):
+                self._prompted.pop((key, which), None)  # let the user type it again
+
+    # -- demo relays ------------------------------------------------------------------
+    async def start_demo(self) -> None:
+        """Start the loopback relays in this event loop and list their profiles."""
+        if self.demo is not None or self._demo_starting:
+            return
+        self._demo_starting = True
+        try:
+            from smtptui.demo import start_demo
+
+            self.demo = await start_demo()
+        except Exception as exc:  # e.g. no loopback: say so, keep running
+            self.notify(f"The demo relays could not start: {exc}", severity="error")
+            return
+        finally:
+            self._demo_starting = False
+        self.main.entries = self.entries()
+
+    def start_demo_soon(self) -> None:
+        self.run_worker(self.start_demo(), group="demo", exclusive=True)
+
+    async def stop_demo(self) -> None:
+        if self.demo is not None:
+            demo, self.demo = self.demo, None
+            await demo.stop()
+
+    # -- secrets ----------------------------------------------------------------------
+    async def resolve_config(self, entry: Entry, *, send: bool) -> ProbeConfig:
+        """The probe for ``entry``, its secrets resolved (asking for prompted ones).
+
+        Must run in a worker (a prompt waits for its modal). Raises :class:`SecretError`.
+        """
+        if entry.config is not None:
+            config = entry.config
+        else:
+            profile = entry.profile
+            assert profile is not None
+            answers: list[Secret] = []
+            for which, what in (("password", "password"), ("oauth_token", "OAuth token")):
+                if isinstance(getattr(profile, which), PromptSource):
+                    answers.append(await self._ask(entry, which, what))
+            queue = iter(answers)
+            config = await asyncio.to_thread(
+                profile.to_probe_config, prompt=lambda _question: next(queue).reveal())
+        if send and not config.send and config.mail_from and config.rcpt_to:
+            config = replace(config, send=True)
+        return config
+
+    async def _ask(self, entry: Entry, which: str, what: str) -> Secret:
+        cached = self._prompted.get((entry.key, which))
+        if cached is not None:
+            return cached
+        user = entry.profile.username if entry.profile is not None else None
+        answer = await self.push_screen_wait(TextPrompt(
+            f"{what.capitalize()} for {entry.name}",
+            (f"{user} at " if user else "") + f"{entry.target}. Kept in memory for this "
+            "session only; never written anywhere.", password=True, ok="Run"))
+        if not answer:
+            raise SecretError(f'profile "{entry.name}": no {what} was entered')
+        secret = self._prompted[(entry.key, which)] = Secret(answer)
+        return secret
+
+    # -- command palette --------------------------------------------------------------
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        if isinstance(screen, MainScreen):
+            for binding in screen.BINDINGS:
+                if isinstance(binding, Binding) and binding.show:
+                    action = binding.action.removeprefix("app.")
+                    target = self if binding.action.startswith("app.") else screen
+                    key = {"slash": "/", "question_mark": "?", "escape": "Esc"}.get(
+                        binding.key, binding.key)
+                    yield SystemCommand(binding.tooltip or binding.description, f"key: {key}",
+                                        partial(target.run_action, action))
+            if self.demo is None:
+                yield SystemCommand("Start the demo relays",
+                                    "Three loopback relays: healthy, 535 5.7.8, expired "
+                                    "certificate", screen.action_start_demo)
+        yield from super().get_system_commands(screen)

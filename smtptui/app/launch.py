@@ -1,0 +1,34 @@
+"""Build and run the app: one factory for the CLI, the tests and the benchmark."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from smtptui.app.app import SmtpTuiApp
+    from smtptui.app.widgets.probe_view import ProbeSource
+
+
+def make_app(profiles_path: Path | None, *, demo: bool = False, mouse: bool = True,
+             source: ProbeSource | None = None) -> SmtpTuiApp:
+    """The app for ``profiles_path`` (None: the default location).
+
+    ``demo`` starts the loopback demo relays inside the app's event loop;
+    ``mouse`` is applied by :func:`run_app` (``App.run(mouse=...)``); ``source``
+    replaces the probe engine (benchmarks).
+    """
+    from smtptui.app.app import SmtpTuiApp
+    from smtptui.profiles.paths import resolve_path
+
+    path = profiles_path if profiles_path is not None else resolve_path(None)
+    app = SmtpTuiApp(path, demo=demo, source=source)
+    app.use_mouse = mouse
+    return app
+
+
+def run_app(profiles_path: Path | None, *, demo: bool = False, mouse: bool = True) -> int:
+    """Open the dashboard until the user quits; returns the exit status."""
+    app = make_app(profiles_path, demo=demo, mouse=mouse)
+    app.run(mouse=app.use_mouse)
+    return app.return_code or 0

@@ -1,0 +1,190 @@
+"""Content for the diagnostics panel: a report, a profile card, a problem.
+
+Everything is assembled from plain strings and theme-variable styles: text from servers,
+certificates or the profiles file is never parsed as markup.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from textual.content import Content
+
+from smtptui.app.entries import Entry
+from smtptui.app.status import glyph, ms, report_state
+from smtptui.diagnose.model import Reply
+from smtptui.probe.events import ProbeReport, TLSInfo
+from smtptui.probe.extensions import describe
+
+LABEL_WIDTH = 13
+TITLE = "bold $text-accent"
+MUTED = "$text-muted"
+OK = "$text-success"
+WARN = "$text-warning"
+BAD = "$text-error"
+
+
+def join(lines: Iterable[Content | str]) -> Content:
+    return Content("\n").join(Content(x) if isinstance(x, str) else x for x in lines)
+
+
+def title(text: str) -> Content:
+    return Content.styled(text, TITLE)
+
+
+def field(label: str, value: str | Content, style: str = "") -> Content:
+    """``label      value`` with the label column padded."""
+    shown = value if isinstance(value, Content) else Content.styled(value, style)
+    return Content.assemble((label.ljust(LABEL_WIDTH), MUTED), " ", shown)
+
+
+def reply_meaning(reply: Reply) -> str:
+    from smtptui.diagnose.codes import reply_meaning as meaning
+
+    return meaning(reply)
+
+
+# -- a finished report ----------------------------------------------------------------
+def report_content(report: ProbeReport) -> Content:
+    """The whole diagnostics panel for a finished probe."""
+    state = report_state(report)
+    target = report.target
+    lines: list[Content | str] = []
+    where = f"{target.host}:{target.port} ({target.tls})"
+    if target.address and target.address != target.host:
+        where += f" → {target.address}"
+    failed = report.failed_stage
+    if failed is not None:
+        lines.append(Content.assemble((f"{glyph('fail')} FAILED", f"{BAD} bold"),
+                                      f" at {failed.stage}"))
+    elif state == "warn":
+        lines.append(Content.assemble((f"{glyph('warn')} PASSED WITH WARNINGS", f"{WARN} bold"),
+                                      f" in {ms(report.total_ms)}"))
+    else:
+        lines.append(Content.assemble((f"{glyph('pass')} PASSED", f"{OK} bold"),
+                                      f" in {ms(report.total_ms)}"))
+    lines.append(field("Target", where))
+    if report.banner:
+        lines.append(field("Greeting", report.banner))
+    if failed is not None:
+        lines += ["", title("What went wrong")]
+        diagnosis = failed.diagnosis
+        if diagnosis is not None:
+            lines.append(field("Layer", diagnosis.layer, "bold"))
+        for reply in failed.replies[-1:]:
+            lines.append(field("Server said", str(reply)))
+            meaning = reply_meaning(reply)
+            if meaning:
+                lines.append(field("Reply means", meaning))
+        if diagnosis is not None:
+            lines.append(field("Summary", diagnosis.summary))
+            lines.append(field("Next step", diagnosis.advice, "bold"))
+    else:
+        lines += ["", title("Summary")]
+        for stage in report.stages:
+            note = stage.note or stage.status
+            lines.append(field(f"{glyph(stage.status)} {stage.stage}",
+                               f"{note} ({ms(stage.elapsed_ms)})"))
+    warnings = report.warnings
+    if warnings:
+        lines += ["", title(f"Warnings ({len(warnings)})")]
+        lines += [Content.assemble((f"{glyph('warn')} ", WARN), w) for w in warnings]
+    lines += ["", title("TLS")]
+    lines += tls_lines(report.tls, report)
+    lines += ["", title("EHLO extensions")]
+    lines += extension_lines(report)
+    return join(lines)
+
+
+def tls_lines(tls: TLSInfo | None, report: ProbeReport) -> list[Content | str]:
+    if tls is None:
+        if report.target.tls == "none":
+            return [Content.styled("no TLS: this profile uses a plaintext connection", WARN)]
+        reached = any(s.stage in ("tls", "starttls") for s in report.stages)
+        why = "no TLS session was established" if reached else "TLS was not reached"
+        return [Content.styled(why, MUTED)]
+    lines: list[Content | str] = [
+        field("Version", tls.version, OK if tls.version in ("TLSv1.2", "TLSv1.3") else WARN),
+        field("Cipher", f"{tls.cipher} ({tls.bits} bits)"),
+    ]
+    cert = tls.cert
+    if cert is None:
+        lines.append(field("Certificate", "none presented", WARN))
+        return lines
+    if cert.verified:
+        lines.append(field("Certificate", Content.styled(f"{glyph('pass')} verified", OK)))
+    else:
+        lines.append(field("Certificate", Content.styled(
+            f"{glyph('fail')} not verified: {cert.error or 'unknown reason'}", BAD)))
+    lines.append(field("Subject", cert.subject))
+    lines.append(field("Issuer", cert.issuer + (" (self-signed)" if cert.self_signed else "")))
+    if cert.san:
+        lines.append(field("Names (SAN)", ", ".join(cert.san)))
+    days = cert.days_left
+    if days < 0:
+        left = Content.styled(f"{cert.not_after} (expired {-days} days ago)", BAD)
+    elif days < 21:
+        left = Content.styled(f"{cert.not_after} ({days} days left)", WARN)
+    else:
+        left = Content(f"{cert.not_after} ({days} days left)")
+    lines.append(field("Valid until", left))
+    return lines
+
+
+def extension_lines(report: ProbeReport) -> list[Content | str]:
+    if not report.extensions:
+        return [Content.styled("none (no EHLO reply was received)", MUTED)]
+    lines: list[Content | str] = [field(key, meaning) for key, meaning in
+                                  describe(report.extensions)]
+    changes = report.ehlo_changes
+    for what in ("added", "removed", "changed"):
+        names = changes.get(what) or []
+        if names:
+            lines.append(Content.styled(f"after STARTTLS {what}: {', '.join(names)}", MUTED))
+    return lines
+
+
+# -- other states ---------------------------------------------------------------------
+def entry_content(entry: Entry, *, send: bool) -> Content:
+    """The card shown for a profile that has not been run in this session."""
+    lines: list[Content | str] = [Content.styled(entry.name, "bold"), field("Target", entry.target)]
+    profile = entry.profile
+    if profile is not None:
+        if profile.username:
+            lines.append(field("Username", profile.username))
+        secret = profile.password or profile.oauth_token
+        if secret is not None:
+            lines.append(field("Secret from", secret.describe()))
+        lines.append(field("AUTH", profile.auth))
+        if profile.mail_from:
+            lines.append(field("From", profile.mail_from))
+        if profile.rcpt_to:
+            lines.append(field("To", ", ".join(profile.rcpt_to)))
+        if profile.stop_after:
+            lines.append(field("Stop after", profile.stop_after))
+        if profile.notes:
+            lines.append(field("Notes", profile.notes))
+        will_send = send or profile.send
+    else:
+        if entry.description:
+            lines.append(field("About", entry.description))
+        will_send = send
+    lines.append(field("Test message", "will be sent" if will_send else "not sent (s to send)"))
+    lines += ["", Content.styled("Press r or Enter to run this profile.", MUTED)]
+    return join(lines)
+
+
+def message_content(heading: str, text: str, *, severity: str = "error") -> Content:
+    style = {"error": BAD, "warning": WARN}.get(severity, TITLE)
+    mark = {"error": glyph("fail"), "warning": glyph("warn")}.get(severity, "•")
+    return join([Content.styled(f"{mark} {heading}", f"{style} bold"), "", text])
+
+
+def running_content(name: str, target: str, warnings: Iterable[str]) -> Content:
+    lines: list[Content | str] = [Content.styled(f"Probing {name}", "bold"),
+                                  field("Target", target)]
+    found = list(warnings)
+    if found:
+        lines += ["", title("Warnings so far")]
+        lines += [Content.assemble((f"{glyph('warn')} ", WARN), w) for w in found]
+    return join(lines)

@@ -1,0 +1,282 @@
+"""The profile editor: a modal form to add, edit or duplicate a profile.
+
+Starts from a provider preset if wanted, validates as you type (with the store's own
+rules), and saves through a callback (the app's locked, atomic write). The password
+is never typed here: the form records where it comes from (env, command, keyring, or
+a prompt when the probe runs).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import fields
+from typing import ClassVar, Literal
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.suggester import SuggestFromList
+from textual.widget import Widget
+from textual.widgets import Button, Checkbox, Input, Label, Select, Static
+
+from smtptui.app.screens.editor_form import (
+    SECRET_KINDS,
+    SECRET_PLACEHOLDERS,
+    TOKEN_AUTH,
+    FormValues,
+    build,
+    values_of,
+)
+from smtptui.probe.config import AUTH_MECHS, STOP_AFTER, TLS_MODES
+from smtptui.profiles.model import Profile
+from smtptui.profiles.presets import PRESETS
+
+Mode = Literal["new", "edit", "duplicate"]
+Save = Callable[[Profile], str | None]
+"""Saves the profile; returns a one-line problem (the editor stays open) or None."""
+
+LABELS = {
+    "preset": "Preset", "name": "Name", "client": "Client", "host": "Host", "port": "Port",
+    "tls": "Security", "username": "Username", "secret_kind": "Password from",
+    "secret_value": "  source", "auth": "AUTH", "mail_from": "From", "rcpt_to": "To",
+    "send": "", "stop_after": "Stop after", "timeout": "Timeout (s)", "cafile": "CA file",
+    "servername": "TLS name", "ehlo": "EHLO name", "insecure": "",
+    "allow_plaintext_auth": "", "notes": "Notes",
+}
+PLACEHOLDERS = {
+    "name": "e.g. Acme relay", "client": "who it belongs to (groups the list)",
+    "host": "smtp.example.com", "username": "login name", "mail_from": "sender address",
+    "rcpt_to": "recipients, comma separated", "cafile": "PEM bundle to trust (optional)",
+    "servername": "name to verify instead of the host (optional)",
+    "ehlo": "name to send in EHLO (optional)", "notes": "anything worth remembering",
+}
+
+
+class ProfileEditor(ModalScreen[Profile | None]):
+    """Dismisses with the saved profile, or None when cancelled."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel", tooltip="Close without saving"),
+        Binding("ctrl+s", "save", "Save", tooltip="Validate and save the profile"),
+    ]
+
+    def __init__(self, profile: Profile | None, *, mode: Mode, taken: set[str],
+                 clients: list[str], save: Save, client: str = "") -> None:
+        super().__init__(classes="dialog-screen")
+        self._original = profile if mode == "edit" else None
+        self._mode = mode
+        self._taken = taken
+        self._clients = clients
+        self._save = save
+        self._touched: set[str] = set()
+        self._tried = False
+        self._filling = False
+        values = values_of(profile) if profile is not None else FormValues(client=client)
+        if mode == "duplicate" and profile is not None:
+            values.name = f"{profile.name} (copy)"
+            if values.secret_kind == "literal":
+                values.secret_kind, values.secret_value = "none", ""
+        self._initial = values
+
+    # -- layout -----------------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        v = self._initial
+        heading = {"new": "New profile", "edit": f"Edit profile “{v.name}”",
+                   "duplicate": "Duplicate profile"}[self._mode]
+        kinds = list(SECRET_KINDS)
+        if v.secret_kind == "literal":
+            kinds.append(("stored in the file (kept as is)", "literal"))
+        with Vertical(classes="dialog editor"):
+            yield Static(heading, classes="dialog-title", markup=False)
+            with VerticalScroll(id="editor-form"):
+                yield from self._row("preset", Select(
+                    [(p.label, key) for key, p in PRESETS.items()], prompt="none: fill in by hand",
+                    value=v.preset if v.preset in PRESETS else Select.BLANK, compact=True,
+                    id="preset"))
+                yield Static("", id="preset-note", classes="form-note", markup=False)
+                yield from self._row("name", self._input("name", v.name))
+                yield from self._row("client", self._input(
+                    "client", v.client, suggester=SuggestFromList(self._clients,
+                                                                  case_sensitive=False)))
+                yield from self._row("host", self._input("host", v.host))
+                yield from self._row("port", self._input("port", v.port, type="integer"))
+                yield from self._row("tls", Select([(m, m) for m in TLS_MODES], value=v.tls,
+                                                   allow_blank=False, compact=True, id="tls"))
+                yield from self._row("username", self._input("username", v.username))
+                yield from self._row("auth", Select([(m, m) for m in AUTH_MECHS], value=v.auth,
+                                                    allow_blank=False, compact=True, id="auth"))
+                yield from self._row("secret_kind", Select(
+                    [(label, kind) for label, kind in kinds], value=v.secret_kind,
+                    allow_blank=False, compact=True, id="secret_kind"))
+                yield from self._row("secret_value", self._input("secret_value",
+                                                                 v.secret_value))
+                yield from self._row("mail_from", self._input("mail_from", v.mail_from))
+                yield from self._row("rcpt_to", self._input("rcpt_to", v.rcpt_to))
+                yield from self._row("send", Checkbox("send a test message", v.send,
+                                                      compact=True, id="send"))
+                yield from self._row("stop_after", Select(
+                    [(s, s) for s in STOP_AFTER], prompt="run every stage",
+                    value=v.stop_after or Select.BLANK, compact=True, id="stop_after"))
+                yield from self._row("timeout", self._input("timeout", v.timeout,
+                                                            type="number"))
+                yield from self._row("cafile", self._input("cafile", v.cafile))
+                yield from self._row("servername", self._input("servername", v.servername))
+                yield from self._row("ehlo", self._input("ehlo", v.ehlo))
+                yield from self._row("insecure", Checkbox(
+                    "do not verify the certificate (insecure)", v.insecure, compact=True,
+                    id="insecure"))
+                yield from self._row("allow_plaintext_auth", Checkbox(
+                    "allow AUTH without TLS", v.allow_plaintext_auth, compact=True,
+                    id="allow_plaintext_auth"))
+                yield from self._row("notes", self._input("notes", v.notes))
+            yield Static("", id="editor-status", classes="dialog-problem", markup=False)
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Save (ctrl+s)", variant="primary", id="save")
+                yield Button("Cancel (Esc)", id="cancel")
+
+    def _input(self, field: str, value: str, **kwargs: object) -> Input:
+        return Input(value, placeholder=PLACEHOLDERS.get(field, ""), compact=True, id=field,
+                     **kwargs)  # type: ignore[arg-type]
+
+    def _row(self, field: str, widget: Widget) -> ComposeResult:
+        with Horizontal(classes="form-row", id=f"row-{field}"):
+            yield Label(LABELS[field], classes="form-label")
+            yield widget
+        yield Static("", id=f"{field}-problem", classes="form-problem", markup=False)
+
+    def on_mount(self) -> None:
+        self._secret_kind_changed()
+        self._show_preset_note()
+        self.query_one("#preset" if self._mode == "new" else "#name").focus()
+        self._validate()
+
+    # -- reading the form -------------------------------------------------------------
+    def values(self) -> FormValues:
+        out = FormValues()
+        for f in fields(FormValues):
+            try:
+                widget = self.query_one(f"#{f.name}")
+            except Exception:
+                continue
+            if isinstance(widget, Input):
+                setattr(out, f.name, widget.value)
+            elif isinstance(widget, Checkbox):
+                setattr(out, f.name, widget.value)
+            elif isinstance(widget, Select):
+                value = widget.value
+                setattr(out, f.name, "" if value is Select.BLANK else str(value))
+        return out
+
+    def _validate(self) -> tuple[Profile | None, dict[str, str]]:
+        profile, problems = build(self.values(), self._original, self._taken)
+        for f in fields(FormValues):
+            try:
+                shown = self.query_one(f"#{f.name}-problem", Static)
+            except Exception:
+                continue
+            problem = problems.get(f.name, "")
+            visible = bool(problem) and (self._tried or f.name in self._touched)
+            shown.update(f"✗ {problem}" if visible else "")
+            shown.set_class(visible, "-shown")
+            self.query_one(f"#{f.name}").set_class(visible, "-problem")
+        return profile, problems
+
+    # -- events -----------------------------------------------------------------------
+    @on(Input.Changed)
+    def _input_changed(self, event: Input.Changed) -> None:
+        if event.input.id and not self._filling:
+            self._touched.add(event.input.id)
+        self._validate()
+
+    @on(Checkbox.Changed)
+    def _checkbox_changed(self, event: Checkbox.Changed) -> None:
+        if event.checkbox.id:
+            self._touched.add(event.checkbox.id)
+        self._validate()
+
+    @on(Select.Changed)
+    def _select_changed(self, event: Select.Changed) -> None:
+        which = event.select.id
+        if which == "preset" and event.value is not Select.BLANK:
+            self._apply_preset(str(event.value))
+        elif which in ("secret_kind", "auth"):
+            self._secret_kind_changed()
+        if which:
+            self._touched.add(which)
+        self._validate()
+
+    def _apply_preset(self, key: str) -> None:
+        preset = PRESETS[key]
+        self._filling = True
+        try:
+            host = preset.host_for("us-east-1") if preset.needs_region else preset.host
+            self.query_one("#host", Input).value = host
+            self.query_one("#port", Input).value = str(preset.port)
+            self.query_one("#tls", Select).value = preset.tls
+            username = self.query_one("#username", Input)
+            if preset.username:
+                username.value = preset.username
+            username.placeholder = preset.username_hint
+            name = self.query_one("#name", Input)
+            if not name.value.strip():
+                name.value = preset.label
+        finally:
+            self._filling = False
+        self._show_preset_note()
+
+    def _show_preset_note(self) -> None:
+        value = self.query_one("#preset", Select).value
+        note = ""
+        if value is not Select.BLANK and str(value) in PRESETS:
+            preset = PRESETS[str(value)]
+            note = f"Username: {preset.username_hint}. {preset.note}"
+            if preset.needs_region:
+                note += ". The host uses us-east-1: put your region there"
+            self.query_one("#username", Input).placeholder = preset.username_hint
+        self.query_one("#preset-note", Static).update(note)
+        self.query_one("#preset-note", Static).set_class(bool(note), "-shown")
+
+    def _secret_kind_changed(self) -> None:
+        kind = self.query_one("#secret_kind", Select).value
+        token = self.query_one("#auth", Select).value in TOKEN_AUTH
+        self.query_one("#row-secret_kind Label", Label).update(
+            "Token from" if token else "Password from")
+        source = self.query_one("#secret_value", Input)
+        needs_value = kind in SECRET_PLACEHOLDERS
+        source.disabled = not needs_value
+        source.placeholder = SECRET_PLACEHOLDERS.get(str(kind), {
+            "prompt": "asked each session when you run it",
+            "literal": "the value stays as it is in the file",
+        }.get(str(kind), "no secret"))
+        if not needs_value and source.value:
+            source.value = ""
+
+    @on(Button.Pressed, "#save")
+    def _save_pressed(self) -> None:
+        self.action_save()
+
+    @on(Button.Pressed, "#cancel")
+    def _cancel_pressed(self) -> None:
+        self.action_cancel()
+
+    def action_save(self) -> None:
+        self._tried = True
+        profile, problems = self._validate()
+        status = self.query_one("#editor-status", Static)
+        if profile is None:
+            count = len(problems)
+            status.update(f"✗ {count} field{'s' if count != 1 else ''} to fix before saving")
+            first = next((f.name for f in fields(FormValues) if f.name in problems), None)
+            if first:
+                self.query_one(f"#{first}").focus()
+            return
+        problem = self._save(profile)
+        if problem:
+            status.update(f"✗ {problem}")
+            return
+        self.dismiss(profile)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,49 @@
+"""Keys and terminal tips."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+TIPS = [
+    ("ctrl+p", "command palette: every action, the theme (light / dark), quit"),
+    ("space", "mark a profile (mark two, then c to compare)"),
+    ("tab", "move between the list, the transcript and the diagnosis"),
+    ("ESCDELAY", "set ESCDELAY=25 if Esc feels slow over SSH"),
+    ("NO_COLOR", "NO_COLOR=1 turns colour off (glyphs and words remain)"),
+    ("TEXTUAL_COLOR_SYSTEM", "=standard for 16-colour terminals"),
+    ("--no-mouse", "leave mouse reporting off (terminal selection works)"),
+]
+
+
+def help_content(keys: Iterable[tuple[str, str]], profiles_path: str) -> Content:
+    lines = [Content.styled("Keys", "bold $text-accent")]
+    lines += [Content.assemble((key.ljust(10), "bold"), text) for key, text in keys]
+    lines += ["", Content.styled("Tips", "bold $text-accent")]
+    lines += [Content.assemble((key.ljust(10), "bold"), text) for key, text in TIPS]
+    lines += ["", Content.assemble(("Profiles file ", "$text-muted"), profiles_path)]
+    return Content("\n").join(Content(x) if isinstance(x, str) else x for x in lines)
+
+
+class HelpScreen(ModalScreen[None]):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,q,question_mark", "close", "Close"),
+    ]
+
+    def __init__(self, content: Content) -> None:
+        super().__init__(classes="dialog-screen")
+        self._content = content
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(classes="dialog help"):
+            yield Static(self._content, markup=False)
+
+    def action_close(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,470 @@
+"""The dashboard: profiles on the left, the selected probe on the right.
+
+The screen holds the view state (entries, result states, marks, send mode) as reactives
+bound into the sidebar; widgets post messages up; the app owns the profiles file, the
+demo relays and secrets. Single probes run in the :class:`ProbeView`'s worker group
+``probe``; ``a`` runs a whole client through :func:`probe_many` in group ``batch``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from pathlib import Path
+from typing import TYPE_CHECKING, ClassVar
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.content import Content
+from textual.message import Message
+from textual.reactive import reactive
+from textual.screen import Screen
+from textual.widgets import Footer
+
+from smtptui.app import render
+from smtptui.app.entries import Entry
+from smtptui.app.screens.confirm import ConfirmScreen
+from smtptui.app.screens.editor import Mode, ProfileEditor
+from smtptui.app.screens.help import HelpScreen, help_content
+from smtptui.app.screens.prompt import TextPrompt
+from smtptui.app.status import report_state
+from smtptui.app.widgets.probe_view import ProbeSource, ProbeView
+from smtptui.app.widgets.sidebar import Sidebar
+from smtptui.probe.config import ProbeConfig
+from smtptui.probe.events import ProbeReport
+from smtptui.profiles.errors import SecretError
+from smtptui.profiles.model import Profile
+
+if TYPE_CHECKING:
+    from smtptui.app.app import SmtpTuiApp
+
+BATCH_CONCURRENCY = 10
+
+
+class MainScreen(Screen[None]):
+    """Sidebar + probe view + footer."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("r", "run", "Run", id="run", tooltip="Run the selected profile (or Enter)"),
+        Binding("escape", "cancel", "Cancel", id="cancel", tooltip="Cancel the running probe"),
+        Binding("n", "new", "New", id="new", tooltip="New profile (from a preset)"),
+        Binding("e", "edit", "Edit", id="edit", tooltip="Edit the selected profile"),
+        Binding("d", "duplicate", "Duplicate", id="duplicate",
+                tooltip="Duplicate the selected profile"),
+        Binding("delete", "delete", "Delete", id="delete",
+                tooltip="Delete the selected profile (asks first)"),
+        Binding("slash", "filter", "Filter", id="filter", tooltip="Filter the profiles list"),
+        Binding("s", "toggle_send", "Send", id="toggle-send",
+                tooltip="Toggle sending a test message on the next runs"),
+        Binding("y", "copy", "Copy", id="copy",
+                tooltip="Copy the transcript to the clipboard (OSC 52, works over SSH)"),
+        Binding("w", "save_report", "Save", id="save-report",
+                tooltip="Save the report as JSON and plain text"),
+        Binding("c", "compare", "Compare", id="compare",
+                tooltip="Compare the two marked profiles (mark with space)"),
+        Binding("a", "run_all", "Run all", id="run-all",
+                tooltip="Run every profile of the selected client at once"),
+        Binding("question_mark", "help", "Help", id="help", tooltip="Keys and tips"),
+        Binding("q", "app.quit", "Quit", id="quit", tooltip="Quit smtptui"),
+        Binding("enter", "run", "Run", show=False),
+    ]
+
+    entries: reactive[list[Entry]] = reactive(list, always_update=True)
+    states: reactive[dict[str, str]] = reactive(dict, always_update=True)
+    marked: reactive[frozenset[str]] = reactive(frozenset)
+    send_mode: reactive[bool] = reactive(False)
+
+    class BatchResult(Message):
+        def __init__(self, key: str, report: ProbeReport | None, problem: str = "") -> None:
+            super().__init__()
+            self.key = key
+            self.report = report
+            self.problem = problem
+
+    class BatchEnded(Message):
+        def __init__(self, unfinished: list[str]) -> None:
+            super().__init__()
+            self.unfinished = unfinished
+
+    def __init__(self, *, source: ProbeSource | None = None) -> None:
+        super().__init__()
+        self._source = source
+        self.selected: Entry | None = None
+        self.selected_client: str | None = None
+
+    @property
+    def smtp_app(self) -> SmtpTuiApp:
+        from smtptui.app.app import SmtpTuiApp
+
+        assert isinstance(self.app, SmtpTuiApp)
+        return self.app
+
+    def compose(self) -> ComposeResult:
+        yield Sidebar(id="sidebar").data_bind(MainScreen.entries, MainScreen.states,
+                                              MainScreen.marked)
+        yield ProbeView(source=self._source, id="probe")
+        yield Footer()
+
+    @property
+    def view(self) -> ProbeView:
+        return self.query_one(ProbeView)
+
+    @property
+    def sidebar(self) -> Sidebar:
+        return self.query_one(Sidebar)
+
+    def on_mount(self) -> None:
+        self.query_one("#profiles").focus()
+        self._show_selected()
+
+    def entry(self, key: str | None) -> Entry | None:
+        return next((e for e in self.entries if e.key == key), None)
+
+    def watch_entries(self, entries: list[Entry]) -> None:
+        keys = {e.key for e in entries}
+        if self.marked - keys:
+            self.marked = self.marked & keys
+        if self.selected is not None:
+            self.selected = self.entry(self.selected.key)
+        if self.is_mounted and self.selected is None and not self.view.running:
+            self._show_selected()
+
+    def set_state(self, key: str, state: str | None) -> None:
+        states = dict(self.states)
+        if state is None:
+            states.pop(key, None)
+        else:
+            states[key] = state
+        self.states = states
+
+    def _restore_state(self, key: str) -> None:
+        report = self.smtp_app.results.get(key)
+        self.set_state(key, report_state(report) if report else (
+            "fail" if key in self.smtp_app.errors else None))
+
+    # -- what the right side shows ----------------------------------------------------
+    def _show_selected(self) -> None:
+        entry = self.selected
+        view = self.view
+        if entry is None:
+            if not self.entries:
+                view.show_content(None, render.message_content(
+                    "No profiles yet",
+                    "Press n to add a profile (from a provider preset), or open the command "
+                    "palette (ctrl+p) and choose “Start the demo relays”.", severity="info"),
+                    name="smtptui", summary="nothing to run")
+            elif self.selected_client is not None:
+                count = sum(1 for e in self.entries if e.client == self.selected_client)
+                view.show_content(None, render.message_content(
+                    self.selected_client,
+                    f"{count} profile{'s' if count != 1 else ''}. Press a to run them all at "
+                    "once, or pick one and press r.", severity="info"),
+                    name=self.selected_client, summary="pick a profile")
+            return
+        app = self.smtp_app
+        report = app.results.get(entry.key)
+        if report is not None:
+            view.show_report(entry.key, report, name=entry.name, detail=entry.target)
+        elif entry.key in app.errors:
+            view.show_problem(entry.key, "Could not start", app.errors[entry.key],
+                              name=entry.name, detail=entry.target)
+        else:
+            view.show_content(entry.key, render.entry_content(entry, send=self.send_mode),
+                              name=entry.name, detail=entry.target)
+
+    def on_sidebar_highlighted(self, message: Sidebar.Highlighted) -> None:
+        self.selected = self.entry(message.key)
+        self.selected_client = message.client
+        if not self.view.running:
+            self._show_selected()
+
+    def on_sidebar_run_requested(self, message: Sidebar.RunRequested) -> None:
+        self.selected = self.entry(message.key) or self.selected
+        self.action_run()
+
+    def on_sidebar_mark_toggled(self, message: Sidebar.MarkToggled) -> None:
+        self.marked = self.marked ^ {message.key}
+
+    # -- running ----------------------------------------------------------------------
+    def action_run(self) -> None:
+        entry = self.selected
+        if entry is None:
+            self.notify("Pick a profile first.", severity="warning")
+            return
+        self._prepare_and_run(entry)
+
+    @work(exclusive=True, group="prepare", exit_on_error=False)
+    async def _prepare_and_run(self, entry: Entry) -> None:
+        app = self.smtp_app
+        view = self.view
+        view.cancel()
+        self.set_state(entry.key, "running")
+        try:
+            config = await app.resolve_config(entry, send=self.send_mode)
+        except SecretError as exc:
+            app.errors[entry.key] = str(exc)
+            app.results.pop(entry.key, None)
+            self.set_state(entry.key, "fail")
+            view.show_problem(entry.key, "Missing secret", str(exc), name=entry.name,
+                              detail=entry.target)
+            self.notify(str(exc), title="Missing secret", severity="error", timeout=8)
+            return
+        except BaseException:
+            self._restore_state(entry.key)
+            raise
+        app.errors.pop(entry.key, None)
+        self._warn_send(entry, config)
+        view.start(entry.key, config, name=entry.name, detail=entry.target)
+
+    def _warn_send(self, entry: Entry, config: ProbeConfig) -> None:
+        if self.send_mode and not config.send:
+            self.notify(f"{entry.name}: no from/to address, so no test message is sent. "
+                        "Set them with e.", severity="warning")
+
+    def on_probe_view_finished(self, message: ProbeView.Finished) -> None:
+        self.smtp_app.record(message.key, message.report)
+        self.set_state(message.key, report_state(message.report))
+
+    def on_probe_view_stopped(self, message: ProbeView.Stopped) -> None:
+        self._restore_state(message.key)
+
+    def action_cancel(self) -> None:
+        cancelled = self.view.cancel()
+        for worker in list(self.workers):
+            if worker.node is self and worker.group in ("prepare", "batch") and (
+                    worker.is_running):
+                worker.cancel()
+                cancelled = True
+        if cancelled:
+            self.notify("Cancelled.", timeout=2)
+
+    def action_run_all(self) -> None:
+        client = self.selected_client
+        if client is None:
+            self.notify("Pick a client (or one of its profiles) first.", severity="warning")
+            return
+        entries = [e for e in self.entries if e.client == client]
+        if not entries:
+            return
+        self.notify(f"Running {len(entries)} profile{'s' if len(entries) != 1 else ''} "
+                    f"of {client} …", timeout=3)
+        self._run_batch(entries)
+
+    @work(exclusive=True, group="batch", exit_on_error=False)
+    async def _run_batch(self, entries: list[Entry]) -> None:
+        from smtptui.probe.batch import probe_many
+
+        app = self.smtp_app
+        pending = [e.key for e in entries]
+        for key in pending:
+            self.set_state(key, "running")
+        keys: list[str] = []
+        configs: list[ProbeConfig] = []
+        try:
+            for entry in entries:
+                try:
+                    configs.append(await app.resolve_config(entry, send=self.send_mode))
+                    keys.append(entry.key)
+                except SecretError as exc:
+                    pending.remove(entry.key)
+                    self.post_message(self.BatchResult(entry.key, None, str(exc)))
+            async for index, report in probe_many(configs, BATCH_CONCURRENCY):
+                pending.remove(keys[index])
+                self.post_message(self.BatchResult(keys[index], report))
+        finally:
+            self.post_message(self.BatchEnded(pending))
+
+    def on_main_screen_batch_result(self, message: BatchResult) -> None:
+        app = self.smtp_app
+        if message.report is None:
+            app.errors[message.key] = message.problem
+            app.results.pop(message.key, None)
+            self.set_state(message.key, "fail")
+        else:
+            app.record(message.key, message.report)
+            self.set_state(message.key, report_state(message.report))
+        if self.selected is not None and self.selected.key == message.key and (
+                not self.view.running):
+            self._show_selected()
+
+    def on_main_screen_batch_ended(self, message: BatchEnded) -> None:
+        for key in message.unfinished:
+            self._restore_state(key)
+        if not message.unfinished:
+            failed = sum(1 for k, s in self.states.items() if s == "fail")
+            self.notify(f"Batch finished ({failed} failed in total).", timeout=4)
+
+    # -- profiles ---------------------------------------------------------------------
+    def _editable(self, what: str) -> Entry | None:
+        entry = self.selected
+        app = self.smtp_app
+        if app.profile_file is None:
+            self.notify("The profiles file could not be read, so it cannot be changed. "
+                        "Fix it and restart.", severity="error")
+            return None
+        if entry is None:
+            self.notify(f"Pick a profile to {what} first.", severity="warning")
+            return None
+        if entry.profile is None:
+            self.notify("Demo profiles are built in: they cannot be edited, duplicated or "
+                        "deleted. Press n for a profile of your own.", severity="warning")
+            return None
+        return entry
+
+    def open_editor(self, entry: Entry | None, mode: Mode) -> None:
+        app = self.smtp_app
+        if app.profile_file is None:
+            self.notify("The profiles file could not be read, so it cannot be changed.",
+                        severity="error")
+            return
+        names = set(app.profile_file.names())
+        old = entry.profile.name if entry is not None and entry.profile is not None else None
+        if mode == "edit" and old is not None:
+            names.discard(old)
+        clients = sorted({p.client for p in app.profile_file.profiles if p.client})
+        template = entry.profile if entry is not None and mode != "new" else None
+        client = self.selected_client if self.selected_client in clients else ""
+
+        def save(profile: Profile) -> str | None:
+            return app.save_profile(old if mode == "edit" else None, profile)
+
+        def saved(profile: Profile | None) -> None:
+            if profile is not None:
+                self.notify(f"Saved to {app.profiles_path}", timeout=3)
+
+        self.app.push_screen(ProfileEditor(template, mode=mode, taken=names, clients=clients,
+                                           save=save, client=client or ""), saved)
+
+    def action_new(self) -> None:
+        self.open_editor(None, "new")
+
+    def action_edit(self) -> None:
+        entry = self._editable("edit")
+        if entry is not None:
+            self.open_editor(entry, "edit")
+
+    def action_duplicate(self) -> None:
+        entry = self._editable("duplicate")
+        if entry is not None:
+            self.open_editor(entry, "duplicate")
+
+    def action_delete(self) -> None:
+        entry = self._editable("delete")
+        if entry is None:
+            return
+        app = self.smtp_app
+        question = Content.assemble(
+            "Delete the profile ", (entry.name, "bold"), " from ", str(app.profiles_path),
+            "?\n\n", ("The previous file is kept as a .bak next to it.", "$text-muted"))
+
+        def answered(yes: bool | None) -> None:
+            if not yes:
+                return
+            problem = app.delete_profile(entry.name)
+            if problem:
+                self.notify(problem, title="Not deleted", severity="error", timeout=8)
+            else:
+                self.notify(f"Deleted {entry.name}.", timeout=3)
+
+        self.app.push_screen(ConfirmScreen(question), answered)
+
+    def action_filter(self) -> None:
+        self.sidebar.focus_filter()
+
+    def action_toggle_send(self) -> None:
+        self.send_mode = not self.send_mode
+        if self.send_mode:
+            self.notify("Test message ON: the next runs send a message (profiles with from "
+                        "and to).", timeout=4)
+        else:
+            self.notify("Test message OFF: probes stop before DATA (unless a profile says "
+                        "send = true).", timeout=4)
+        if not self.view.running and self.view.report is None:
+            self._show_selected()
+
+    # -- output -----------------------------------------------------------------------
+    def action_copy(self) -> None:
+        text = self.view.transcript.text()
+        if not text:
+            self.notify("Nothing to copy yet: run a profile first.", severity="warning")
+            return
+        self.app.copy_to_clipboard(text + "\n")
+        lines = text.count("\n") + 1
+        self.notify(f"Copied {lines} transcript line{'s' if lines != 1 else ''} "
+                    "to the clipboard (OSC 52).", timeout=3)
+
+    def action_save_report(self) -> None:
+        report = self.view.report
+        if report is None:
+            self.notify("Nothing to save yet: run a profile first.", severity="warning")
+            return
+        name = report.target.profile or report.target.host
+        slug = re.sub(r"[^A-Za-z0-9]+", "-", name).strip("-").lower() or "report"
+        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+        default = Path.cwd() / f"smtptui-{slug}-{stamp}.json"
+
+        def write(answer: str) -> str | None:
+            return save_report(report, answer)
+
+        def done(answer: str | None) -> None:
+            if answer:
+                base = Path(answer).expanduser()
+                self.notify(f"Saved {base.with_suffix('.json')} and .txt", timeout=5)
+
+        self.app.push_screen(TextPrompt(
+            "Save the report", "JSON (the headless contract) and plain text, side by side:",
+            value=str(default), ok="Save", on_submit=write), done)
+
+    def action_compare(self) -> None:
+        marked = [k for k in self.sidebar.visible_keys() if k in self.marked]
+        marked += [k for k in self.marked if k not in marked]
+        first, second = (self.entry(k) for k in (marked + [None, None])[:2])
+        if len(marked) != 2 or first is None or second is None:
+            self.notify("Mark two profiles with space, then press c.", title="Compare",
+                        severity="warning")
+            return
+        self.open_compare(first, second)
+
+    def open_compare(self, first: Entry, second: Entry) -> None:
+        """Compare two profiles side by side (the compare screen plugs in here)."""
+        self.notify(f"Comparing {first.name} with {second.name} is coming soon.",
+                    title="Compare")
+
+    def action_help(self) -> None:
+        keys = [("r / Enter", "run the selected profile")]
+        for binding in self.BINDINGS:
+            if isinstance(binding, Binding) and binding.show and binding.action != "run":
+                key = {"slash": "/", "question_mark": "?", "escape": "Esc"}.get(
+                    binding.key, binding.key)
+                keys.append((key, binding.tooltip or binding.description))
+        self.app.push_screen(HelpScreen(help_content(keys, str(self.smtp_app.profiles_path))))
+
+    def action_start_demo(self) -> None:
+        self.smtp_app.start_demo_soon()
+
+
+def save_report(report: ProbeReport, answer: str) -> str | None:
+    """Write ``<stem>.json`` and ``<stem>.txt``; a one-line problem, or None when saved."""
+    answer = answer.strip()
+    if not answer:
+        return "Give a file name."
+    base = Path(answer).expanduser()
+    if base.suffix.lower() in (".json", ".txt"):
+        base = base.with_suffix("")
+    json_path, text_path = Path(f"{base}.json"), Path(f"{base}.txt")
+    if not base.parent.is_dir():
+        return f"No such folder: {base.parent}"
+    try:
+        from smtptui.report_text import render_text
+    except ImportError:  # pragma: no cover - until the plain-text renderer lands
+        render_text = None
+    try:
+        json_path.write_text(json.dumps(report.to_json(), indent=2) + "\n", encoding="utf-8")
+        if render_text is not None:
+            text_path.write_text(render_text(report, color=False, verbose=True) + "\n",
+                                 encoding="utf-8")
+    except OSError as exc:
+        return f"Could not write: {exc.strerror or type(exc).__name__}"
+    return None

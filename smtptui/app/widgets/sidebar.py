@@ -1,0 +1,212 @@
+"""The sidebar: a filter box and the profiles tree, grouped by client, with result glyphs.
+
+State flows in through reactives (``entries``, ``states``, ``marked``); the sidebar
+posts :class:`Sidebar.Highlighted`, :class:`Sidebar.RunRequested` and
+:class:`Sidebar.MarkToggled` up to the screen.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.style import Style
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.message import Message
+from textual.reactive import reactive
+from textual.widgets import Input, Tree
+from textual.widgets.tree import TreeNode
+
+from smtptui.app.entries import Entry, grouped
+from smtptui.app.status import glyph
+
+MARK = "◆"
+
+
+class ProfileTree(Tree[str]):
+    """Client nodes hold ``""``; profile leaves hold their entry key."""
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "profiles--pass", "profiles--warn", "profiles--fail", "profiles--running",
+        "profiles--mark", "profiles--client",
+    }
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("space", "toggle_mark", "Mark", tooltip="Mark for compare", show=False),
+    ]
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__("profiles", id=id)
+        self.show_root = False
+        self.guide_depth = 2
+        self.states: dict[str, str] = {}
+        self.marked: frozenset[str] = frozenset()
+
+    def _style(self, name: str) -> Style:
+        try:
+            return self.get_component_rich_style(name, partial=True)
+        except KeyError:  # styles are not there before the widget is mounted
+            return Style()
+
+    def render_label(self, node: TreeNode[str], base_style: Style, style: Style) -> Text:
+        if node.allow_expand or not node.data:
+            label = node.label.copy()
+            label.stylize(style + self._style("profiles--client"))
+            prefix = self.ICON_NODE_EXPANDED if node.is_expanded else self.ICON_NODE
+            return Text.assemble((prefix, base_style), label)
+        key = node.data
+        state = self.states.get(key, "")
+        mark_style = self._style("profiles--mark")
+        state_style = self._style(f"profiles--{state}") if state in (
+            "pass", "warn", "fail", "running") else Style()
+        label = node.label.copy()
+        label.stylize(style)
+        return Text.assemble(
+            (MARK if key in self.marked else " ", base_style + mark_style),
+            (glyph(state) if state else " ", base_style + state_style),
+            " ",
+            label,
+        )
+
+    def action_select_cursor(self) -> None:
+        node = self.cursor_node
+        if node is not None and node.data:
+            self.post_message(Sidebar.RunRequested(node.data))
+        else:
+            super().action_select_cursor()
+
+    def action_toggle_mark(self) -> None:
+        node = self.cursor_node
+        if node is not None and node.data:
+            self.post_message(Sidebar.MarkToggled(node.data))
+        elif node is not None:
+            node.toggle()
+
+
+class FilterInput(Input):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "leave", "Back to the list", show=False),
+        Binding("down", "leave", "Back to the list", show=False),
+    ]
+
+    def action_leave(self) -> None:
+        self.screen.query_one(ProfileTree).focus()
+
+
+class Sidebar(Vertical):
+    """Filter box + profiles tree."""
+
+    entries: reactive[list[Entry]] = reactive(list, always_update=True)
+    states: reactive[dict[str, str]] = reactive(dict, always_update=True)
+    marked: reactive[frozenset[str]] = reactive(frozenset)
+    query: reactive[str] = reactive("")
+
+    class Highlighted(Message):
+        def __init__(self, key: str | None, client: str | None) -> None:
+            super().__init__()
+            self.key = key
+            self.client = client
+
+    class RunRequested(Message):
+        def __init__(self, key: str) -> None:
+            super().__init__()
+            self.key = key
+
+    class MarkToggled(Message):
+        def __init__(self, key: str) -> None:
+            super().__init__()
+            self.key = key
+
+    def compose(self) -> ComposeResult:
+        yield FilterInput(placeholder="/ filter", id="filter", compact=True)
+        yield ProfileTree(id="profiles")
+
+    @property
+    def tree(self) -> ProfileTree:
+        return self.query_one(ProfileTree)
+
+    def on_mount(self) -> None:
+        self._rebuild()
+
+    def watch_entries(self) -> None:
+        if self.is_mounted:
+            self._rebuild()
+
+    def watch_query(self) -> None:
+        if self.is_mounted:
+            self._rebuild()
+
+    def watch_states(self, states: dict[str, str]) -> None:
+        if self.is_mounted:
+            self.tree.states = states
+            self._refresh_labels()
+
+    def watch_marked(self, marked: frozenset[str]) -> None:
+        if self.is_mounted:
+            self.tree.marked = marked
+            self._refresh_labels()
+
+    @on(Input.Changed, "#filter")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        event.stop()
+        self.query = event.value
+
+    @on(Input.Submitted, "#filter")
+    def _filter_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.tree.focus()
+
+    def focus_filter(self) -> None:
+        self.query_one(FilterInput).focus()
+
+    def _refresh_labels(self) -> None:
+        stack = list(self.tree.root.children)
+        while stack:
+            node = stack.pop()
+            node.refresh()
+            stack.extend(node.children)
+
+    def _rebuild(self) -> None:
+        """Rebuild the tree for the current entries and filter, keeping the cursor's profile."""
+        tree = self.tree
+        tree.states, tree.marked = self.states, self.marked
+        current = tree.cursor_node.data if tree.cursor_node is not None else None
+        tree.clear()
+        tree.cursor_line = -1
+        line, target, first = 0, -1, -1
+        for client, entries in grouped(self.entries, self.query).items():
+            group = tree.root.add(Text(client), data="", expand=True)
+            line += 1
+            for entry in entries:
+                group.add_leaf(Text(entry.name), data=entry.key)
+                if entry.key == current:
+                    target = line
+                if first < 0:
+                    first = line
+                line += 1
+        target = target if target >= 0 else first
+        if target >= 0:
+            tree.cursor_line = target
+        else:
+            self.post_message(self.Highlighted(None, None))
+
+    @on(Tree.NodeHighlighted, "#profiles")
+    def _highlighted(self, event: Tree.NodeHighlighted[str]) -> None:
+        event.stop()
+        node = event.node
+        if node.data:
+            parent = node.parent
+            client = str(parent.label) if parent is not None else None
+            self.post_message(self.Highlighted(node.data, client))
+        else:
+            self.post_message(self.Highlighted(None, str(node.label)))
+
+    @on(Tree.NodeSelected, "#profiles")
+    def _selected(self, event: Tree.NodeSelected[str]) -> None:
+        event.stop()
+
+    def visible_keys(self) -> list[str]:
+        """Keys of the profiles the tree shows now, top to bottom."""
+        return [e.key for entries in grouped(self.entries, self.query).values() for e in entries]

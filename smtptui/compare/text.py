@@ -1,0 +1,133 @@
+"""Plain-text rendering of a comparison: the CLI's human output and the saved .txt file.
+
+``color=True`` adds ANSI colours (CLI on a terminal, ``NO_COLOR`` unset); a difference is
+always marked with ``≠`` as well, never by colour alone.
+"""
+
+from __future__ import annotations
+
+import textwrap
+
+from smtptui.compare.model import Comparison, Row, Side, fmt_ms
+from smtptui.compare.stats import LATENCY_ASPECTS, MIN_DIFF_MS, MIN_DIFF_RATIO, Stats
+from smtptui.report_text import paint
+
+DIFF = "≠"
+SECTIONS = {
+    "result": "Result", "latency": "Latency (median of the runs)", "tls": "TLS",
+    "extensions": "EHLO extensions", "greeting": "Greeting", "warnings": "Warnings",
+}
+VALUE_WIDTH = 32
+RULE = (f"a latency differs when the medians are more than {MIN_DIFF_MS:g} ms and "
+        f"{MIN_DIFF_RATIO:.0%} apart")
+
+
+def side_title(side: Side, letter: str) -> str:
+    t = side.last.target
+    name = f' "{side.name}"' if side.name else ""
+    return f"{letter}{name} {t.host}:{t.port} ({t.tls})"
+
+
+def _cells(text: str, width: int) -> list[str]:
+    return textwrap.wrap(text, width, break_long_words=True, break_on_hyphens=False) or [""]
+
+
+def table_lines(comparison: Comparison, *, color: bool = False) -> list[str]:
+    """The comparison table: one row per aspect, ``≠`` on the rows that differ."""
+    rows = comparison.rows
+    aw = max(len(r.aspect) for r in rows)
+    vw = min(VALUE_WIDTH, max(len(x) for r in rows for x in (r.a, r.b, "A", "B")))
+    head = (f"    {'aspect':<{aw}}  {_cells('A: ' + comparison.a.label, vw)[0]:<{vw}}  "
+            f"{_cells('B: ' + comparison.b.label, vw)[0]:<{vw}}  faster")
+    out = [paint(head.rstrip(), "bold", color)]
+    section = ""
+    for row in rows:
+        if row.section != section:
+            section = row.section
+            out.append(f"  {SECTIONS.get(section, section)}")
+        out += _row_lines(row, aw, vw, color)
+    return out
+
+
+def _row_lines(row: Row, aw: int, vw: int, color: bool) -> list[str]:
+    ca, cb = _cells(row.a, vw), _cells(row.b, vw)
+    win = row.faster.upper() if row.faster else ""
+    lines = []
+    for i in range(max(len(ca), len(cb))):
+        a = ca[i] if i < len(ca) else ""
+        b = cb[i] if i < len(cb) else ""
+        aspect = row.aspect if i == 0 else ""
+        line = f"{aspect:<{aw}}  {a:<{vw}}  {b:<{vw}}  {win if i == 0 else ''}".rstrip()
+        if row.differs:
+            mark = paint(f"  {DIFF} " if i == 0 else "    ", "warn", color)
+            line = mark + paint(line, "bold", color)
+        else:
+            line = "    " + line
+        lines.append(line)
+    return lines
+
+
+def _stat(stats: Stats | None, runs: int) -> str:
+    if stats is None:
+        return "n/a"
+    def num(x: float) -> str:
+        return f"{x:.1f}" if x < 10 else f"{x:.0f}"
+    text = f"{num(stats.min)} / {num(stats.median)} / {num(stats.p95)}"
+    return text + (f" ({stats.n} of {runs})" if stats.n != runs else "")
+
+
+def stats_lines(comparison: Comparison) -> list[str]:
+    """min / median / p95 per stage for both sides, and which side is faster."""
+    runs = comparison.runs
+    label_w = max(len(label) for _, label, _ in LATENCY_ASPECTS)
+    cols = [(label, _stat(comparison.stats["a"][key], runs),
+             _stat(comparison.stats["b"][key], runs),
+             (comparison.faster[key] or "").upper()) for key, label, _ in LATENCY_ASPECTS]
+    w = max(len(x) for c in cols for x in c[1:3]) + 2
+    run_word = "run" if runs == 1 else "runs"
+    out = [f"Latency over {runs} {run_word}, ms (min / median / p95)",
+           f"    {'stage':<{label_w}}  {'A':<{w}}{'B':<{w}}faster"]
+    out += [f"    {label:<{label_w}}  {a:<{w}}{b:<{w}}{win}".rstrip()
+            for label, a, b, win in cols]
+    out.append("  " + overall(comparison))
+    return out
+
+
+def overall(comparison: Comparison) -> str:
+    """One sentence: which side is faster overall, from the median total."""
+    ta, tb = comparison.stats["a"]["total"], comparison.stats["b"]["total"]
+    if ta is None or tb is None:
+        return "Overall: no winner (a side has no passing run to time)"
+    figures = f"median total {fmt_ms(ta.median)} vs {fmt_ms(tb.median)}"
+    win = comparison.faster["overall"]
+    if win is None:
+        return f"Overall: no meaningful difference ({figures}; {RULE})"
+    return f"Overall: {win.upper()} ({comparison.side(win).label}) is faster ({figures})"
+
+
+def cold_warm_lines(comparison: Comparison) -> list[str]:
+    out = ["Cold vs warm: a new connection (TCP, TLS, greeting, EHLO, AUTH) against a "
+           "further message on the open connection (RSET, MAIL, RCPT; DATA when sending)"]
+    for letter in ("a", "b"):
+        out.append(f"  {letter.upper()}: {comparison.cold_warm[letter].describe()}")
+    return out
+
+
+def render_text(comparison: Comparison, *, color: bool = False) -> str:
+    """The whole comparison as text (what ``w`` saves and `smtptui compare` prints)."""
+    diffs = comparison.differences
+    count = f"{len(diffs)} difference{'s' if len(diffs) != 1 else ''}"
+    listed = ", ".join(r.aspect for r in diffs)
+    lines = [
+        f"smtptui compare: {side_title(comparison.a, 'A')}",
+        f"            vs: {side_title(comparison.b, 'B')}",
+        f"{comparison.runs} {'run' if comparison.runs == 1 else 'runs'} each, both sides at "
+        f"the same time; {DIFF} marks a real difference ({RULE}).",
+        "",
+        paint(f"{count}{': ' + listed if listed else ''}", "warn" if diffs else "pass", color),
+        "",
+    ]
+    lines += table_lines(comparison, color=color)
+    lines += [""] + stats_lines(comparison)
+    lines += [""] + cold_warm_lines(comparison)
+    return "\n".join(lines) + "\n"

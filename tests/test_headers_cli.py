@@ -1,0 +1,61 @@
+"""`smtptui headers FILE|-`: exit codes, JSON, stdin, unreadable input."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from smtptui.cli import main
+
+DATA = Path(__file__).parent / "data" / "headers"
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.mark.parametrize(("name", "code"), [
+    ("gmail_newsletter.eml", 0), ("microsoft365_junk.eml", 1), ("mailing_list_arc.eml", 1)])
+def test_exit_codes(name: str, code: int, capsys: pytest.CaptureFixture[str]) -> None:
+    got, out, err = run(capsys, "headers", str(DATA / name))
+    assert got == code, out
+    assert "Verdicts" in out and err == ""
+
+
+def test_json(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "headers", str(DATA / "microsoft365_junk.eml"), "--json")
+    data = json.loads(out)
+    assert code == 1 and data["ok"] is False
+    assert {v["mechanism"] for v in data["verdicts"]} >= {"spf", "dkim", "dmarc", "arc"}
+    assert any("SCL 5" in r for r in data["spam_reasons"])
+
+
+def test_stdin(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    raw = (DATA / "gmail_newsletter.eml").read_bytes()
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(raw)))
+    code, out, _ = run(capsys, "headers", "-")
+    assert code == 0 and "From: news@shop.example" in out
+
+
+@pytest.mark.parametrize(("content", "message"), [
+    (None, "cannot read"), (b"just some text\nwith no headers\n", "no mail headers"),
+])
+def test_bad_input_exits_2(tmp_path: Path, content: bytes | None, message: str,
+                           capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "h.eml"
+    if content is not None:
+        path.write_bytes(content)
+    code, out, err = run(capsys, "headers", str(path))
+    assert code == 2 and out == "" and message in err
+
+
+def test_invalid_utf8_is_tolerated(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "h.eml"
+    path.write_bytes(b"From: a@example.com\nSubject: caf\xe9 \x1b[5m\n\n")
+    code, out, _ = run(capsys, "headers", str(path))
+    assert code in (0, 1) and "\x1b" not in out and "caf\ufffd" in out

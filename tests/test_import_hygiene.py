@@ -1,0 +1,57 @@
+"""The headless side never imports Textual (its import alone costs ~0.3 s)."""
+
+from __future__ import annotations
+
+import pkgutil
+import subprocess
+import sys
+
+import smtptui
+
+HEADLESS = sorted(
+    m.name for m in pkgutil.walk_packages(smtptui.__path__, "smtptui.")
+    if not m.name.startswith("smtptui.app") and m.name != "smtptui.__main__"
+)
+
+
+def test_there_are_headless_modules_to_check() -> None:
+    assert {"smtptui.probe.engine", "smtptui.cli", "smtptui.diagnose",
+            "smtptui.commands.probe"} <= set(HEADLESS)
+
+
+def test_headless_modules_do_not_import_textual() -> None:
+    code = (
+        "import importlib, sys\n"
+        f"mods = {HEADLESS!r}\n"
+        "bad = []\n"
+        "for m in mods:\n"
+        "    importlib.import_module(m)\n"
+        "    if 'textual' in sys.modules: bad.append(m); break\n"
+        "print(bad)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True)
+    assert out.stdout.strip() == "[]", out.stdout
+
+
+def test_cli_parser_and_probe_path_do_not_import_textual() -> None:
+    code = (
+        "import sys\n"
+        "from smtptui.cli import build_parser\n"
+        "build_parser().parse_args(['probe', '--host', 'x'])\n"
+        "import smtptui.probe.engine, smtptui.commands.probe, smtptui.commands.batch\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'cryptography',"
+        " 'dns', 'rich')))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True)
+    assert out.stdout.strip() == "[]", out.stdout
+
+
+def test_every_subcommand_module_is_present() -> None:
+    import importlib.util
+
+    from smtptui.cli import SUBCOMMANDS
+
+    missing = [n for n in SUBCOMMANDS if importlib.util.find_spec(f"smtptui.commands.{n}") is None]
+    assert missing == []
