@@ -8,8 +8,8 @@ Built on dnspython's message API. Zones are zone-file text or Python data::
 Names in data are relative to the origin unless they end with a dot; ``@`` is the origin;
 an item may be ``(type, rdata)`` or ``(type, rdata, ttl)``; TXT rdata not starting with a
 quote is taken as one value (str or bytes) and split/escaped by :func:`txt`. CNAMEs are
-chased across the zones served. ``behaviour`` makes a name misbehave: ``"servfail"``, ``"refused"`` or
-``"drop"`` (never answer: a timeout). Names outside every zone get REFUSED.
+chased across the zones served. ``behaviour`` makes a name misbehave: ``"servfail"``,
+``"refused"`` or ``"drop"`` (never answer: a timeout). Names outside every zone get REFUSED.
 
 Answers over UDP are truncated (TC) when larger than 512 bytes or the client's EDNS size,
 so big records go over TCP just as with a real server; ``force_tcp`` truncates every UDP
@@ -105,9 +105,11 @@ class DnsServer:
         return best[1] if best else None
 
     def _negative(self, resp: dns.message.Message, zone: dns.zone.Zone) -> None:
-        soa = zone.get_rdataset(zone.origin, dns.rdatatype.SOA)  # type: ignore[arg-type]
+        origin = zone.origin
+        assert origin is not None
+        soa = zone.get_rdataset(origin, dns.rdatatype.SOA)
         if soa is not None:
-            resp.authority.append(dns.rrset.from_rdata_list(zone.origin, soa.ttl, list(soa)))
+            resp.authority.append(dns.rrset.from_rdata_list(origin, soa.ttl, list(soa)))
 
     def answer(self, query: dns.message.Message) -> dns.message.Message | None:
         """The response to ``query`` (None: do not answer)."""

@@ -64,7 +64,8 @@ def test_normalise_domain(text: str, expected: str) -> None:
 
 
 @pytest.mark.parametrize("text", ["", "localhost", "exa mple.com", "a..b", "-a.example",
-                                  "x" * 64 + ".example", "1.2.3.4:5"])
+                                  "x" * 64 + ".example", "1.2.3.4:5",
+                                  "192.0.2.1"])
 def test_bad_domains(text: str) -> None:
     with pytest.raises(DnsInputError):
         normalise_domain(text)

@@ -7,6 +7,7 @@ import asyncio
 import json
 import ssl
 import time
+import warnings
 from collections.abc import Callable
 
 import pytest
@@ -359,3 +360,20 @@ async def test_cancelling_the_consumer_closes_the_socket(raw_server: RawFactory,
     leftover = {t for t in asyncio.all_tasks() if not t.done()} - before
     leftover.discard(asyncio.current_task())  # type: ignore[arg-type]
     assert [t.get_name() for t in leftover if "probe" in t.get_name()] == []
+
+
+async def test_tls_version_too_old_is_diagnosed(raw_server: RawFactory,
+                                               ca, config_for: ConfigFor) -> None:  # type: ignore[no-untyped-def]
+    old = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    old.set_ciphers("DEFAULT:@SECLEVEL=0")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        old.minimum_version = ssl.TLSVersion.TLSv1
+        old.maximum_version = ssl.TLSVersion.TLSv1_1
+    ca.issue_cert("localhost", "127.0.0.1").configure_cert(old)
+    server = await raw_server(lambda conn: conn.until_eof(), ssl=old)
+    report = await probe(config_for(server.port, tls="implicit"))
+    stage = failed(report)
+    assert stage.stage == "tls"
+    assert "TLSv1.1" in stage.diagnosis.summary
+    assert "1.2" in stage.diagnosis.summary + stage.diagnosis.advice

@@ -40,7 +40,7 @@ class SmtpTuiApp(App[int]):
     CSS_PATH = "smtptui.tcss"
     TITLE = "smtptui"
     HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]] | None] = [
-        (0, "-narrow"), (110, "-wide"),
+        (0, "-narrow"), (100, "-medium"), (150, "-wide"),
     ]
 
     def __init__(self, profiles_path: Path, *, demo: bool = False,

@@ -17,7 +17,7 @@ SECTIONS = {
     "result": "Result", "latency": "Latency (median of the runs)", "tls": "TLS",
     "extensions": "EHLO extensions", "greeting": "Greeting", "warnings": "Warnings",
 }
-VALUE_WIDTH = 32
+VALUE_WIDTH = 28
 RULE = (f"a latency differs when the medians are more than {MIN_DIFF_MS:g} ms and "
         f"{MIN_DIFF_RATIO:.0%} apart")
 

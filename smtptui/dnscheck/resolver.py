@@ -100,7 +100,7 @@ def normalise_domain(text: str) -> str:
         raise DnsInputError(f"invalid domain name {text!r}") from None
     ascii_name = name.to_text(omit_final_dot=True).lower()
     labels = ascii_name.split(".")
-    if len(labels) < 2 or not all(
+    if len(labels) < 2 or labels[-1].isdigit() or not all(
             re.fullmatch(r"[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9])?", label) for label in labels):
         raise DnsInputError(f"invalid domain name {text!r}")
     return ascii_name
@@ -211,7 +211,9 @@ class Dns:
             return Lookup(name, rdtype, "timeout",
                           error=f"timed out after {self.timeout:g} s ({self.label})")
         except dns.resolver.NoNameservers as exc:
-            return Lookup(name, rdtype, "servfail", error=_first_line(exc, "server failure"))
+            m = re.search(r"answered (\w+)", str(exc))
+            return Lookup(name, rdtype, "servfail",
+                          error=f"server answered {m.group(1)}" if m else "server failure")
         except dns.resolver.YXDOMAIN:
             return Lookup(name, rdtype, "error", error="name too long after CNAME (YXDOMAIN)")
         except (dns.exception.DNSException, OSError) as exc:

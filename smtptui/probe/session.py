@@ -417,12 +417,34 @@ class Session:
         self.in_sync = False
         kind, detail = classify(exc)
         self.note(f"TLS handshake failed: {detail}")
-        if kind.startswith("tls_") and kind not in (
-            "tls_plain_smtp_port", "tls_protocol_too_old", "tls_handshake_failed",
-            "tls_handshake_timeout",
-        ):
+        if kind in ("tls_handshake_failed", "tls_protocol_too_old"):
+            old = await self._legacy_version()
+            if old:
+                kind = "tls_protocol_too_old"
+                detail = f"the server only offers {old}; TLS 1.2 or newer is required"
+                self.note(f"a second handshake allowing old protocols negotiated {old}")
+        elif kind not in ("tls_plain_smtp_port", "tls_handshake_timeout"):
             await self._fetch_cert_for_display(detail)
         raise StageFailed(kind, detail)
+
+    async def _legacy_version(self) -> str | None:
+        """Does the server speak only TLS 1.0/1.1?  Its version if so, else None."""
+        from smtptui.probe.sniff import fetch_certificate
+
+        remaining = min(5.0, self._deadline - time.perf_counter())
+        if remaining <= 0 or self.address is None:
+            return None
+        try:
+            info = await asyncio.wait_for(
+                fetch_certificate(self.address, self.config.port, self._sni(),
+                                  starttls=self.config.tls != "implicit",
+                                  ehlo_name=self._ehlo_name(), legacy=True),
+                remaining,
+            )
+        except (TimeoutError, OSError, ssl.SSLError, ValueError):
+            return None
+        version = info[0] if info else None
+        return version if version in ("SSLv3", "TLSv1", "TLSv1.1") else None
 
     async def _fetch_cert_for_display(self, error: str) -> None:
         """Reconnect without verification to show the certificate that failed."""

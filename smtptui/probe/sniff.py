@@ -9,9 +9,24 @@ from __future__ import annotations
 import asyncio
 import contextlib
 
+import ssl
+import warnings
+
 from smtptui.probe.tlsinfo import unverified_context
 
 HANDSHAKE_TIMEOUT = 5.0
+
+
+def legacy_context() -> ssl.SSLContext:
+    """Unverified, and willing to speak TLS 1.0 with any cipher (diagnosis only)."""
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    ctx.check_hostname = False
+    ctx.verify_mode = ssl.CERT_NONE
+    ctx.set_ciphers("ALL:@SECLEVEL=0")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        ctx.minimum_version = ssl.TLSVersion.TLSv1
+    return ctx
 
 
 async def _close(writer: asyncio.StreamWriter) -> None:
@@ -46,9 +61,14 @@ async def _expect(reader: asyncio.StreamReader, code: bytes) -> None:
 
 async def fetch_certificate(
     address: str, port: int, sni: str, *, starttls: bool, ehlo_name: str,
+    legacy: bool = False,
 ) -> tuple[str, tuple[str, int], bytes | None] | None:
-    """(TLS version, (cipher, bits), DER certificate) from an unverified handshake."""
-    ctx = unverified_context()
+    """(TLS version, (cipher, bits), DER certificate) from an unverified handshake.
+
+    ``legacy`` also allows TLS 1.0/1.1 and weak ciphers, to find out whether a server
+    that refused a modern handshake speaks only an obsolete protocol.
+    """
+    ctx = legacy_context() if legacy else unverified_context()
     if starttls:
         reader, writer = await asyncio.open_connection(address, port)
         try:

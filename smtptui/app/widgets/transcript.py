@@ -59,6 +59,8 @@ class TranscriptView(ScrollView, can_focus=True):
         self._width = 0
         self._cache: LRUCache[int, Strip] = LRUCache(1024)
         self._timer: Timer | None = None
+        self._follow = True
+        """Keep the newest line in view (until the user scrolls up)."""
 
     # -- data -------------------------------------------------------------------------
     @property
@@ -98,6 +100,7 @@ class TranscriptView(ScrollView, can_focus=True):
         self._width = 0
         self.virtual_size = Size(0, 0)
         self.scroll_to(0, 0, animate=False, immediate=True)
+        self._follow = True
         self.refresh()
 
     def flush(self) -> None:
@@ -105,7 +108,6 @@ class TranscriptView(ScrollView, can_focus=True):
         self._timer = None
         if not self._pending:
             return
-        follow = self.max_scroll_y == 0 or self.is_vertical_scroll_end
         batch, self._pending = self._pending, []
         self._lines.extend(batch)
         self._width = max(self._width, PREFIX_WIDTH + max(cell_len(w.text) for w in batch))
@@ -114,14 +116,18 @@ class TranscriptView(ScrollView, can_focus=True):
             del self._lines[:excess]
             self._dropped += excess
         self.virtual_size = Size(self._width, len(self._lines))
-        if follow:
-            self.scroll_end(animate=False, immediate=True, x_axis=False)
+        if self._follow:
+            self.scroll_end(animate=False, x_axis=False)
         self.refresh()
 
     def on_unmount(self) -> None:
         if self._timer is not None:
             self._timer.stop()
             self._timer = None
+
+    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
+        super().watch_scroll_y(old_value, new_value)
+        self._follow = round(new_value) >= self.max_scroll_y
 
     # -- rendering --------------------------------------------------------------------
     def notify_style_update(self) -> None:

@@ -1,0 +1,105 @@
+"""`smtptui compare A B`: exit codes, the JSON shape and the human table, against relays."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import ssl
+from pathlib import Path
+
+import pytest
+
+from smtptui import cli
+from smtptui.profiles import EnvSource, Profile, load_or_empty
+from smtptui.relay import Relay
+from tests.conftest import CANARY, USER, RelayFactory
+
+MB = 1024 * 1024
+
+
+@pytest.fixture
+async def relays(relay_factory: RelayFactory, server_ctx: ssl.SSLContext) -> tuple[Relay, Relay]:
+    a = await relay_factory(starttls=server_ctx, size=10 * MB,
+                            extensions=("PIPELINING", "ENHANCEDSTATUSCODES"))
+    b = await relay_factory(starttls=server_ctx, size=20 * MB,
+                            extensions=("PIPELINING", "ENHANCEDSTATUSCODES"),
+                            users={USER: "another-password"})
+    return a, b
+
+
+@pytest.fixture
+def profiles(tmp_path: Path, relays: tuple[Relay, Relay], cafile: str,
+             monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Profiles "Alpha" and "Beta" (whose relay refuses our password), "Alpha 2" = Alpha."""
+    monkeypatch.setattr(cli, "SUBCOMMANDS", ("compare",))  # siblings are tested on their own
+    monkeypatch.setenv("SMTP_PW", CANARY)
+    monkeypatch.setenv("NO_COLOR", "1")
+    path = tmp_path / "profiles.toml"
+    pf = load_or_empty(path)
+    for name, relay in (("Alpha", relays[0]), ("Alpha 2", relays[0]), ("Beta", relays[1])):
+        pf.add(Profile(name=name, host="127.0.0.1", port=relay.port, username=USER,
+                       password=EnvSource("SMTP_PW"), cafile=cafile, timeout=5.0))
+    pf.save()
+    return path
+
+
+async def smtptui(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    """The real CLI in-process (in a thread: the relays keep running on this loop)."""
+    code = await asyncio.to_thread(cli.main, list(argv))
+    out, err = capsys.readouterr()
+    assert CANARY not in out + err and "Traceback" not in err
+    return code, out, err
+
+
+async def test_json_shape_and_exit_1_when_a_side_fails(
+        profiles: Path, relays: tuple[Relay, Relay], capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = await smtptui(capsys, "compare", "Alpha", "Beta", "--runs", "2",
+                                   "--json", "--profiles", str(profiles))
+    assert code == 1, err
+    doc = json.loads(out)  # exactly one JSON object
+    assert {"a", "b", "runs", "stats", "rows", "cold_warm"} <= set(doc)
+    assert doc["runs"] == 2 and doc["ok"] is False
+    assert doc["a"]["target"]["port"] == relays[0].port and doc["a"]["ok"] is True
+    assert doc["b"]["target"]["port"] == relays[1].port and doc["b"]["ok"] is False
+    assert doc["a"]["target"]["profile"] == "Alpha"
+    assert relays[0].connections == relays[1].connections == 2
+    for row in doc["rows"]:
+        assert {"key", "aspect", "a", "b", "differs"} <= set(row)
+        assert isinstance(row["differs"], bool)
+    rows = {r["key"]: r for r in doc["rows"]}
+    assert rows["failing_stage"]["b"] == "auth (535 5.7.8)" and rows["failing_stage"]["differs"]
+    assert rows["ext.SIZE"]["differs"] and not rows["ext.PIPELINING"]["differs"]
+    assert doc["stats"]["a"]["connect"]["n"] == 2
+    assert set(doc["stats"]["a"]) == {"resolve", "connect", "greeting", "ehlo", "tls", "auth",
+                                      "send", "total"}
+    assert doc["stats"]["b"]["auth"] is None  # AUTH never completed on B
+    assert doc["cold_warm"]["a"]["warm_note"] == "n/a (needs --from/--to)"
+
+
+async def test_human_table_marks_differences_and_exit_0(
+        profiles: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = await smtptui(capsys, "compare", "Alpha", "Alpha 2", "--profiles",
+                                 str(profiles), "--from", "ops@acme.test", "--to", "x@y.test")
+    assert code == 0
+    assert "\x1b[" not in out  # not a terminal, and NO_COLOR
+    lines = out.splitlines()
+    assert any(line.startswith("  A run 1/1") and "passed" in line for line in lines)
+    size = next(line for line in lines if line.strip().startswith("SIZE"))
+    assert "10.0 MiB" in size and "≠" not in size  # the same relay: no difference
+    assert "Cold vs warm" in out and "warm n/a" not in out  # --from/--to: warm measured
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["Alpha", "Nope"], "unknown profile"),
+    (["Alpha", "Beta", "--runs", "0"], "runs must be 1-100"),
+    (["Alpha", "Beta", "--runs", "101"], "runs must be 1-100"),
+    (["Alpha", "Beta", "--runs", "many"], "not a number of runs"),
+    (["Alpha", "Beta", "--send"], "--send needs --from"),
+])
+async def test_bad_input_exits_2(profiles: Path, relays: tuple[Relay, Relay],
+                                 capsys: pytest.CaptureFixture[str], argv: list[str],
+                                 message: str) -> None:
+    code, out, err = await smtptui(capsys, "compare", *argv, "--profiles", str(profiles))
+    assert code == 2 and out == ""
+    assert err.startswith("smtptui: ") and message in err and len(err.splitlines()) == 1
+    assert relays[0].connections == relays[1].connections == 0

@@ -1,0 +1,104 @@
+"""Pure logic of the engine: EHLO parsing, sanitising, SASL payloads, swaks lines."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+
+import pytest
+
+from smtptui.probe import auth as sasl
+from smtptui.probe.config import ProbeConfig, Secret
+from smtptui.probe.engine import planned_stages
+from smtptui.probe.extensions import changes, human_size, parse_ehlo, split_enhanced
+from smtptui.probe.sanitize import clean, clean_bytes
+
+
+def test_parse_ehlo_unions_both_auth_forms() -> None:
+    host, ext = parse_ehlo("mx.example.test Hello\nSIZE 35882577\n8BITMIME\nAUTH LOGIN PLAIN"
+                           "\nAUTH=LOGIN XOAUTH2\nenhancedstatuscodes\nPIPELINING")
+    assert host == "mx.example.test Hello"
+    assert ext["AUTH"] == "LOGIN PLAIN XOAUTH2"
+    assert ext["SIZE"] == "35882577" and "ENHANCEDSTATUSCODES" in ext
+
+
+@pytest.mark.parametrize(("value", "shown"), [
+    ("35882577", "34.2 MiB"), ("0", "no limit"), ("", "no limit announced"),
+    ("512", "512 bytes"), ("10485760", "10.0 MiB"),
+])
+def test_human_size(value: str, shown: str) -> None:
+    assert human_size(value) == shown
+
+
+def test_changes_between_ehlos() -> None:
+    before = {"STARTTLS": "", "SIZE": "10"}
+    after = {"SIZE": "20", "AUTH": "PLAIN"}
+    assert changes(before, after) == {"added": ["AUTH"], "removed": ["STARTTLS"],
+                                      "changed": ["SIZE"]}
+
+
+def test_split_enhanced_strips_every_line() -> None:
+    code, text = split_enhanced("5.7.8 Username and Password not accepted.\n5.7.8 Learn more")
+    assert code == "5.7.8" and text == "Username and Password not accepted.\nLearn more"
+    assert split_enhanced("OK queued") == (None, "OK queued")
+
+
+def test_clean_escapes_terminal_controls_and_caps_length() -> None:
+    assert clean("a\x1b[31mb\x07c\u202ed") == "a\\x1b[31mb\\x07c\\u202ed"
+    assert clean("x" * 3000).endswith("… [+1000 chars]")
+    assert clean_bytes(b"ok\xff\xc2\x9b") == "ok\\xff\\x9b"
+
+
+def test_secret_never_shows_itself() -> None:
+    s = Secret("hunter2")
+    assert "hunter2" not in repr(s) and "hunter2" not in str(s)
+    assert "hunter2" not in repr(ProbeConfig(host="h", password=s))
+    assert s.reveal() == "hunter2"
+
+
+def test_sasl_payloads() -> None:
+    assert base64.b64decode(sasl.plain("u", "p")) == b"\0u\0p"
+    challenge = base64.b64encode(b"<1.2@host>").decode()
+    user, digest = base64.b64decode(sasl.cram_md5("u", "p", challenge)).decode().split()
+    assert user == "u"
+    assert digest == hmac.new(b"p", b"<1.2@host>", hashlib.md5).hexdigest()
+    assert base64.b64decode(sasl.xoauth2("u", "t")) == b"user=u\x01auth=Bearer t\x01\x01"
+    assert base64.b64decode(sasl.oauthbearer("u", "t", "h", 587)) == (
+        b"n,a=u,\x01host=h\x01port=587\x01auth=Bearer t\x01\x01")
+
+
+@pytest.mark.parametrize(("requested", "offered", "pw", "tok", "chosen"), [
+    ("auto", ["PLAIN", "LOGIN", "CRAM-MD5"], True, False, "CRAM-MD5"),
+    ("auto", ["LOGIN", "PLAIN"], True, False, "PLAIN"),
+    ("auto", ["XOAUTH2", "PLAIN"], False, True, "XOAUTH2"),
+    ("auto", ["XOAUTH2", "OAUTHBEARER"], False, True, "OAUTHBEARER"),
+    ("auto", ["XOAUTH2"], True, False, None),
+    ("login", ["PLAIN"], True, False, None),
+    ("login", ["plain", "login"], True, False, "LOGIN"),
+])
+def test_mechanism_choice(requested: str, offered: list[str], pw: bool, tok: bool,
+                          chosen: str | None) -> None:
+    assert sasl.choose(requested, offered, has_password=pw, has_token=tok) == chosen
+
+
+def test_planned_stages() -> None:
+    assert planned_stages(ProbeConfig(host="h", tls="implicit")) == [
+        "resolve", "connect", "tls", "greeting", "ehlo", "auth", "quit"]
+    assert planned_stages(ProbeConfig(host="h", mail_from="a@b", rcpt_to=("c@d",),
+                                      send=True)) == [
+        "resolve", "connect", "greeting", "ehlo", "starttls", "ehlo", "auth", "mail", "rcpt",
+        "data", "quit"]
+    assert planned_stages(ProbeConfig(host="h", stop_after="greeting")) == [
+        "resolve", "connect", "greeting", "quit"]
+
+
+def test_swaks_line_quotes_and_placeholders() -> None:
+    from smtptui.commands.probe import swaks_line
+
+    line = swaks_line(ProbeConfig(host="smtp.example.com", port=465, tls="implicit",
+                                  username="me@x.test", password=Secret("PASSWORD-ish"),
+                                  auth="login", ehlo_name="my host"))
+    assert line == ("swaks --server smtp.example.com:465 --tls-on-connect --tls-verify "
+                    "--helo 'my host' --auth LOGIN --auth-user me@x.test "
+                    '--auth-password "$SMTP_PASSWORD" --quit-after auth --timeout 30')
