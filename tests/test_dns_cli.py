@@ -19,7 +19,6 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 from smtptui.cli import main
-from tests.dns_fixtures import *  # noqa: F403
 from tests.dnsserver import DnsServer
 
 CA = trustme.CA()

@@ -14,7 +14,6 @@ from smtptui.dnscheck.addresses import check_reverse
 from smtptui.dnscheck.host import check_relay_host
 from smtptui.dnscheck.resolver import Dns
 from smtptui.dnscheck.tlsa import check_tlsa, load_cert_chain, tlsa_matches
-from tests.dns_fixtures import *  # noqa: F403
 from tests.dns_fixtures import DnsServerFactory
 from tests.dnsserver import DnsServer
 

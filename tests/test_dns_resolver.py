@@ -18,7 +18,6 @@ from smtptui.dnscheck.resolver import (
     parse_nameserver,
 )
 from smtptui.dnscheck.spf_eval import evaluate_spf
-from tests.dns_fixtures import *  # noqa: F403
 from tests.dns_fixtures import DnsServerFactory
 
 ZONES = {"example.com": {"@": [("TXT", "v=spf1 -all"), ("A", "192.0.2.1")],

@@ -75,6 +75,8 @@ def test_mailing_list_with_arc() -> None:
     assert v["delivery"] == ("slow", "warn")
     dmarc = next(x for x in r.verdicts if x.mechanism == "dmarc")
     assert "policy reject" in dmarc.detail and "ARC" in dmarc.detail
+    dkim = next(x for x in r.verdicts if x.mechanism == "dkim")
+    assert "d=sender.example did not verify" in dkim.detail
     assert r.hops[0].from_ip == "203.0.113.77"
     assert max(h.delay_s or 0 for h in r.hops) == 1000.0
 
@@ -148,6 +150,14 @@ def test_rsa_sha1_signature_is_flagged() -> None:
                         "header.d=example.com\nDKIM-Signature: v=1; a=rsa-sha1; d=example.com; "
                         "s=old; h=from; b=x; bh=y\n\n")
     assert verdicts(r)["dkim"] == ("pass", "warn")
+
+
+def test_signature_without_receiver_results() -> None:
+    r = analyse_headers("From: a@mail.example.com\nDKIM-Signature: v=1; a=rsa-sha256; "
+                        "d=example.com; s=s1; h=from:to; b=x; bh=y\n\n")
+    assert verdicts(r)["dkim"] == ("unknown", "pass")
+    assert r.dkim_signatures[0].aligned_relaxed and not r.dkim_signatures[0].aligned_strict
+    assert r.dkim_signatures[0].signs_from
 
 
 def test_spamassassin_flag() -> None:

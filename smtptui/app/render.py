@@ -1,12 +1,15 @@
-"""Content for the diagnostics panel: a report, a profile card, a problem.
+"""Cards for the diagnostics panel: a report, a profile, a problem.
 
-Everything is assembled from plain strings and theme-variable styles: text from servers,
-certificates or the profiles file is never parsed as markup.
+A card is a list of rows: a line of :class:`Content`, or a :class:`Field` (label and
+value) that :func:`layout` wraps under its label at any width. Everything is assembled
+from plain strings and theme-variable styles: text from servers, certificates or the
+profiles file is never parsed as markup.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from textual.content import Content
 
@@ -24,18 +27,51 @@ WARN = "$text-warning"
 BAD = "$text-error"
 
 
-def join(lines: Iterable[Content | str]) -> Content:
-    return Content("\n").join(Content(x) if isinstance(x, str) else x for x in lines)
+@dataclass(frozen=True)
+class Field:
+    label: str
+    value: Content
+
+
+Row = Content | Field | str
+Card = list[Row]
+
+
+def layout(card: Iterable[Row], width: int) -> list[Content]:
+    """The card's lines at ``width`` cells: field values wrap under themselves."""
+    out: list[Content] = []
+    for row in card:
+        if isinstance(row, Field):
+            label = row.label.ljust(LABEL_WIDTH) + " "
+            room = width - len(label)
+            if room < 16:  # too narrow for two columns: the value goes below its label
+                out.append(Content.styled(row.label, MUTED))
+                out += row.value.wrap(max(width, 1))
+                continue
+            indent = Content(" " * len(label))
+            for index, line in enumerate(row.value.wrap(room) or [Content("")]):
+                head = Content.styled(label, MUTED) if index == 0 else indent
+                out.append(head + line)
+        else:
+            out += (Content(row) if isinstance(row, str) else row).wrap(max(width, 1)) or [
+                Content("")]
+    return out
+
+
+def card_text(card: Iterable[Row]) -> str:
+    """The card as plain text, one row per line (no wrapping)."""
+    return "\n".join(f"{row.label.ljust(LABEL_WIDTH)} {row.value.plain}"
+                     if isinstance(row, Field) else str(row if isinstance(row, str) else row.plain)
+                     for row in card)
 
 
 def title(text: str) -> Content:
     return Content.styled(text, TITLE)
 
 
-def field(label: str, value: str | Content, style: str = "") -> Content:
-    """``label      value`` with the label column padded."""
-    shown = value if isinstance(value, Content) else Content.styled(value, style)
-    return Content.assemble((label.ljust(LABEL_WIDTH), MUTED), " ", shown)
+def field(label: str, value: str | Content, style: str = "") -> Field:
+    """A ``label   value`` row."""
+    return Field(label, value if isinstance(value, Content) else Content.styled(value, style))
 
 
 def reply_meaning(reply: Reply) -> str:
@@ -45,11 +81,11 @@ def reply_meaning(reply: Reply) -> str:
 
 
 # -- a finished report ----------------------------------------------------------------
-def report_content(report: ProbeReport) -> Content:
+def report_card(report: ProbeReport) -> Card:
     """The whole diagnostics panel for a finished probe."""
     state = report_state(report)
     target = report.target
-    lines: list[Content | str] = []
+    lines: Card = []
     where = f"{target.host}:{target.port} ({target.tls})"
     if target.address and target.address != target.host:
         where += f" → {target.address}"
@@ -93,17 +129,17 @@ def report_content(report: ProbeReport) -> Content:
     lines += tls_lines(report.tls, report)
     lines += ["", title("EHLO extensions")]
     lines += extension_lines(report)
-    return join(lines)
+    return lines
 
 
-def tls_lines(tls: TLSInfo | None, report: ProbeReport) -> list[Content | str]:
+def tls_lines(tls: TLSInfo | None, report: ProbeReport) -> Card:
     if tls is None:
         if report.target.tls == "none":
             return [Content.styled("no TLS: this profile uses a plaintext connection", WARN)]
         reached = any(s.stage in ("tls", "starttls") for s in report.stages)
         why = "no TLS session was established" if reached else "TLS was not reached"
         return [Content.styled(why, MUTED)]
-    lines: list[Content | str] = [
+    lines: Card = [
         field("Version", tls.version, OK if tls.version in ("TLSv1.2", "TLSv1.3") else WARN),
         field("Cipher", f"{tls.cipher} ({tls.bits} bits)"),
     ]
@@ -131,11 +167,10 @@ def tls_lines(tls: TLSInfo | None, report: ProbeReport) -> list[Content | str]:
     return lines
 
 
-def extension_lines(report: ProbeReport) -> list[Content | str]:
+def extension_lines(report: ProbeReport) -> Card:
     if not report.extensions:
         return [Content.styled("none (no EHLO reply was received)", MUTED)]
-    lines: list[Content | str] = [field(key, meaning) for key, meaning in
-                                  describe(report.extensions)]
+    lines: Card = [field(key, meaning) for key, meaning in describe(report.extensions)]
     changes = report.ehlo_changes
     for what in ("added", "removed", "changed"):
         names = changes.get(what) or []
@@ -145,9 +180,9 @@ def extension_lines(report: ProbeReport) -> list[Content | str]:
 
 
 # -- other states ---------------------------------------------------------------------
-def entry_content(entry: Entry, *, send: bool) -> Content:
+def entry_card(entry: Entry, *, send: bool) -> Card:
     """The card shown for a profile that has not been run in this session."""
-    lines: list[Content | str] = [Content.styled(entry.name, "bold"), field("Target", entry.target)]
+    lines: Card = [Content.styled(entry.name, "bold"), field("Target", entry.target)]
     profile = entry.profile
     if profile is not None:
         if profile.username:
@@ -171,20 +206,20 @@ def entry_content(entry: Entry, *, send: bool) -> Content:
         will_send = send
     lines.append(field("Test message", "will be sent" if will_send else "not sent (s to send)"))
     lines += ["", Content.styled("Press r or Enter to run this profile.", MUTED)]
-    return join(lines)
+    return lines
 
 
-def message_content(heading: str, text: str, *, severity: str = "error") -> Content:
+def message_card(heading: str, text: str, *, severity: str = "error") -> Card:
     style = {"error": BAD, "warning": WARN}.get(severity, TITLE)
     mark = {"error": glyph("fail"), "warning": glyph("warn")}.get(severity, "•")
-    return join([Content.styled(f"{mark} {heading}", f"{style} bold"), "", text])
+    return [Content.styled(f"{mark} {heading}", f"{style} bold"), "", text]
 
 
-def running_content(name: str, target: str, warnings: Iterable[str]) -> Content:
-    lines: list[Content | str] = [Content.styled(f"Probing {name}", "bold"),
+def running_card(name: str, target: str, warnings: Iterable[str]) -> Card:
+    lines: Card = [Content.styled(f"Probing {name}", "bold"),
                                   field("Target", target)]
     found = list(warnings)
     if found:
         lines += ["", title("Warnings so far")]
         lines += [Content.assemble((f"{glyph('warn')} ", WARN), w) for w in found]
-    return join(lines)
+    return lines

@@ -32,39 +32,44 @@ def _cells(text: str, width: int) -> list[str]:
     return textwrap.wrap(text, width, break_long_words=True, break_on_hyphens=False) or [""]
 
 
+def aspect_width(comparison: Comparison) -> int:
+    return max(len(r.aspect) for r in comparison.rows)
+
+
+def value_width(comparison: Comparison, limit: int = VALUE_WIDTH) -> int:
+    """The width of the A and B columns: the longest value, at most ``limit``."""
+    longest = max(len(x) for r in comparison.rows for x in (r.a, r.b))
+    return max(min(limit, longest), 8)
+
+
+def wrap_row(row: Row, width: int) -> list[tuple[str, str, str, str]]:
+    """The row as lines of (aspect, A, B, faster), values wrapped to ``width``."""
+    ca, cb = _cells(row.a, width), _cells(row.b, width)
+    win = row.faster.upper() if row.faster else ""
+    return [(row.aspect if i == 0 else "", ca[i] if i < len(ca) else "",
+             cb[i] if i < len(cb) else "", win if i == 0 else "")
+            for i in range(max(len(ca), len(cb)))]
+
+
 def table_lines(comparison: Comparison, *, color: bool = False) -> list[str]:
     """The comparison table: one row per aspect, ``≠`` on the rows that differ."""
-    rows = comparison.rows
-    aw = max(len(r.aspect) for r in rows)
-    vw = min(VALUE_WIDTH, max(len(x) for r in rows for x in (r.a, r.b, "A", "B")))
+    aw, vw = aspect_width(comparison), value_width(comparison)
     head = (f"    {'aspect':<{aw}}  {_cells('A: ' + comparison.a.label, vw)[0]:<{vw}}  "
             f"{_cells('B: ' + comparison.b.label, vw)[0]:<{vw}}  faster")
     out = [paint(head.rstrip(), "bold", color)]
     section = ""
-    for row in rows:
+    for row in comparison.rows:
         if row.section != section:
             section = row.section
             out.append(f"  {SECTIONS.get(section, section)}")
-        out += _row_lines(row, aw, vw, color)
+        for i, (aspect, a, b, win) in enumerate(wrap_row(row, vw)):
+            line = f"{aspect:<{aw}}  {a:<{vw}}  {b:<{vw}}  {win}".rstrip()
+            if row.differs:
+                mark = paint(f"  {DIFF} " if i == 0 else "    ", "warn", color)
+                out.append(mark + paint(line, "bold", color))
+            else:
+                out.append("    " + line)
     return out
-
-
-def _row_lines(row: Row, aw: int, vw: int, color: bool) -> list[str]:
-    ca, cb = _cells(row.a, vw), _cells(row.b, vw)
-    win = row.faster.upper() if row.faster else ""
-    lines = []
-    for i in range(max(len(ca), len(cb))):
-        a = ca[i] if i < len(ca) else ""
-        b = cb[i] if i < len(cb) else ""
-        aspect = row.aspect if i == 0 else ""
-        line = f"{aspect:<{aw}}  {a:<{vw}}  {b:<{vw}}  {win if i == 0 else ''}".rstrip()
-        if row.differs:
-            mark = paint(f"  {DIFF} " if i == 0 else "    ", "warn", color)
-            line = mark + paint(line, "bold", color)
-        else:
-            line = "    " + line
-        lines.append(line)
-    return lines
 
 
 def _stat(stats: Stats | None, runs: int) -> str:

@@ -49,13 +49,17 @@ class MainScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("r", "run", "Run", id="run", tooltip="Run the selected profile (or Enter)"),
         Binding("escape", "cancel", "Cancel", id="cancel", tooltip="Cancel the running probe"),
+        Binding("a", "run_all", "All", id="run-all",
+                tooltip="Run every profile of the selected client at once"),
+        Binding("slash", "filter", "Filter", id="filter", tooltip="Filter the profiles list"),
         Binding("n", "new", "New", id="new", tooltip="New profile (from a preset)"),
         Binding("e", "edit", "Edit", id="edit", tooltip="Edit the selected profile"),
-        Binding("d", "duplicate", "Duplicate", id="duplicate",
+        Binding("question_mark", "help", "Help", id="help", tooltip="Keys and tips"),
+        Binding("q", "app.quit", "Quit", id="quit", tooltip="Quit smtptui"),
+        Binding("d", "duplicate", "Dup", id="duplicate",
                 tooltip="Duplicate the selected profile"),
-        Binding("delete", "delete", "Delete", id="delete",
+        Binding("delete", "delete", "Del", id="delete",
                 tooltip="Delete the selected profile (asks first)"),
-        Binding("slash", "filter", "Filter", id="filter", tooltip="Filter the profiles list"),
         Binding("s", "toggle_send", "Send", id="toggle-send",
                 tooltip="Toggle sending a test message on the next runs"),
         Binding("y", "copy", "Copy", id="copy",
@@ -64,10 +68,6 @@ class MainScreen(Screen[None]):
                 tooltip="Save the report as JSON and plain text"),
         Binding("c", "compare", "Compare", id="compare",
                 tooltip="Compare the two marked profiles (mark with space)"),
-        Binding("a", "run_all", "Run all", id="run-all",
-                tooltip="Run every profile of the selected client at once"),
-        Binding("question_mark", "help", "Help", id="help", tooltip="Keys and tips"),
-        Binding("q", "app.quit", "Quit", id="quit", tooltip="Quit smtptui"),
         Binding("enter", "run", "Run", show=False),
     ]
 
@@ -105,7 +105,7 @@ class MainScreen(Screen[None]):
         yield Sidebar(id="sidebar").data_bind(MainScreen.entries, MainScreen.states,
                                               MainScreen.marked)
         yield ProbeView(source=self._source, id="probe")
-        yield Footer()
+        yield Footer(compact=True)
 
     @property
     def view(self) -> ProbeView:
@@ -150,14 +150,14 @@ class MainScreen(Screen[None]):
         view = self.view
         if entry is None:
             if not self.entries:
-                view.show_content(None, render.message_content(
+                view.show_content(None, render.message_card(
                     "No profiles yet",
                     "Press n to add a profile (from a provider preset), or open the command "
                     "palette (ctrl+p) and choose “Start the demo relays”.", severity="info"),
                     name="smtptui", summary="nothing to run")
             elif self.selected_client is not None:
                 count = sum(1 for e in self.entries if e.client == self.selected_client)
-                view.show_content(None, render.message_content(
+                view.show_content(None, render.message_card(
                     self.selected_client,
                     f"{count} profile{'s' if count != 1 else ''}. Press a to run them all at "
                     "once, or pick one and press r.", severity="info"),
@@ -171,7 +171,7 @@ class MainScreen(Screen[None]):
             view.show_problem(entry.key, "Could not start", app.errors[entry.key],
                               name=entry.name, detail=entry.target)
         else:
-            view.show_content(entry.key, render.entry_content(entry, send=self.send_mode),
+            view.show_content(entry.key, render.entry_card(entry, send=self.send_mode),
                               name=entry.name, detail=entry.target)
 
     def on_sidebar_highlighted(self, message: Sidebar.Highlighted) -> None:

@@ -1,25 +1,47 @@
-"""The diagnostics panel: a scrollable card that shows whatever Content it is given."""
+"""The diagnostics panel: a scrollable card (see :mod:`smtptui.app.render`)."""
 
 from __future__ import annotations
 
-from textual.app import ComposeResult
+from textual.app import ComposeResult, RenderResult
 from textual.containers import VerticalScroll
 from textual.content import Content
-from textual.widgets import Static
+from textual.geometry import Size
+from textual.widget import Widget
+
+from smtptui.app.render import Card, card_text, layout
+
+
+class CardView(Widget):
+    """Lays a card out for its width: field values wrap under themselves."""
+
+    DEFAULT_CSS = "CardView { height: auto; }"
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.card: Card = []
+
+    def show(self, card: Card) -> None:
+        self.card = card
+        self.refresh(layout=True)
+
+    def render(self) -> RenderResult:
+        return Content("\n").join(layout(self.card, max(self.content_region.width, 1)))
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        return len(layout(self.card, max(width, 1)))
 
 
 class DiagnosticsPanel(VerticalScroll, can_focus=True):
-    """Renders prepared :class:`Content` (see :mod:`smtptui.app.render`)."""
+    """Shows one card at a time, scrolled to its top."""
 
     def compose(self) -> ComposeResult:
-        yield Static(id="diagnostics-body", markup=False)
+        yield CardView(id="diagnostics-body")
 
-    def show(self, content: Content) -> None:
-        self.query_one("#diagnostics-body", Static).update(content)
+    def show(self, card: Card) -> None:
+        self.query_one(CardView).show(card)
         self.scroll_home(animate=False, immediate=True)
 
     @property
     def text(self) -> str:
-        """What the panel shows, as plain text (for tests and copying)."""
-        visual = self.query_one("#diagnostics-body", Static).visual
-        return visual.plain if isinstance(visual, Content) else str(visual)
+        """What the panel shows, as plain text (one row per line, unwrapped)."""
+        return card_text(self.query_one(CardView).card)

@@ -112,9 +112,9 @@ class ProbeView(Vertical):
     def transcript(self) -> TranscriptView:
         return self.query_one(TranscriptView)
 
-    def _show(self, content: Content) -> None:
+    def _show(self, card: render.Card) -> None:
         if self._diagnostics:
-            self.query_one(DiagnosticsPanel).show(content)
+            self.query_one(DiagnosticsPanel).show(card)
 
     def set_title(self, name: str, detail: str = "") -> None:
         self._title = (name, detail)
@@ -133,7 +133,7 @@ class ProbeView(Vertical):
         self.set_title(name, detail)
         self.strip.reset(planned_stages(config))
         self.transcript.clear()
-        self._show(render.running_content(name, f"{config.host}:{config.port} {config.tls}", []))
+        self._show(render.running_card(name, f"{config.host}:{config.port} {config.tls}", []))
         self._worker = self._probe(self._run, config)
 
     def cancel(self) -> bool:
@@ -150,9 +150,9 @@ class ProbeView(Vertical):
         self.set_title(name, detail)
         self.strip.load(report)
         self.transcript.load(report.transcript)
-        self._show(render.report_content(report))
+        self._show(render.report_card(report))
 
-    def show_content(self, key: str | None, content: Content, *, name: str, detail: str = "",
+    def show_content(self, key: str | None, card: render.Card, *, name: str, detail: str = "",
                      summary: str = "not run yet") -> None:
         """Show a card (a profile that has not run, a welcome text) with an empty strip."""
         self._abandon()
@@ -160,12 +160,12 @@ class ProbeView(Vertical):
         self.set_title(name, detail)
         self.strip.clear(summary)
         self.transcript.clear()
-        self._show(content)
+        self._show(card)
 
     def show_problem(self, key: str | None, heading: str, text: str, *, name: str,
                      detail: str = "") -> None:
         """The probe could not start (e.g. a secret is missing)."""
-        self.show_content(key, render.message_content(heading, text), name=name, detail=detail)
+        self.show_content(key, render.message_card(heading, text), name=name, detail=detail)
         self.strip.failed(f"before connecting: {heading.lower()}")
 
     def _abandon(self) -> None:
@@ -194,7 +194,7 @@ class ProbeView(Vertical):
             self.strip.stage_finished(event)
             if event.warnings:
                 self._warnings += event.warnings
-                self._show(render.running_content(*self._title, self._warnings))
+                self._show(render.running_card(*self._title, self._warnings))
         elif isinstance(event, ProbeFinished):
             self._finished(event.report)
 
@@ -203,7 +203,7 @@ class ProbeView(Vertical):
         self.report = report
         self.transcript.flush()
         self.strip.finish(report)
-        self._show(render.report_content(report))
+        self._show(render.report_card(report))
         self.post_message(self.Finished(self, self.key or "", report))
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
@@ -215,7 +215,7 @@ class ProbeView(Vertical):
             self.transcript.add(WireLine("*", "probe cancelled by the user", elapsed))
             self.transcript.flush()
             self.strip.cancelled()
-            self._show(render.message_content(
+            self._show(render.message_card(
                 "Cancelled", "The probe was cancelled; its connection was closed. "
                 "Press r to run it again.", severity="warning"))
             self.post_message(self.Stopped(self, self.key or "", "cancelled"))
@@ -224,7 +224,7 @@ class ProbeView(Vertical):
             error = event.worker.error
             detail = clean(f"{type(error).__name__}: {error}")
             self.strip.failed("internal error")
-            self._show(render.message_content(
+            self._show(render.message_card(
                 "The probe stopped with an internal error",
                 f"{detail}\n\nThis is a bug in smtptui; the app keeps running."))
             self.post_message(self.Stopped(self, self.key or "", detail))

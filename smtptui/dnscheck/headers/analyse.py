@@ -111,7 +111,9 @@ def _spf_verdict(results: list[AuthResult], received: list[ReceivedSpf],
     is_aligned = bool(mailfrom and from_domain and aligned(mailfrom, from_domain))
     where = f"smtp.mailfrom={mailfrom}" if mailfrom else "envelope sender unknown"
     if result == "pass":
-        if is_aligned or from_domain is None:
+        if from_domain is None:
+            return Verdict("spf", result, "pass", f"pass ({where})"), False
+        if is_aligned:
             return Verdict("spf", result, "pass", f"pass, {where} aligned with From"), True
         level: Level = "info" if dkim_ok else "warn"
         return Verdict("spf", result, level, f"pass, but {where} is not aligned with From "
@@ -144,6 +146,10 @@ def _dkim_verdict(results: list[AuthResult], sigs: list[DkimSignature],
                        f"pass, d={good[0]} aligned with From" + suffix), True
     if passing:
         others = ", ".join(d for d in domains if d) or "another domain"
+        broken = [_domain_of(r.prop("header.d", "header.i")) or "?" for r in dkim
+                  if r.result != "pass"]
+        if broken:
+            suffix = f"; d={', '.join(broken)} did not verify (changed in transit?)" + suffix
         return Verdict("dkim", "pass", "warn",
                        f"pass for d={others}, not aligned with From {from_domain}" + suffix,
                        "DKIM signed by another domain only (no aligned signature)"), False
