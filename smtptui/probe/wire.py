@@ -41,7 +41,6 @@ class CapturingProtocol(SMTPProtocol):
         self._partial_dropped = 0
         self._shown: list[str] | None = None
         self.bytes_received = 0
-        self.first_byte = asyncio.Event()
         self.closed = asyncio.Event()
         """Set once the transport is really gone (socket closed)."""
         self.unsolicited = 0
@@ -56,7 +55,6 @@ class CapturingProtocol(SMTPProtocol):
     # -- server -> client -------------------------------------------------------------
     def data_received(self, data: bytes) -> None:
         self.bytes_received += len(data)
-        self.first_byte.set()
         if not self._response_pending:
             self.unsolicited += len(data)
         self._capture(data)

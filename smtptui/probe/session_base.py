@@ -1,0 +1,221 @@
+"""The plumbing every stage shares: the clock, the transcript, replies, warnings,
+and :meth:`SessionBase.stage`, which runs one stage within its deadline and turns
+whatever went wrong into a diagnosed, emitted :class:`StageFinished`."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+import time
+from collections.abc import Awaitable, Callable
+
+from smtptui.diagnose.model import Diagnosis, Fault, Reply
+from smtptui.probe.config import ProbeConfig
+from smtptui.probe.events import (
+    ProbeEvent,
+    Stage,
+    StageFinished,
+    StageStarted,
+    Status,
+    TLSInfo,
+    WireLine,
+)
+from smtptui.probe.extensions import split_enhanced
+from smtptui.probe.sanitize import clean, clean_multiline
+from smtptui.probe.wire import (
+    REDACTED,
+    CapturingProtocol,
+    SMTPResponse,
+    SMTPResponseException,
+    SMTPServerDisconnected,
+)
+
+Emit = Callable[[ProbeEvent], None]
+
+SNIFF_GRACE = 1.0
+"""Seconds of silence after connecting before a TLS handshake is tried in parallel."""
+SLOW_GREETING_MS = 3000.0
+QUIT_TIMEOUT = 5.0
+CLOSE_WAIT = 1.0
+
+
+class StageFailed(Exception):
+    """A stage ended in failure; ``kind`` is a fault kind understood by ``diagnose``."""
+
+    def __init__(self, kind: str, detail: str = "", reply: Reply | None = None) -> None:
+        super().__init__(kind)
+        self.kind = kind
+        self.detail = detail
+        self.reply = reply
+
+
+def diagnose(fault: Fault) -> Diagnosis:
+    """The rules are only loaded when something needs explaining (not on a clean run)."""
+    from smtptui.diagnose import diagnose as rules
+
+    return rules(fault)
+
+
+def to_reply(resp: SMTPResponse) -> Reply:
+    """aiosmtplib's response -> our sanitised reply record with its enhanced code."""
+    text = resp.message.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    enhanced, text = split_enhanced(text)
+    return Reply(code=resp.code, enhanced=enhanced, text=clean_multiline(text))
+
+
+class SessionBase:
+    """State of one SMTP session and the stage runner."""
+
+    def __init__(self, config: ProbeConfig, emit: Emit) -> None:
+        self.config = config
+        self._emit = emit
+        self._t0 = time.perf_counter()
+        self._deadline = self._t0 + config.overall_timeout
+        self._secrets = [s for s in config.secrets if len(s) >= 3]
+        self.transcript: list[WireLine] = []
+        self.stages: list[StageFinished] = []
+        self.addresses: list[tuple[int, str]] = []
+        self.address: str | None = None
+        self.sock: socket.socket | None = None
+        self.proto: CapturingProtocol | None = None
+        self.encrypted = False
+        self.in_sync = False
+        self.extensions: dict[str, str] = {}
+        self.pre_tls_extensions: dict[str, str] | None = None
+        self.ehlo_changes: dict[str, list[str]] = {}
+        self.tls: TLSInfo | None = None
+        self.banner = ""
+        self.ehlo_host = ""
+        self.accepted_rcpts: list[str] = []
+        self.warm_ms: list[float] = []
+        # per-stage scratch
+        self._replies: list[Reply] = []
+        self._warnings: list[tuple[str, str]] = []
+        self._note = ""
+
+    def now_ms(self) -> float:
+        return (time.perf_counter() - self._t0) * 1000.0
+
+    def line(self, direction: str, text: str) -> None:
+        for secret in self._secrets:
+            if secret in text:
+                text = text.replace(secret, REDACTED)
+        wl = WireLine(direction, text, self.now_ms())  # type: ignore[arg-type]
+        self.transcript.append(wl)
+        self._emit(wl)
+
+    def note(self, text: str) -> None:
+        self.line("*", text)
+
+    def reply(self, resp: SMTPResponse) -> Reply:
+        rep = to_reply(resp)
+        self._replies.append(rep)
+        return rep
+
+    def warn(self, kind: str, text: str) -> None:
+        self._warnings.append((kind, text))
+
+    @property
+    def server_identity(self) -> str:
+        return f"{self.banner}\n{self.ehlo_host}"
+
+    def fault(self, kind: str, stage: str, detail: str = "", reply: Reply | None = None) -> Fault:
+        return Fault(kind=kind, stage=stage, host=self.config.host, port=self.config.port,
+                     tls_mode=self.config.tls, reply=reply, server=self.server_identity,
+                     detail=detail)
+
+    async def stage(self, name: Stage, body: Callable[[], Awaitable[Status | None]],
+                    timeout: float | None = None) -> bool:
+        """Run one stage with its deadline; record and emit its result. True if not failed."""
+        self._replies, self._warnings, self._note = [], [], ""
+        self._emit(StageStarted(name, self.now_ms()))
+        start = time.perf_counter()
+        remaining = self._deadline - start
+        limit = self.config.timeout if timeout is None else timeout
+        budget = min(limit, max(remaining, 0.0))
+        status: Status
+        diagnosis: Diagnosis | None = None
+        try:
+            if budget <= 0:
+                raise TimeoutError
+            async with asyncio.timeout(budget):
+                status = await body() or "pass"
+        except StageFailed as failed:
+            status = "fail"
+            diagnosis = self._diagnose_failure(name, failed)
+        except TimeoutError:
+            status = "fail"
+            self.in_sync = False
+            overall = budget < limit
+            if self.proto:
+                self.proto.flush_partial()
+            kind = self._timeout_kind(name)
+            detail = (f"the whole probe exceeded {self.config.overall_timeout:g} s" if overall
+                      else f"no answer within {budget:g} s")
+            self.note(f"timeout: {detail}")
+            diagnosis = diagnose(self.fault(kind, name, detail))
+        except SMTPResponseException as exc:
+            status = "fail"
+            self.in_sync = False
+            if self.proto:
+                self.proto.flush_partial()
+            text = clean(exc.message)
+            kind = "response_too_long" if "too long" in text.lower() else "malformed_reply"
+            self.note(f"protocol error: {text}")
+            diagnosis = diagnose(self.fault(kind, name, text))
+        except (SMTPServerDisconnected, ConnectionError, EOFError) as exc:
+            status = "fail"
+            self.in_sync = False
+            if self.proto:
+                self.proto.flush_partial()
+            self.note(f"connection closed by the server ({clean(str(exc)) or 'EOF'})")
+            diagnosis = diagnose(self.fault("disconnected", name, f"during {name}"))
+        except Exception as exc:  # a bug or an unforeseen error: report it, never crash
+            status = "fail"
+            self.in_sync = False
+            detail = clean(f"{type(exc).__name__}: {exc}")
+            self.note(f"internal error: {detail}")
+            diagnosis = diagnose(self.fault("internal_error", name, detail))
+        elapsed = (time.perf_counter() - start) * 1000.0
+        if status in ("pass", "warn") and self._warnings:
+            status = "warn"
+            diagnosis = diagnosis or diagnose(self.fault(self._warnings[0][0], name,
+                                                          self._warnings[0][1]))
+        result = StageFinished(
+            stage=name, status=status, elapsed_ms=elapsed, replies=tuple(self._replies),
+            diagnosis=diagnosis, warnings=tuple(w for _k, w in self._warnings), note=self._note,
+        )
+        self.stages.append(result)
+        self._emit(result)
+        return status != "fail"
+
+    def _diagnose_failure(self, stage: str, failed: StageFailed) -> Diagnosis:
+        return diagnose(self.fault(failed.kind, stage, failed.detail, failed.reply))
+
+    def _timeout_kind(self, stage: str) -> str:
+        if stage == "resolve":
+            return "dns_timeout"
+        if stage == "connect":
+            return "connect_timeout"
+        if stage == "greeting":
+            return "implicit_tls_banner_timeout" if self.encrypted else "greeting_timeout"
+        if stage == "tls":
+            return "tls_handshake_timeout"
+        return "stage_timeout"
+
+    def _sni(self) -> str:
+        return self.config.servername or self.config.host
+
+    def _ehlo_name(self) -> str:
+        if self.config.ehlo_name:
+            return self.config.ehlo_name
+        name = socket.gethostname()
+        if "." in name:
+            return name
+        # No FQDN: RFC 5321 asks for an address literal of our side of the connection.
+        transport = self.proto.transport if self.proto else None
+        local = transport.get_extra_info("sockname") if transport else None
+        if local:
+            host = local[0]
+            return f"[IPv6:{host}]" if ":" in host else f"[{host}]"
+        return "[127.0.0.1]"

@@ -1,0 +1,247 @@
+"""SMTP stages on an open connection: EHLO/HELO, STARTTLS, AUTH, MAIL, RCPT, DATA,
+the optional warm runs, and QUIT."""
+
+from __future__ import annotations
+
+import asyncio
+import ssl
+import time
+
+from smtptui.diagnose.model import Reply
+from smtptui.probe import auth as sasl
+from smtptui.probe.events import Status
+from smtptui.probe.extensions import auth_mechanisms, changes, parse_ehlo
+from smtptui.probe.sanitize import clean
+from smtptui.probe.session_base import (
+    QUIT_TIMEOUT,
+    StageFailed,
+    to_reply,
+)
+from smtptui.probe.stages_transport import TransportStages
+from smtptui.probe.tlsinfo import make_context
+from smtptui.probe.wire import (
+    REDACTED,
+    SMTPResponse,
+    SMTPResponseException,
+    SMTPServerDisconnected,
+)
+
+
+class SmtpStages(TransportStages):
+    """The SMTP dialogue once the server has greeted us."""
+
+    async def _ehlo(self) -> Status:
+        assert self.proto is not None
+        name = self._ehlo_name().encode()
+        resp = await self.proto.command(b"EHLO " + name)
+        rep = self.reply(resp)
+        if rep.code == 421:
+            raise StageFailed("greeting_rejected", str(rep), rep)
+        if rep.code != 250:
+            self.note("EHLO refused; falling back to HELO")
+            resp = await self.proto.command(b"HELO " + name)
+            rep2 = self.reply(resp)
+            if rep2.code != 250:
+                raise StageFailed("ehlo_rejected", str(rep2), rep2)
+            self.warn("helo_fallback", "the server refused EHLO; HELO worked (no ESMTP "
+                      "extensions, so no STARTTLS and no AUTH)")
+            self.ehlo_host = rep2.first_line
+            self.extensions = {}
+            return "warn"
+        self.ehlo_host, ext = parse_ehlo(rep.text)
+        if self.encrypted and self.pre_tls_extensions is not None:
+            self.ehlo_changes = changes(self.pre_tls_extensions, ext)
+            if "STARTTLS" in ext:
+                self.warn("starttls_still_advertised",
+                          "STARTTLS is still advertised after the TLS upgrade")
+        elif not self.encrypted:
+            self.pre_tls_extensions = ext
+            if "AUTH" in ext and self.config.tls != "implicit":
+                self.warn("plaintext_auth_offered",
+                          "AUTH is offered before encryption: credentials could be sent in clear")
+        self.extensions = ext
+        if "ENHANCEDSTATUSCODES" not in ext and (self.encrypted or self.config.tls == "none"):
+            self.warn("no_enhanced_status_codes", "no ENHANCEDSTATUSCODES: replies carry only "
+                      "basic codes, so diagnoses are less precise")
+        self._note = f"{len(ext)} extensions"
+        return "pass"
+
+    async def _starttls(self) -> Status:
+        assert self.proto is not None
+        if "STARTTLS" not in self.extensions:
+            if self.config.tls == "opportunistic":
+                self.warn("starttls_not_offered", "STARTTLS is not offered: the session stays "
+                          "unencrypted (opportunistic mode)")
+                self._note = "not offered; staying in plain text"
+                return "warn"
+            raise StageFailed("starttls_not_offered", "the server's EHLO reply has no STARTTLS")
+        self.proto.unsolicited = 0
+        resp = await self.proto.command(b"STARTTLS")
+        rep = self.reply(resp)
+        if rep.code != 220:
+            raise StageFailed("starttls_rejected", str(rep), rep)
+        ctx = make_context(cafile=self.config.cafile, insecure=self.config.insecure)
+        try:
+            await self.proto.upgrade(ctx, self._sni(), self.config.timeout)
+        except (ssl.SSLError, ConnectionError, OSError, TimeoutError) as exc:
+            await self._tls_failed(exc)
+        if self.proto.early_tls_bytes:
+            self.warn("starttls_injection", f"the server sent {self.proto.early_tls_bytes} bytes "
+                      "after its 220 and before the TLS handshake; they were discarded")
+        self._tls_established()
+        return "pass"
+
+    async def _auth(self) -> Status:
+        cfg = self.config
+        assert self.proto is not None
+        has_password = bool(cfg.username and cfg.password)
+        has_token = bool(cfg.username and cfg.oauth_token)
+        offered = auth_mechanisms(self.extensions)
+        if not (has_password or has_token):
+            if cfg.username:
+                raise StageFailed("auth_no_credentials",
+                                  f"a username ({clean(cfg.username)}) but no password or token")
+            self._note = "no credentials configured"
+            return "skip"
+        if not self.encrypted and not (cfg.allow_plaintext_auth and cfg.tls in ("none",
+                                                                                "opportunistic")):
+            raise StageFailed("auth_plaintext_refused",
+                              "the connection is not encrypted; credentials were not sent")
+        if "AUTH" not in self.extensions:
+            pre = self.pre_tls_extensions or {}
+            if not self.encrypted and "STARTTLS" in pre:
+                raise StageFailed("auth_only_after_starttls", "AUTH is not offered before STARTTLS")
+            raise StageFailed("auth_not_offered", "the server's EHLO reply has no AUTH")
+        mech = sasl.choose(cfg.auth, offered, has_password=has_password, has_token=has_token)
+        if mech is None:
+            wanted = (cfg.auth.upper() if cfg.auth != "auto"
+                      else "a mechanism we have credentials for")
+            raise StageFailed("auth_mechanism_unsupported",
+                              f"wanted {wanted}; the server offers {' '.join(offered) or 'none'}")
+        rep = await self._authenticate(mech)
+        if rep.code == 235:
+            self._note = f"{mech} accepted"
+            return "pass"
+        raise StageFailed("auth_failed", str(rep), rep)
+
+    async def _authenticate(self, mech: str) -> Reply:
+        """Run one SASL exchange; every client payload is recorded as ``<redacted>``."""
+        cfg = self.config
+        assert self.proto is not None and cfg.username is not None
+        proto, user = self.proto, cfg.username
+        secret = (cfg.password or cfg.oauth_token)
+        assert secret is not None
+        if mech == "PLAIN":
+            return self.reply(await proto.command(
+                b"AUTH PLAIN " + sasl.plain(user, secret.reveal()), shown=f"AUTH PLAIN {REDACTED}"))
+        if mech == "LOGIN":
+            rep = self.reply(await proto.command(b"AUTH LOGIN"))
+            for answer_text in (user, secret.reveal()):
+                if rep.code != 334:
+                    return rep
+                rep = self.reply(await proto.command(sasl.b64(answer_text), shown=REDACTED))
+            return rep
+        if mech == "CRAM-MD5":
+            rep = self.reply(await proto.command(b"AUTH CRAM-MD5"))
+            if rep.code != 334:
+                return rep
+            answer = sasl.cram_md5(user, secret.reveal(), rep.text)
+            return self.reply(await proto.command(answer, shown=REDACTED))
+        token = (cfg.oauth_token or secret).reveal()
+        payload = (sasl.xoauth2(user, token) if mech == "XOAUTH2"
+                   else sasl.oauthbearer(user, token, self._sni(), cfg.port))
+        rep = self.reply(await proto.command(f"AUTH {mech} ".encode() + payload,
+                                             shown=f"AUTH {mech} {REDACTED}"))
+        if rep.code == 334:
+            decoded = clean(sasl.b64decode_text(rep.text))
+            self.note(f"OAuth error from the server: {decoded}")
+            final = self.reply(await proto.command(sasl.OAUTH_ERROR_ACK[mech]))
+            raise StageFailed("auth_oauth_error", decoded, final)
+        return rep
+
+    async def _mail(self) -> Status:
+        assert self.proto is not None and self.config.mail_from is not None
+        addr = self.config.mail_from.encode()
+        rep = self.reply(await self.proto.command(b"MAIL FROM:<" + addr + b">"))
+        if rep.code != 250:
+            raise StageFailed("mail_rejected", str(rep), rep)
+        return "pass"
+
+    async def _rcpt(self) -> Status:
+        assert self.proto is not None
+        rejected: list[Reply] = []
+        for rcpt in self.config.rcpt_to:
+            rep = self.reply(await self.proto.command(b"RCPT TO:<" + rcpt.encode() + b">"))
+            if rep.code in (250, 251):
+                self.accepted_rcpts.append(rcpt)
+            else:
+                rejected.append(rep)
+        self._note = f"{len(self.accepted_rcpts)}/{len(self.config.rcpt_to)} accepted"
+        if rejected and not self.accepted_rcpts:
+            raise StageFailed("rcpt_rejected", str(rejected[0]), rejected[0])
+        for rep in rejected:
+            self.warn("rcpt_rejected", f"a recipient was refused: {rep}")
+        return "pass"
+
+    async def _data(self) -> Status:
+        from smtptui.probe.message import test_message
+
+        assert self.proto is not None and self.config.mail_from is not None
+        message = test_message(self.config.mail_from, self.accepted_rcpts,
+                               subject=self.config.subject,
+                               target=f"{self.config.host}:{self.config.port}")
+        try:
+            resp = await self.proto.send_data(message)
+        except SMTPResponseException as exc:
+            if exc.code < 400:
+                raise
+            rep = self.reply(SMTPResponse(exc.code, exc.message))
+            raise StageFailed("data_rejected", str(rep), rep) from None
+        rep = self.reply(resp)
+        self._note = f"{len(message)} bytes accepted"
+        return "pass"
+
+    async def _warm_runs(self) -> None:
+        """Further messages on the open, authenticated connection, timed (not stages)."""
+        cfg = self.config
+        if not cfg.warm_runs or not self.in_sync or self.proto is None:
+            return
+        from smtptui.probe.message import test_message
+
+        proto = self.proto
+        for run in range(cfg.warm_runs):
+            start = time.perf_counter()
+            try:
+                async with asyncio.timeout(cfg.timeout):
+                    replies = [await proto.command(b"RSET")]
+                    if cfg.mail_from and self.accepted_rcpts:
+                        replies.append(await proto.command(
+                            b"MAIL FROM:<" + cfg.mail_from.encode() + b">"))
+                        for rcpt in self.accepted_rcpts:
+                            replies.append(await proto.command(
+                                b"RCPT TO:<" + rcpt.encode() + b">"))
+                        if cfg.send:
+                            replies.append(await proto.send_data(test_message(
+                                cfg.mail_from, self.accepted_rcpts, subject=cfg.subject)))
+            except (TimeoutError, SMTPResponseException, SMTPServerDisconnected,
+                    ConnectionError):
+                self.in_sync = False
+                self.note(f"warm run {run + 1} failed; stopping the warm runs")
+                return
+            if any(r.code >= 400 for r in replies):
+                self.note(f"warm run {run + 1} was refused ({to_reply(replies[-1])})")
+                return
+            self.warm_ms.append((time.perf_counter() - start) * 1000.0)
+        self.note("warm runs: " + ", ".join(f"{x:.1f} ms" for x in self.warm_ms))
+
+    async def _quit(self) -> None:
+        if not self.in_sync or self.proto is None or not self.proto.is_connected:
+            return
+
+        async def body() -> Status:
+            assert self.proto is not None
+            rep = self.reply(await self.proto.command(b"QUIT"))
+            return "pass" if rep.code == 221 else "warn"
+
+        # QUIT gets a short deadline of its own: it must never hold up the result.
+        await self.stage("quit", body, timeout=min(self.config.timeout, QUIT_TIMEOUT))

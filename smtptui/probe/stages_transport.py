@@ -1,0 +1,252 @@
+"""Transport stages: resolve, connect, implicit TLS, greeting — and what to do when TLS
+fails (classify, look for an obsolete protocol, fetch the certificate for display)."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import ipaddress
+import socket
+import ssl
+import time
+from typing import Any, cast
+
+from smtptui.probe.events import Status, TLSInfo
+from smtptui.probe.sanitize import clean
+from smtptui.probe.session_base import (
+    CLOSE_WAIT,
+    SLOW_GREETING_MS,
+    SNIFF_GRACE,
+    SessionBase,
+    StageFailed,
+)
+from smtptui.probe.tlsinfo import cert_from_der, classify, inspect, make_context, tls_warnings
+from smtptui.probe.wire import (
+    CapturingProtocol,
+)
+
+
+class TransportStages(SessionBase):
+    """Getting a connection that speaks SMTP (with or without TLS)."""
+
+    async def _resolve(self) -> Status:
+        from smtptui.probe.resolve import resolve
+
+        host = self.config.host
+        try:
+            ipaddress.ip_address(host)
+        except ValueError:
+            pass
+        else:
+            self.addresses = [(socket.AF_INET6 if ":" in host else socket.AF_INET, host)]
+            self._note = "address literal"
+            return "pass"
+        try:
+            self.addresses = await resolve(host, self.config.port, self.config.nameserver)
+        except LookupError as exc:
+            kind, detail = exc.args if len(exc.args) == 2 else ("dns_error", str(exc))
+            self.note(f"DNS: {detail}")
+            raise StageFailed(kind, detail) from None
+        shown = ", ".join(a for _f, a in self.addresses[:4])
+        more = f" (+{len(self.addresses) - 4})" if len(self.addresses) > 4 else ""
+        self.note(f"resolved {clean(host)} -> {shown}{more}")
+        self._note = f"{len(self.addresses)} address{'es' if len(self.addresses) != 1 else ''}"
+        return "pass"
+
+    async def _connect(self) -> Status:
+        loop = asyncio.get_running_loop()
+        last: tuple[str, str] = ("connect_refused", "")
+        for family, addr in self.addresses:
+            sock = socket.socket(family, socket.SOCK_STREAM)
+            sock.setblocking(False)
+            try:
+                await loop.sock_connect(sock, (addr, self.config.port))
+            except ConnectionRefusedError:
+                sock.close()
+                last = ("connect_refused", f"{addr} port {self.config.port} refused the connection")
+            except OSError as exc:
+                sock.close()
+                kind = "network_unreachable" if exc.errno in (101, 113) else "connect_reset"
+                last = (kind, f"{addr}: {clean(exc.strerror or str(exc))}")
+            except BaseException:
+                sock.close()
+                raise
+            else:
+                self.sock = sock
+                self.address = addr
+                local = sock.getsockname()[0]
+                self.note(f"connected to {addr} port {self.config.port} (from {local})")
+                if self.config.tls != "implicit":
+                    await self._attach_plain()
+                return "pass"
+            self.note(last[1])
+        raise StageFailed(*last)
+
+    async def _attach_plain(self) -> None:
+        """Hand the connected socket to the capturing protocol without TLS."""
+        loop = asyncio.get_running_loop()
+        assert self.sock is not None
+        sock, self.sock = self.sock, None
+        proto = self.proto = CapturingProtocol(loop, self.line)
+        try:
+            await loop.create_connection(lambda: proto, sock=sock)
+        except BaseException:
+            sock.close()
+            raise
+
+    async def _implicit_tls(self) -> Status:
+        loop = asyncio.get_running_loop()
+        assert self.sock is not None
+        sock, self.sock = self.sock, None
+        proto = CapturingProtocol(loop, self.line)
+        ctx = make_context(cafile=self.config.cafile, insecure=self.config.insecure)
+        try:
+            await loop.create_connection(
+                lambda: proto, sock=sock, ssl=ctx, server_hostname=self._sni(),
+                ssl_handshake_timeout=self.config.timeout,
+            )
+        except (ssl.SSLError, ConnectionError, OSError) as exc:
+            sock.close()
+            await self._tls_failed(exc)
+        self.proto = proto
+        self._tls_established()
+        return "pass"
+
+    def _tls_established(self) -> None:
+        assert self.proto is not None and self.proto.transport is not None
+        self.encrypted = True
+        obj = self.proto.transport.get_extra_info("ssl_object")
+        self.tls = inspect(obj, verified=not self.config.insecure)
+        self.note(f"TLS established: {self.tls.version}, {self.tls.cipher} ({self.tls.bits} bits)")
+        cert = self.tls.cert
+        if cert:
+            self.note(f"certificate: {cert.subject} issued by {cert.issuer}, "
+                      f"expires {cert.not_after} ({cert.days_left} days)")
+        for kind, text in tls_warnings(self.tls, insecure=self.config.insecure):
+            self.warn(kind, text)
+        self._note = self.tls.version
+
+    async def _tls_failed(self, exc: BaseException) -> None:
+        """Classify a failed handshake, fetch the certificate for display, raise."""
+        self.in_sync = False
+        kind, detail = classify(exc)
+        self.note(f"TLS handshake failed: {detail}")
+        if kind in ("tls_handshake_failed", "tls_protocol_too_old"):
+            old = await self._legacy_version()
+            if old:
+                kind = "tls_protocol_too_old"
+                detail = f"the server only offers {old}; TLS 1.2 or newer is required"
+                self.note(f"a second handshake allowing old protocols negotiated {old}")
+        elif kind not in ("tls_plain_smtp_port", "tls_handshake_timeout"):
+            await self._fetch_cert_for_display(detail)
+        raise StageFailed(kind, detail)
+
+    async def _legacy_version(self) -> str | None:
+        """Does the server speak only TLS 1.0/1.1?  Its version if so, else None."""
+        from smtptui.probe.sniff import fetch_certificate
+
+        remaining = min(5.0, self._deadline - time.perf_counter())
+        if remaining <= 0 or self.address is None:
+            return None
+        try:
+            info = await asyncio.wait_for(
+                fetch_certificate(self.address, self.config.port, self._sni(),
+                                  starttls=self.config.tls != "implicit",
+                                  ehlo_name=self._ehlo_name(), legacy=True),
+                remaining,
+            )
+        except (TimeoutError, OSError, ssl.SSLError, ValueError):
+            return None
+        version = info[0] if info else None
+        return version if version in ("SSLv3", "TLSv1", "TLSv1.1") else None
+
+    async def _fetch_cert_for_display(self, error: str) -> None:
+        """Reconnect without verification to show the certificate that failed."""
+        from smtptui.probe.sniff import fetch_certificate
+
+        remaining = min(5.0, self._deadline - time.perf_counter())
+        if remaining <= 0 or self.address is None:
+            return
+        try:
+            info = await asyncio.wait_for(
+                fetch_certificate(self.address, self.config.port, self._sni(),
+                                  starttls=self.config.tls != "implicit",
+                                  ehlo_name=self._ehlo_name()),
+                remaining,
+            )
+        except (TimeoutError, OSError, ssl.SSLError, ValueError):
+            return
+        if info is None:
+            return
+        version, cipher_bits, der = info
+        if der is None:
+            return
+        cert = cert_from_der(der, verified=False, error=error)
+        self.tls = TLSInfo(version=version, cipher=cipher_bits[0], bits=cipher_bits[1], cert=cert)
+        self.note(f"certificate (fetched again without verification for display): {cert.subject} "
+                  f"issued by {cert.issuer}, valid {cert.not_before} to {cert.not_after}")
+
+    async def _greeting(self) -> Status:
+        assert self.proto is not None
+        proto = self.proto
+        start = time.perf_counter()
+        read = asyncio.ensure_future(proto.read_response())
+        sniff: asyncio.Future[bool] | None = None
+        try:
+            if not self.encrypted:
+                done, _ = await asyncio.wait({read}, timeout=SNIFF_GRACE)
+                if not done and proto.bytes_received == 0:
+                    self.note(f"no greeting after {SNIFF_GRACE:g} s; trying a TLS handshake on a "
+                              "second connection in case this port speaks implicit TLS")
+                    sniff = asyncio.ensure_future(self._sniff_tls())
+                    racers: list[asyncio.Future[Any]] = [read, sniff]
+                    first, _ = await asyncio.wait(racers, return_when=asyncio.FIRST_COMPLETED)
+                    if read not in first and sniff.result() and proto.bytes_received == 0:
+                        self.note("the TLS handshake succeeded: this port speaks implicit TLS")
+                        raise StageFailed(
+                            "greeting_timeout_implicit_tls",
+                            f"port {self.config.port} answered a TLS handshake but sent no "
+                            "plain-text greeting",
+                        )
+            resp = await read
+        finally:
+            for task in (read, sniff):
+                if task is not None and not task.done():
+                    task.cancel()
+                    with contextlib.suppress(BaseException):
+                        await task
+        rep = self.reply(resp)
+        self.banner = rep.text
+        if rep.code != 220:
+            raise StageFailed("greeting_rejected", str(rep), rep)
+        self.in_sync = True
+        self._note = rep.first_line[:60]
+        if (time.perf_counter() - start) * 1000 > SLOW_GREETING_MS:
+            self.warn("slow_greeting", "the greeting took "
+                      f"{(time.perf_counter() - start):.1f} s (tarpitting or a slow server)")
+        return "pass"
+
+    async def _sniff_tls(self) -> bool:
+        from smtptui.probe.sniff import tls_answers
+
+        assert self.address is not None
+        return await tls_answers(self.address, self.config.port, self._sni())
+
+    async def _close(self) -> None:
+        """Close the connection and wait (briefly) until the socket is really gone."""
+        if self.sock is not None:
+            self.sock.close()
+            self.sock = None
+        proto = self.proto
+        if proto is None or proto.transport is None or proto.closed.is_set():
+            return
+        transport = cast(asyncio.Transport, proto.transport)
+        if self.in_sync:
+            transport.close()
+        else:
+            transport.abort()
+        try:
+            await asyncio.wait_for(proto.closed.wait(), CLOSE_WAIT)
+        except (TimeoutError, asyncio.CancelledError, Exception):
+            transport.abort()
+        self.note("connection closed")
