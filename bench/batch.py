@@ -1,0 +1,73 @@
+"""Batch probing: 200 profiles against loopback relays with concurrency 50, against the
+same 200 probed one after another, in one run. Prints wall times and the speed-up.
+
+    python bench/batch.py [N] [CONCURRENCY] [LATENCY_S]      (target: speed-up >= 40x)
+
+Loopback has no network latency, so the relays (in a separate process, on the other
+core) delay their greeting by LATENCY_S (default 0.25 s) to stand in for a real relay's
+round trips and banner delay; without it both runs would be CPU-bound and equal.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import multiprocessing as mp
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from smtptui.probe.batch import probe_many  # noqa: E402
+from smtptui.probe.config import ProbeConfig, Secret  # noqa: E402
+
+USER, PASSWORD = "bench@smtptui.test", "bench-password"
+
+
+def serve(latency: float, conn: mp.connection.Connection) -> None:
+    from smtptui.democerts import make_pki
+    from smtptui.relay import Relay, RelayOptions
+
+    async def main() -> None:
+        pki = make_pki()
+        relays = [await Relay(RelayOptions(starttls=pki.good, users={USER: PASSWORD},
+                                           greeting_delay=latency)).start() for _ in range(4)]
+        conn.send(([r.port for r in relays], str(pki.ca_file)))
+        await asyncio.get_running_loop().run_in_executor(None, conn.recv)
+
+    asyncio.run(main())
+
+
+async def run(configs: list[ProbeConfig], concurrency: int) -> tuple[float, int]:
+    start = time.perf_counter()
+    ok = 0
+    async for _i, report in probe_many(configs, concurrency):
+        ok += report.ok
+    return time.perf_counter() - start, ok
+
+
+def main(n: int, concurrency: int, latency: float) -> None:
+    parent, child = mp.Pipe()
+    proc = mp.Process(target=serve, args=(latency, child), daemon=True)
+    proc.start()
+    ports, cafile = parent.recv()
+    configs = [ProbeConfig(host="127.0.0.1", port=ports[i % len(ports)], username=USER,
+                           password=Secret(PASSWORD), cafile=cafile, servername="localhost",
+                           profile=f"p{i}") for i in range(n)]
+    try:
+        concurrent, ok_c = asyncio.run(run(configs, concurrency))
+        sequential, ok_s = asyncio.run(run(configs, 1))
+    finally:
+        parent.send("stop")
+        proc.join(10)
+    print(f"{n} profiles, STARTTLS + AUTH + QUIT, relays with {latency * 1000:.0f} ms "
+          "greeting latency")
+    print(f"one after another: {sequential:.2f} s ({ok_s} ok)")
+    print(f"concurrency {concurrency}:    {concurrent:.2f} s ({ok_c} ok)")
+    print(f"speed-up: {sequential / concurrent:.1f}x  (target >= 40x)")
+
+
+if __name__ == "__main__":
+    args = sys.argv[1:]
+    main(int(args[0]) if args else 200, int(args[1]) if len(args) > 1 else 50,
+         float(args[2]) if len(args) > 2 else 0.25)
