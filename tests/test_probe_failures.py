@@ -377,3 +377,11 @@ async def test_tls_version_too_old_is_diagnosed(raw_server: RawFactory,
     assert stage.stage == "tls"
     assert "TLSv1.1" in stage.diagnosis.summary
     assert "1.2" in stage.diagnosis.summary + stage.diagnosis.advice
+
+
+async def test_auth_only_after_starttls_in_plain_mode(relay, config_for: ConfigFor) -> None:
+    report = await probe(config_for(relay.port, tls="none"))
+    stage = failed(report)
+    assert stage.stage == "auth" and stage.diagnosis.layer in ("auth", "tls")
+    assert "STARTTLS" in stage.diagnosis.summary + stage.diagnosis.advice
+    assert "AUTH" not in relay.verbs

@@ -34,13 +34,14 @@ def compare_reports(a: Side, b: Side) -> Comparison:
     win: dict[str, Winner | None] = {
         key: faster(stats["a"][key], stats["b"][key]) for key, _, _ in LATENCY_ASPECTS}
     win["overall"] = win["total"]
+    ra, rb = a.representative, b.representative
     rows = [
         *result_rows(a, b),
         *latency_rows(stats["a"], stats["b"], cw),
-        *tls_rows(a.last, b.last),
-        *extension_rows(a.last, b.last),
-        greeting_row(a.last, b.last),
-        warnings_row(a.last, b.last),
+        *tls_rows(ra, rb),
+        *extension_rows(ra, rb),
+        greeting_row(ra, rb),
+        warnings_row(ra, rb),
     ]
     runs = max(len(a.reports), len(b.reports))
     return Comparison(a, b, runs, tuple(rows), stats, cw, win)

@@ -36,6 +36,12 @@ class Side:
         return self.reports[-1]
 
     @property
+    def representative(self) -> ProbeReport:
+        """The report the table describes: the last run that passed, else the last run
+        (so one blip in a series does not blank out the TLS and EHLO rows)."""
+        return next((r for r in reversed(self.reports) if r.ok), self.reports[-1])
+
+    @property
     def passed(self) -> int:
         return sum(1 for r in self.reports if r.ok)
 

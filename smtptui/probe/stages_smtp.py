@@ -103,15 +103,15 @@ class SmtpStages(TransportStages):
                                   f"a username ({clean(cfg.username)}) but no password or token")
             self._note = "no credentials configured"
             return "skip"
-        if not self.encrypted and not (cfg.allow_plaintext_auth and cfg.tls in ("none",
-                                                                                "opportunistic")):
-            raise StageFailed("auth_plaintext_refused",
-                              "the connection is not encrypted; credentials were not sent")
         if "AUTH" not in self.extensions:
             pre = self.pre_tls_extensions or {}
             if not self.encrypted and "STARTTLS" in pre:
                 raise StageFailed("auth_only_after_starttls", "AUTH is not offered before STARTTLS")
             raise StageFailed("auth_not_offered", "the server's EHLO reply has no AUTH")
+        if not self.encrypted and not (cfg.allow_plaintext_auth and cfg.tls in ("none",
+                                                                                "opportunistic")):
+            raise StageFailed("auth_plaintext_refused",
+                              "the connection is not encrypted; credentials were not sent")
         mech = sasl.choose(cfg.auth, offered, has_password=has_password, has_token=has_token)
         if mech is None:
             wanted = (cfg.auth.upper() if cfg.auth != "auto"
