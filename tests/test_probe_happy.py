@@ -164,3 +164,32 @@ async def test_dns_name_is_resolved(relay, config_for: ConfigFor) -> None:
     report = await probe(config_for(relay.port, host="localhost", servername="localhost"))
     assert report.ok, report.failed_stage
     assert report.target.address in ("127.0.0.1", "::1")
+
+
+def _has_ipv6_loopback() -> bool:
+    import socket
+
+    try:
+        with socket.socket(socket.AF_INET6) as s:
+            s.bind(("::1", 0))
+        return True
+    except OSError:
+        return False
+
+
+@pytest.mark.skipif(not _has_ipv6_loopback(), reason="no IPv6 loopback on this machine")
+async def test_ipv6_literal(server_ctx: ssl.SSLContext, config_for: ConfigFor) -> None:
+    from smtptui.relay import Relay, RelayOptions
+
+    relay = await Relay(RelayOptions(starttls=server_ctx, users={USER: CANARY})).start(host="::1")
+    try:
+        report = await probe(config_for(relay.port, host="::1", servername="localhost"))
+    finally:
+        await relay.stop()
+    assert report.ok, report.failed_stage
+    assert report.target.address == "::1"
+    import socket
+
+    name = socket.gethostname()
+    expected = name if "." in name else "[IPv6:::1]"  # no FQDN: an address literal
+    assert f"EHLO {expected}" in [w.text for w in report.transcript]
