@@ -16,7 +16,7 @@ import trustme
 from smtptui.probe.config import ProbeConfig, Secret
 from smtptui.relay import Relay, RelayOptions
 
-pytest_plugins = ["tests.servers", "tests.dns_fixtures"]
+pytest_plugins = ["tests.servers", "tests.dns_fixtures", "tests.app_fixtures"]
 
 CANARY = "Canary-Pw-7d1e9c"
 """The password every test relay accepts. It must never appear in any output."""

@@ -10,13 +10,13 @@ from collections.abc import Iterable
 from dataclasses import replace
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
-from smtptui.app.entries import Entry, from_demo, from_file
+from smtptui.app.entries import Entry, file_key, from_demo, from_file
 from smtptui.app.screens.error import ProfilesErrorScreen
 from smtptui.app.screens.main import MainScreen
 from smtptui.app.screens.prompt import TextPrompt
@@ -39,7 +39,7 @@ class SmtpTuiApp(App[int]):
 
     CSS_PATH = "smtptui.tcss"
     TITLE = "smtptui"
-    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]] | None] = [
+    HORIZONTAL_BREAKPOINTS = [
         (0, "-narrow"), (100, "-medium"), (150, "-wide"),
     ]
 
@@ -148,19 +148,30 @@ class SmtpTuiApp(App[int]):
                 pf.replace(old_name, profile)
 
         try:
-            self._changed(modify(self.profiles_path, change))
+            saved = modify(self.profiles_path, change)
         except ProfilesError as exc:
             return str(exc)
-        if old_name is not None and old_name != profile.name:
-            self.results.pop(f"file:{old_name}", None)
+        except OSError as exc:  # e.g. the lock file's folder is not writable
+            return f"{self.profiles_path}: cannot write: {exc.strerror or type(exc).__name__}"
+        if old_name is not None:  # an edited profile's old result no longer applies
+            self._forget(file_key(old_name))
+        self._changed(saved)
         return None
+
+    def _forget(self, key: str) -> None:
+        self.results.pop(key, None)
+        self.errors.pop(key, None)
+        self.main.set_state(key, None)
 
     def delete_profile(self, name: str) -> str | None:
         try:
-            self._changed(modify(self.profiles_path, lambda pf: pf.remove(name)))
+            saved = modify(self.profiles_path, lambda pf: pf.remove(name))
         except ProfilesError as exc:
             return str(exc)
-        self.results.pop(f"file:{name}", None)
+        except OSError as exc:
+            return f"{self.profiles_path}: cannot write: {exc.strerror or type(exc).__name__}"
+        self._forget(file_key(name))
+        self._changed(saved)
         return None
 
     def record(self, key: str, report: ProbeReport) -> None:

@@ -16,7 +16,7 @@ from typing import ClassVar
 from textual import on, work
 from textual.app import ComposeResult, RenderResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Container, Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.geometry import Size
 from textual.message import Message
@@ -49,10 +49,7 @@ class ComparisonTable(Widget):
     """The comparison table, laid out for the widget's width; server text stays plain."""
 
     DEFAULT_CSS = "ComparisonTable { height: auto; }"
-
-    def __init__(self, *, id: str | None = None) -> None:
-        super().__init__(id=id)
-        self.comparison: Comparison | None = None
+    comparison: Comparison | None = None
 
     def show(self, comparison: Comparison | None) -> None:
         self.comparison = comparison
@@ -141,16 +138,15 @@ class CompareScreen(Screen[None]):
         Binding("w", "save", "Save", id="compare-save",
                 tooltip="Save the comparison as JSON and plain text"),
     ]
-    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]] | None] = [
-        (0, "-narrow"), (100, "-wide"),
-    ]
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
     DEFAULT_CSS = """
     CompareScreen { layout: vertical; }
     CompareScreen #compare-head { height: auto; padding: 0 1; background: $panel; }
     CompareScreen #compare-controls { height: auto; padding: 0 1; }
-    CompareScreen #compare-controls Label { padding: 1 1 0 0; }
-    CompareScreen #runs { width: 12; }
-    CompareScreen #compare-status { width: 1fr; padding: 1 0 0 2; }
+    CompareScreen #compare-controls Label { padding: 0 1 0 0; }
+    CompareScreen #runs { width: 7; height: 1; border: none; padding: 0 1; background: $boost; }
+    CompareScreen #runs:focus { background: $primary 30%; }
+    CompareScreen #compare-status { width: 1fr; padding: 0 0 0 2; }
     CompareScreen #compare-body { height: 1fr; }
     CompareScreen #compare-sides { layout: horizontal; height: 16; }
     CompareScreen .compare-side { width: 1fr; height: 100%; padding: 0 1; }
@@ -161,7 +157,7 @@ class CompareScreen(Screen[None]):
     }
     CompareScreen .compare-side TranscriptView:focus { border-top: solid $border; }
     CompareScreen.-narrow #compare-sides { layout: vertical; height: auto; }
-    CompareScreen.-narrow .compare-side { width: 100%; height: 12; }
+    CompareScreen.-narrow .compare-side { width: 100%; height: 10; }
     CompareScreen.-narrow #side-b { border-left: none; border-top: solid $border-blurred; }
     CompareScreen #compare-results { height: auto; padding: 1 1; }
     CompareScreen #compare-stats, CompareScreen #compare-coldwarm { margin-top: 1; }
@@ -175,22 +171,23 @@ class CompareScreen(Screen[None]):
             self.attempt, self.side, self.run, self.event = attempt, side, run, event
 
     class Finished(Message):
-        """The comparison is complete (also posted to the app, for whoever cares)."""
+        """The comparison is complete (it bubbles up to the app, for whoever cares)."""
 
-        def __init__(self, comparison: Comparison) -> None:
+        def __init__(self, attempt: int, comparison: Comparison) -> None:
             super().__init__()
-            self.comparison = comparison
+            self.attempt, self.comparison = attempt, comparison
 
     def __init__(self, a: tuple[str, ProbeConfig], b: tuple[str, ProbeConfig],
                  runs: int = 1, *, source: ProbeSource | None = None,
                  autostart: bool = True, save_dir: Path | None = None) -> None:
         super().__init__()
-        self.sides = {"a": a, "b": b}
+        self.sides: dict[str, tuple[str, ProbeConfig]] = {"a": a, "b": b}
         self.runs = max(1, min(MAX_RUNS, runs))
         self._source = source
         self._autostart = autostart
         self._save_dir = save_dir
         self._attempt = 0
+        self._run_of = {side: -1 for side in SIDES}
         self._runs_now = self.runs
         self._worker: Worker[None] | None = None
         self.comparison: Comparison | None = None
@@ -242,6 +239,7 @@ class CompareScreen(Screen[None]):
     def start(self, runs: int) -> None:
         """(Re)run the comparison with ``runs`` probes per side."""
         self._attempt += 1
+        self._run_of = {side: -1 for side in SIDES}
         self.runs = self._runs_now = runs
         self.comparison, self.running = None, True
         self.show_comparison(None)
@@ -262,16 +260,17 @@ class CompareScreen(Screen[None]):
 
         comparison = await run_comparison(self.sides["a"], self.sides["b"], runs,
                                           on_event=on_event, source=self._source)
-        self.post_message(self.Finished(comparison))
+        self.post_message(self.Finished(attempt, comparison))
 
     def on_compare_screen_event(self, message: Event) -> None:
         message.stop()
         if message.attempt != self._attempt:
             return
         pane, event = self.pane(message.side), message.event
+        if self._run_of[message.side] != message.run:
+            self._run_of[message.side] = message.run
+            self._new_run(pane, message.run)
         if isinstance(event, StageStarted):
-            if event.stage == "resolve" or not pane.strip.slots:
-                self._new_run(pane, message.run)
             pane.strip.stage_started(event.stage)
         elif isinstance(event, WireLine):
             pane.transcript.add(event)
@@ -290,7 +289,7 @@ class CompareScreen(Screen[None]):
             pane.transcript.add(WireLine("*", f"── run {run + 1} of {self._runs_now} ──", 0.0))
 
     def on_compare_screen_finished(self, message: Finished) -> None:
-        if not self.running:
+        if message.attempt != self._attempt or not self.running:
             return
         self.running = False
         self.show_comparison(message.comparison)
@@ -351,8 +350,10 @@ class CompareScreen(Screen[None]):
 
     @on(Input.Submitted, "#runs")
     def _runs_submitted(self) -> None:
-        self.action_rerun()
-        self.query_one("#compare-body").focus()
+        runs = self._runs_field()
+        if runs is not None:  # a bad value keeps the focus in the field
+            self.start(runs)
+            self.query_one("#compare-body").focus()
 
     def action_focus_runs(self) -> None:
         self.query_one("#runs", Input).focus()

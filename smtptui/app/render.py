@@ -22,9 +22,9 @@ from smtptui.probe.extensions import describe
 LABEL_WIDTH = 13
 TITLE = "bold $text-accent"
 MUTED = "$text-muted"
-OK = "$text-success"
-WARN = "$text-warning"
-BAD = "$text-error"
+OK = "$success"
+WARN = "$warning"
+BAD = "$error"
 
 
 @dataclass(frozen=True)
@@ -99,24 +99,24 @@ def report_card(report: ProbeReport) -> Card:
     else:
         lines.append(Content.assemble((f"{glyph('pass')} PASSED", f"{OK} bold"),
                                       f" in {ms(report.total_ms)}"))
-    lines.append(field("Target", where))
-    if report.banner:
-        lines.append(field("Greeting", report.banner))
     if failed is not None:
-        lines += ["", title("What went wrong")]
         diagnosis = failed.diagnosis
         if diagnosis is not None:
             lines.append(field("Layer", diagnosis.layer, "bold"))
-        for reply in failed.replies[-1:]:
+        for reply in [r for r in failed.replies if r.code >= 400][-1:]:
             lines.append(field("Server said", str(reply)))
             meaning = reply_meaning(reply)
             if meaning:
                 lines.append(field("Reply means", meaning))
         if diagnosis is not None:
-            lines.append(field("Summary", diagnosis.summary))
+            lines.append(field("What happened", diagnosis.summary))
             lines.append(field("Next step", diagnosis.advice, "bold"))
-    else:
-        lines += ["", title("Summary")]
+        lines.append("")
+    lines.append(field("Target", where))
+    if report.banner:
+        lines.append(field("Greeting", report.banner))
+    if failed is None:
+        lines += ["", title("Stages")]
         for stage in report.stages:
             note = stage.note or stage.status
             lines.append(field(f"{glyph(stage.status)} {stage.stage}",
@@ -125,6 +125,10 @@ def report_card(report: ProbeReport) -> Card:
     if warnings:
         lines += ["", title(f"Warnings ({len(warnings)})")]
         lines += [Content.assemble((f"{glyph('warn')} ", WARN), w) for w in warnings]
+        advice = [s for s in report.stages if s.status == "warn" and s.diagnosis is not None]
+        for stage in advice:
+            assert stage.diagnosis is not None
+            lines.append(field(f"Advice ({stage.stage})", stage.diagnosis.advice))
     lines += ["", title("TLS")]
     lines += tls_lines(report.tls, report)
     lines += ["", title("EHLO extensions")]

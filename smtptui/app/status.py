@@ -35,7 +35,7 @@ def glyph(state: str) -> str:
 
 def ms(value: float) -> str:
     """Milliseconds as people read them: "0.4 ms", "12 ms", "1.25 s"."""
-    if value < 1:
+    if value < 0.95:
         return f"{value:.1f} ms"
     if value < 1000:
         return f"{value:.0f} ms"

@@ -54,6 +54,18 @@ PLACEHOLDERS = {
 }
 
 
+class TickBox(Checkbox):
+    """A checkbox whose state shows without colour: ``X`` when on, blank when off."""
+
+    def __init__(self, label: str, value: bool, *, id: str) -> None:  # noqa: A002
+        super().__init__(label, value, compact=True, id=id)
+        self.BUTTON_INNER = "X" if value else " "
+
+    def watch_value(self) -> None:
+        self.BUTTON_INNER = "X" if self.value else " "
+        super().watch_value()
+
+
 class ProfileEditor(ModalScreen[Profile | None]):
     """Dismisses with the saved profile, or None when cancelled."""
 
@@ -73,6 +85,7 @@ class ProfileEditor(ModalScreen[Profile | None]):
         self._touched: set[str] = set()
         self._tried = False
         self._filling = False
+        self._shown: dict[str, str] = {}
         values = values_of(profile) if profile is not None else FormValues(client=client)
         if mode == "duplicate" and profile is not None:
             values.name = f"{profile.name} (copy)"
@@ -93,7 +106,7 @@ class ProfileEditor(ModalScreen[Profile | None]):
             with VerticalScroll(id="editor-form"):
                 yield from self._row("preset", Select(
                     [(p.label, key) for key, p in PRESETS.items()], prompt="none: fill in by hand",
-                    value=v.preset if v.preset in PRESETS else Select.BLANK, compact=True,
+                    value=v.preset if v.preset in PRESETS else Select.NULL, compact=True,
                     id="preset"))
                 yield Static("", id="preset-note", classes="form-note", markup=False)
                 yield from self._row("name", self._input("name", v.name))
@@ -114,27 +127,25 @@ class ProfileEditor(ModalScreen[Profile | None]):
                                                                  v.secret_value))
                 yield from self._row("mail_from", self._input("mail_from", v.mail_from))
                 yield from self._row("rcpt_to", self._input("rcpt_to", v.rcpt_to))
-                yield from self._row("send", Checkbox("send a test message", v.send,
-                                                      compact=True, id="send"))
+                yield from self._row("send", TickBox("send a test message", v.send, id="send"))
                 yield from self._row("stop_after", Select(
                     [(s, s) for s in STOP_AFTER], prompt="run every stage",
-                    value=v.stop_after or Select.BLANK, compact=True, id="stop_after"))
+                    value=v.stop_after or Select.NULL, compact=True, id="stop_after"))
                 yield from self._row("timeout", self._input("timeout", v.timeout,
                                                             type="number"))
                 yield from self._row("cafile", self._input("cafile", v.cafile))
                 yield from self._row("servername", self._input("servername", v.servername))
                 yield from self._row("ehlo", self._input("ehlo", v.ehlo))
-                yield from self._row("insecure", Checkbox(
-                    "do not verify the certificate (insecure)", v.insecure, compact=True,
-                    id="insecure"))
-                yield from self._row("allow_plaintext_auth", Checkbox(
-                    "allow AUTH without TLS", v.allow_plaintext_auth, compact=True,
+                yield from self._row("insecure", TickBox(
+                    "do not verify the certificate (insecure)", v.insecure, id="insecure"))
+                yield from self._row("allow_plaintext_auth", TickBox(
+                    "allow AUTH without TLS", v.allow_plaintext_auth,
                     id="allow_plaintext_auth"))
                 yield from self._row("notes", self._input("notes", v.notes))
             yield Static("", id="editor-status", classes="dialog-problem", markup=False)
             with Horizontal(classes="dialog-buttons"):
-                yield Button("Save (ctrl+s)", variant="primary", id="save")
-                yield Button("Cancel (Esc)", id="cancel")
+                yield Button("Save (ctrl+s)", variant="primary", id="save", compact=True)
+                yield Button("Cancel (Esc)", id="cancel", compact=True)
 
     def _input(self, field: str, value: str, **kwargs: object) -> Input:
         return Input(value, placeholder=PLACEHOLDERS.get(field, ""), compact=True, id=field,
@@ -166,21 +177,22 @@ class ProfileEditor(ModalScreen[Profile | None]):
                 setattr(out, f.name, widget.value)
             elif isinstance(widget, Select):
                 value = widget.value
-                setattr(out, f.name, "" if value is Select.BLANK else str(value))
+                setattr(out, f.name, "" if value is Select.NULL else str(value))
         return out
 
     def _validate(self) -> tuple[Profile | None, dict[str, str]]:
         profile, problems = build(self.values(), self._original, self._taken)
         for f in fields(FormValues):
-            try:
-                shown = self.query_one(f"#{f.name}-problem", Static)
-            except Exception:
-                continue
             problem = problems.get(f.name, "")
-            visible = bool(problem) and (self._tried or f.name in self._touched)
-            shown.update(f"✗ {problem}" if visible else "")
-            shown.set_class(visible, "-shown")
-            self.query_one(f"#{f.name}").set_class(visible, "-problem")
+            text = f"✗ {problem}" if problem and (
+                self._tried or f.name in self._touched) else ""
+            if self._shown.get(f.name, "") == text:
+                continue  # unchanged: no re-layout on every key press
+            self._shown[f.name] = text
+            shown = self.query_one(f"#{f.name}-problem", Static)
+            shown.update(text)
+            shown.set_class(bool(text), "-shown")
+            self.query_one(f"#{f.name}").set_class(bool(text), "-problem")
         return profile, problems
 
     # -- events -----------------------------------------------------------------------
@@ -199,7 +211,7 @@ class ProfileEditor(ModalScreen[Profile | None]):
     @on(Select.Changed)
     def _select_changed(self, event: Select.Changed) -> None:
         which = event.select.id
-        if which == "preset" and event.value is not Select.BLANK:
+        if which == "preset" and event.value is not Select.NULL:
             self._apply_preset(str(event.value))
         elif which in ("secret_kind", "auth"):
             self._secret_kind_changed()
@@ -229,9 +241,9 @@ class ProfileEditor(ModalScreen[Profile | None]):
     def _show_preset_note(self) -> None:
         value = self.query_one("#preset", Select).value
         note = ""
-        if value is not Select.BLANK and str(value) in PRESETS:
+        if value is not Select.NULL and str(value) in PRESETS:
             preset = PRESETS[str(value)]
-            note = f"Username: {preset.username_hint}. {preset.note}"
+            note = f"Username: {preset.username_hint}. {preset.note[:1].upper()}{preset.note[1:]}"
             if preset.needs_region:
                 note += ". The host uses us-east-1: put your region there"
             self.query_one("#username", Input).placeholder = preset.username_hint

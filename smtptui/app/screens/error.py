@@ -35,13 +35,13 @@ class ProfilesErrorScreen(Screen[None]):
         self._path, self._error = path, error
 
     def compose(self) -> ComposeResult:
-        lines = [
-            Content.styled("✗ The profiles file could not be read", "bold $text-error"),
+        lines: list[Content | str] = [
+            Content.styled("✗ The profiles file could not be read", "bold $error"),
             "",
             Content.assemble(("File  ", "$text-muted"), self._path),
             "",
         ]
-        lines += [Content.assemble(("• ", "$text-error"), p) for p in self._error.problems]
+        lines += [Content.assemble(("• ", "$error"), p) for p in self._error.problems]
         lines += ["", Content.styled(
             "Nothing in it was changed. Fix the file in an editor and press r to reload; "
             "d continues with the demo relays only; q quits.", "$text-muted")]

@@ -18,16 +18,22 @@ TIPS = [
     ("tab", "move between the list, the transcript and the diagnosis"),
     ("ESCDELAY", "set ESCDELAY=25 if Esc feels slow over SSH"),
     ("NO_COLOR", "NO_COLOR=1 turns colour off (glyphs and words remain)"),
-    ("TEXTUAL_COLOR_SYSTEM", "=standard for 16-colour terminals"),
+    ("TEXTUAL_COLOR_SYSTEM", "set it to standard for 16-colour terminals"),
     ("--no-mouse", "leave mouse reporting off (terminal selection works)"),
 ]
 
 
+def _table(rows: Iterable[tuple[str, str]]) -> list[Content | str]:
+    rows = list(rows)
+    width = max(len(key) for key, _ in rows) + 2
+    return [Content.assemble((key.ljust(width), "bold"), text) for key, text in rows]
+
+
 def help_content(keys: Iterable[tuple[str, str]], profiles_path: str) -> Content:
-    lines = [Content.styled("Keys", "bold $text-accent")]
-    lines += [Content.assemble((key.ljust(10), "bold"), text) for key, text in keys]
+    lines: list[Content | str] = [Content.styled("Keys", "bold $text-accent")]
+    lines += _table(keys)
     lines += ["", Content.styled("Tips", "bold $text-accent")]
-    lines += [Content.assemble((key.ljust(10), "bold"), text) for key, text in TIPS]
+    lines += _table(TIPS)
     lines += ["", Content.assemble(("Profiles file ", "$text-muted"), profiles_path)]
     return Content("\n").join(Content(x) if isinstance(x, str) else x for x in lines)
 

@@ -22,6 +22,7 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import Footer
+from textual.worker import Worker, WorkerState
 
 from smtptui.app import render
 from smtptui.app.entries import Entry
@@ -34,6 +35,7 @@ from smtptui.app.widgets.probe_view import ProbeSource, ProbeView
 from smtptui.app.widgets.sidebar import Sidebar
 from smtptui.probe.config import ProbeConfig
 from smtptui.probe.events import ProbeReport
+from smtptui.probe.sanitize import clean
 from smtptui.profiles.errors import SecretError
 from smtptui.profiles.model import Profile
 
@@ -84,8 +86,9 @@ class MainScreen(Screen[None]):
             self.problem = problem
 
     class BatchEnded(Message):
-        def __init__(self, unfinished: list[str]) -> None:
+        def __init__(self, keys: list[str], unfinished: list[str]) -> None:
             super().__init__()
+            self.keys = keys
             self.unfinished = unfinished
 
     def __init__(self, *, source: ProbeSource | None = None) -> None:
@@ -126,9 +129,12 @@ class MainScreen(Screen[None]):
         keys = {e.key for e in entries}
         if self.marked - keys:
             self.marked = self.marked & keys
+        stale = [k for k in self.states if k not in keys]
+        if stale:
+            self.states = {k: v for k, v in self.states.items() if k in keys}
         if self.selected is not None:
             self.selected = self.entry(self.selected.key)
-        if self.is_mounted and self.selected is None and not self.view.running:
+        if self.is_mounted and not self.view.running:
             self._show_selected()
 
     def set_state(self, key: str, state: str | None) -> None:
@@ -223,9 +229,16 @@ class MainScreen(Screen[None]):
             self.notify(f"{entry.name}: no from/to address, so no test message is sent. "
                         "Set them with e.", severity="warning")
 
+    def record_result(self, key: str, report: ProbeReport) -> None:
+        """Keep ``report`` as ``key``'s last result; show it if that profile is selected."""
+        self.smtp_app.record(key, report)
+        self.set_state(key, report_state(report))
+        if self.selected is not None and self.selected.key == key and not self.view.running and (
+                self.view.report is not report):
+            self._show_selected()
+
     def on_probe_view_finished(self, message: ProbeView.Finished) -> None:
-        self.smtp_app.record(message.key, message.report)
-        self.set_state(message.key, report_state(message.report))
+        self.record_result(message.key, message.report)
 
     def on_probe_view_stopped(self, message: ProbeView.Stopped) -> None:
         self._restore_state(message.key)
@@ -274,7 +287,15 @@ class MainScreen(Screen[None]):
                 pending.remove(keys[index])
                 self.post_message(self.BatchResult(keys[index], report))
         finally:
-            self.post_message(self.BatchEnded(pending))
+            self.post_message(self.BatchEnded([e.key for e in entries], pending))
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """A bug in preparing or batching must not pass silently (nor crash the app)."""
+        if event.state == WorkerState.ERROR and event.worker.group in ("prepare", "batch"):
+            error = event.worker.error
+            self.notify(clean(f"{type(error).__name__}: {error}"),
+                        title="Internal error (the app keeps running)", severity="error",
+                        timeout=10)
 
     def on_main_screen_batch_result(self, message: BatchResult) -> None:
         app = self.smtp_app
@@ -282,19 +303,20 @@ class MainScreen(Screen[None]):
             app.errors[message.key] = message.problem
             app.results.pop(message.key, None)
             self.set_state(message.key, "fail")
+            if self.selected is not None and self.selected.key == message.key and (
+                    not self.view.running):
+                self._show_selected()
         else:
-            app.record(message.key, message.report)
-            self.set_state(message.key, report_state(message.report))
-        if self.selected is not None and self.selected.key == message.key and (
-                not self.view.running):
-            self._show_selected()
+            self.record_result(message.key, message.report)
 
     def on_main_screen_batch_ended(self, message: BatchEnded) -> None:
         for key in message.unfinished:
             self._restore_state(key)
         if not message.unfinished:
-            failed = sum(1 for k, s in self.states.items() if s == "fail")
-            self.notify(f"Batch finished ({failed} failed in total).", timeout=4)
+            states = [self.states.get(k) for k in message.keys]
+            failed = states.count("fail")
+            self.notify(f"Batch finished: {len(states) - failed} passed, {failed} failed.",
+                        timeout=4)
 
     # -- profiles ---------------------------------------------------------------------
     def _editable(self, what: str) -> Entry | None:
@@ -428,9 +450,22 @@ class MainScreen(Screen[None]):
         self.open_compare(first, second)
 
     def open_compare(self, first: Entry, second: Entry) -> None:
-        """Compare two profiles side by side (the compare screen plugs in here)."""
-        self.notify(f"Comparing {first.name} with {second.name} is coming soon.",
-                    title="Compare")
+        """Compare two profiles side by side on the compare screen."""
+        self._prepare_compare(first, second)
+
+    @work(exclusive=True, group="prepare", exit_on_error=False)
+    async def _prepare_compare(self, first: Entry, second: Entry) -> None:
+        from smtptui.app.compare_screen import CompareScreen
+
+        app = self.smtp_app
+        try:
+            a = await app.resolve_config(first, send=self.send_mode)
+            b = await app.resolve_config(second, send=self.send_mode)
+        except SecretError as exc:
+            self.notify(str(exc), title="Missing secret", severity="error", timeout=8)
+            return
+        self.app.push_screen(CompareScreen((first.name, a), (second.name, b),
+                                           source=app.probe_source))
 
     def action_help(self) -> None:
         keys = [("r / Enter", "run the selected profile")]
@@ -456,15 +491,12 @@ def save_report(report: ProbeReport, answer: str) -> str | None:
     json_path, text_path = Path(f"{base}.json"), Path(f"{base}.txt")
     if not base.parent.is_dir():
         return f"No such folder: {base.parent}"
-    try:
-        from smtptui.report_text import render_text
-    except ImportError:  # pragma: no cover - until the plain-text renderer lands
-        render_text = None
+    from smtptui.report_text import render_text
+
     try:
         json_path.write_text(json.dumps(report.to_json(), indent=2) + "\n", encoding="utf-8")
-        if render_text is not None:
-            text_path.write_text(render_text(report, color=False, verbose=True) + "\n",
-                                 encoding="utf-8")
+        text_path.write_text(render_text(report, color=False, verbose=True) + "\n",
+                             encoding="utf-8")
     except OSError as exc:
         return f"Could not write: {exc.strerror or type(exc).__name__}"
     return None

@@ -16,7 +16,7 @@ class CardView(Widget):
 
     DEFAULT_CSS = "CardView { height: auto; }"
 
-    def __init__(self, *, id: str | None = None) -> None:
+    def __init__(self, *, id: str | None = None) -> None:  # noqa: A002
         super().__init__(id=id)
         self.card: Card = []
 

@@ -9,6 +9,7 @@ Several views can run at once (each has its own worker group), e.g. side by side
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import AsyncIterator, Callable
 
@@ -34,6 +35,9 @@ from smtptui.probe.events import (
     WireLine,
 )
 from smtptui.probe.sanitize import clean
+
+YIELD_EVERY = 32
+"""Events posted before the worker lets other tasks run."""
 
 ProbeSource = Callable[[ProbeConfig], AsyncIterator[ProbeEvent]]
 """What produces the events of one probe: :func:`smtptui.probe.engine.run_probe`."""
@@ -75,7 +79,7 @@ class ProbeView(Vertical):
             self.reason = reason
 
     def __init__(self, *, source: ProbeSource | None = None, diagnostics: bool = True,
-                 id: str | None = None, classes: str | None = None) -> None:
+                 id: str | None = None, classes: str | None = None) -> None:  # noqa: A002
         super().__init__(id=id, classes=classes)
         self._source = source or default_source
         self._diagnostics = diagnostics
@@ -178,8 +182,14 @@ class ProbeView(Vertical):
     # -- the worker -------------------------------------------------------------------
     @work(exclusive=True, group="probe", exit_on_error=False)
     async def _probe(self, run: int, config: ProbeConfig) -> None:
+        posted = 0
         async for event in self._source(config):
             self.post_message(self.Event(run, event))
+            posted += 1
+            if posted % YIELD_EVERY == 0:
+                # A fast server can deliver thousands of lines in one read: let the view
+                # (and key presses) run between bursts instead of queueing them all.
+                await asyncio.sleep(0)
 
     def on_probe_view_event(self, message: Event) -> None:
         message.stop()

@@ -37,7 +37,7 @@ class ProfileTree(Tree[str]):
         Binding("space", "toggle_mark", "Mark", tooltip="Mark for compare", show=False),
     ]
 
-    def __init__(self, *, id: str | None = None) -> None:
+    def __init__(self, *, id: str | None = None) -> None:  # noqa: A002
         super().__init__("profiles", id=id)
         self.show_root = False
         self.guide_depth = 2
@@ -52,7 +52,7 @@ class ProfileTree(Tree[str]):
 
     def render_label(self, node: TreeNode[str], base_style: Style, style: Style) -> Text:
         if node.allow_expand or not node.data:
-            label = node.label.copy()
+            label = Text(str(node.label))
             label.stylize(style + self._style("profiles--client"))
             prefix = self.ICON_NODE_EXPANDED if node.is_expanded else self.ICON_NODE
             return Text.assemble((prefix, base_style), label)
@@ -61,7 +61,7 @@ class ProfileTree(Tree[str]):
         mark_style = self._style("profiles--mark")
         state_style = self._style(f"profiles--{state}") if state in (
             "pass", "warn", "fail", "running") else Style()
-        label = node.label.copy()
+        label = Text(str(node.label))
         label.stylize(style)
         return Text.assemble(
             (MARK if key in self.marked else " ", base_style + mark_style),
@@ -101,7 +101,7 @@ class Sidebar(Vertical):
     entries: reactive[list[Entry]] = reactive(list, always_update=True)
     states: reactive[dict[str, str]] = reactive(dict, always_update=True)
     marked: reactive[frozenset[str]] = reactive(frozenset)
-    query: reactive[str] = reactive("")
+    filter_text: reactive[str] = reactive("")
 
     class Highlighted(Message):
         def __init__(self, key: str | None, client: str | None) -> None:
@@ -124,7 +124,7 @@ class Sidebar(Vertical):
         yield ProfileTree(id="profiles")
 
     @property
-    def tree(self) -> ProfileTree:
+    def profile_tree(self) -> ProfileTree:
         return self.query_one(ProfileTree)
 
     def on_mount(self) -> None:
@@ -134,35 +134,35 @@ class Sidebar(Vertical):
         if self.is_mounted:
             self._rebuild()
 
-    def watch_query(self) -> None:
+    def watch_filter_text(self) -> None:
         if self.is_mounted:
             self._rebuild()
 
     def watch_states(self, states: dict[str, str]) -> None:
         if self.is_mounted:
-            self.tree.states = states
+            self.profile_tree.states = states
             self._refresh_labels()
 
     def watch_marked(self, marked: frozenset[str]) -> None:
         if self.is_mounted:
-            self.tree.marked = marked
+            self.profile_tree.marked = marked
             self._refresh_labels()
 
     @on(Input.Changed, "#filter")
     def _filter_changed(self, event: Input.Changed) -> None:
         event.stop()
-        self.query = event.value
+        self.filter_text = event.value
 
     @on(Input.Submitted, "#filter")
     def _filter_submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        self.tree.focus()
+        self.profile_tree.focus()
 
     def focus_filter(self) -> None:
         self.query_one(FilterInput).focus()
 
     def _refresh_labels(self) -> None:
-        stack = list(self.tree.root.children)
+        stack = list(self.profile_tree.root.children)
         while stack:
             node = stack.pop()
             node.refresh()
@@ -170,13 +170,13 @@ class Sidebar(Vertical):
 
     def _rebuild(self) -> None:
         """Rebuild the tree for the current entries and filter, keeping the cursor's profile."""
-        tree = self.tree
+        tree = self.profile_tree
         tree.states, tree.marked = self.states, self.marked
         current = tree.cursor_node.data if tree.cursor_node is not None else None
         tree.clear()
         tree.cursor_line = -1
         line, target, first = 0, -1, -1
-        for client, entries in grouped(self.entries, self.query).items():
+        for client, entries in grouped(self.entries, self.filter_text).items():
             group = tree.root.add(Text(client), data="", expand=True)
             line += 1
             for entry in entries:
@@ -209,4 +209,5 @@ class Sidebar(Vertical):
 
     def visible_keys(self) -> list[str]:
         """Keys of the profiles the tree shows now, top to bottom."""
-        return [e.key for entries in grouped(self.entries, self.query).values() for e in entries]
+        groups = grouped(self.entries, self.filter_text)
+        return [e.key for entries in groups.values() for e in entries]

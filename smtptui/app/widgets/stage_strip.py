@@ -21,9 +21,9 @@ from smtptui.app.status import SPINNER, WORDS, State, glyph, ms, report_state
 from smtptui.probe.events import ProbeReport, StageFinished
 
 STATE_STYLES: dict[str, str] = {
-    "pass": "$text-success", "warn": "$text-warning bold", "fail": "$text-error bold",
+    "pass": "$success", "warn": "$warning bold", "fail": "$error bold",
     "running": "$text-accent bold", "pending": "$text-muted", "skip": "$text-muted",
-    "notrun": "$text-muted", "cancelled": "$text-warning",
+    "notrun": "$text-muted", "cancelled": "$warning",
 }
 GAP = "  "
 
@@ -42,7 +42,7 @@ class StageStrip(Widget):
     StageStrip { height: auto; }
     """
 
-    def __init__(self, *, name: str | None = None, id: str | None = None,
+    def __init__(self, *, name: str | None = None, id: str | None = None,  # noqa: A002
                  classes: str | None = None) -> None:
         super().__init__(name=name, id=id, classes=classes)
         self.slots: list[Slot] = []

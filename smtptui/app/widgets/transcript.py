@@ -50,7 +50,7 @@ class TranscriptView(ScrollView, can_focus=True):
     """Lines kept in the widget; the report keeps the full transcript."""
     FLUSH_SECONDS = 0.04
 
-    def __init__(self, *, name: str | None = None, id: str | None = None,
+    def __init__(self, *, name: str | None = None, id: str | None = None,  # noqa: A002
                  classes: str | None = None) -> None:
         super().__init__(name=name, id=id, classes=classes)
         self._lines: list[WireLine] = []
@@ -116,9 +116,15 @@ class TranscriptView(ScrollView, can_focus=True):
             del self._lines[:excess]
             self._dropped += excess
         self.virtual_size = Size(self._width, len(self._lines))
-        if self._follow:
-            self.scroll_end(animate=False, x_axis=False)
+        self._keep_end()
         self.refresh()
+
+    def _keep_end(self) -> None:
+        if self._follow:
+            self.scroll_end(animate=False, x_axis=False, force=True)
+
+    def on_resize(self) -> None:
+        self._keep_end()
 
     def on_unmount(self) -> None:
         if self._timer is not None:
@@ -148,17 +154,17 @@ class TranscriptView(ScrollView, can_focus=True):
         return strip.crop_extend(scroll_x, scroll_x + width, base)
 
     def _render_wire_line(self, line: WireLine, base: Style) -> Strip:
-        style = base + self.get_component_rich_style(STYLES.get(line.direction, STYLES["*"]),
-                                                     partial=True)
+        # Full (not partial) component styles: theme colours with alpha (e.g. $text-muted)
+        # are only blended against the background in the full style.
+        style = base + self.get_component_rich_style(STYLES.get(line.direction, STYLES["*"]))
         segments = [
             Segment(time_label(line.t_ms) + " ",
-                    base + self.get_component_rich_style("transcript--time", partial=True)),
+                    base + self.get_component_rich_style("transcript--time")),
             Segment(MARKERS.get(line.direction, "?  "), style),
         ]
         text = clean(line.text)
         if line.direction == "C" and REDACTED in text:
-            redacted = style + self.get_component_rich_style("transcript--redacted",
-                                                             partial=True)
+            redacted = style + self.get_component_rich_style("transcript--redacted")
             parts = text.split(REDACTED)
             for i, part in enumerate(parts):
                 if i:

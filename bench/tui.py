@@ -1,0 +1,206 @@
+"""Benchmark: the dashboard's first frame, a 20,000-line transcript, and peak memory.
+
+    python bench/tui.py [--lines N] [--repeat R]
+
+1. First frame: a fresh ``python`` process builds the app (``make_app``, a profiles
+   file of 50 profiles) and runs it headless; the time from starting the process to
+   the app's ``Ready`` event (the first painted frame) is measured from outside.
+   Baseline: the same for a bare Textual app with one ``Static``.
+2. Streaming: the probe view receives N transcript lines through the real path (the
+   probe worker posts one message per event, the pane flushes in batches) while a
+   key press is sent every 50 ms; prints the time until the last line is in the pane
+   and the key-press round trips (against the same presses with nothing streaming).
+   Baseline: Textual's ``Log.write_line`` once per line (the naive approach), timed on
+   N/10 lines and scaled.
+3. Peak RSS of this process and of the first-frame process.
+
+Targets (issue 4): first frame <= 0.5 s; 20,000 lines <= 1 s with keys answered;
+RSS <= 120 MB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+from smtptui.probe.config import ProbeConfig
+from smtptui.probe.events import (
+    ProbeEvent,
+    ProbeFinished,
+    ProbeReport,
+    StageFinished,
+    StageStarted,
+    Target,
+    WireLine,
+)
+
+CHUNK = 500
+"""Lines the fake server delivers per read (the engine yields a read's lines in a row)."""
+
+FIRST_FRAME = textwrap.dedent("""
+    import sys, time
+    from pathlib import Path
+    {setup}
+    from textual import events
+
+    async def main():
+        def hook(message):
+            if isinstance(message, events.Ready):
+                print("READY", flush=True)
+        async with app.run_test(size=(120, 40), message_hook=hook) as pilot:
+            await pilot.pause()
+    import asyncio, resource
+    asyncio.run(main())
+    print("RSS", resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, flush=True)
+""")
+SMTPTUI_SETUP = ("from smtptui.app.launch import make_app\n"
+                 "app = make_app(Path(sys.argv[1]))")
+BARE_SETUP = textwrap.dedent("""\
+    from textual.app import App
+    from textual.widgets import Static
+    class Bare(App):
+        def compose(self):
+            yield Static("hello")
+    app = Bare()""")
+
+
+def write_profiles(path: Path, count: int) -> None:
+    lines = []
+    for i in range(count):
+        lines += ["[[profile]]", f'name = "relay {i:03d}"', f'client = "Client {i // 5:02d}"',
+                  f'host = "smtp{i}.example.net"', "port = 587",
+                  f'password = {{ env = "PW_{i}" }}', ""]
+    path.write_text("\n".join(lines))
+
+
+def first_frame(setup: str, profiles: Path) -> tuple[float, int]:
+    """Seconds from process start to the first painted frame, and the child's peak RSS (KB)."""
+    code = FIRST_FRAME.format(setup=setup)
+    start = time.perf_counter()
+    proc = subprocess.Popen([sys.executable, "-c", code, str(profiles)],
+                            stdout=subprocess.PIPE, text=True)
+    assert proc.stdout is not None
+    ready = 0.0
+    rss = 0
+    for line in proc.stdout:
+        if line.startswith("READY") and not ready:
+            ready = time.perf_counter() - start
+        elif line.startswith("RSS"):
+            rss = int(line.split()[1])
+    proc.wait()
+    if not ready:
+        raise SystemExit("the app never became ready")
+    return ready, rss
+
+
+def fake_source(count: int) -> tuple[ProbeConfig, object]:
+    """A probe 'engine' that streams ``count`` server lines, in reads of :data:`CHUNK`."""
+    lines = tuple(WireLine("S" if i % 3 else "C", f"250-line {i} " + "x" * (i % 60), i * 0.01)
+                  for i in range(count))
+
+    async def source(config: ProbeConfig) -> AsyncIterator[ProbeEvent]:
+        yield StageStarted("greeting", 0.0)
+        for start in range(0, count, CHUNK):
+            for line in lines[start:start + CHUNK]:
+                yield line
+            await asyncio.sleep(0)  # the next read from the socket
+        stage = StageFinished("greeting", "pass", count * 0.01)
+        yield stage
+        yield ProbeFinished(ProbeReport(Target("bench.test", 25, "none"), (stage,),
+                                        transcript=lines, total_ms=count * 0.01))
+
+    return ProbeConfig(host="bench.test", port=25, tls="none", stop_after="greeting"), source
+
+
+async def key_round_trip(app: object) -> float:
+    """Seconds from a key press arriving to the tree's cursor having moved."""
+    from textual import events
+
+    tree = app.main.sidebar.profile_tree  # type: ignore[attr-defined]
+    before = tree.cursor_line
+    key = "down" if before == 1 else "up"
+    start = time.perf_counter()
+    app.post_message(events.Key(key, None))  # type: ignore[attr-defined]
+    while tree.cursor_line == before:
+        await asyncio.sleep(0.0005)
+    return time.perf_counter() - start
+
+
+async def streaming(count: int, profiles: Path) -> tuple[float, list[float], list[float]]:
+    from smtptui.app.launch import make_app
+
+    config, source = fake_source(count)
+    app = make_app(profiles, source=source)  # type: ignore[arg-type]
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        idle = [await key_round_trip(app) for _ in range(10)]
+        view = app.main.view
+        start = time.perf_counter()
+        view.start("bench", config, name="bench")
+        busy: list[float] = []
+        while view.running or view.transcript.line_count < count:
+            busy.append(await key_round_trip(app))
+            await asyncio.sleep(0.05)
+        elapsed = time.perf_counter() - start
+        assert view.transcript.line_count == count
+    return elapsed, idle, busy
+
+
+async def naive_log(count: int) -> float:
+    from textual.app import App, ComposeResult
+    from textual.widgets import Log
+
+    class Naive(App[None]):
+        def compose(self) -> ComposeResult:
+            yield Log(max_lines=50_000)
+
+    app = Naive()
+    async with app.run_test(size=(120, 40)) as pilot:
+        log = app.query_one(Log)
+        start = time.perf_counter()
+        for i in range(count):
+            log.write_line(f"250-line {i} " + "x" * (i % 60))
+        await pilot.pause()
+        return time.perf_counter() - start
+
+
+def ms(seconds: float) -> str:
+    return f"{seconds * 1000:7.1f} ms"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--lines", type=int, default=20_000)
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        profiles = Path(tmp) / "profiles.toml"
+        write_profiles(profiles, 50)
+        runs = [first_frame(SMTPTUI_SETUP, profiles) for _ in range(args.repeat)]
+        bare = min(first_frame(BARE_SETUP, profiles)[0] for _ in range(args.repeat))
+        frame = min(t for t, _ in runs)
+        child_rss = max(r for _, r in runs)
+        print(f"first frame     {ms(frame)}  (bare Textual app {ms(bare)}, "
+              f"ratio {frame / bare:.2f}x)  target <= 500 ms")
+        elapsed, idle, busy = asyncio.run(streaming(args.lines, profiles))
+        naive = asyncio.run(naive_log(args.lines // 10)) * 10
+    print(f"{args.lines} lines  {ms(elapsed)}  (Log.write_line per line, scaled: {ms(naive)}, "
+          f"ratio {naive / elapsed:.1f}x faster)  target <= 1000 ms")
+    print(f"key round trip  idle median {ms(statistics.median(idle))}; while streaming "
+          f"median {ms(statistics.median(busy))}, max {ms(max(busy))} ({len(busy)} presses)")
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"peak RSS        app process {child_rss / 1024:6.1f} MB; this process "
+          f"(20k-line run) {rss:6.1f} MB  target <= 120 MB")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Widgets of the dashboard (reused by the compare screen)."""
