@@ -59,6 +59,10 @@ async def test_tls_details_are_reported(relay, config_for: ConfigFor) -> None:
     doc = report.to_json()
     assert set(doc["tls"]["cert"]) >= {"subject", "issuer", "san", "not_before", "not_after",
                                        "days_left", "verified", "error"}
+    assert "der" not in doc["tls"]["cert"]  # kept for DANE checks, not exported
+    from cryptography import x509
+
+    assert x509.load_der_x509_certificate(cert.der or b"").subject.rfc4514_string()
 
 
 async def test_extensions_and_changes_across_tls(relay, config_for: ConfigFor) -> None:

@@ -80,6 +80,8 @@ class CertInfo:
     verified: bool
     error: str | None = None
     self_signed: bool = False
+    der: bytes | None = field(default=None, repr=False, compare=False)
+    """The certificate itself (for DANE/TLSA checks); not part of the JSON."""
 
     def to_json(self) -> dict[str, Any]:
         return {

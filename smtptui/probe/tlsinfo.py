@@ -7,6 +7,7 @@ certificate that failed verification (or ``--insecure``) is parsed with
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import os
 import ssl
@@ -95,10 +96,10 @@ def inspect(ssl_object: ssl.SSLObject | ssl.SSLSocket | None, *, verified: bool)
     name, _proto, bits = ssl_object.cipher() or ("?", "?", 0)
     cert: CertInfo | None
     peer = ssl_object.getpeercert() if verified else None
+    der = ssl_object.getpeercert(binary_form=True)
     if peer:
-        cert = cert_from_dict(peer, verified=True)
+        cert = dataclasses.replace(cert_from_dict(peer, verified=True), der=der)
     else:
-        der = ssl_object.getpeercert(binary_form=True)
         cert = cert_from_der(der, verified=verified, error=None) if der else None
     return TLSInfo(version=ssl_object.version() or "?", cipher=name, bits=bits or 0, cert=cert)
 
@@ -154,7 +155,7 @@ def cert_from_der(der: bytes, *, verified: bool, error: str | None) -> CertInfo:
         subject=subject, issuer=issuer, san=san,
         not_before=_iso(not_before), not_after=_iso(not_after),
         days_left=_days_left(not_after), verified=verified, error=error,
-        self_signed=cert.subject == cert.issuer,
+        self_signed=cert.subject == cert.issuer, der=der,
     )
 
 
