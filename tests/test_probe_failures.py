@@ -4,7 +4,9 @@ with the right diagnosis, within its time bound, without leaking the password.""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
+import socket
 import ssl
 import time
 import warnings
@@ -385,3 +387,38 @@ async def test_auth_only_after_starttls_in_plain_mode(relay, config_for: ConfigF
     assert stage.stage == "auth" and stage.diagnosis.layer in ("auth", "tls")
     assert "STARTTLS" in stage.diagnosis.summary + stage.diagnosis.advice
     assert "AUTH" not in relay.verbs
+
+
+def _unanswering_listener(host: str, port: int) -> tuple[socket.socket, list[socket.socket]]:
+    """A listener whose accept queue is full: further SYNs are dropped, connects time out."""
+    listener = socket.socket()
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    listener.bind((host, port))
+    listener.listen(0)
+    fillers = []
+    for _ in range(3):
+        filler = socket.socket()
+        filler.setblocking(False)
+        with contextlib.suppress(BlockingIOError):
+            filler.connect(listener.getsockname())
+        fillers.append(filler)
+    return listener, fillers
+
+
+@pytest.mark.parametrize("port25", [False, True])
+async def test_connect_timeout_and_the_port_25_hint(config_for: ConfigFor, port25: bool) -> None:
+    host, port = ("127.0.0.25", 25) if port25 else ("127.0.0.1", 0)
+    try:
+        listener, fillers = _unanswering_listener(host, port)
+    except OSError as exc:  # port 25 needs root and a free address
+        pytest.skip(f"cannot listen on {host}:{port}: {exc}")
+    try:
+        report = await probe(config_for(listener.getsockname()[1], host=host, timeout=1.0))
+    finally:
+        for s in (listener, *fillers):
+            s.close()
+    stage = failed(report)
+    assert stage.stage == "connect" and stage.diagnosis.layer == "network"
+    text = stage.diagnosis.summary + stage.diagnosis.advice
+    assert ("port 25" in text and "blocked" in text) is port25
+    assert "587" in text
