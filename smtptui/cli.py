@@ -17,6 +17,7 @@ from collections.abc import Sequence
 
 from smtptui import __version__
 from smtptui.errors import ExitCode, UsageError
+from smtptui.pipesafe import PipeSafe
 
 SUBCOMMANDS: tuple[str, ...] = (
     "probe", "compare", "profiles", "dns", "discover", "headers", "demo", "app",
@@ -27,10 +28,25 @@ class _Parser(argparse.ArgumentParser):
     """argparse that reports bad flags as one line and exit 2 (argparse's own default too)."""
 
     def error(self, message: str) -> None:  # type: ignore[override]
-        raise UsageError(f"{self.prog}: {message}")
+        where = self.prog.removeprefix("smtptui").strip()
+        raise UsageError(f"{where}: {message}" if where else message)
 
 
-def build_parser() -> argparse.ArgumentParser:
+def _chosen_command(argv: Sequence[str]) -> str | None:
+    """The subcommand named on the command line, if any (skipping top-level options)."""
+    skip = False
+    for token in argv:
+        if skip:
+            skip = False
+        elif token == "--profiles":
+            skip = True
+        elif not token.startswith("-"):
+            return token if token in SUBCOMMANDS else None
+    return None
+
+
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The argument parser; with ``only``, just that subcommand's (start-up time)."""
     parser = _Parser(
         prog="smtptui",
         description="Test SMTP relays: every protocol step, live, diagnosed.",
@@ -40,7 +56,7 @@ def build_parser() -> argparse.ArgumentParser:
                         "$SMTPTUI_PROFILES or the user config dir)")
     parser.add_argument("--no-mouse", action="store_true", help="disable mouse support")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-    for name in SUBCOMMANDS:
+    for name in (only,) if only else SUBCOMMANDS:
         if importlib.util.find_spec(f"smtptui.commands.{name}") is None:
             continue  # not installed in this build (a test checks that all are)
         module = importlib.import_module(f"smtptui.commands.{name}")
@@ -50,8 +66,18 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    original = sys.stdout
+    if original is not None and not isinstance(original, PipeSafe):
+        sys.stdout = PipeSafe(original)
     try:
-        parser = build_parser()
+        return _main(argv)
+    finally:
+        sys.stdout = original
+
+
+def _main(argv: list[str]) -> int:
+    try:
+        parser = build_parser(_chosen_command(argv))
         args = parser.parse_args(argv)
         command = args.command or "app"
         module = importlib.import_module(f"smtptui.commands.{command}")
@@ -62,8 +88,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("smtptui: interrupted", file=sys.stderr)
         return 130
-    except BrokenPipeError:
-        return ExitCode.OK
     except Exception as exc:  # last line of defence: one line, never a traceback
         if os.environ.get("SMTPTUI_DEBUG"):
             raise

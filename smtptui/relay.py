@@ -24,8 +24,13 @@ from typing import Any, cast
 
 from aiosmtpd.smtp import SMTP, AuthResult, Envelope, LoginPassword, Session
 
-# aiosmtpd logs every connection (and a deprecation note per AUTH) at INFO/WARNING.
-logging.getLogger("mail.log").setLevel(logging.ERROR)
+# aiosmtpd logs every connection, a deprecation note per AUTH, and a traceback whenever a
+# client drops a TLS session (as the probe's certificate check does). A relay that exists
+# to be probed keeps quiet.
+_log = logging.getLogger("mail.log")
+_log.addHandler(logging.NullHandler())
+_log.propagate = False
+_log.setLevel(logging.CRITICAL)
 
 
 @dataclass
@@ -224,9 +229,7 @@ class _Handler:
     async def handle_EHLO(self, server: SMTP, session: Session, envelope: Envelope,
                           hostname: str, responses: list[str]) -> list[str]:
         session.host_name = hostname
-        last = responses[-1] if responses[-1] != "250 HELP" else None
         body = [r[4:] for r in responses[1:] if r != "250 HELP"]
-        del last
         body += [e for e in self.relay.options.extensions if e not in body and e != "SMTPUTF8"]
         lines = [responses[0]] + [f"250-{b}" for b in body]
         lines[-1] = "250 " + lines[-1][4:]

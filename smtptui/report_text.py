@@ -29,8 +29,9 @@ def format_stage(stage: StageFinished, *, color: bool = False) -> str:
     """One line: glyph, stage, status word, milliseconds, and what happened."""
     glyph = paint(f"{GLYPH[stage.status]} {stage.status:<4}", stage.status, color)
     what = stage.note
-    if stage.status == "fail" and stage.replies:
-        what = str(stage.replies[-1])
+    last = stage.replies[-1] if stage.replies else None
+    if stage.status == "fail" and last is not None and last.code >= 400:
+        what = str(last)  # the server said no: its own words
     elif stage.status == "fail" and stage.diagnosis:
         what = stage.diagnosis.summary
     return f"  {glyph}  {stage.stage:<9} {stage.elapsed_ms:9.1f} ms  {what}".rstrip()

@@ -180,3 +180,45 @@ async def test_batch_json_lines_and_concurrency_limit(relay_factory: RelayFactor
     code, out, _ = await smtptui("probe", "--client", "Acme", "--profiles", str(profiles))
     assert code == 1
     assert out.strip().endswith("of 25 profiles passed")
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--nameserver", "dns.example"], "invalid nameserver"),
+    (["--cafile", "__README__"], "holds no usable certificate"),
+])
+async def test_bad_resolver_or_ca_file_is_bad_input(args: list[str], message: str) -> None:
+    readme = str(Path(__file__).parent.parent / "README.md")
+    args = [readme if a == "__README__" else a for a in args]
+    code, _, err = await smtptui("probe", "--host", "localhost", *args)
+    assert code == 2 and message in err
+
+
+async def test_a_closed_pipe_keeps_the_real_exit_code(relay, cafile: str) -> None:
+    """`smtptui probe … | head -1`: output stops, the result still decides the exit code."""
+    cmd = " ".join([sys.executable, "-m", "smtptui", "probe", *target(relay.port, cafile),
+                    "-v", "|", "head", "-1", ";", "exit", "${PIPESTATUS[0]}"])
+    proc = await asyncio.create_subprocess_exec(
+        "bash", "-c", cmd, env={**os.environ, "SMTP_PW": CANARY},
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+    out, err = await asyncio.wait_for(proc.communicate(), 60)
+    assert proc.returncode == 0, err
+    assert out.decode().count("\n") == 1 and b"Traceback" not in err and not err
+
+
+async def test_batch_reports_a_profile_it_cannot_run_and_probes_the_rest(
+        relay, cafile: str, tmp_path: Path) -> None:
+    profiles = tmp_path / "p.toml"
+    profiles.write_text(
+        f'[[profile]]\nname = "ok"\nhost = "127.0.0.1"\nport = {relay.port}\n'
+        f'username = "{USER}"\npassword = {{ env = "SMTP_PW" }}\ncafile = "{cafile}"\n\n'
+        f'[[profile]]\nname = "asks"\nhost = "127.0.0.1"\nport = {relay.port}\n'
+        f'username = "{USER}"\npassword = {{ prompt = true }}\n\n'
+        f'[[profile]]\nname = "no-env"\nhost = "127.0.0.1"\nport = {relay.port}\n'
+        f'username = "{USER}"\npassword = {{ env = "UNSET_VAR_X" }}\n')
+    code, out, _ = await smtptui("probe", "--all", "--json", "--profiles", str(profiles))
+    assert code == 1
+    docs = {d["profile"]: d for d in map(json.loads, out.splitlines())}
+    assert docs["ok"]["ok"] is True
+    for name in ("asks", "no-env"):
+        assert docs[name]["ok"] is False and docs[name]["stages"] == []
+        assert docs[name]["target"]["port"] == relay.port and docs[name]["error"]

@@ -422,3 +422,52 @@ async def test_connect_timeout_and_the_port_25_hint(config_for: ConfigFor, port2
     text = stage.diagnosis.summary + stage.diagnosis.advice
     assert ("port 25" in text and "blocked" in text) is port25
     assert "587" in text
+
+
+async def test_a_server_echoing_credentials_never_gets_them_stored(
+        raw_server: RawFactory, config_for: ConfigFor) -> None:
+    """A hostile or buggy server repeats the password and the AUTH payload back."""
+    async def echo(conn: Conn) -> None:
+        await conn.send("220 echo.test ESMTP")
+        while line := await conn.readline():
+            verb = line.split(" ", 1)[0].upper()
+            if verb == "EHLO":
+                await conn.send("250-echo.test", "250 AUTH PLAIN")
+            elif verb == "AUTH":
+                await conn.send(f"535 5.7.8 you sent {line} i.e. password {CANARY}")
+            else:
+                await conn.send("221 bye")
+                return
+
+    server = await raw_server(echo)
+    report = await probe(config_for(server.port, tls="none", allow_plaintext_auth=True,
+                                    auth="plain"))
+    stage = failed(report)  # asserts the canary is absent from the whole JSON
+    payload = [line for line in server.received if line.startswith("AUTH PLAIN ")][0][11:]
+    everything = json.dumps(report.to_json()) + repr(report)
+    assert payload not in everything and CANARY not in everything
+    assert "<redacted>" in stage.replies[-1].text
+
+
+@pytest.mark.parametrize(("mech", "has"), [("xoauth2", "password"), ("plain", "token")])
+async def test_a_forced_mechanism_without_its_credential_sends_nothing(
+        relay_factory: RelayFactory, server_ctx: ssl.SSLContext, config_for: ConfigFor,
+        mech: str, has: str) -> None:
+    from smtptui.probe.config import Secret
+
+    relay = await relay_factory(starttls=server_ctx,
+                                auth_mechanisms=("PLAIN", "LOGIN", "XOAUTH2"))
+    creds = ({"password": Secret(CANARY)} if has == "password"
+             else {"password": None, "oauth_token": Secret(CANARY)})
+    report = await probe(config_for(relay.port, auth=mech, **creds))
+    stage = failed(report)
+    assert stage.stage == "auth" and "AUTH" not in relay.verbs
+
+
+async def test_insecure_still_warns_about_an_expired_certificate(
+        relay_factory: RelayFactory, bad_certs: dict[str, ssl.SSLContext],
+        config_for: ConfigFor) -> None:
+    relay = await relay_factory(starttls=bad_certs["expired"])
+    report = await probe(config_for(relay.port, insecure=True, cafile=None))
+    assert report.ok
+    assert any("expired 3 days ago" in w for w in report.warnings)

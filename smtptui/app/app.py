@@ -18,6 +18,7 @@ from textual.screen import Screen
 
 from smtptui.app.entries import Entry, file_key, from_demo, from_file
 from smtptui.app.screens.error import ProfilesErrorScreen
+from smtptui.app.screens.help import key_label
 from smtptui.app.screens.main import MainScreen
 from smtptui.app.screens.prompt import TextPrompt
 from smtptui.app.screens.welcome import WelcomeScreen
@@ -29,6 +30,7 @@ from smtptui.profiles.secrets import PromptSource
 from smtptui.profiles.store import ProfileFile, load_or_empty, modify
 
 if TYPE_CHECKING:
+    from smtptui.app.dns_plan import DnsOutcome
     from smtptui.demo import Demo
 
 DEMO_CLIENT = "Demo (loopback relays)"
@@ -60,6 +62,14 @@ class SmtpTuiApp(App[int]):
         self._demo_starting = False
         self.use_mouse = True
         """Mouse reporting on (``--no-mouse`` turns it off); applied by ``run_app``."""
+        self.dns_results: dict[str, DnsOutcome] = {}
+        """The last DNS checks (:class:`~smtptui.app.dns_plan.DnsOutcome`) of each entry."""
+        self.dns_timeout = 5.0
+        """Seconds one DNS lookup may take (checks and discovery)."""
+        self.dns_deadline = 30.0
+        """Seconds all DNS checks of one profile (or one discovery) may take."""
+        self.last_headers = ""
+        """The text last analysed on the header screen (shown again when it reopens)."""
         self.read_profiles()
 
     # -- screens ----------------------------------------------------------------------
@@ -161,6 +171,7 @@ class SmtpTuiApp(App[int]):
     def _forget(self, key: str) -> None:
         self.results.pop(key, None)
         self.errors.pop(key, None)
+        self.dns_results.pop(key, None)
         self.main.set_state(key, None)
 
     def delete_profile(self, name: str) -> str | None:
@@ -250,8 +261,7 @@ class SmtpTuiApp(App[int]):
                 if isinstance(binding, Binding) and binding.show:
                     action = binding.action.removeprefix("app.")
                     target = self if binding.action.startswith("app.") else screen
-                    key = {"slash": "/", "question_mark": "?", "escape": "Esc"}.get(
-                        binding.key, binding.key)
+                    key = key_label(binding.key)
                     yield SystemCommand(binding.tooltip or binding.description, f"key: {key}",
                                         partial(target.run_action, action))
             if self.demo is None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -15,6 +16,13 @@ if TYPE_CHECKING:
 
 NO_CLIENT = "(no client)"
 """How profiles without a client are grouped."""
+NAMESERVER_ENV = "SMTPTUI_NAMESERVER"
+"""Resolver for DNS checks and discovery when a profile sets none (as for ``smtptui dns``)."""
+
+
+def nameserver_for(profile_nameserver: str | None) -> str | None:
+    """The profile's resolver, else ``$SMTPTUI_NAMESERVER``, else None (the system's)."""
+    return profile_nameserver or os.environ.get(NAMESERVER_ENV) or None
 
 
 @dataclass(frozen=True)

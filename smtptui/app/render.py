@@ -33,7 +33,15 @@ class Field:
     value: Content
 
 
-Row = Content | Field | str
+@dataclass(frozen=True)
+class Bullet:
+    """A marked line (``✓ pass  text``) whose text wraps under itself, not under the mark."""
+
+    mark: Content
+    text: Content
+
+
+Row = Content | Field | Bullet | str
 Card = list[Row]
 
 
@@ -41,7 +49,15 @@ def layout(card: Iterable[Row], width: int) -> list[Content]:
     """The card's lines at ``width`` cells: field values wrap under themselves."""
     out: list[Content] = []
     for row in card:
-        if isinstance(row, Field):
+        if isinstance(row, Bullet):
+            room = width - row.mark.cell_length
+            if room < 16:
+                out += (row.mark + row.text).wrap(max(width, 1)) or [Content("")]
+                continue
+            pad = Content(" " * row.mark.cell_length)
+            for index, line in enumerate(row.text.wrap(room) or [Content("")]):
+                out.append((row.mark if index == 0 else pad) + line)
+        elif isinstance(row, Field):
             label = row.label.ljust(LABEL_WIDTH) + " "
             room = width - len(label)
             if room < 16:  # too narrow for two columns: the value goes below its label
@@ -60,9 +76,14 @@ def layout(card: Iterable[Row], width: int) -> list[Content]:
 
 def card_text(card: Iterable[Row]) -> str:
     """The card as plain text, one row per line (no wrapping)."""
-    return "\n".join(f"{row.label.ljust(LABEL_WIDTH)} {row.value.plain}"
-                     if isinstance(row, Field) else str(row if isinstance(row, str) else row.plain)
-                     for row in card)
+    def plain(row: Row) -> str:
+        if isinstance(row, Field):
+            return f"{row.label.ljust(LABEL_WIDTH)} {row.value.plain}"
+        if isinstance(row, Bullet):
+            return row.mark.plain + row.text.plain
+        return row if isinstance(row, str) else row.plain
+
+    return "\n".join(plain(row) for row in card)
 
 
 def title(text: str) -> Content:
@@ -209,7 +230,8 @@ def entry_card(entry: Entry, *, send: bool) -> Card:
             lines.append(field("About", entry.description))
         will_send = send
     lines.append(field("Test message", "will be sent" if will_send else "not sent (s to send)"))
-    lines += ["", Content.styled("Press r or Enter to run this profile.", MUTED)]
+    lines += ["", Content.styled("Press r or Enter to run this profile, D (shift+d) for its "
+                                 "DNS checks.", MUTED)]
     return lines
 
 

@@ -5,9 +5,13 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from typing import TYPE_CHECKING
 
 from smtptui.errors import ExitCode, UsageError
 from smtptui.probe.batch import DEFAULT_CONCURRENCY
+
+if TYPE_CHECKING:
+    from smtptui.profiles.model import Profile
 
 
 def run_batch(args: argparse.Namespace) -> int:
@@ -17,7 +21,6 @@ def run_batch(args: argparse.Namespace) -> int:
         load_profiles,
         profile_from_args,
     )
-    from smtptui.profiles.errors import SecretError
 
     concurrency = args.concurrency if args.concurrency is not None else DEFAULT_CONCURRENCY
     if not 1 <= concurrency <= 500:
@@ -37,16 +40,17 @@ def run_batch(args: argparse.Namespace) -> int:
             configs.append(config_from_profile(profile_from_args(args, profile.name, profiles),
                                                args))
             names.append(profile)
-        except SecretError as exc:
-            errors.append((profile, str(exc)))
+        except UsageError as problem:  # a missing secret, an unreadable CA file …
+            errors.append((profile, problem))
+    if errors and not configs:
+        raise errors[0][1]  # nothing could run: most likely the flags themselves are wrong
     color = use_color(sys.stdout)
     failed = len(errors)
-    for profile, message in errors:
+    for profile, error in errors:
         if args.json:
-            print(json.dumps({"ok": False, "profile": profile.name, "client": profile.client,
-                              "error": message}), flush=True)
+            print(json.dumps(not_run(profile, str(error))), flush=True)
         else:
-            print(f"✗ fail  {profile.name}  ({profile.client or 'no client'}): {message}",
+            print(f"✗ fail  {profile.name}  ({profile.client or 'no client'}): {error}",
                   flush=True)
     import asyncio
 
@@ -55,6 +59,15 @@ def run_batch(args: argparse.Namespace) -> int:
         total = len(chosen)
         print(f"\n{total - failed} of {total} profiles passed", flush=True)
     return ExitCode.FAILED if failed else ExitCode.OK
+
+
+def not_run(profile: Profile, error: str) -> dict[str, object]:
+    """The contract's object for a profile that could not be probed (no stage ran)."""
+    return {"ok": False,
+            "target": {"host": profile.host, "port": profile.port, "tls": profile.tls,
+                       "profile": profile.name},
+            "stages": [], "tls": None, "extensions": {}, "transcript": [],
+            "profile": profile.name, "client": profile.client, "error": error}
 
 
 async def _run(configs: list, names: list, concurrency: int, *, json_out: bool,  # type: ignore[type-arg]

@@ -75,6 +75,20 @@ def add_target_args(p: argparse.ArgumentParser) -> None:
     m.add_argument("--subject", help="subject of the test message")
 
 
+def _check_cafile(path: str) -> None:
+    """A CA file we cannot read or parse is bad input (exit 2), not a failed probe."""
+    import ssl
+
+    from smtptui.probe.tlsinfo import make_context
+
+    if not os.access(path, os.R_OK):
+        raise UsageError(f"cannot read the CA file {path}")
+    try:
+        make_context(cafile=path, insecure=False)
+    except (ssl.SSLError, OSError, ValueError) as exc:
+        raise UsageError(f"the CA file {path} holds no usable certificate ({exc})") from None
+
+
 def _prompt(question: str) -> str:
     import getpass
     import sys
@@ -129,8 +143,6 @@ def profile_from_args(args: argparse.Namespace, name: str | None,
     fields = _overrides(args)
     if name is not None:
         base = (profiles or load_profiles(args)).get(name)
-        if "tls" in fields and "port" not in fields and fields["tls"] != base.tls:
-            fields["port"] = 465 if fields["tls"] == "implicit" else 587
         return dataclasses.replace(base, **fields)
     if "host" not in fields:
         raise UsageError("give a PROFILE name or --host (see smtptui probe --help)")
@@ -151,8 +163,15 @@ def config_from_profile(profile: Profile, args: argparse.Namespace) -> ProbeConf
         raise UsageError("--to needs --from")
     if config.allow_plaintext_auth and config.tls not in ("none", "opportunistic"):
         raise UsageError("--allow-plaintext-auth only applies with --tls none or opportunistic")
-    if config.cafile and not os.access(config.cafile, os.R_OK):
-        raise UsageError(f"cannot read the CA file {config.cafile}")
+    if config.cafile:
+        _check_cafile(config.cafile)
+    if config.nameserver:
+        from smtptui.dnscheck.resolver import parse_nameserver
+
+        try:
+            parse_nameserver(config.nameserver)
+        except ValueError as exc:
+            raise UsageError(str(exc)) from None
     if config.oauth_token and not config.username:
         raise UsageError("an OAuth token needs --user")
     return config

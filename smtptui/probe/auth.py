@@ -36,7 +36,8 @@ def choose(requested: str, offered: list[str], *, has_password: bool,
     offered_up = [m.upper() for m in offered]
     if requested != "auto":
         mech = requested.upper()
-        return mech if mech in offered_up else None
+        usable = has_token if mech in TOKEN_MECHS else has_password
+        return mech if usable and mech in offered_up else None
     candidates = (TOKEN_MECHS if has_token else ()) + (PASSWORD_MECHS if has_password else ())
     return next((m for m in candidates if m in offered_up), None)
 

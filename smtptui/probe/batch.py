@@ -20,16 +20,22 @@ async def probe_many(
     if concurrency < 1:
         raise ValueError("concurrency must be at least 1")
     limit = asyncio.Semaphore(concurrency)
-    done: asyncio.Queue[tuple[int, ProbeReport]] = asyncio.Queue()
+    done: asyncio.Queue[tuple[int, ProbeReport | BaseException]] = asyncio.Queue()
 
     async def one(index: int, config: ProbeConfig) -> None:
         async with limit:
-            done.put_nowait((index, await probe(config)))
+            try:
+                done.put_nowait((index, await probe(config)))
+            except Exception as exc:  # a bug: surface it rather than wait forever
+                done.put_nowait((index, exc))
 
     tasks = [asyncio.create_task(one(i, c)) for i, c in enumerate(configs)]
     try:
         for _ in tasks:
-            yield await done.get()
+            index, result = await done.get()
+            if isinstance(result, BaseException):
+                raise result
+            yield index, result
     finally:
         for t in tasks:
             t.cancel()

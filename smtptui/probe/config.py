@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Literal, get_args
 
 TLSMode = Literal["starttls", "implicit", "none", "opportunistic"]
@@ -76,7 +76,6 @@ class ProbeConfig:
     warm_runs: int = 0
     """After the session's own mail, repeat RSET/MAIL/RCPT(/DATA) this many times on the
     same authenticated connection and report each timing (cold vs warm comparison)."""
-    extra: dict[str, str] = field(default_factory=dict)
 
     @property
     def overall_timeout(self) -> float:

@@ -18,11 +18,6 @@ Stage = Literal[
 Status = Literal["pass", "warn", "fail", "skip"]
 Direction = Literal["C", "S", "*"]
 
-STAGES: tuple[str, ...] = (
-    "resolve", "connect", "tls", "greeting", "ehlo", "starttls",
-    "auth", "mail", "rcpt", "data", "quit",
-)
-
 
 @dataclass(frozen=True, slots=True)
 class StageStarted:

@@ -37,23 +37,14 @@ async def resolve(host: str, port: int, nameserver: str | None) -> list[tuple[in
     return [(family, addr) for addr, family in ordered]
 
 
-def split_nameserver(value: str) -> tuple[str, int]:
-    """"HOST[:PORT]" / "[v6]:PORT" -> (host, port)."""
-    if value.startswith("["):
-        host, _, rest = value[1:].partition("]")
-        return host, int(rest[1:]) if rest.startswith(":") else 53
-    if value.count(":") == 1:
-        host, port = value.split(":")
-        return host, int(port)
-    return value, 53
-
-
 async def _resolve_with(host: str, nameserver: str) -> list[tuple[int, str]]:
     import dns.asyncresolver
     import dns.exception
     import dns.resolver
 
-    ns_host, ns_port = split_nameserver(nameserver)
+    from smtptui.dnscheck.resolver import parse_nameserver
+
+    ns_host, ns_port = parse_nameserver(nameserver)
     resolver = dns.asyncresolver.Resolver(configure=False)
     resolver.nameservers = [ns_host]
     resolver.port = ns_port

@@ -36,6 +36,8 @@ SNIFF_GRACE = 1.0
 """Seconds of silence after connecting before a TLS handshake is tried in parallel."""
 SLOW_GREETING_MS = 3000.0
 QUIT_TIMEOUT = 5.0
+CONNECT_TRY_MIN = 3.0
+"""Seconds each address gets at least when a host has several."""
 CLOSE_WAIT = 1.0
 
 
@@ -96,10 +98,27 @@ class SessionBase:
     def now_ms(self) -> float:
         return (time.perf_counter() - self._t0) * 1000.0
 
-    def line(self, direction: str, text: str) -> None:
+    def scrub(self, text: str) -> str:
+        """Replace every secret (and every credential payload sent) by ``<redacted>``.
+
+        The wire layer already records what we send as ``<redacted>``; this catches a
+        server that echoes a password or an AUTH payload back in a reply.
+        """
         for secret in self._secrets:
             if secret in text:
                 text = text.replace(secret, REDACTED)
+        return text
+
+    def keep_secret(self, *values: str | bytes) -> None:
+        """Also scrub these (e.g. the base64 AUTH payloads) from anything stored."""
+        for value in values:
+            text = value.decode("ascii", "replace") if isinstance(value, bytes) else value
+            if len(text) >= 3 and text not in self._secrets:
+                self._secrets.append(text)
+        self._secrets.sort(key=len, reverse=True)
+
+    def line(self, direction: str, text: str) -> None:
+        text = self.scrub(text)
         wl = WireLine(direction, text, self.now_ms())  # type: ignore[arg-type]
         self.transcript.append(wl)
         self._emit(wl)
@@ -109,11 +128,12 @@ class SessionBase:
 
     def reply(self, resp: SMTPResponse) -> Reply:
         rep = to_reply(resp)
+        rep = Reply(rep.code, rep.enhanced, self.scrub(rep.text))
         self._replies.append(rep)
         return rep
 
     def warn(self, kind: str, text: str) -> None:
-        self._warnings.append((kind, text))
+        self._warnings.append((kind, self.scrub(text)))
 
     @property
     def server_identity(self) -> str:
@@ -122,7 +142,7 @@ class SessionBase:
     def fault(self, kind: str, stage: str, detail: str = "", reply: Reply | None = None) -> Fault:
         return Fault(kind=kind, stage=stage, host=self.config.host, port=self.config.port,
                      tls_mode=self.config.tls, reply=reply, server=self.server_identity,
-                     detail=detail)
+                     detail=self.scrub(detail))
 
     async def stage(self, name: Stage, body: Callable[[], Awaitable[Status | None]],
                     timeout: float | None = None) -> bool:
@@ -183,7 +203,8 @@ class SessionBase:
                                                           self._warnings[0][1]))
         result = StageFinished(
             stage=name, status=status, elapsed_ms=elapsed, replies=tuple(self._replies),
-            diagnosis=diagnosis, warnings=tuple(w for _k, w in self._warnings), note=self._note,
+            diagnosis=diagnosis, warnings=tuple(w for _k, w in self._warnings),
+            note=self.scrub(self._note),
         )
         self.stages.append(result)
         self._emit(result)

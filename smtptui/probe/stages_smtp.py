@@ -36,13 +36,13 @@ class SmtpStages(TransportStages):
         resp = await self.proto.command(b"EHLO " + name)
         rep = self.reply(resp)
         if rep.code == 421:
-            raise StageFailed("greeting_rejected", str(rep), rep)
+            raise StageFailed("greeting_rejected", reply=rep)
         if rep.code != 250:
             self.note("EHLO refused; falling back to HELO")
             resp = await self.proto.command(b"HELO " + name)
             rep2 = self.reply(resp)
             if rep2.code != 250:
-                raise StageFailed("ehlo_rejected", str(rep2), rep2)
+                raise StageFailed("ehlo_rejected", reply=rep2)
             self.warn("helo_fallback", "the server refused EHLO; HELO worked (no ESMTP "
                       "extensions, so no STARTTLS and no AUTH)")
             self.ehlo_host = rep2.first_line
@@ -79,7 +79,7 @@ class SmtpStages(TransportStages):
         resp = await self.proto.command(b"STARTTLS")
         rep = self.reply(resp)
         if rep.code != 220:
-            raise StageFailed("starttls_rejected", str(rep), rep)
+            raise StageFailed("starttls_rejected", reply=rep)
         ctx = make_context(cafile=self.config.cafile, insecure=self.config.insecure)
         try:
             await self.proto.upgrade(ctx, self._sni(), self.config.timeout)
@@ -122,49 +122,59 @@ class SmtpStages(TransportStages):
         if rep.code == 235:
             self._note = f"{mech} accepted"
             return "pass"
-        raise StageFailed("auth_failed", str(rep), rep)
+        raise StageFailed("auth_failed", reply=rep)
 
     async def _authenticate(self, mech: str) -> Reply:
-        """Run one SASL exchange; every client payload is recorded as ``<redacted>``."""
+        """Run one SASL exchange; every client payload is recorded as ``<redacted>``
+        and scrubbed from anything the server might echo back."""
         cfg = self.config
         assert self.proto is not None and cfg.username is not None
         proto, user = self.proto, cfg.username
-        secret = (cfg.password or cfg.oauth_token)
-        assert secret is not None
+
+        async def send_secret(payload: bytes, shown: str, prefix: bytes = b"") -> Reply:
+            self.keep_secret(payload)
+            return self.reply(await proto.command(prefix + payload, shown=shown))
+
+        if mech in sasl.TOKEN_MECHS:
+            assert cfg.oauth_token is not None
+            token = cfg.oauth_token.reveal()
+            payload = (sasl.xoauth2(user, token) if mech == "XOAUTH2"
+                       else sasl.oauthbearer(user, token, self._sni(), cfg.port))
+            rep = await send_secret(payload, f"AUTH {mech} {REDACTED}", f"AUTH {mech} ".encode())
+            if rep.code == 334:
+                decoded = clean(sasl.b64decode_text(rep.text))
+                self.note(f"OAuth error from the server: {decoded}")
+                final = self.reply(await proto.command(sasl.OAUTH_ERROR_ACK[mech]))
+                raise StageFailed("auth_oauth_error", decoded, final)
+            return rep
+        assert cfg.password is not None
+        password = cfg.password.reveal()
         if mech == "PLAIN":
-            return self.reply(await proto.command(
-                b"AUTH PLAIN " + sasl.plain(user, secret.reveal()), shown=f"AUTH PLAIN {REDACTED}"))
+            return await send_secret(sasl.plain(user, password), f"AUTH PLAIN {REDACTED}",
+                                     b"AUTH PLAIN ")
         if mech == "LOGIN":
             rep = self.reply(await proto.command(b"AUTH LOGIN"))
-            for answer_text in (user, secret.reveal()):
+            for answer in (user, password):
                 if rep.code != 334:
                     return rep
-                rep = self.reply(await proto.command(sasl.b64(answer_text), shown=REDACTED))
+                rep = await send_secret(sasl.b64(answer), REDACTED)
             return rep
-        if mech == "CRAM-MD5":
-            rep = self.reply(await proto.command(b"AUTH CRAM-MD5"))
-            if rep.code != 334:
-                return rep
-            answer = sasl.cram_md5(user, secret.reveal(), rep.text)
-            return self.reply(await proto.command(answer, shown=REDACTED))
-        token = (cfg.oauth_token or secret).reveal()
-        payload = (sasl.xoauth2(user, token) if mech == "XOAUTH2"
-                   else sasl.oauthbearer(user, token, self._sni(), cfg.port))
-        rep = self.reply(await proto.command(f"AUTH {mech} ".encode() + payload,
-                                             shown=f"AUTH {mech} {REDACTED}"))
-        if rep.code == 334:
-            decoded = clean(sasl.b64decode_text(rep.text))
-            self.note(f"OAuth error from the server: {decoded}")
-            final = self.reply(await proto.command(sasl.OAUTH_ERROR_ACK[mech]))
-            raise StageFailed("auth_oauth_error", decoded, final)
-        return rep
+        rep = self.reply(await proto.command(b"AUTH CRAM-MD5"))
+        if rep.code != 334:
+            return rep
+        try:
+            response = sasl.cram_md5(user, password, rep.text)
+        except ValueError:  # binascii.Error: the challenge is not base64
+            raise StageFailed("malformed_reply",
+                              "the CRAM-MD5 challenge is not valid base64") from None
+        return await send_secret(response, REDACTED)
 
     async def _mail(self) -> Status:
         assert self.proto is not None and self.config.mail_from is not None
         addr = self.config.mail_from.encode()
         rep = self.reply(await self.proto.command(b"MAIL FROM:<" + addr + b">"))
         if rep.code != 250:
-            raise StageFailed("mail_rejected", str(rep), rep)
+            raise StageFailed("mail_rejected", reply=rep)
         return "pass"
 
     async def _rcpt(self) -> Status:
@@ -178,7 +188,7 @@ class SmtpStages(TransportStages):
                 rejected.append(rep)
         self._note = f"{len(self.accepted_rcpts)}/{len(self.config.rcpt_to)} accepted"
         if rejected and not self.accepted_rcpts:
-            raise StageFailed("rcpt_rejected", str(rejected[0]), rejected[0])
+            raise StageFailed("rcpt_rejected", reply=rejected[0])
         for rep in rejected:
             self.warn("rcpt_rejected", f"a recipient was refused: {rep}")
         return "pass"
@@ -196,7 +206,7 @@ class SmtpStages(TransportStages):
             if exc.code < 400:
                 raise
             rep = self.reply(SMTPResponse(exc.code, exc.message))
-            raise StageFailed("data_rejected", str(rep), rep) from None
+            raise StageFailed("data_rejected", reply=rep) from None
         rep = self.reply(resp)
         self._note = f"{len(message)} bytes accepted"
         return "pass"

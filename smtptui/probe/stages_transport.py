@@ -15,6 +15,7 @@ from smtptui.probe.events import Status, TLSInfo
 from smtptui.probe.sanitize import clean
 from smtptui.probe.session_base import (
     CLOSE_WAIT,
+    CONNECT_TRY_MIN,
     SLOW_GREETING_MS,
     SNIFF_GRACE,
     SessionBase,
@@ -54,16 +55,26 @@ class TransportStages(SessionBase):
         return "pass"
 
     async def _connect(self) -> Status:
+        """Try each address in turn; each gets a share of the stage's time (at least a few
+        seconds), so one black-holed address cannot eat the whole stage."""
         loop = asyncio.get_running_loop()
         last: tuple[str, str] = ("connect_refused", "")
+        count = len(self.addresses)
+        per_try = self.config.timeout if count == 1 else max(
+            self.config.timeout / count, min(CONNECT_TRY_MIN, self.config.timeout))
         for family, addr in self.addresses:
             sock = socket.socket(family, socket.SOCK_STREAM)
             sock.setblocking(False)
             try:
-                await loop.sock_connect(sock, (addr, self.config.port))
+                await asyncio.wait_for(loop.sock_connect(sock, (addr, self.config.port)),
+                                       per_try if count > 1 else None)
             except ConnectionRefusedError:
                 sock.close()
                 last = ("connect_refused", f"{addr} port {self.config.port} refused the connection")
+            except TimeoutError:
+                sock.close()
+                last = ("connect_timeout", f"{addr} port {self.config.port}: no answer within "
+                        f"{per_try:g} s")
             except OSError as exc:
                 sock.close()
                 kind = "network_unreachable" if exc.errno in (101, 113) else "connect_reset"
@@ -218,7 +229,7 @@ class TransportStages(SessionBase):
         rep = self.reply(resp)
         self.banner = rep.text
         if rep.code != 220:
-            raise StageFailed("greeting_rejected", str(rep), rep)
+            raise StageFailed("greeting_rejected", reply=rep)
         self.in_sync = True
         self._note = rep.first_line[:60]
         if (time.perf_counter() - start) * 1000 > SLOW_GREETING_MS:

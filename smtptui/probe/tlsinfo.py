@@ -116,7 +116,7 @@ def _name(rdns: Any) -> str:
 
 
 def _days_left(not_after_ts: float) -> int:
-    return int((not_after_ts - time.time()) // 86400)
+    return int((not_after_ts - time.time()) / 86400)  # whole days, towards zero
 
 
 def cert_from_dict(peer: dict[str, Any], *, verified: bool) -> CertInfo:
@@ -172,7 +172,10 @@ def tls_warnings(info: TLSInfo, *, insecure: bool) -> list[tuple[str, str]]:
     if info.version in ("SSLv3", "TLSv1", "TLSv1.1"):
         out.append(("tls_old_version", f"negotiated {info.version}, older than TLS 1.2"))
     cert = info.cert
-    if cert and 0 <= cert.days_left < EXPIRY_WARN_DAYS:
+    if cert and cert.days_left < 0:  # only reachable with --insecure
+        out.append(("tls_expired", f"the certificate expired {-cert.days_left} days ago "
+                    f"({cert.not_after})"))
+    elif cert and cert.days_left < EXPIRY_WARN_DAYS:
         out.append(("cert_expiring_soon",
                     f"the certificate expires in {cert.days_left} days ({cert.not_after})"))
     return out

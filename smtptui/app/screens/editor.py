@@ -8,30 +8,37 @@ a prompt when the probe runs).
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from dataclasses import fields
-from typing import ClassVar, Literal
+from typing import TYPE_CHECKING, ClassVar, Literal
 
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
 from textual.screen import ModalScreen
 from textual.suggester import SuggestFromList
 from textual.widget import Widget
-from textual.widgets import Button, Checkbox, Input, Label, Select, Static
+from textual.widgets import Button, Checkbox, Input, Label, OptionList, Select, Static
+from textual.widgets.option_list import Option
 
 from smtptui.app.screens.editor_form import (
     SECRET_KINDS,
     SECRET_PLACEHOLDERS,
     TOKEN_AUTH,
     FormValues,
+    apply_suggestion,
     build,
     values_of,
 )
 from smtptui.probe.config import AUTH_MECHS, STOP_AFTER, TLS_MODES
 from smtptui.profiles.model import Profile
 from smtptui.profiles.presets import PRESETS
+
+if TYPE_CHECKING:
+    from smtptui.dnscheck.discover import Discovery, Suggestion
 
 Mode = Literal["new", "edit", "duplicate"]
 Save = Callable[[Profile], str | None]
@@ -75,8 +82,16 @@ class ProfileEditor(ModalScreen[Profile | None]):
     ]
 
     def __init__(self, profile: Profile | None, *, mode: Mode, taken: set[str],
-                 clients: list[str], save: Save, client: str = "") -> None:
+                 clients: list[str], save: Save, client: str = "",
+                 nameserver: str | None = None, dns_timeout: float = 5.0,
+                 dns_deadline: float = 30.0) -> None:
         super().__init__(classes="dialog-screen")
+        self._nameserver = nameserver
+        self._dns_timeout = dns_timeout
+        self._dns_deadline = dns_deadline
+        self._suggestions: tuple[Suggestion, ...] = ()
+        self._address = ""
+        self._pending_preset: str | None = None
         self._original = profile if mode == "edit" else None
         self._mode = mode
         self._taken = taken
@@ -104,6 +119,8 @@ class ProfileEditor(ModalScreen[Profile | None]):
         with Vertical(classes="dialog editor"):
             yield Static(heading, classes="dialog-title", markup=False)
             with VerticalScroll(id="editor-form"):
+                if self._mode == "new":
+                    yield from self._discover_row()
                 yield from self._row("preset", Select(
                     [(p.label, key) for key, p in PRESETS.items()], prompt="none: fill in by hand",
                     value=v.preset if v.preset in PRESETS else Select.NULL, compact=True,
@@ -147,6 +164,15 @@ class ProfileEditor(ModalScreen[Profile | None]):
                 yield Button("Save (ctrl+s)", variant="primary", id="save", compact=True)
                 yield Button("Cancel (Esc)", id="cancel", compact=True)
 
+    def _discover_row(self) -> ComposeResult:
+        with Horizontal(classes="form-row", id="row-discover"):
+            yield Label("Find server", classes="form-label")
+            yield Input(placeholder="your address, e.g. ops@example.com (Enter)",
+                        compact=True, id="discover-address")
+            yield Button("Discover", id="discover", compact=True)
+        yield Static("", id="discover-status", classes="form-note", markup=False)
+        yield OptionList(id="discover-options", compact=True)
+
     def _input(self, field: str, value: str, **kwargs: object) -> Input:
         return Input(value, placeholder=PLACEHOLDERS.get(field, ""), compact=True, id=field,
                      **kwargs)  # type: ignore[arg-type]
@@ -160,7 +186,7 @@ class ProfileEditor(ModalScreen[Profile | None]):
     def on_mount(self) -> None:
         self._secret_kind_changed()
         self._show_preset_note()
-        self.query_one("#preset" if self._mode == "new" else "#name").focus()
+        self.query_one("#discover-address" if self._mode == "new" else "#name").focus()
         self._validate()
 
     # -- reading the form -------------------------------------------------------------
@@ -198,6 +224,8 @@ class ProfileEditor(ModalScreen[Profile | None]):
     # -- events -----------------------------------------------------------------------
     @on(Input.Changed)
     def _input_changed(self, event: Input.Changed) -> None:
+        if event.input.id == "discover-address":
+            return
         if event.input.id and not self._filling:
             self._touched.add(event.input.id)
         self._validate()
@@ -211,7 +239,10 @@ class ProfileEditor(ModalScreen[Profile | None]):
     @on(Select.Changed)
     def _select_changed(self, event: Select.Changed) -> None:
         which = event.select.id
-        if which == "preset" and event.value is not Select.NULL:
+        if which == "preset" and self._pending_preset is not None:
+            self._pending_preset = None  # set from a discovered server: keep its host
+            self._show_preset_note()
+        elif which == "preset" and event.value is not Select.NULL:
             self._apply_preset(str(event.value))
         elif which in ("secret_kind", "auth"):
             self._secret_kind_changed()
@@ -264,6 +295,103 @@ class ProfileEditor(ModalScreen[Profile | None]):
         }.get(str(kind), "no secret"))
         if not needs_value and source.value:
             source.value = ""
+
+    # -- discovery --------------------------------------------------------------------
+    @on(Input.Submitted, "#discover-address")
+    @on(Button.Pressed, "#discover")
+    def action_discover(self) -> None:
+        """Look up the submission server for the typed address (SRV records, MX)."""
+        address = self.query_one("#discover-address", Input).value.strip()
+        if not address:
+            self._discover_status("✗ Type an address (or a domain) first.")
+            return
+        self._discover(address)
+
+    def _discover_status(self, text: str) -> None:
+        status = self.query_one("#discover-status", Static)
+        status.update(text)
+        status.set_class(bool(text), "-shown")
+
+    @work(exclusive=True, group="discover", exit_on_error=False)
+    async def _discover(self, address: str) -> None:
+        from smtptui.dnscheck.discover import discover
+        from smtptui.dnscheck.resolver import DnsInputError
+
+        resolver = self._nameserver or "the system resolver"
+        self._show_suggestions(())
+        self._discover_status(f"◌ Looking up SRV and MX records with {resolver} …")
+        try:
+            async with asyncio.timeout(self._dns_deadline):
+                found = await discover(address, nameserver=self._nameserver,
+                                       timeout=self._dns_timeout)
+        except DnsInputError as exc:
+            self._discover_status(f"✗ {exc}")
+            return
+        except TimeoutError:
+            self._discover_status(f"✗ Timed out: no answer within {self._dns_deadline:g} s "
+                                  f"from {resolver}. Fill the form by hand.")
+            return
+        self._address = address
+        self._discovered(found, resolver)
+
+    def _discovered(self, found: Discovery, resolver: str) -> None:
+        from smtptui.dnscheck.text import clean
+
+        marks = {"pass": "✓", "warn": "⚠", "fail": "✗", "info": "·"}
+        notes = [f"{marks[f.level]} {f.level}  {f.text}" for f in found.findings
+                 if f.level in ("warn", "fail")]
+        if found.suggestions:
+            count = len(found.suggestions)
+            head = (f"✓ {count} server{'s' if count != 1 else ''} found for "
+                    f"{clean(found.domain)}: pick one (Enter) to fill the form.")
+        else:
+            head = (f"✗ Nothing found for {clean(found.domain)} ({resolver}): no SRV "
+                    "records, no known provider. Fill the form by hand.")
+        self._discover_status("\n".join([head, *notes]))
+        self._show_suggestions(found.suggestions)
+
+    def _show_suggestions(self, suggestions: tuple[Suggestion, ...]) -> None:
+        from smtptui.dnscheck.text import clean
+
+        self._suggestions = suggestions
+        options = self.query_one("#discover-options", OptionList)
+        options.clear_options()
+        for index, s in enumerate(suggestions):
+            label = Content.assemble((f"{clean(s.host)}:{s.port} {s.security}", "bold"),
+                                     (f"  {clean(s.reason)}", "$text-muted"))
+            options.add_option(Option(label, id=str(index)))
+        options.set_class(bool(suggestions), "-shown")
+        if suggestions:
+            options.highlighted = 0
+            focused = self.focused
+            if focused is None or focused.id in ("discover-address", "discover"):
+                options.focus()
+
+    @on(OptionList.OptionSelected, "#discover-options")
+    def _suggestion_chosen(self, event: OptionList.OptionSelected) -> None:
+        index = int(event.option.id or 0)
+        if index < len(self._suggestions):
+            self.fill_from(self._suggestions[index])
+
+    def fill_from(self, suggestion: Suggestion) -> None:
+        """Put a discovered server (and a preset) into the form."""
+        values = apply_suggestion(self.values(), suggestion, self._address)
+        self._filling = True
+        try:
+            preset = self.query_one("#preset", Select)
+            wanted = values.preset or Select.NULL
+            if preset.value != wanted:
+                self._pending_preset = values.preset
+                preset.value = wanted
+            for name in ("name", "host", "port", "username", "mail_from"):
+                self.query_one(f"#{name}", Input).value = getattr(values, name)
+            self.query_one("#tls", Select).value = values.tls
+        finally:
+            self._filling = False
+        self._show_preset_note()
+        self._discover_status(f"✓ Filled in {suggestion.host}:{suggestion.port} "
+                              f"{suggestion.security}. Check the rest and save (ctrl+s).")
+        self.query_one("#name", Input).focus()
 
     @on(Button.Pressed, "#save")
     def _save_pressed(self) -> None:

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from smtptui.profiles.model import Profile
+from smtptui.profiles.presets import PRESETS
 from smtptui.profiles.schema import validate_profile, where_of
 from smtptui.profiles.secrets import (
     CommandSource,
@@ -19,6 +20,9 @@ from smtptui.profiles.secrets import (
     PromptSource,
     SecretSource,
 )
+
+if TYPE_CHECKING:
+    from smtptui.dnscheck.discover import Suggestion
 
 SECRET_KINDS: tuple[tuple[str, str], ...] = (
     ("none", "none"),
@@ -33,6 +37,8 @@ SECRET_PLACEHOLDERS = {
     "keyring": "keyring entry name (service smtptui)",
 }
 TOKEN_AUTH = ("xoauth2", "oauthbearer")
+ADDRESS_IS_USERNAME = frozenset({"gmail", "microsoft365", "outlook", "zoho", "icloud", "yahoo"})
+"""Presets whose login is the mailbox address itself."""
 
 TEXT_FIELDS = ("name", "client", "host", "port", "username", "secret_value", "mail_from",
                "rcpt_to", "timeout", "cafile", "servername", "ehlo", "notes")
@@ -181,3 +187,25 @@ def build(values: FormValues, original: Profile | None, taken: set[str]
         field = FIELD_OF_KEY.get(match.group(1), "name") if match else "name"
         problems.setdefault(field, text)
     return (None if problems else profile), problems
+
+
+def apply_suggestion(values: FormValues, suggestion: Suggestion, address: str) -> FormValues:
+    """The form with a discovered server filled in: host, port, security and preset always;
+    name, username and From only where still empty."""
+    out = replace(values, host=suggestion.host, port=str(suggestion.port),
+                  tls=suggestion.security)
+    preset = PRESETS.get(suggestion.preset or "")
+    out.preset = preset.key if preset is not None else ""
+    mailbox = address.strip() if "@" in address else ""
+    domain = address.strip().rpartition("@")[2]
+    if not out.name.strip():
+        out.name = f"{preset.label} ({domain})" if preset is not None else domain
+    if not out.username.strip():
+        if preset is not None:
+            out.username = preset.username or (mailbox if preset.key in ADDRESS_IS_USERNAME
+                                               else "")
+        else:
+            out.username = mailbox
+    if not out.mail_from.strip():
+        out.mail_from = mailbox
+    return out

@@ -12,11 +12,21 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+KEY_LABELS = {"slash": "/", "question_mark": "?", "escape": "Esc", "D,shift+d": "D"}
+
+
+def key_label(key: str) -> str:
+    """How a binding's key is written for people."""
+    return KEY_LABELS.get(key, key)
+
+
 TIPS = [
     ("ctrl+p", "command palette: every action, the theme (light / dark), quit"),
     ("space", "mark a profile (mark two, then c to compare)"),
     ("tab", "move between the list, the transcript and the diagnosis"),
     ("ESCDELAY", "set ESCDELAY=25 if Esc feels slow over SSH"),
+    ("SMTPTUI_NAMESERVER", "resolver (IP[:port]) for DNS checks and discovery when a "
+                           "profile sets no nameserver"),
     ("NO_COLOR", "NO_COLOR=1 turns colour off (glyphs and words remain)"),
     ("TEXTUAL_COLOR_SYSTEM", "set it to standard for 16-colour terminals"),
     ("--no-mouse", "leave mouse reporting off (terminal selection works)"),

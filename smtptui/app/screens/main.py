@@ -8,6 +8,7 @@ demo relays and secrets. Single probes run in the :class:`ProbeView`'s worker gr
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import json
 import re
@@ -25,10 +26,10 @@ from textual.widgets import Footer
 from textual.worker import Worker, WorkerState
 
 from smtptui.app import render
-from smtptui.app.entries import Entry
+from smtptui.app.entries import Entry, nameserver_for
 from smtptui.app.screens.confirm import ConfirmScreen
 from smtptui.app.screens.editor import Mode, ProfileEditor
-from smtptui.app.screens.help import HelpScreen, help_content
+from smtptui.app.screens.help import HelpScreen, help_content, key_label
 from smtptui.app.screens.prompt import TextPrompt
 from smtptui.app.status import report_state
 from smtptui.app.widgets.probe_view import ProbeSource, ProbeView
@@ -41,6 +42,7 @@ from smtptui.profiles.model import Profile
 
 if TYPE_CHECKING:
     from smtptui.app.app import SmtpTuiApp
+    from smtptui.app.dns_plan import DnsOutcome, DnsPlan
 
 BATCH_CONCURRENCY = 10
 
@@ -56,8 +58,11 @@ class MainScreen(Screen[None]):
         Binding("slash", "filter", "Filter", id="filter", tooltip="Filter the profiles list"),
         Binding("n", "new", "New", id="new", tooltip="New profile (from a preset)"),
         Binding("e", "edit", "Edit", id="edit", tooltip="Edit the selected profile"),
+        Binding("D,shift+d", "dns_checks", "DNS", id="dns",
+                tooltip="DNS checks for this profile"),
         Binding("question_mark", "help", "Help", id="help", tooltip="Keys and tips"),
         Binding("q", "app.quit", "Quit", id="quit", tooltip="Quit smtptui"),
+        Binding("h", "headers", "Headers", id="headers", tooltip="Analyse message headers"),
         Binding("d", "duplicate", "Dup", id="duplicate",
                 tooltip="Duplicate the selected profile"),
         Binding("delete", "delete", "Del", id="delete",
@@ -96,6 +101,8 @@ class MainScreen(Screen[None]):
         self._source = source
         self.selected: Entry | None = None
         self.selected_client: str | None = None
+        self._dns_run = 0
+        self._dns_running: tuple[str, DnsPlan] | None = None
 
     @property
     def smtp_app(self) -> SmtpTuiApp:
@@ -152,6 +159,10 @@ class MainScreen(Screen[None]):
 
     # -- what the right side shows ----------------------------------------------------
     def _show_selected(self) -> None:
+        self._show_selected_card()
+        self._refresh_dns()
+
+    def _show_selected_card(self) -> None:
         entry = self.selected
         view = self.view
         if entry is None:
@@ -246,7 +257,7 @@ class MainScreen(Screen[None]):
     def action_cancel(self) -> None:
         cancelled = self.view.cancel()
         for worker in list(self.workers):
-            if worker.node is self and worker.group in ("prepare", "batch") and (
+            if worker.node is self and worker.group in ("prepare", "batch", "dns") and (
                     worker.is_running):
                 worker.cancel()
                 cancelled = True
@@ -291,7 +302,8 @@ class MainScreen(Screen[None]):
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """A bug in preparing or batching must not pass silently (nor crash the app)."""
-        if event.state == WorkerState.ERROR and event.worker.group in ("prepare", "batch"):
+        if event.state == WorkerState.ERROR and event.worker.group in (
+                "prepare", "batch", "dns"):
             error = event.worker.error
             self.notify(clean(f"{type(error).__name__}: {error}"),
                         title="Internal error (the app keeps running)", severity="error",
@@ -356,8 +368,11 @@ class MainScreen(Screen[None]):
             if profile is not None:
                 self.notify(f"Saved to {app.profiles_path}", timeout=3)
 
+        ns = nameserver_for(template.nameserver if template is not None else None)
         self.app.push_screen(ProfileEditor(template, mode=mode, taken=names, clients=clients,
-                                           save=save, client=client or ""), saved)
+                                           save=save, client=client or "", nameserver=ns,
+                                           dns_timeout=app.dns_timeout,
+                                           dns_deadline=app.dns_deadline), saved)
 
     def action_new(self) -> None:
         self.open_editor(None, "new")
@@ -471,13 +486,80 @@ class MainScreen(Screen[None]):
         keys = [("r / Enter", "run the selected profile")]
         for binding in self.BINDINGS:
             if isinstance(binding, Binding) and binding.show and binding.action != "run":
-                key = {"slash": "/", "question_mark": "?", "escape": "Esc"}.get(
-                    binding.key, binding.key)
+                key = key_label(binding.key)
                 keys.append((key, binding.tooltip or binding.description))
         self.app.push_screen(HelpScreen(help_content(keys, str(self.smtp_app.profiles_path))))
 
     def action_start_demo(self) -> None:
         self.smtp_app.start_demo_soon()
+
+    def action_headers(self) -> None:
+        from smtptui.app.screens.headers import HeaderScreen
+
+        self.app.push_screen(HeaderScreen())
+
+    # -- DNS checks -------------------------------------------------------------------
+    def action_dns_checks(self) -> None:
+        """Run the selected profile's DNS checks; the result shows as the DNS section."""
+        entry = self.selected
+        if entry is None:
+            self.notify("Pick a profile first.", severity="warning")
+            return
+        from smtptui.app.dns_plan import plan_for
+
+        app = self.smtp_app
+        plan = plan_for(entry, app.results.get(entry.key), timeout=app.dns_timeout)
+        self._dns_run += 1
+        self._dns_checks(self._dns_run, entry.key, plan)
+
+    @work(exclusive=True, group="dns", exit_on_error=False)
+    async def _dns_checks(self, run: int, key: str, plan: DnsPlan) -> None:
+        from smtptui.app.dns_plan import DnsOutcome, run_checks
+
+        app = self.smtp_app
+        self._dns_running = (key, plan)
+        self._refresh_dns(scroll=True)
+        try:
+            outcome = await run_checks(plan, app.dns_deadline)
+        except asyncio.CancelledError:
+            self._dns_ended(run, key, DnsOutcome(plan, "cancelled",
+                                                 deadline_s=app.dns_deadline))
+            raise
+        except BaseException:
+            self._dns_ended(run, key, None)
+            raise
+        self._dns_ended(run, key, outcome)
+        self._notify_dns(outcome)
+
+    def _dns_ended(self, run: int, key: str, outcome: DnsOutcome | None) -> None:
+        if run != self._dns_run:
+            return  # a newer run replaced this one
+        self._dns_running = None
+        if outcome is not None:
+            self.smtp_app.dns_results[key] = outcome
+        if self.is_attached:
+            self._refresh_dns(scroll=True)
+
+    def _notify_dns(self, outcome: DnsOutcome) -> None:
+        from smtptui.app.dns_card import headline
+
+        line = headline(outcome)
+        self.notify(f"{outcome.plan.name}: {line.mark.plain}{line.text.plain}",
+                    title="DNS checks", timeout=4)
+
+    def _refresh_dns(self, *, scroll: bool = False) -> None:
+        """Show the DNS section of the profile the probe view shows (or none)."""
+        key = self.view.key
+        card: render.Card | None = None
+        if self._dns_running is not None and self._dns_running[0] == key:
+            from smtptui.app.dns_card import running_card
+
+            card = running_card(self._dns_running[1])
+        elif key is not None and key in self.smtp_app.dns_results:
+            from smtptui.app.dns_card import outcome_card
+
+            card = outcome_card(self.smtp_app.dns_results[key])
+        self.view.show_section(card, scroll=scroll and card is not None)
 
 
 def save_report(report: ProbeReport, answer: str) -> str | None:

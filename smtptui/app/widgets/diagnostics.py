@@ -1,4 +1,5 @@
-"""The diagnostics panel: a scrollable card (see :mod:`smtptui.app.render`)."""
+"""The diagnostics panel: a scrollable card (see :mod:`smtptui.app.render`), and below it
+an optional section (the profile's DNS checks) that keeps its place when the card changes."""
 
 from __future__ import annotations
 
@@ -32,16 +33,30 @@ class CardView(Widget):
 
 
 class DiagnosticsPanel(VerticalScroll, can_focus=True):
-    """Shows one card at a time, scrolled to its top."""
+    """Shows one card at a time, scrolled to its top, and an optional section below it."""
 
     def compose(self) -> ComposeResult:
         yield CardView(id="diagnostics-body")
+        yield CardView(id="diagnostics-section")
 
     def show(self, card: Card) -> None:
-        self.query_one(CardView).show(card)
+        self.query_one("#diagnostics-body", CardView).show(card)
         self.scroll_home(animate=False, immediate=True)
+
+    def show_section(self, card: Card, *, scroll: bool = False) -> None:
+        """Show ``card`` below the main card (empty: none); ``scroll`` brings it into view."""
+        section = self.query_one("#diagnostics-section", CardView)
+        section.show([""] + card if card else [])
+        if scroll and card:
+            self.call_after_refresh(self.scroll_to_widget, section, top=True, animate=False)
+
+    @property
+    def section_text(self) -> str:
+        return card_text(self.query_one("#diagnostics-section", CardView).card)
 
     @property
     def text(self) -> str:
         """What the panel shows, as plain text (one row per line, unwrapped)."""
-        return card_text(self.query_one(CardView).card)
+        body = card_text(self.query_one("#diagnostics-body", CardView).card)
+        section = self.section_text
+        return f"{body}\n{section}" if section else body

@@ -120,6 +120,11 @@ class ProbeView(Vertical):
         if self._diagnostics:
             self.query_one(DiagnosticsPanel).show(card)
 
+    def show_section(self, card: render.Card | None, *, scroll: bool = False) -> None:
+        """Show ``card`` (the DNS checks) below the diagnosis until replaced; None: nothing."""
+        if self._diagnostics:
+            self.query_one(DiagnosticsPanel).show_section(card or [], scroll=scroll)
+
     def set_title(self, name: str, detail: str = "") -> None:
         self._title = (name, detail)
         label = Content.assemble((name, "bold"), (f"  {detail}" if detail else "", "$text-muted"))

@@ -1,0 +1,124 @@
+"""The header analyser's result as a card: verdicts, spam reasons, alignment, Received hops.
+
+Verdict texts are escaped by :mod:`smtptui.dnscheck`; header values (From, Subject, host
+names) go through :func:`smtptui.dnscheck.text.clean`. Plain :class:`Content` only.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from textual.content import Content
+
+from smtptui.app.render import MUTED, Bullet, Card, field, title
+from smtptui.app.verdicts import bullet, summary
+from smtptui.dnscheck.orgdomain import aligned
+from smtptui.dnscheck.text import clean
+
+if TYPE_CHECKING:
+    from smtptui.dnscheck.headers.analyse import HeaderReport
+    from smtptui.dnscheck.headers.authres import AuthResult
+
+MECHANISMS = {
+    "from": "From", "spf": "SPF", "dkim": "DKIM", "dmarc": "DMARC", "arc": "ARC",
+    "unsubscribe": "List-Unsubscribe", "spam-filter": "Spam filter", "delivery": "Delivery",
+}
+
+
+def _domain(value: str | None) -> str | None:
+    return (value or "").rpartition("@")[2].strip("<>\"").lower().rstrip(".") or None
+
+
+def _trusted(report: HeaderReport, method: str) -> list[AuthResult]:
+    """``method`` results written by the receiver whose results count (the topmost)."""
+    return [r for h in report.auth_results if h.authserv_id == report.authserv_id
+            for r in h.results if r.method == method]
+
+
+def _envelope(report: HeaderReport) -> tuple[str | None, str | None]:
+    """(MAIL FROM domain, SPF result) as the trusted receiver recorded them."""
+    for result in _trusted(report, "spf"):
+        domain = _domain(result.prop("smtp.mailfrom", "smtp.helo"))
+        if domain:
+            return domain, result.result
+    for spf in report.received_spf:
+        domain = _domain(spf.props.get("envelope-from"))
+        if domain:
+            return domain, spf.result
+    return None, None
+
+
+def _aligned_row(what: str, frm: str, strict: bool, relaxed: bool,
+                 result: str | None) -> Bullet:
+    how = "aligned (strict)" if strict else "aligned (relaxed)" if relaxed else "not aligned"
+    text = f"{what}: {how} with From {clean(frm)}"
+    if not relaxed:
+        return bullet("warn", text)
+    if result is None:
+        return bullet("info", text + "; no receiver result")
+    if result != "pass":
+        return bullet("warn", text + f", but the receiver says {clean(result)}")
+    return bullet("pass", text + ", and it passed")
+
+
+def _alignment(report: HeaderReport) -> Card:
+    """Which authenticated domains line up with the From domain (what DMARC needs)."""
+    frm = report.from_domain
+    if frm is None:
+        return [bullet("warn", "no From domain to align with")]
+    rows: Card = []
+    envelope, spf = _envelope(report)
+    if envelope:
+        rows.append(_aligned_row(f"SPF envelope {clean(envelope)}", frm, envelope == frm,
+                                 aligned(envelope, frm), spf))
+    else:
+        rows.append(bullet("info", "SPF: the envelope domain is not recorded"))
+    dkim = {_domain(r.prop("header.d", "header.i")): r.result for r in _trusted(report, "dkim")}
+    for sig in report.dkim_signatures:
+        rows.append(_aligned_row(f"DKIM d={clean(sig.domain)} s={clean(sig.selector)}", frm,
+                                 bool(sig.aligned_strict),
+                                 bool(sig.aligned_relaxed), dkim.get(sig.domain)))
+    if not report.dkim_signatures:
+        rows.append(bullet("info", "DKIM: no signature"))
+    return rows
+
+
+def _hops(report: HeaderReport) -> Card:
+    rows: Card = []
+    for hop in report.hops:
+        delay = (f"+{hop.delay_s:.0f} s" if hop.delay_s is not None
+                 else "" if hop.number == 1 else "?")
+        source = clean(hop.from_host or "?", 120) + (f" [{hop.from_ip}]" if hop.from_ip else "")
+        line = f"{source} → {clean(hop.by_host or '?', 120)}"
+        if hop.protocol:
+            line += f" with {clean(hop.protocol, 40)}"
+        rows.append(field(f"{hop.number:>2}. {delay:>7}", line))
+    if report.total_delay_s is not None:
+        rows.append(field("total", f"{report.total_delay_s:.0f} s in transit", MUTED))
+    return rows
+
+
+def headers_card(report: HeaderReport) -> Card:
+    """The whole result: overall verdict, per mechanism, spam reasons, alignment, hops."""
+    rows: Card = [title("Verdict"), summary([v.level for v in report.verdicts],
+                                            clean_text="nothing points to spam")]
+    rows.append(field("From", clean(report.from_address or "(none)", 300)))
+    if report.subject:
+        rows.append(field("Subject", clean(report.subject, 300)))
+    if report.authserv_id is not None:
+        rows.append(field("Results from", clean(report.authserv_id or "(no authserv-id)")))
+    rows += ["", title("Mechanisms")]
+    for v in report.verdicts:
+        name = MECHANISMS.get(v.mechanism, v.mechanism)
+        rows.append(bullet(v.level, Content.assemble((name, "bold"), f": {v.detail}")))
+    reasons = report.spam_reasons
+    rows += ["", title("Why it may land in spam" if reasons else "Nothing points to spam")]
+    rows += [bullet(v.level, v.reason) for v in report.verdicts if v.reason]
+    rows += ["", title("Alignment with From"), *_alignment(report)]
+    if report.hops:
+        rows += ["", title("Received hops (oldest first, delay since the previous hop)")]
+        rows += _hops(report)
+    if report.skipped_lines:
+        rows += ["", Content.styled(f"{report.skipped_lines} line(s) that were not headers "
+                                    "were ignored", MUTED)]
+    return rows
