@@ -132,3 +132,34 @@ def config_for(cafile: str) -> Callable[..., ProbeConfig]:
 @pytest.fixture
 def profiles_path(tmp_path: Path) -> Path:
     return tmp_path / "profiles.toml"
+
+
+_LOOPBACK_NAMES = {"localhost", "localhost.localdomain", "ip6-localhost", ""}
+
+
+@pytest.fixture(autouse=True)
+def _only_loopback_resolution(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Guard: no test may ask the machine's resolver about anything but loopback."""
+    import ipaddress
+    import socket
+
+    import dns.resolver
+
+    real = socket.getaddrinfo
+
+    def guarded(host, *args, **kwargs):  # type: ignore[no-untyped-def]
+        name = host.decode() if isinstance(host, bytes) else host
+        if name is not None and name.lower() not in _LOOPBACK_NAMES:
+            try:
+                loopback = ipaddress.ip_address(name.split("%")[0]).is_loopback
+            except ValueError:
+                loopback = False
+            if not loopback:
+                raise AssertionError(f"a test tried to resolve {name!r} with the system resolver")
+        return real(host, *args, **kwargs)
+
+    def no_resolv_conf(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        raise AssertionError("a test tried to use the system's DNS configuration")
+
+    monkeypatch.setattr(socket, "getaddrinfo", guarded)
+    monkeypatch.setattr(dns.resolver.Resolver, "read_resolv_conf", no_resolv_conf)

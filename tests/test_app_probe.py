@@ -230,3 +230,23 @@ async def test_s_sends_a_test_message(acme_file: Path, relays: Relays) -> None:
         assert slots["data"] == "pass"
     assert len(relays.healthy.messages) == 1
     assert relays.healthy.messages[0].rcpt_tos == ["rcpt@acme.test"]
+
+
+async def test_markup_in_an_error_notification_is_shown_as_text(tmp_path: Path,
+                                                                 cafile: str) -> None:
+    """A password command whose stderr looks like markup must not break the app."""
+    script = tmp_path / "pw.sh"
+    script.write_text("#!/bin/sh\necho '[/help] [bold oops' >&2\nexit 3\n")
+    script.chmod(0o755)
+    path = write_profiles(tmp_path / "p.toml", [
+        profile("Broken secret", 1, cafile, password={"command": str(script)})])
+    app = app_for(path)
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await select(pilot, app, "Broken secret")
+        await pilot.press("r")
+        await until(pilot, lambda: app._notifications, "a notification")
+        shown = " ".join(n.message for n in app._notifications)
+        assert "[/help] [bold oops" in shown
+        assert app.main.states["file:Broken secret"] == "fail"
+        await pilot.pause()
+        assert app.is_running and app.return_code is None

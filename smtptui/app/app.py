@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
 from smtptui.app.entries import Entry, file_key, from_demo, from_file
@@ -44,6 +45,12 @@ class SmtpTuiApp(App[int]):
     HORIZONTAL_BREAKPOINTS = [
         (0, "-narrow"), (100, "-medium"), (150, "-wide"),
     ]
+
+    def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
+               timeout: float | None = None, markup: bool = True) -> None:
+        """Notifications never interpret markup, whoever asks: they carry profile names,
+        error text, a password command's stderr, server and DNS text."""
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
 
     def __init__(self, profiles_path: Path, *, demo: bool = False,
                  source: ProbeSource | None = None) -> None:
