@@ -45,11 +45,12 @@ async def run_probe(config: ProbeConfig) -> AsyncIterator[ProbeEvent]:
 
 
 async def probe(config: ProbeConfig) -> ProbeReport:
-    """Run one probe to the end and return its report."""
-    async for event in run_probe(config):
-        if isinstance(event, ProbeFinished):
-            return event.report
-    raise RuntimeError("the probe ended without a report")  # pragma: no cover
+    """Run one probe to the end and return its report (no event stream to feed)."""
+    return await Session(config, _discard).run()
+
+
+def _discard(_event: ProbeEvent) -> None:
+    """Nobody listens: :func:`probe` only wants the report."""
 
 
 def planned_stages(config: ProbeConfig) -> list[str]:

@@ -25,6 +25,8 @@ def _escape(match: re.Match[str]) -> str:
 
 def clean(text: str, limit: int = LINE_LIMIT) -> str:
     """Escape control characters and cap the length of one line of untrusted text."""
+    if text.isprintable() and len(text) <= limit:
+        return text  # the common case, decided in C: nothing to escape or cut
     if len(text) > limit:
         text = f"{text[:limit]}… [+{len(text) - limit} chars]"
     return _UNSAFE.sub(_escape, text.replace("\t", " "))

@@ -9,7 +9,7 @@ import ipaddress
 import socket
 import ssl
 import time
-from typing import Any, cast
+from typing import cast
 
 from smtptui.probe.events import Status, TLSInfo
 from smtptui.probe.sanitize import clean
@@ -201,31 +201,13 @@ class TransportStages(SessionBase):
         assert self.proto is not None
         proto = self.proto
         start = time.perf_counter()
-        read = asyncio.ensure_future(proto.read_response())
-        sniff: asyncio.Future[bool] | None = None
-        try:
-            if not self.encrypted:
-                done, _ = await asyncio.wait({read}, timeout=SNIFF_GRACE)
-                if not done and proto.bytes_received == 0:
-                    self.note(f"no greeting after {SNIFF_GRACE:g} s; trying a TLS handshake on a "
-                              "second connection in case this port speaks implicit TLS")
-                    sniff = asyncio.ensure_future(self._sniff_tls())
-                    racers: list[asyncio.Future[Any]] = [read, sniff]
-                    first, _ = await asyncio.wait(racers, return_when=asyncio.FIRST_COMPLETED)
-                    if read not in first and sniff.result() and proto.bytes_received == 0:
-                        self.note("the TLS handshake succeeded: this port speaks implicit TLS")
-                        raise StageFailed(
-                            "greeting_timeout_implicit_tls",
-                            f"port {self.config.port} answered a TLS handshake but sent no "
-                            "plain-text greeting",
-                        )
-            resp = await read
-        finally:
-            for task in (read, sniff):
-                if task is not None and not task.done():
-                    task.cancel()
-                    with contextlib.suppress(BaseException):
-                        await task
+        if not self.encrypted and not proto.data_seen.is_set():
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(SNIFF_GRACE):
+                    await proto.data_seen.wait()
+            if not proto.data_seen.is_set():
+                await self._race_greeting_with_tls()
+        resp = await proto.read_response()
         rep = self.reply(resp)
         self.banner = rep.text
         if rep.code != 220:
@@ -237,6 +219,29 @@ class TransportStages(SessionBase):
                       f"{(time.perf_counter() - start):.1f} s (tarpitting or a slow server)")
         return "pass"
 
+    async def _race_greeting_with_tls(self) -> None:
+        """A silent port may speak implicit TLS: try a handshake on a second connection
+        while still waiting for the greeting; whichever answers first decides."""
+        assert self.proto is not None
+        proto = self.proto
+        self.note(f"no greeting after {SNIFF_GRACE:g} s; trying a TLS handshake on a "
+                  "second connection in case this port speaks implicit TLS")
+        sniff = asyncio.ensure_future(self._sniff_tls())
+        data = asyncio.ensure_future(proto.data_seen.wait())
+        try:
+            await asyncio.wait([sniff, data], return_when=asyncio.FIRST_COMPLETED)
+            if sniff.done() and sniff.result() and not proto.data_seen.is_set():
+                self.note("the TLS handshake succeeded: this port speaks implicit TLS")
+                raise StageFailed(
+                    "greeting_timeout_implicit_tls",
+                    f"port {self.config.port} answered a TLS handshake but sent no "
+                    "plain-text greeting",
+                )
+        finally:
+            for task in (sniff, data):
+                task.cancel()
+            await asyncio.gather(sniff, data, return_exceptions=True)
+
     async def _sniff_tls(self) -> bool:
         from smtptui.probe.sniff import tls_answers
 
@@ -244,20 +249,22 @@ class TransportStages(SessionBase):
         return await tls_answers(self.address, self.config.port, self._sni())
 
     async def _close(self) -> None:
-        """Close the connection and wait (briefly) until the socket is really gone."""
+        """Drop the connection and wait (briefly) until the socket is really gone.
+
+        By now the session is over: QUIT was answered, or the connection is no longer
+        usable. A TLS close_notify exchange would only add a round trip, so the socket
+        is closed at once (as most SMTP clients do after 221).
+        """
         if self.sock is not None:
             self.sock.close()
             self.sock = None
         proto = self.proto
         if proto is None or proto.transport is None or proto.closed.is_set():
             return
-        transport = cast(asyncio.Transport, proto.transport)
-        if self.in_sync:
-            transport.close()
-        else:
-            transport.abort()
-        try:
-            await asyncio.wait_for(proto.closed.wait(), CLOSE_WAIT)
-        except (TimeoutError, asyncio.CancelledError, Exception):
-            transport.abort()
+        cast(asyncio.Transport, proto.transport).abort()
+        await asyncio.sleep(0)  # the transport closes its socket on the next loop pass
+        if not proto.closed.is_set():
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(CLOSE_WAIT):
+                    await proto.closed.wait()
         self.note("connection closed")

@@ -119,10 +119,32 @@ def _days_left(not_after_ts: float) -> int:
     return int((not_after_ts - time.time()) / 86400)  # whole days, towards zero
 
 
+_MONTHS = {m: i for i, m in enumerate(
+    ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"), 1)}
+
+
+def _cert_time(value: str) -> float:
+    """``"Nov 29 22:11:01 2026 GMT"`` -> seconds since the epoch.
+
+    What ``ssl.cert_time_to_seconds`` does, without ``time.strptime`` (slow enough to
+    show in a probe's timing); anything unexpected falls back to it.
+    """
+    try:
+        month, day, clock, year, zone = value.split()
+        hour, minute, second = clock.split(":")
+        if zone != "GMT":
+            raise ValueError(value)
+        stamp = datetime(int(year), _MONTHS[month], int(day), int(hour), int(minute),
+                         int(second), tzinfo=UTC)
+        return stamp.timestamp()
+    except (ValueError, KeyError):
+        return float(ssl.cert_time_to_seconds(value))
+
+
 def cert_from_dict(peer: dict[str, Any], *, verified: bool) -> CertInfo:
     """From ``SSLSocket.getpeercert()`` (only available for a verified peer)."""
-    not_before = ssl.cert_time_to_seconds(peer["notBefore"])
-    not_after = ssl.cert_time_to_seconds(peer["notAfter"])
+    not_before = _cert_time(peer["notBefore"])
+    not_after = _cert_time(peer["notAfter"])
     san = tuple(clean(v) for (_k, v) in peer.get("subjectAltName", ()))
     subject = _name(peer.get("subject", ()))
     issuer = _name(peer.get("issuer", ()))

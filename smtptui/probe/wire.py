@@ -41,6 +41,8 @@ class CapturingProtocol(SMTPProtocol):
         self._partial_dropped = 0
         self._shown: list[str] | None = None
         self.bytes_received = 0
+        self.data_seen = asyncio.Event()
+        """Set when the server's first bytes arrive."""
         self.closed = asyncio.Event()
         """Set once the transport is really gone (socket closed)."""
         self.unsolicited = 0
@@ -55,6 +57,7 @@ class CapturingProtocol(SMTPProtocol):
     # -- server -> client -------------------------------------------------------------
     def data_received(self, data: bytes) -> None:
         self.bytes_received += len(data)
+        self.data_seen.set()
         if not self._response_pending:
             self.unsolicited += len(data)
         self._capture(data)
