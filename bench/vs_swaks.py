@@ -55,13 +55,16 @@ def main(n: int) -> None:
                   "--tls-verify", "--tls-ca-path", ca, "--tls-sni", "localhost",
                   "--auth", "PLAIN", "--auth-user", USER, "--auth-password", PASSWORD,
                   "--quit-after", "auth", "--helo", "bench.local"]
+        floor_cmd = [sys.executable, "-c", "import asyncio, ssl"]
         a: list[float] = []
         b: list[float] = []
+        floor: list[float] = []
         for _ in range(3):
             timed(ours, env)
             if swaks:
                 timed(theirs, env)
         for _ in range(n):
+            floor.append(timed(floor_cmd, env))
             a.append(timed(ours, env))
             if swaks:
                 b.append(timed(theirs, env))
@@ -73,6 +76,7 @@ def main(n: int) -> None:
               "(target <= 1.0x)")
     else:
         print("swaks is not installed (apt-get install swaks): no comparison")
+    print(f"floor, `python -c 'import asyncio, ssl'` alone: median {statistics.median(floor):.1f} ms")
     diagnosis_time()
 
 

@@ -8,14 +8,14 @@ A source describes itself without its value (``env:ACME_PW``) and resolves to a
 from __future__ import annotations
 
 import os
-import shlex
-import signal
-import subprocess
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from smtptui.probe.config import Secret
+
+if TYPE_CHECKING:
+    import subprocess
 from smtptui.probe.sanitize import clean
 from smtptui.profiles.errors import SecretError
 
@@ -67,6 +67,9 @@ class CommandSource:
         return table
 
     def resolve(self, label: str, prompt: Prompt | None = None) -> Secret:
+        import shlex
+        import subprocess  # here, not at the top: a probe without a command never pays
+
         shown = clean(self.command, 200)
         argv = shlex.split(self.command)
         try:
@@ -140,6 +143,8 @@ class KeyringSource:
                 + (f": {detail}" if detail else "")
             ) from None
         if not value:
+            import shlex
+
             raise SecretError(
                 f"{label}: no keyring entry {shown!r} for service {KEYRING_SERVICE!r} "
                 f"(add it with: keyring set {KEYRING_SERVICE} {shlex.quote(self.name)})"
@@ -189,6 +194,9 @@ SecretSource = EnvSource | CommandSource | KeyringSource | PromptSource | Litera
 
 def _kill_group(proc: subprocess.Popen[bytes]) -> None:
     """Kill a timed-out command and everything it started, then reap it."""
+    import signal
+    import subprocess
+
     try:
         os.killpg(proc.pid, signal.SIGKILL)
     except OSError:
