@@ -76,7 +76,8 @@ def main(n: int) -> None:
               "(target <= 1.0x)")
     else:
         print("swaks is not installed (apt-get install swaks): no comparison")
-    print(f"floor, `python -c 'import asyncio, ssl'` alone: median {statistics.median(floor):.1f} ms")
+    print("floor, `python -c 'import asyncio, ssl'` alone: "
+          f"median {statistics.median(floor):.1f} ms")
     diagnosis_time()
 
 

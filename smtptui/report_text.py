@@ -7,10 +7,10 @@ alone: each line carries ✓ ⚠ ✗ – and a word.
 
 from __future__ import annotations
 
+from smtptui.glyphs import glyph
 from smtptui.probe.events import ProbeReport, StageFinished, TLSInfo, WireLine
 from smtptui.probe.extensions import describe
 
-GLYPH = {"pass": "✓", "warn": "⚠", "fail": "✗", "skip": "–"}
 _ANSI = {"pass": "32", "warn": "33", "fail": "31", "skip": "2", "dim": "2", "bold": "1",
          "C": "36", "S": "0", "*": "35"}
 
@@ -27,14 +27,14 @@ def format_target(report: ProbeReport) -> str:
 
 def format_stage(stage: StageFinished, *, color: bool = False) -> str:
     """One line: glyph, stage, status word, milliseconds, and what happened."""
-    glyph = paint(f"{GLYPH[stage.status]} {stage.status:<4}", stage.status, color)
+    mark = paint(f"{glyph(stage.status)} {stage.status:<4}", stage.status, color)
     what = stage.note
     last = stage.replies[-1] if stage.replies else None
     if stage.status == "fail" and last is not None and last.code >= 400:
         what = str(last)  # the server said no: its own words
     elif stage.status == "fail" and stage.diagnosis:
         what = stage.diagnosis.summary
-    return f"  {glyph}  {stage.stage:<9} {stage.elapsed_ms:9.1f} ms  {what}".rstrip()
+    return f"  {mark}  {stage.stage:<9} {stage.elapsed_ms:9.1f} ms  {what}".rstrip()
 
 
 def format_wire(line: WireLine, *, color: bool = False) -> str:

@@ -1,6 +1,9 @@
 """Pytest fixtures for DNS tests: loopback responders, and a resolver that never answers.
 
-Register with ``pytest_plugins = ["tests.dns_fixtures"]`` in tests/conftest.py.
+Register with ``pytest_plugins = ["tests.dns_fixtures"]`` in tests/conftest.py. A test
+module that defines ``ZONES`` (and optionally ``ZONE_OPTIONS``, keyword arguments of
+:class:`DnsServer`) gets ``server``, one responder for the module, and ``dns``, a resolver
+that asks it.
 """
 
 from __future__ import annotations
@@ -11,9 +14,26 @@ from typing import Any
 
 import pytest
 
+from smtptui.dnscheck.resolver import Dns
 from tests.dnsserver import DnsServer
 
 DnsServerFactory = Callable[..., DnsServer]
+
+
+@pytest.fixture(scope="module")
+def server(request: pytest.FixtureRequest) -> Iterator[DnsServer]:
+    """A loopback responder for the requesting module's ``ZONES``, shared by its tests."""
+    zones = getattr(request.module, "ZONES", None)
+    if zones is None:
+        pytest.fail(f"{request.module.__name__} uses the DNS `server` fixture without ZONES")
+    with DnsServer(zones, **getattr(request.module, "ZONE_OPTIONS", {})) as running:
+        yield running
+
+
+@pytest.fixture
+def dns(server: DnsServer) -> Dns:
+    """A resolver that asks :func:`server` (2 s per lookup)."""
+    return Dns(server.address, timeout=2.0)
 
 
 @pytest.fixture

@@ -274,8 +274,16 @@ def test_every_rule_has_an_example_and_a_unique_id() -> None:
 
 
 def test_every_rule_looks_beyond_the_bare_code() -> None:
-    for rule in REPLY_RULES:
-        assert rule.specific or rule.stages or rule.codes, rule.id
+    """Only rules marked as fallbacks match on the code alone, and each comes after every
+    rule that could match its codes (otherwise it would hide them)."""
+    for index, rule in enumerate(REPLY_RULES):
+        if not rule.fallback:
+            assert rule.specific or rule.stages, f"{rule.id}: code-only but not a fallback"
+            continue
+        assert rule.codes and not (rule.specific or rule.stages), f"{rule.id}: not code-only"
+        hidden = [r.id for r in REPLY_RULES[index + 1:]
+                  if not r.codes or set(r.codes) & set(rule.codes)]
+        assert hidden == [], f"fallback {rule.id} hides {hidden}"
 
 
 M365_TEXTS = [

@@ -6,10 +6,10 @@ import base64
 import hashlib
 import json
 import os
+import re
 import subprocess
 import sys
 import tomllib
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -47,12 +47,6 @@ ZONES = {
     "gw.test": {"@": [("MX", "1 aspmx.l.google.com.")]},
     "2.0.192.in-addr.arpa": {"10": [("PTR", "mail.example.com.")]},
 }
-
-
-@pytest.fixture(scope="module")
-def server() -> Iterator[DnsServer]:
-    with DnsServer(ZONES) as running:
-        yield running
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
@@ -174,6 +168,38 @@ def test_discover_nothing_found_exits_1(server: DnsServer,
     code, out, _ = run(capsys, "discover", "x@nothing.example.com", "--nameserver",
                        server.address)
     assert code == 1 and "nothing found" in out
+    assert "no SRV records" in out and "timed out" not in out
+
+
+def test_discover_save_with_nothing_found_exits_1_and_saves_nothing(
+        server: DnsServer, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    profiles = tmp_path / "p.toml"
+    code, out, err = run(capsys, "discover", "x@nothing.example.com", "--nameserver",
+                         server.address, "--save", "X", "--profiles", str(profiles), "--json")
+    assert code == 1 and not profiles.exists()
+    data = json.loads(out)
+    assert (data["ok"], data["saved"], data["unanswered"]) == (False, None, [])
+    assert err == ("smtptui discover: nothing found for nothing.example.com; "
+                   "profile 'X' not saved\n")
+
+
+def test_discover_says_when_the_lookups_timed_out(
+        silent_nameserver: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "discover", "ops@example.com", "--nameserver",
+                       silent_nameserver, "--timeout", "0.3")
+    assert code == 1
+    assert re.search(r"nothing found for example\.com, but (\d+) of \1 DNS lookup\(s\) "
+                     r"timed out after 0\.3 s", out), out
+    assert "no SRV records" not in out
+    profiles = tmp_path / "p.toml"
+    code, out, err = run(capsys, "discover", "ops@example.com", "--nameserver",
+                         silent_nameserver, "--timeout", "0.3", "--json",
+                         "--save", "X", "--profiles", str(profiles))
+    assert code == 1 and not profiles.exists()
+    assert "(DNS lookups timed out); profile 'X' not saved" in err
+    statuses = {(lk["rdtype"], lk["status"]) for lk in json.loads(out)["unanswered"]}
+    assert statuses == {("SRV", "timeout"), ("MX", "timeout"), ("A", "timeout"),
+                        ("AAAA", "timeout")}
 
 
 def test_discover_save_writes_a_profile(server: DnsServer, tmp_path: Path,

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 
 from smtptui.dnscheck.discover import discover, split_address
@@ -47,12 +45,6 @@ ZONES: dict[str, object] = {
     "empty.test": {"@": [("A", "192.0.2.1")]},
     **{zone: {"@": [("MX", f"10 {case[0]}")]} for zone, case in MX_CASES.items()},
 }
-
-
-@pytest.fixture(scope="module")
-def server() -> Iterator[DnsServer]:
-    with DnsServer(ZONES) as running:  # type: ignore[arg-type]
-        yield running
 
 
 async def test_srv_records_ordered_implicit_first_then_priority_then_weight(

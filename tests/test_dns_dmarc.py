@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 
 from smtptui.dnscheck.dmarc import check_dmarc, parse_dmarc
 from smtptui.dnscheck.orgdomain import aligned, org_domain
 from smtptui.dnscheck.resolver import Dns
-from tests.dnsserver import DnsServer
 
 ZONES = {
     "example.com": {
@@ -30,17 +27,6 @@ ZONES = {
     },
     "nodmarc.test": {"@": [("A", "192.0.2.1")]},
 }
-
-
-@pytest.fixture(scope="module")
-def server() -> Iterator[DnsServer]:
-    with DnsServer(ZONES) as running:
-        yield running
-
-
-@pytest.fixture
-def dns(server: DnsServer) -> Dns:
-    return Dns(server.address, timeout=2.0)
 
 
 async def test_strict_reject_policy_passes(dns: Dns) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
 
 import pytest
 import trustme
@@ -55,17 +54,6 @@ ZONES = {
         "5.2.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0": [("PTR", "mail.example.com.")],
     },
 }
-
-
-@pytest.fixture(scope="module")
-def server() -> Iterator[DnsServer]:
-    with DnsServer(ZONES) as running:
-        yield running
-
-
-@pytest.fixture
-def dns(server: DnsServer) -> Dns:
-    return Dns(server.address, timeout=2.0)
 
 
 async def test_relay_host_addresses_ttls_and_reverse(dns: Dns) -> None:

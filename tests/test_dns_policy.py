@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 
+from smtptui.dnscheck.model import Finding
 from smtptui.dnscheck.mtasts import check_mtasts, validate_mtasts
-from smtptui.dnscheck.resolver import Dns
+from smtptui.dnscheck.records import one_record
+from smtptui.dnscheck.resolver import Dns, Lookup
 from smtptui.dnscheck.tlsrpt import check_tlsrpt, validate_tlsrpt
-from tests.dnsserver import DnsServer
 
 ZONES = {
     "example.com": {
@@ -27,17 +26,6 @@ ZONES = {
                              ("TXT", "v=TLSRPTv1; rua=mailto:b@example.com")],
     },
 }
-
-
-@pytest.fixture(scope="module")
-def server() -> Iterator[DnsServer]:
-    with DnsServer(ZONES) as running:
-        yield running
-
-
-@pytest.fixture
-def dns(server: DnsServer) -> Dns:
-    return Dns(server.address, timeout=2.0)
 
 
 async def test_mtasts_present_and_valid(dns: Dns) -> None:
@@ -97,3 +85,17 @@ def test_validate_mtasts(record: str, ok: bool) -> None:
 ])
 def test_validate_tlsrpt(record: str, ok: bool) -> None:
     assert (validate_tlsrpt(record)[1] == []) is ok
+
+
+def test_one_record_says_why_there_is_none() -> None:
+    absent = Finding("info", "none here")
+    timed_out = Lookup("_smtp._tls.example.com", "TXT", "timeout", error="timed out after 2 s")
+    failed = one_record(timed_out, (), absent=absent, several="records")
+    assert failed == Finding("fail", f"TXT lookup for _smtp._tls.example.com: "
+                                     f"{timed_out.describe()}")
+    empty = Lookup("_smtp._tls.example.com", "TXT", "nodata")
+    assert one_record(empty, (), absent=absent, several="records") is absent
+    two = Lookup("_smtp._tls.example.com", "TXT", "ok", records=("v=a", "v=b"))
+    assert one_record(two, two.records, absent=absent, several="v=X records") == Finding(
+        "fail", "2 v=X records")
+    assert one_record(two, two.records[:1], absent=absent, several="records") == "v=a"

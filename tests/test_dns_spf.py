@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import ipaddress
-from collections.abc import Iterator
 
 import pytest
 
@@ -58,15 +57,7 @@ ZONES = {
 }
 
 
-@pytest.fixture(scope="module")
-def server() -> Iterator[DnsServer]:
-    with DnsServer(ZONES, behaviour={"broken.example.net": "servfail"}) as running:
-        yield running
-
-
-@pytest.fixture
-def dns(server: DnsServer) -> Dns:
-    return Dns(server.address, timeout=2.0)
+ZONE_OPTIONS = {"behaviour": {"broken.example.net": "servfail"}}
 
 
 async def test_include_chain_pass_with_path(dns: Dns) -> None:

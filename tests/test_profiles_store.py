@@ -244,7 +244,7 @@ def test_same_size_same_mtime_edit_is_still_detected(doc: Path) -> None:
 def test_modify_sees_changes_made_after_our_read(doc: Path) -> None:
     stale = load(doc)
     modify(doc, lambda pf: pf.add(Profile(name="first", host="f.example")))
-    result = ProfileFile.update(doc, lambda pf: pf.add(Profile(name="second", host="s.example")))
+    result = modify(doc, lambda pf: pf.add(Profile(name="second", host="s.example")))
     assert result.names()[-2:] == ["first", "second"]
     with pytest.raises(ProfilesError, match="changed by another program"):
         stale.save()
@@ -358,3 +358,30 @@ def test_paths_cli_value_then_env_then_config_dir(tmp_path: Path,
     assert resolve_path(str(tmp_path / "cli.toml")) == tmp_path / "cli.toml"
     monkeypatch.setenv("HOME", str(tmp_path))
     assert resolve_path("~/x.toml") == tmp_path / "x.toml"
+
+
+@pytest.mark.parametrize("where", ["read-only folder", "folder is a file"])
+def test_an_unusable_lock_file_is_a_one_line_profiles_error(
+        where: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    if where == "folder is a file":
+        (tmp_path / "afile").write_text("")
+        path = tmp_path / "afile" / "p.toml"  # NotADirectoryError, even for root
+    else:
+        folder = tmp_path / "ro"
+        folder.mkdir()
+        folder.chmod(0o500)
+        if os.access(folder, os.W_OK):
+            pytest.skip("running as root: a read-only folder is still writable")
+        path = folder / "p.toml"
+    with pytest.raises(ProfilesError) as caught:
+        modify(path, lambda pf: pf.add(Profile(name="x", host="h.example")))
+    message = str(caught.value)
+    assert message.startswith(f"{path}: cannot write: lock file {lock_path(path)}: ")
+    assert "\n" not in message and not path.exists()
+    from smtptui import cli
+
+    assert cli.main(["profiles", "add", "x", "--host", "h.example",
+                     "--profiles", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"smtptui: {path}: ") and err.count("\n") == 1, err
+    assert "internal error" not in err

@@ -41,6 +41,7 @@ from smtptui.compare.text import (
 from smtptui.probe.config import ProbeConfig
 from smtptui.probe.events import ProbeEvent, ProbeFinished, StageFinished, StageStarted, WireLine
 from smtptui.probe.sanitize import clean
+from smtptui.report_files import pair_paths, save_typed
 
 SIDES = ("a", "b")
 
@@ -379,10 +380,8 @@ class CompareScreen(Screen[None]):
 
         def done(answer: str | None) -> None:
             if answer:
-                path = Path(answer).expanduser()
-                if path.suffix.lower() in (".json", ".txt"):
-                    path = path.with_suffix("")
-                self.notify(f"Saved {path}.json and .txt", title="Compare", timeout=5)
+                json_path, _ = pair_paths(Path(answer.strip()).expanduser())
+                self.notify(f"Saved {json_path} and .txt", title="Compare", timeout=5)
 
         self.app.push_screen(TextPrompt(
             "Save the comparison", "JSON (as `smtptui compare --json`) and plain text, "
@@ -393,14 +392,4 @@ def _write(comparison: Comparison, answer: str) -> str | None:
     """Save to the path typed; a one-line problem, or None when saved."""
     from smtptui.compare.save import save_comparison
 
-    answer = answer.strip()
-    if not answer:
-        return "Give a file name."
-    base = Path(answer).expanduser()
-    if not base.parent.is_dir():
-        return f"No such folder: {base.parent}"
-    try:
-        save_comparison(comparison, base)
-    except OSError as exc:
-        return f"Could not write: {exc.strerror or type(exc).__name__}"
-    return None
+    return save_typed(answer, lambda base: save_comparison(comparison, base))

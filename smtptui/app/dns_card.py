@@ -1,7 +1,7 @@
 """The "DNS" section of the diagnostics panel, built from a :class:`DnsOutcome`.
 
 Findings are already escaped by :mod:`smtptui.dnscheck`; raw record texts go through
-:func:`smtptui.dnscheck.text.clean`. Everything is plain :class:`Content`, never markup.
+:func:`smtptui.probe.sanitize.clean`. Everything is plain :class:`Content`, never markup.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from textual.content import Content
 from smtptui.app.render import MUTED, Bullet, Card, field, title
 from smtptui.app.status import ms
 from smtptui.app.verdicts import bullet, finding_rows, summary
-from smtptui.dnscheck.text import clean
+from smtptui.probe.sanitize import clean
 
 if TYPE_CHECKING:
     from smtptui.app.dns_plan import DnsOutcome, DnsPlan

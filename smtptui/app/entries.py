@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from smtptui.dnscheck.settings import env_nameserver
 from smtptui.probe.config import ProbeConfig
 from smtptui.profiles.model import Profile
 
@@ -16,13 +16,11 @@ if TYPE_CHECKING:
 
 NO_CLIENT = "(no client)"
 """How profiles without a client are grouped."""
-NAMESERVER_ENV = "SMTPTUI_NAMESERVER"
-"""Resolver for DNS checks and discovery when a profile sets none (as for ``smtptui dns``)."""
 
 
 def nameserver_for(profile_nameserver: str | None) -> str | None:
     """The profile's resolver, else ``$SMTPTUI_NAMESERVER``, else None (the system's)."""
-    return profile_nameserver or os.environ.get(NAMESERVER_ENV) or None
+    return profile_nameserver or env_nameserver()
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,7 @@
 """The header analyser's result as a card: verdicts, spam reasons, alignment, Received hops.
 
 Verdict texts are escaped by :mod:`smtptui.dnscheck`; header values (From, Subject, host
-names) go through :func:`smtptui.dnscheck.text.clean`. Plain :class:`Content` only.
+names) go through :func:`smtptui.probe.sanitize.clean`. Plain :class:`Content` only.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from textual.content import Content
 from smtptui.app.render import MUTED, Bullet, Card, field, title
 from smtptui.app.verdicts import bullet, summary
 from smtptui.dnscheck.orgdomain import aligned
-from smtptui.dnscheck.text import clean
+from smtptui.probe.sanitize import clean
 
 if TYPE_CHECKING:
     from smtptui.dnscheck.headers.analyse import HeaderReport

@@ -1,21 +1,16 @@
-"""How a result is shown: a glyph and a word for every state, never colour alone."""
+"""How a result is shown: a glyph and a word for every state (from :mod:`smtptui.glyphs`)."""
 
 from __future__ import annotations
 
 from typing import Literal
 
+from smtptui.glyphs import glyph, word
 from smtptui.probe.events import ProbeReport
+
+__all__ = ["SPINNER", "State", "glyph", "ms", "report_state", "word"]
 
 State = Literal["pending", "running", "pass", "warn", "fail", "skip", "notrun", "cancelled"]
 
-GLYPHS: dict[str, str] = {
-    "pending": "○", "running": "◌", "pass": "✓", "warn": "⚠", "fail": "✗",
-    "skip": "–", "notrun": "·", "cancelled": "⊘",
-}
-WORDS: dict[str, str] = {
-    "pending": "pending", "running": "running", "pass": "passed", "warn": "passed with warnings",
-    "fail": "failed", "skip": "skipped", "notrun": "not run", "cancelled": "cancelled",
-}
 SPINNER = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
 """Frames of the running-stage spinner."""
 
@@ -27,10 +22,6 @@ def report_state(report: ProbeReport) -> State:
     if any(s.status == "warn" for s in report.stages) or report.warnings:
         return "warn"
     return "pass"
-
-
-def glyph(state: str) -> str:
-    return GLYPHS.get(state, " ")
 
 
 def ms(value: float) -> str:

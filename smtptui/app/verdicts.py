@@ -8,16 +8,15 @@ from textual.content import Content
 
 from smtptui.app.render import BAD, MUTED, OK, WARN, Bullet
 from smtptui.dnscheck.model import Finding, Level
+from smtptui.glyphs import glyph
 
-MARKS: dict[str, tuple[str, str]] = {
-    "pass": ("✓", OK), "warn": ("⚠", WARN), "fail": ("✗", BAD), "info": ("·", MUTED),
-}
+STYLES: dict[str, str] = {"pass": OK, "warn": WARN, "fail": BAD, "info": MUTED}
 
 
 def mark(level: Level | str) -> Content:
     """``✓ pass  `` in the level's colour (the word says it without colour)."""
-    glyph, style = MARKS.get(level, ("·", MUTED))
-    return Content.styled(f"{glyph} {level:<4}  ", style)
+    return Content.styled(f"{glyph(level, default='·')} {level:<4}  ",
+                          STYLES.get(level, MUTED))
 
 
 def bullet(level: Level | str, text: str | Content) -> Bullet:

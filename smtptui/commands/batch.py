@@ -21,6 +21,7 @@ def run_batch(args: argparse.Namespace) -> int:
         load_profiles,
         profile_from_args,
     )
+    from smtptui.glyphs import glyph
 
     concurrency = args.concurrency if args.concurrency is not None else DEFAULT_CONCURRENCY
     if not 1 <= concurrency <= 500:
@@ -50,8 +51,8 @@ def run_batch(args: argparse.Namespace) -> int:
         if args.json:
             print(json.dumps(not_run(profile, str(error))), flush=True)
         else:
-            print(f"✗ fail  {profile.name}  ({profile.client or 'no client'}): {error}",
-                  flush=True)
+            print(f"{glyph('fail')} fail  {profile.name}  "
+                  f"({profile.client or 'no client'}): {error}", flush=True)
     import asyncio
 
     failed += asyncio.run(_run(configs, names, concurrency, json_out=args.json, color=color))
@@ -72,8 +73,9 @@ def not_run(profile: Profile, error: str) -> dict[str, object]:
 
 async def _run(configs: list, names: list, concurrency: int, *, json_out: bool,  # type: ignore[type-arg]
                color: bool) -> int:
+    from smtptui.glyphs import glyph
     from smtptui.probe.batch import probe_many
-    from smtptui.report_text import GLYPH, paint
+    from smtptui.report_text import paint
 
     failed = 0
     async for index, report in probe_many(configs, concurrency):
@@ -89,7 +91,7 @@ async def _run(configs: list, names: list, concurrency: int, *, json_out: bool, 
         bad = report.failed_stage
         detail = (f"failed at {bad.stage}: {bad.diagnosis.summary}" if bad and bad.diagnosis
                   else f"{report.total_ms:.0f} ms")
-        print(f"{paint(GLYPH[status] + ' ' + status, status, color)}  {profile.name}  "
+        print(f"{paint(glyph(status) + ' ' + status, status, color)}  {profile.name}  "
               f"({profile.client or 'no client'}, {report.target.host}:{report.target.port})  "
               f"{detail}", flush=True)
     return failed

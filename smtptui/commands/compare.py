@@ -6,7 +6,7 @@ import argparse
 from typing import TYPE_CHECKING, Any
 
 from smtptui.commands.target_args import add_target_args
-from smtptui.errors import ExitCode, UsageError
+from smtptui.errors import ExitCode
 
 if TYPE_CHECKING:
     from smtptui.compare.model import Comparison
@@ -54,8 +54,6 @@ def run(args: argparse.Namespace) -> int:
     from smtptui.commands.probe import use_color
     from smtptui.commands.target_args import config_from_profile, load_profiles, profile_from_args
 
-    if not 1 <= args.runs <= MAX_RUNS:
-        raise UsageError(f"--runs must be 1-{MAX_RUNS}")
     profiles = load_profiles(args)
     config_a = config_from_profile(profile_from_args(args, args.a, profiles), args)
     config_b = config_from_profile(profile_from_args(args, args.b, profiles), args)
@@ -88,8 +86,9 @@ def _progress(runs: int) -> OnEvent:
     import sys
 
     from smtptui.commands.probe import use_color
+    from smtptui.glyphs import glyph
     from smtptui.probe.events import ProbeFinished
-    from smtptui.report_text import GLYPH, paint
+    from smtptui.report_text import paint
 
     color = use_color(sys.stdout)
 
@@ -100,7 +99,7 @@ def _progress(runs: int) -> OnEvent:
         failed = report.failed_stage
         state = "fail" if failed else ("warn" if report.warnings else "pass")
         what = f"failed at {failed.stage}" if failed else "passed"
-        mark = paint(f"{GLYPH[state]} {what}", state, color)
+        mark = paint(f"{glyph(state)} {what}", state, color)
         print(f"  {side.upper()} run {run + 1}/{runs}  {mark}  {report.total_ms:.0f} ms",
               flush=True)
 

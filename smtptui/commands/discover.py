@@ -62,7 +62,12 @@ def run(args: argparse.Namespace) -> int:
     except DnsInputError as exc:
         raise UsageError(f"discover: {exc}") from None
     saved = None
-    if args.save:
+    if args.save and not found.suggestions:
+        why = " (DNS lookups timed out)" if found.timed_out else (
+            " (some DNS lookups got no answer)" if found.unanswered else "")
+        print(f"smtptui discover: nothing found for {found.domain}{why}; profile "
+              f"{args.save!r} not saved", file=sys.stderr)
+    elif args.save:
         from smtptui.profiles import modify, resolve_path
 
         profile = profile_for(found, args.save, args.client)

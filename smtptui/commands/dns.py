@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from typing import TYPE_CHECKING, Any, TextIO
 
+from smtptui.dnscheck.settings import NAMESERVER_ENV, env_nameserver
 from smtptui.errors import ExitCode, UsageError
 
 if TYPE_CHECKING:
     from smtptui.dnscheck.domain import DomainReport
 
-NAMESERVER_ENV = "SMTPTUI_NAMESERVER"
 HELP = "check a sending domain's DNS: SPF (evaluated), DMARC, DKIM, MX, MTA-STS, TLS-RPT"
 
 
@@ -26,7 +25,7 @@ def add_dns_args(p: argparse.ArgumentParser) -> None:
 
 
 def nameserver_of(args: argparse.Namespace, fallback: str | None = None) -> str | None:
-    return args.nameserver or os.environ.get(NAMESERVER_ENV) or fallback or None
+    return args.nameserver or env_nameserver() or fallback or None
 
 
 def register(sub: Any) -> None:

@@ -1,8 +1,9 @@
 """What a server's "no" means, and what to do about it: the reply rule table.
 
 Order matters: provider-specific rules first, then rules keyed on distinctive reply
-text, then enhanced codes, then code + stage. The first matching rule wins; the
-summary gets the reply itself appended as evidence.
+text, then enhanced codes, then code + stage, and for some codes a code-only rule marked
+``fallback=True`` as the last resort. The first matching rule wins; the summary gets the
+reply itself appended as evidence.
 """
 
 from __future__ import annotations
@@ -794,7 +795,7 @@ REPLY_RULES: tuple[ReplyRule, ...] = (
         "restarting, or limiting this client.",
         "Retry later. If it always happens at the same step, the reply text usually names "
         "the reason (rate limit, timeout, TLS required).",
-        codes=(421,)),
+        codes=(421,), fallback=True),
     ReplyRule(
         "554-at-greeting", "policy",
         "The server refuses to talk to this client at all: this IP is blocked there, or "
@@ -806,7 +807,7 @@ REPLY_RULES: tuple[ReplyRule, ...] = (
         "The action was refused for now: the mailbox is busy or a temporary policy "
         "(often greylisting) applied.",
         "Probe again in a few minutes; real mail servers retry on their own.",
-        codes=(450,)),
+        codes=(450,), fallback=True),
     ReplyRule(
         "451-envelope", "policy",
         "The server temporarily refused this address — often greylisting or a "
@@ -817,7 +818,7 @@ REPLY_RULES: tuple[ReplyRule, ...] = (
         "451", "protocol",
         "The server hit a temporary local error and aborted the command.",
         _RETRY,
-        codes=(451,)),
+        codes=(451,), fallback=True),
     ReplyRule(
         "452-rcpt", "policy",
         "The server refused this recipient for now: too many recipients in this message, "
@@ -828,7 +829,7 @@ REPLY_RULES: tuple[ReplyRule, ...] = (
         "452", "policy",
         "The server is out of storage for this message right now.",
         _RETRY,
-        codes=(452,)),
+        codes=(452,), fallback=True),
     ReplyRule(
         "454-starttls", "tls",
         "The server advertises STARTTLS but cannot start TLS right now (TLS not "
@@ -848,14 +849,14 @@ REPLY_RULES: tuple[ReplyRule, ...] = (
         "454", "policy",
         "The server temporarily refused the command.",
         _RETRY,
-        codes=(454,)),
+        codes=(454,), fallback=True),
     ReplyRule(
         "500", "protocol",
         "The server did not recognise the command (syntax error).",
         "Check the port/mode pair: TLS bytes sent to a plain port (or plain text to a TLS "
         "port) look like garbage to the server. A firewall's SMTP inspection can also "
         "mangle commands. Run with -v to see the exchange.",
-        codes=(500,)),
+        codes=(500,), fallback=True),
     ReplyRule(
         "501-envelope", "protocol",
         "The server rejected the syntax of this address.",
@@ -872,13 +873,13 @@ REPLY_RULES: tuple[ReplyRule, ...] = (
         "501", "protocol",
         "The server rejected the command's arguments (syntax error in parameters).",
         "Run with -v to see the exact command; check the --ehlo name and the addresses.",
-        codes=(501,)),
+        codes=(501,), fallback=True),
     ReplyRule(
         "502", "protocol",
         "The server does not implement this command.",
         "Check what the server offers in its EHLO reply (see Extensions) and pick a mode "
         "and mechanism it supports.",
-        codes=(502,)),
+        codes=(502,), fallback=True),
     ReplyRule(
         "503-mail", "auth",
         "The server refused MAIL FROM at this point: it expects another step first "
@@ -891,7 +892,7 @@ REPLY_RULES: tuple[ReplyRule, ...] = (
         "The server expected a different command at this point (bad sequence).",
         "Run with -v to see the exchange; a server that forgets the session after "
         "STARTTLS or a middlebox rewriting commands can cause this.",
-        codes=(503,)),
+        codes=(503,), fallback=True),
     ReplyRule(
         "504-auth", "auth",
         "The server does not support the requested authentication mechanism.",
@@ -901,31 +902,31 @@ REPLY_RULES: tuple[ReplyRule, ...] = (
         "504", "protocol",
         "The server does not implement a parameter of this command.",
         "Run with -v to see the exact command.",
-        codes=(504,)),
+        codes=(504,), fallback=True),
     ReplyRule(
         "530", "auth",
         "The server wants a step this client skipped — STARTTLS or AUTH — or this is the "
         "wrong port for submitting mail.",
         "Submit on port 587 with --tls starttls and credentials, or on 465 with --tls "
         "implicit; port 25 is for server-to-server mail and usually refuses submissions.",
-        codes=(530,)),
+        codes=(530,), fallback=True),
     ReplyRule(
         "534", "auth",
         "The server considers this authentication mechanism too weak for this account.",
         "Hosted providers (Gmail, Yahoo, iCloud) answer 534 when they want an app "
         "password or OAuth instead of the account password; otherwise pick a stronger "
         "--auth mechanism, over an encrypted connection.",
-        codes=(534,)),
+        codes=(534,), fallback=True),
     ReplyRule(
         "535", "auth",
         "The server rejected the username/password (authentication failed).",
         _GENERIC_BAD_LOGIN,
-        codes=(535,)),
+        codes=(535,), fallback=True),
     ReplyRule(
         "538", "tls",
         "The server requires encryption before it accepts this authentication mechanism.",
         _TLS_FIRST,
-        codes=(538,)),
+        codes=(538,), fallback=True),
     ReplyRule(
         "550-mail", "policy",
         "The server refused this sender address.",
@@ -951,17 +952,17 @@ REPLY_RULES: tuple[ReplyRule, ...] = (
         "The message exceeds a size limit, or the recipient's mailbox is out of storage.",
         "Compare the message size with the SIZE limit in the EHLO reply (see Extensions); "
         "if the message is small, the recipient's mailbox is full.",
-        codes=(552,)),
+        codes=(552,), fallback=True),
     ReplyRule(
         "555", "protocol",
         "The server does not accept a MAIL FROM/RCPT TO parameter this client sent.",
         "Run with -v: a parameter such as SIZE=, BODY=8BITMIME or SMTPUTF8 was sent to a "
         "server that did not advertise it.",
-        codes=(555,)),
+        codes=(555,), fallback=True),
     ReplyRule(
         "556-521", "policy",
         "The domain or host does not accept mail at all.",
         "Check the recipient domain; `smtptui dns <domain>` shows a null MX ('MX 0 .') if "
         "it declares it takes no mail.",
-        codes=(556, 521)),
+        codes=(556, 521), fallback=True),
 )

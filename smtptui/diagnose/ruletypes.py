@@ -38,6 +38,9 @@ class ReplyRule:
     """Regex searched (case-insensitively) in the reply text."""
     providers: tuple[str, ...] = ()
     stages: tuple[str, ...] = ()
+    fallback: bool = False
+    """A deliberate code-only rule: the last resort for its codes, listed after every other
+    rule that could match them (see the rule-table tests)."""
 
     @property
     def specific(self) -> bool:

@@ -6,7 +6,7 @@ Every DNS check is a coroutine taking a :class:`~smtptui.dnscheck.resolver.Dns` 
 result (``timeout``, ``servfail`` ...), never raised. Bad input raises
 :class:`~smtptui.dnscheck.resolver.DnsInputError`. Results are frozen dataclasses with
 ``to_json()`` and a ``level`` (pass/warn/fail/info); their ``findings`` texts are already
-escaped for display, raw record texts are not (use :func:`smtptui.dnscheck.text.clean`).
+escaped for display, raw record texts are not (use :func:`smtptui.probe.sanitize.clean`).
 
 Entry points:
 

@@ -11,7 +11,7 @@ from dns.reversename import from_address as reverse_name
 
 from smtptui.dnscheck.model import Finding, JsonMixin, Level
 from smtptui.dnscheck.resolver import Dns, Lookup
-from smtptui.dnscheck.text import clean
+from smtptui.probe.sanitize import clean
 
 ReverseStatus = Literal["confirmed", "mismatch", "no-ptr", "error"]
 

@@ -9,8 +9,14 @@ from typing import Literal
 from smtptui.dnscheck.model import Finding, JsonMixin
 from smtptui.dnscheck.mx import mx_hosts
 from smtptui.dnscheck.providers import match_mx
-from smtptui.dnscheck.resolver import DEFAULT_TIMEOUT, Dns, DnsInputError, normalise_domain
-from smtptui.dnscheck.text import clean
+from smtptui.dnscheck.resolver import (
+    DEFAULT_TIMEOUT,
+    Dns,
+    DnsInputError,
+    Lookup,
+    normalise_domain,
+)
+from smtptui.probe.sanitize import clean
 
 Security = Literal["implicit", "starttls"]
 Source = Literal["srv", "mx", "guess"]
@@ -40,10 +46,18 @@ class Discovery(JsonMixin):
     suggestions: tuple[Suggestion, ...]
     mx: tuple[str, ...]
     findings: tuple[Finding, ...]
+    unanswered: tuple[Lookup, ...] = ()
+    """Lookups that got no answer (timeout, SERVFAIL, error): "nothing found" is then
+    not proof that nothing exists."""
 
     @property
     def best(self) -> Suggestion | None:
         return self.suggestions[0] if self.suggestions else None
+
+    @property
+    def timed_out(self) -> bool:
+        """Some lookups got no answer, and every one of those timed out."""
+        return bool(self.unanswered) and all(lk.status == "timeout" for lk in self.unanswered)
 
 
 def split_address(address: str) -> tuple[str, str]:
@@ -55,7 +69,7 @@ def split_address(address: str) -> tuple[str, str]:
     return text, normalise_domain(domain)
 
 
-async def _srv(dns: Dns, domain: str) -> tuple[list[Suggestion], list[Finding]]:
+async def _srv(dns: Dns, domain: str) -> tuple[list[Suggestion], list[Finding], list[Lookup]]:
     names = [f"{svc}.{domain}" for svc, _ in SRV_SERVICES]
     lookups = await asyncio.gather(*(dns.query(n, "SRV") for n in names))
     out: list[Suggestion] = []
@@ -78,10 +92,11 @@ async def _srv(dns: Dns, domain: str) -> tuple[list[Suggestion], list[Finding]]:
                                   f"weight {r.weight})", priority=r.priority, weight=r.weight))
         if targets:
             findings.append(Finding("pass", f"{svc}: {len(out) - before} server(s) advertised"))
-    return out, findings
+    return out, findings, lookups
 
 
-async def _mx(dns: Dns, domain: str) -> tuple[list[Suggestion], tuple[str, ...], list[Finding]]:
+async def _mx(dns: Dns, domain: str
+              ) -> tuple[list[Suggestion], tuple[str, ...], list[Finding], Lookup]:
     lookup = await dns.query(domain, "MX")
     hosts = tuple(h.host for h in mx_hosts(lookup) if h.host != ".")
     findings: list[Finding] = []
@@ -97,17 +112,31 @@ async def _mx(dns: Dns, domain: str) -> tuple[list[Suggestion], tuple[str, ...],
                               match.region))
     if hosts and not out:
         findings.append(Finding("info", f"MX {clean(hosts[0])} matches no known provider"))
-    return out, hosts, findings
+    return out, hosts, findings, lookup
 
 
-async def _guesses(dns: Dns, domain: str) -> list[Suggestion]:
+async def _guesses(dns: Dns, domain: str) -> tuple[list[Suggestion], list[Lookup]]:
     names = [f"smtp.{domain}", f"mail.{domain}"]
     lookups = await asyncio.gather(*(dns.query(n, "A") for n in names),
                                    *(dns.query(n, "AAAA") for n in names))
     found = {lk.name for lk in lookups if lk.ok}
     return [Suggestion(n, 587, "starttls", "guess", f"{n} exists (a guess: no SRV, no known "
                                                      "provider)")
-            for n in names if n in found]
+            for n in names if n in found], lookups
+
+
+def _nothing_found(domain: str, lookups: list[Lookup]) -> Finding:
+    """Why nothing was found: no records, or lookups that got no answer."""
+    failed = [lk for lk in lookups if lk.failed]
+    if not failed:
+        return Finding("fail", f"nothing found for {domain}: no SRV records, no recognised "
+                               "MX provider")
+    timeouts = [lk for lk in failed if lk.status == "timeout"]
+    what = (timeouts[0].describe() if len(timeouts) == len(failed)
+            else f"got no answer ({failed[0].describe()})")
+    return Finding("fail", f"nothing found for {domain}, but {len(failed)} of {len(lookups)} "
+                           f"DNS lookup(s) {what}: the records may exist; try again or ask "
+                           "another resolver")
 
 
 async def discover(address: str, nameserver: str | None = None,
@@ -120,15 +149,17 @@ async def discover(address: str, nameserver: str | None = None,
     """
     address, domain = split_address(address)
     dns = dns or Dns(nameserver, timeout)
-    (srv, srv_findings), (by_mx, mx, mx_findings) = await asyncio.gather(
+    (srv, srv_findings, lookups), (by_mx, mx, mx_findings, mx_lookup) = await asyncio.gather(
         _srv(dns, domain), _mx(dns, domain))
+    lookups.append(mx_lookup)
     suggestions = srv + by_mx
     if not suggestions:
-        suggestions = await _guesses(dns, domain)
+        suggestions, guessed = await _guesses(dns, domain)
+        lookups += guessed
     unique = {(s.host, s.port): s for s in reversed(suggestions)}
     ordered = tuple(s for s in suggestions if unique.get((s.host, s.port)) is s)
     findings = srv_findings + mx_findings
     if not ordered:
-        findings.append(Finding("fail", f"nothing found for {domain}: no SRV records, no "
-                                        "recognised MX provider"))
-    return Discovery(address, domain, ordered, mx, tuple(findings))
+        findings.append(_nothing_found(domain, lookups))
+    return Discovery(address, domain, ordered, mx, tuple(findings),
+                     tuple(lk for lk in lookups if lk.failed))

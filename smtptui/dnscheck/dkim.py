@@ -12,7 +12,7 @@ from typing import Literal
 from smtptui.dnscheck.model import Finding, JsonMixin, Level, level_of
 from smtptui.dnscheck.resolver import Dns
 from smtptui.dnscheck.tags import TagListError, parse_tags
-from smtptui.dnscheck.text import clean
+from smtptui.probe.sanitize import clean
 
 COMMON_SELECTORS: tuple[str, ...] = (
     "google", "selector1", "selector2", "default", "k1", "k2", "k3", "s1", "s2", "mail",
@@ -182,6 +182,6 @@ async def check_dkim(dns: Dns, domain: str, selectors: Sequence[str] = (),
             "the given or common selectors" if wanted else "the common selectors")
         findings.append(Finding(
             "warn" if not wanted else "fail",
-            f"no DKIM key found under {where}; pass --selector (the s= of a "
-            "DKIM-Signature header)"))
+            f"no DKIM key found under {where}; add the selector (the s= of a "
+            "DKIM-Signature header) to the profile's dkim_selectors or pass --selector"))
     return DkimReport(domain, shown, tuple(findings))

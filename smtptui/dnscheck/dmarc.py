@@ -8,9 +8,10 @@ from dataclasses import dataclass, field
 
 from smtptui.dnscheck.model import Finding, JsonMixin, Level, level_of
 from smtptui.dnscheck.orgdomain import org_domain
+from smtptui.dnscheck.records import one_record
 from smtptui.dnscheck.resolver import Dns, Lookup
 from smtptui.dnscheck.tags import TagListError, parse_tags
-from smtptui.dnscheck.text import clean
+from smtptui.probe.sanitize import clean
 
 POLICIES = ("none", "quarantine", "reject")
 _VERSION = re.compile(r"v\s*=\s*DMARC1\s*(;|$)", re.I)
@@ -167,17 +168,15 @@ async def check_dmarc(dns: Dns, domain: str) -> DmarcReport:
     findings: list[Finding] = []
     record: DmarcRecord | None = None
     effective: str | None = None
-    if lookup.failed:
-        findings.append(Finding("fail", f"TXT lookup for {queried}: {lookup.describe()}"))
-    elif not records:
-        findings.append(Finding("fail", f"no DMARC record at _dmarc.{domain}"
-                                + (f" or _dmarc.{org}" if org != domain else "")
-                                + ": Gmail and Yahoo require one for bulk senders"))
-    elif len(records) > 1:
-        findings.append(Finding("fail", f"{len(records)} DMARC records at {queried}: "
-                                        "receivers ignore them all (RFC 7489 6.6.3)"))
+    found = one_record(lookup, records, absent=Finding(
+        "fail", f"no DMARC record at _dmarc.{domain}"
+                + (f" or _dmarc.{org}" if org != domain else "")
+                + ": Gmail and Yahoo require one for bulk senders"),
+        several=f"DMARC records at {queried}: receivers ignore them all (RFC 7489 6.6.3)")
+    if isinstance(found, Finding):
+        findings.append(found)
     else:
-        record = parse_dmarc(records[0])
+        record = parse_dmarc(found)
         effective = (record.subdomain_policy or record.policy) if fallback else record.policy
         if fallback:
             findings.append(Finding("info", f"no record at _dmarc.{domain}; the organisational "

@@ -10,8 +10,8 @@ from smtptui.dnscheck.addresses import Address, ReverseCheck, addresses_of, chec
 from smtptui.dnscheck.addresses import resolve_host as _resolve
 from smtptui.dnscheck.model import Finding, JsonMixin, Level, level_of
 from smtptui.dnscheck.resolver import Dns
-from smtptui.dnscheck.text import clean
 from smtptui.dnscheck.tlsa import TlsaReport, check_tlsa
+from smtptui.probe.sanitize import clean
 
 
 @dataclass(frozen=True)

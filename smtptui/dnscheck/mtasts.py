@@ -7,9 +7,10 @@ import re
 from dataclasses import dataclass
 
 from smtptui.dnscheck.model import Finding, JsonMixin, Level, level_of
+from smtptui.dnscheck.records import one_record
 from smtptui.dnscheck.resolver import Dns
 from smtptui.dnscheck.tags import TagListError, parse_tags
-from smtptui.dnscheck.text import clean
+from smtptui.probe.sanitize import clean
 
 POLICY_NOTE = ("policy file https://mta-sts.{domain}/.well-known/mta-sts.txt not fetched "
                "(HTTPS fetch is out of scope for DNS checks)")
@@ -58,17 +59,14 @@ async def check_mtasts(dns: Dns, domain: str) -> MtaStsReport:
     addresses = host_a.records + host_aaaa.records
     findings: list[Finding] = []
     policy_id = None
-    if lookup.failed:
-        findings.append(Finding("fail", f"TXT lookup for _mta-sts.{domain}: "
-                                        f"{lookup.describe()}"))
-    elif not records:
-        findings.append(Finding("info", "no MTA-STS record: senders may deliver to this "
-                                        "domain without enforced TLS (optional)"))
-    elif len(records) > 1:
-        findings.append(Finding("fail", f"{len(records)} v=STSv1 records: senders treat the "
-                                        "domain as having no MTA-STS (RFC 8461 3.1)"))
+    record = one_record(lookup, records, absent=Finding(
+        "info", "no MTA-STS record: senders may deliver to this domain without enforced "
+                "TLS (optional)"),
+        several="v=STSv1 records: senders treat the domain as having no MTA-STS (RFC 8461 3.1)")
+    if isinstance(record, Finding):
+        findings.append(record)
     else:
-        policy_id, problems = validate_mtasts(records[0])
+        policy_id, problems = validate_mtasts(record)
         if problems:
             findings.extend(Finding("fail", f"malformed: {clean(p)}") for p in problems)
         else:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from smtptui.dnscheck.model import Finding, JsonMixin, Level, level_of
 from smtptui.dnscheck.resolver import Dns, Lookup
-from smtptui.dnscheck.text import clean
+from smtptui.probe.sanitize import clean
 
 
 @dataclass(frozen=True)

@@ -8,19 +8,18 @@ from smtptui.dnscheck.discover import Discovery
 from smtptui.dnscheck.domain import DomainReport
 from smtptui.dnscheck.headers.analyse import HeaderReport
 from smtptui.dnscheck.model import Finding, Level
-from smtptui.dnscheck.text import clean
-
-SYMBOLS: dict[str, str] = {"pass": "✓", "warn": "⚠", "fail": "✗", "info": "·"}
-ASCII_SYMBOLS: dict[str, str] = {"pass": "+", "warn": "!", "fail": "x", "info": "-"}
+from smtptui.glyphs import glyph
+from smtptui.probe.sanitize import clean
 
 
 class Renderer:
     def __init__(self, ascii_only: bool = False) -> None:
-        self.symbols = ASCII_SYMBOLS if ascii_only else SYMBOLS
+        self.ascii_only = ascii_only
         self.arrow = "->" if ascii_only else "→"
 
     def line(self, level: Level, text: str, indent: int = 2) -> str:
-        return f"{' ' * indent}{self.symbols[level]} {level:<4}  {clean(text)}"
+        mark = glyph(level, ascii_only=self.ascii_only)
+        return f"{' ' * indent}{mark} {level:<4}  {clean(text)}"
 
     def findings(self, findings: Iterable[Finding]) -> list[str]:
         return [self.line(f.level, f.text) for f in findings]

@@ -7,11 +7,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from smtptui.dnscheck.model import Finding, JsonMixin, Level, level_of
+from smtptui.dnscheck.records import one_record
 from smtptui.dnscheck.resolver import Dns
 from smtptui.dnscheck.spf_eval import LOOKUP_LIMIT, SpfEvaluation, evaluate_spf
 from smtptui.dnscheck.spf_macro import IPAddress
 from smtptui.dnscheck.spf_parse import SpfRecord, SpfSyntaxError, is_spf, parse_spf
-from smtptui.dnscheck.text import clean
+from smtptui.probe.sanitize import clean
 
 _RESULT_LEVEL: dict[str, Level] = {
     "pass": "pass", "fail": "fail", "softfail": "fail", "neutral": "warn", "none": "fail",
@@ -105,17 +106,15 @@ async def check_spf(dns: Dns, domain: str, ips: Sequence[IPAddress] = (),
         *(evaluate_spf(dns, ip, domain, sender) for ip in ips)))
     findings: list[Finding] = []
     worst: int | None = None
-    if lookup.failed:
-        findings.append(Finding("fail", f"TXT lookup for {domain}: {lookup.describe()}"))
-    elif not records:
-        findings.append(Finding("fail", "no SPF record (v=spf1): receivers cannot tell which "
-                                        "hosts may send for this domain"))
-    elif len(records) > 1:
-        findings.append(Finding("fail", f"{len(records)} SPF records: permerror for every "
-                                        "receiver; merge them into one"))
+    found = one_record(lookup, records, absent=Finding(
+        "fail", "no SPF record (v=spf1): receivers cannot tell which hosts may send for this "
+                "domain"),
+        several="SPF records: permerror for every receiver; merge them into one")
+    if isinstance(found, Finding):
+        findings.append(found)
     else:
         try:
-            record = parse_spf(records[0])
+            record = parse_spf(found)
         except SpfSyntaxError as exc:
             findings.append(Finding("fail", f"syntax error: {clean(str(exc))} (permerror)"))
         else:

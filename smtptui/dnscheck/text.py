@@ -1,18 +1,6 @@
-"""Make untrusted text (DNS records, pasted headers) safe to print on a terminal.
-
-Uses the engine's sanitiser (:mod:`smtptui.probe.sanitize`) so the whole program escapes
-control characters the same way.
-"""
+"""Text from DNS: bytes decoded for display (escape it with ``probe.sanitize.clean``)."""
 
 from __future__ import annotations
-
-from smtptui.probe.sanitize import LINE_LIMIT
-from smtptui.probe.sanitize import clean as _clean
-
-
-def clean(text: str, limit: int = LINE_LIMIT) -> str:
-    """Escape control characters (ESC, C0/C1, bidi overrides ...) and cap the length."""
-    return _clean(text, limit)
 
 
 def decode(data: bytes) -> str:

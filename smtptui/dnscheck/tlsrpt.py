@@ -6,9 +6,10 @@ import re
 from dataclasses import dataclass
 
 from smtptui.dnscheck.model import Finding, JsonMixin, Level, level_of
+from smtptui.dnscheck.records import one_record
 from smtptui.dnscheck.resolver import Dns
 from smtptui.dnscheck.tags import TagListError, parse_tags
-from smtptui.dnscheck.text import clean
+from smtptui.probe.sanitize import clean
 
 
 def is_tlsrpt(text: str) -> bool:
@@ -58,17 +59,13 @@ async def check_tlsrpt(dns: Dns, domain: str) -> TlsRptReport:
     records = tuple(r for r in lookup.records if is_tlsrpt(r))
     findings: list[Finding] = []
     rua: tuple[str, ...] = ()
-    if lookup.failed:
-        findings.append(Finding("fail", f"TXT lookup for _smtp._tls.{domain}: "
-                                        f"{lookup.describe()}"))
-    elif not records:
-        findings.append(Finding("info", "no TLS-RPT record: you get no reports of TLS "
-                                        "delivery failures (optional)"))
-    elif len(records) > 1:
-        findings.append(Finding("fail", f"{len(records)} v=TLSRPTv1 records: senders "
-                                        "ignore them all (RFC 8460 3)"))
+    record = one_record(lookup, records, absent=Finding(
+        "info", "no TLS-RPT record: you get no reports of TLS delivery failures (optional)"),
+        several="v=TLSRPTv1 records: senders ignore them all (RFC 8460 3)")
+    if isinstance(record, Finding):
+        findings.append(record)
     else:
-        rua, problems = validate_tlsrpt(records[0])
+        rua, problems = validate_tlsrpt(record)
         if problems:
             findings.extend(Finding("fail", f"malformed: {clean(p)}") for p in problems)
         else:

@@ -14,6 +14,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from smtptui.profiles.errors import ProfilesError
+
 NEW_FILE_MODE = 0o600
 
 
@@ -103,17 +105,34 @@ def lock_path(path: Path) -> Path:
 
 @contextlib.contextmanager
 def locked(path: Path) -> Iterator[None]:
-    """Hold an exclusive ``flock`` on ``path``'s lock file (blocks until it is free)."""
+    """Hold an exclusive ``flock`` on ``path``'s lock file (blocks until it is free).
+
+    A lock file that cannot be created or locked (read-only folder, a file where a folder
+    should be ...) raises :class:`ProfilesError`, one line naming the file.
+    """
     lock = lock_path(path)
-    lock.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    fd = os.open(lock, os.O_RDWR | os.O_CREAT, NEW_FILE_MODE)
+    try:
+        lock.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        fd = os.open(lock, os.O_RDWR | os.O_CREAT, NEW_FILE_MODE)
+    except OSError as exc:
+        raise _lock_error(path, lock, exc) from None
     try:
         try:
             import fcntl
         except ImportError:  # not POSIX: the fingerprint check still refuses lost updates
             pass
         else:
-            fcntl.flock(fd, fcntl.LOCK_EX)
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX)
+            except OSError as exc:
+                raise _lock_error(path, lock, exc) from None
         yield
     finally:
         os.close(fd)  # closing releases the lock
+
+
+def _lock_error(path: Path, lock: Path, exc: OSError) -> ProfilesError:
+    # mkdir(exist_ok=True) says "File exists" when a file stands where a folder should be
+    reason = ("Not a directory" if isinstance(exc, FileExistsError)
+              else exc.strerror or type(exc).__name__)
+    return ProfilesError(f"{path}: cannot write: lock file {lock}: {reason}")

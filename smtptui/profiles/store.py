@@ -128,7 +128,11 @@ class ProfileFile:
     def _save_locked(self) -> None:
         for profile in self.profiles:
             _check(profile)
-        if atomic.fingerprint(self.path) != self.fingerprint:
+        try:
+            on_disk = atomic.fingerprint(self.path)
+        except OSError as exc:
+            raise ProfilesError(f"{self.path}: cannot read: {_reason(exc)}") from None
+        if on_disk != self.fingerprint:
             raise ProfilesError(
                 f"{self.path} was changed by another program since it was read; "
                 "nothing was written (reload it and try again)")
@@ -138,11 +142,6 @@ class ProfileFile:
         except OSError as exc:
             raise ProfilesError(f"{self.path}: cannot write: {_reason(exc)}") from None
         self.explicit = {p.name: frozenset(self._table(p)) for p in self.profiles}
-
-    @staticmethod
-    def update(path: Path, fn: Callable[[ProfileFile], object]) -> ProfileFile:
-        """See :func:`modify`."""
-        return modify(path, fn)
 
 
 def _check(profile: Profile) -> None:

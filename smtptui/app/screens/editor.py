@@ -33,6 +33,7 @@ from smtptui.app.screens.editor_form import (
     build,
     values_of,
 )
+from smtptui.glyphs import glyph
 from smtptui.probe.config import AUTH_MECHS, STOP_AFTER, TLS_MODES
 from smtptui.profiles.model import Profile
 from smtptui.profiles.presets import PRESETS
@@ -335,15 +336,18 @@ class ProfileEditor(ModalScreen[Profile | None]):
         self._discovered(found, resolver)
 
     def _discovered(self, found: Discovery, resolver: str) -> None:
-        from smtptui.dnscheck.text import clean
+        from smtptui.probe.sanitize import clean
 
-        marks = {"pass": "✓", "warn": "⚠", "fail": "✗", "info": "·"}
-        notes = [f"{marks[f.level]} {f.level}  {f.text}" for f in found.findings
+        notes = [f"{glyph(f.level)} {f.level}  {f.text}" for f in found.findings
                  if f.level in ("warn", "fail")]
         if found.suggestions:
             count = len(found.suggestions)
             head = (f"✓ {count} server{'s' if count != 1 else ''} found for "
                     f"{clean(found.domain)}: pick one (Enter) to fill the form.")
+        elif found.unanswered:
+            what = "lookups timed out" if found.timed_out else "some lookups got no answer"
+            head = (f"✗ Nothing found for {clean(found.domain)} ({resolver}): {what}. "
+                    "Try again, or fill the form by hand.")
         else:
             head = (f"✗ Nothing found for {clean(found.domain)} ({resolver}): no SRV "
                     "records, no known provider. Fill the form by hand.")
@@ -351,7 +355,7 @@ class ProfileEditor(ModalScreen[Profile | None]):
         self._show_suggestions(found.suggestions)
 
     def _show_suggestions(self, suggestions: tuple[Suggestion, ...]) -> None:
-        from smtptui.dnscheck.text import clean
+        from smtptui.probe.sanitize import clean
 
         self._suggestions = suggestions
         options = self.query_one("#discover-options", OptionList)

@@ -12,6 +12,8 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from smtptui.dnscheck.settings import NAMESERVER_ENV
+
 KEY_LABELS = {"slash": "/", "question_mark": "?", "escape": "Esc", "D,shift+d": "D"}
 
 
@@ -25,7 +27,7 @@ TIPS = [
     ("space", "mark a profile (mark two, then c to compare)"),
     ("tab", "move between the list, the transcript and the diagnosis"),
     ("ESCDELAY", "set ESCDELAY=25 if Esc feels slow over SSH"),
-    ("SMTPTUI_NAMESERVER", "resolver (IP[:port]) for DNS checks and discovery when a "
+    (NAMESERVER_ENV, "resolver (IP[:port]) for DNS checks and discovery when a "
                            "profile sets no nameserver"),
     ("NO_COLOR", "NO_COLOR=1 turns colour off (glyphs and words remain)"),
     ("TEXTUAL_COLOR_SYSTEM", "set it to standard for 16-colour terminals"),

@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import json
-import re
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
@@ -39,6 +37,7 @@ from smtptui.probe.events import ProbeReport
 from smtptui.probe.sanitize import clean
 from smtptui.profiles.errors import SecretError
 from smtptui.profiles.model import Profile
+from smtptui.report_files import pair_paths, save_typed, slug, write_pair
 
 if TYPE_CHECKING:
     from smtptui.app.app import SmtpTuiApp
@@ -437,18 +436,17 @@ class MainScreen(Screen[None]):
         if report is None:
             self.notify("Nothing to save yet: run a profile first.", severity="warning")
             return
-        name = report.target.profile or report.target.host
-        slug = re.sub(r"[^A-Za-z0-9]+", "-", name).strip("-").lower() or "report"
+        name = slug(report.target.profile or report.target.host)
         stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-        default = Path.cwd() / f"smtptui-{slug}-{stamp}.json"
+        default = Path.cwd() / f"smtptui-{name}-{stamp}.json"
 
         def write(answer: str) -> str | None:
             return save_report(report, answer)
 
         def done(answer: str | None) -> None:
             if answer:
-                base = Path(answer).expanduser()
-                self.notify(f"Saved {base.with_suffix('.json')} and .txt", timeout=5)
+                json_path, _ = pair_paths(Path(answer.strip()).expanduser())
+                self.notify(f"Saved {json_path} and .txt", timeout=5)
 
         self.app.push_screen(TextPrompt(
             "Save the report", "JSON (the headless contract) and plain text, side by side:",
@@ -564,21 +562,7 @@ class MainScreen(Screen[None]):
 
 def save_report(report: ProbeReport, answer: str) -> str | None:
     """Write ``<stem>.json`` and ``<stem>.txt``; a one-line problem, or None when saved."""
-    answer = answer.strip()
-    if not answer:
-        return "Give a file name."
-    base = Path(answer).expanduser()
-    if base.suffix.lower() in (".json", ".txt"):
-        base = base.with_suffix("")
-    json_path, text_path = Path(f"{base}.json"), Path(f"{base}.txt")
-    if not base.parent.is_dir():
-        return f"No such folder: {base.parent}"
     from smtptui.report_text import render_text
 
-    try:
-        json_path.write_text(json.dumps(report.to_json(), indent=2) + "\n", encoding="utf-8")
-        text_path.write_text(render_text(report, color=False, verbose=True) + "\n",
-                             encoding="utf-8")
-    except OSError as exc:
-        return f"Could not write: {exc.strerror or type(exc).__name__}"
-    return None
+    return save_typed(answer, lambda base: write_pair(
+        base, report.to_json(), render_text(report, color=False, verbose=True)))

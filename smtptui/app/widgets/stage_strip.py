@@ -17,7 +17,7 @@ from textual.geometry import Size
 from textual.timer import Timer
 from textual.widget import Widget
 
-from smtptui.app.status import SPINNER, WORDS, State, glyph, ms, report_state
+from smtptui.app.status import SPINNER, State, glyph, ms, report_state, word
 from smtptui.probe.events import ProbeReport, StageFinished
 
 STATE_STYLES: dict[str, str] = {
@@ -161,9 +161,9 @@ class StageStrip(Widget):
             return Content.assemble((SPINNER[self._frame], STATE_STYLES["running"]),
                                     f" {self.summary} · {elapsed}")
         if self.outcome is None:
-            return Content.styled(f"○ {self.summary}", "$text-muted")
-        word = WORDS[self.outcome].split(" ")[0].upper()
-        return Content.assemble((f"{glyph(self.outcome)} {word}", STATE_STYLES[self.outcome]),
+            return Content.styled(f"{glyph('pending')} {self.summary}", "$text-muted")
+        label = word(self.outcome).split(" ")[0].upper()
+        return Content.assemble((f"{glyph(self.outcome)} {label}", STATE_STYLES[self.outcome]),
                                 f" {self.summary}")
 
     def chips(self) -> list[Content]:

@@ -25,7 +25,7 @@ from smtptui.dnscheck.headers.signatures import (
 )
 from smtptui.dnscheck.model import JsonMixin, Level, worst
 from smtptui.dnscheck.orgdomain import aligned
-from smtptui.dnscheck.text import clean
+from smtptui.probe.sanitize import clean
 
 SLOW_DELIVERY_S = 600.0
 

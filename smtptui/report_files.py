@@ -1,0 +1,67 @@
+"""Saved reports: a file-name-safe slug and a JSON + text pair written side by side."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import re
+import secrets
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+_UNSAFE = re.compile(r"[^A-Za-z0-9]+")
+
+
+def slug(name: str, *, limit: int = 40, fallback: str = "report") -> str:
+    """A file-name-safe form of a name ("Acme Gmail" -> "acme-gmail")."""
+    return _UNSAFE.sub("-", name).strip("-").lower()[:limit] or fallback
+
+
+def pair_paths(base: Path) -> tuple[Path, Path]:
+    """``base.json`` and ``base.txt`` (a ``.json``/``.txt`` suffix on ``base`` is dropped)."""
+    if base.suffix.lower() in (".json", ".txt"):
+        base = base.with_suffix("")
+    return Path(f"{base}.json"), Path(f"{base}.txt")
+
+
+def write_pair(base: Path, json_doc: Any, text: str) -> tuple[Path, Path]:
+    """Write ``json_doc`` as ``base.json`` and ``text`` as ``base.txt``; return both paths.
+
+    Each file is written to a temporary file beside it and renamed into place, so a failed
+    write never leaves a half-written report. Raises OSError when they cannot be written.
+    """
+    json_path, text_path = pair_paths(base)
+    _replace(json_path, json.dumps(json_doc, ensure_ascii=False, indent=2) + "\n")
+    _replace(text_path, text)
+    return json_path, text_path
+
+
+def save_typed(answer: str, write: Callable[[Path], object]) -> str | None:
+    """Call ``write(base)`` for the path a person typed; a one-line problem, or None."""
+    answer = answer.strip()
+    if not answer:
+        return "Give a file name."
+    base = Path(answer).expanduser()
+    if not base.parent.is_dir():
+        return f"No such folder: {base.parent}"
+    try:
+        write(base)
+    except OSError as exc:
+        return f"Could not write: {exc.strerror or type(exc).__name__}"
+    return None
+
+
+def _replace(path: Path, text: str) -> None:
+    # os.open applies the umask to 0o666, as a plain write would (mkstemp would force 0600)
+    tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
