@@ -80,8 +80,9 @@ class RawServer:
         self._tasks.add(task)
         try:
             await self.handler(Conn(reader, writer, self))
-        except (ConnectionError, ssl.SSLError, asyncio.IncompleteReadError):
-            pass
+        except (ConnectionError, ssl.SSLError, asyncio.IncompleteReadError,
+                asyncio.CancelledError):
+            pass  # the client went away, or the server is being stopped
         finally:
             self._tasks.discard(task)
             self._writers.discard(writer)
