@@ -57,6 +57,9 @@ VARIANT_EXAMPLES: list[tuple[str, Fault]] = [
     ("connect_timeout/port25", _fault("connect_timeout", port=25)),
     ("connect_reset/tls", _fault("connect_reset", "starttls")),
     ("greeting_timeout/port465", _fault("greeting_timeout", port=465)),
+    ("greeting_timeout/tls_tried", _fault(
+        "greeting_timeout", detail="no answer within 30 s; a TLS handshake on the same port "
+        "failed too")),
     ("disconnected/implicit-on-plain-port",
      _fault("disconnected", "tls", tls_mode="implicit", port=587)),
     ("disconnected/greeting", _fault("disconnected", "greeting")),

@@ -471,3 +471,18 @@ async def test_insecure_still_warns_about_an_expired_certificate(
     report = await probe(config_for(relay.port, insecure=True, cafile=None))
     assert report.ok
     assert any("expired 3 days ago" in w for w in report.warnings)
+
+
+async def test_silent_port_says_the_tls_sniff_failed_too(raw_server: RawFactory,
+                                                         config_for: ConfigFor,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    import smtptui.probe.sniff
+
+    monkeypatch.setattr(smtptui.probe.sniff, "HANDSHAKE_TIMEOUT", 0.5)  # a silent TLS peer
+    server = await raw_server(lambda conn: conn.until_eof())
+    report = await probe(config_for(server.port, timeout=2.5))
+    stage = failed(report)
+    notes = [w.text for w in report.transcript if w.direction == "*"]
+    assert any("TLS handshake failed too" in n for n in notes)
+    assert "not implicit TLS" in stage.diagnosis.summary
+    assert "--tls implicit" not in stage.diagnosis.advice

@@ -98,6 +98,14 @@ FAULT_RULES: tuple[FaultRule, ...] = (
     # --- greeting -------------------------------------------------------------------------
     FaultRule(
         "greeting_timeout", "protocol",
+        "Connected to {target}, but the server sent no 220 greeting in time, and a TLS "
+        "handshake on the same port failed too: the port is silent, not implicit TLS.",
+        "Some servers delay their greeting on purpose for unknown clients (tarpitting): "
+        "raise the timeout. Otherwise a firewall, antivirus or load balancer accepts the "
+        "connection but never passes it on — or this is not an SMTP port at all.",
+        variant="tls_tried", detail=r"TLS handshake .*failed too"),
+    FaultRule(
+        "greeting_timeout", "protocol",
         "Connected to {target}, but no greeting arrived: port 465 normally speaks implicit "
         "TLS, and this probe waited for plain text ({mode} mode).",
         "Use --tls implicit for port 465, or --tls starttls on port 587.",

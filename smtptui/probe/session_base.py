@@ -89,6 +89,8 @@ class SessionBase:
         self.banner = ""
         self.ehlo_host = ""
         self.accepted_rcpts: list[str] = []
+        self.sniffed_tls = False
+        """A TLS handshake on the same port was tried (and failed) while we waited."""
         self.warm_ms: list[float] = []
         # per-stage scratch
         self._replies: list[Reply] = []
@@ -172,6 +174,8 @@ class SessionBase:
             kind = self._timeout_kind(name)
             detail = (f"the whole probe exceeded {self.config.overall_timeout:g} s" if overall
                       else f"no answer within {budget:g} s")
+            if name == "greeting" and self.sniffed_tls:
+                detail += "; a TLS handshake on the same port failed too"
             self.note(f"timeout: {detail}")
             diagnosis = diagnose(self.fault(kind, name, detail))
         except SMTPResponseException as exc:

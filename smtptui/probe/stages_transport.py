@@ -230,13 +230,17 @@ class TransportStages(SessionBase):
         data = asyncio.ensure_future(proto.data_seen.wait())
         try:
             await asyncio.wait([sniff, data], return_when=asyncio.FIRST_COMPLETED)
-            if sniff.done() and sniff.result() and not proto.data_seen.is_set():
-                self.note("the TLS handshake succeeded: this port speaks implicit TLS")
-                raise StageFailed(
-                    "greeting_timeout_implicit_tls",
-                    f"port {self.config.port} answered a TLS handshake but sent no "
-                    "plain-text greeting",
-                )
+            if sniff.done() and not proto.data_seen.is_set():
+                if sniff.result():
+                    self.note("the TLS handshake succeeded: this port speaks implicit TLS")
+                    raise StageFailed(
+                        "greeting_timeout_implicit_tls",
+                        f"port {self.config.port} answered a TLS handshake but sent no "
+                        "plain-text greeting",
+                    )
+                self.note("the TLS handshake failed too: not implicit TLS; still waiting "
+                          "for a greeting")
+                self.sniffed_tls = True
         finally:
             for task in (sniff, data):
                 task.cancel()
