@@ -225,3 +225,17 @@ def test_profiles_modules_stay_headless_and_light() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True).stdout
     assert out == "[]\n"
+
+
+def test_add_sets_the_dns_fields_and_validates_the_nameserver(tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
+    from smtptui.cli import main
+
+    path = tmp_path / "p.toml"
+    assert main(["profiles", "add", "acme", "--host", "smtp.acme.test", "--nameserver",
+                 "127.0.0.1:5353", "--selector", "s1", "--selector", "s2",
+                 "--profiles", str(path)]) == 0
+    text = path.read_text()
+    assert 'nameserver = "127.0.0.1:5353"' in text and 'dkim_selectors = ["s1", "s2"]' in text
+    assert main(["profiles", "add", "bad", "--host", "h", "--nameserver", "dns.example",
+                 "--profiles", str(path)]) == 2
+    assert "nameserver must be an IP address" in capsys.readouterr().err

@@ -75,6 +75,10 @@ def _register_add(add: argparse.ArgumentParser) -> None:
     add.add_argument("--send", action="store_true", help="send a test message (needs --from/--to)")
     add.add_argument("--stop-after", metavar="STAGE",
                      help="greeting | ehlo | tls | auth | mail | rcpt")
+    add.add_argument("--nameserver", metavar="HOST[:PORT]",
+                     help="DNS resolver for this profile's lookups")
+    add.add_argument("--selector", dest="dkim_selectors", metavar="S", action="append",
+                     help="DKIM selector of the sending domain (repeatable)")
     add.add_argument("--notes", metavar="TEXT")
     add.add_argument("--force", action="store_true", help="replace a profile of the same name")
 
@@ -207,12 +211,15 @@ def _fields_from_args(args: argparse.Namespace) -> dict[str, Any]:
             ("mail_from", args.mail_from), ("ehlo", args.ehlo), ("timeout", args.timeout),
             ("cafile", args.cafile), ("servername", args.servername),
             ("stop_after", args.stop_after), ("notes", args.notes),
+            ("nameserver", args.nameserver),
         ) if value is not None
     }
     fields.update({flag: True for flag in ("insecure", "allow_plaintext_auth", "send")
                    if getattr(args, flag)})
     if args.rcpt_to:
         fields["rcpt_to"] = tuple(args.rcpt_to)
+    if args.dkim_selectors:
+        fields["dkim_selectors"] = tuple(args.dkim_selectors)
     if args.password_env:
         fields["password"] = EnvSource(args.password_env)
     elif args.password_cmd:

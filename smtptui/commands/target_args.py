@@ -166,7 +166,7 @@ def config_from_profile(profile: Profile, args: argparse.Namespace) -> ProbeConf
     if config.cafile:
         _check_cafile(config.cafile)
     if config.nameserver:
-        from smtptui.dnscheck.resolver import parse_nameserver
+        from smtptui.dnscheck.settings import parse_nameserver
 
         try:
             parse_nameserver(config.nameserver)

@@ -22,39 +22,12 @@ import dns.rdata
 import dns.rdatatype
 import dns.resolver
 
+from smtptui.dnscheck.settings import DnsInputError as DnsInputError  # re-exported
+from smtptui.dnscheck.settings import parse_nameserver as parse_nameserver  # re-exported
 from smtptui.dnscheck.text import decode
 
 DEFAULT_TIMEOUT = 5.0
 LookupStatus = Literal["ok", "nxdomain", "nodata", "timeout", "servfail", "error"]
-
-
-class DnsInputError(ValueError):
-    """A nameserver, domain, IP or timeout given by the user is not valid."""
-
-
-def parse_nameserver(text: str) -> tuple[str, int]:
-    """``"HOST[:PORT]"`` -> ``(ip, port)``. HOST must be an IP address; IPv6 with a port is
-    written ``[::1]:5353``."""
-    text = text.strip()
-    host, port_text = text, ""
-    if text.startswith("["):
-        m = re.fullmatch(r"\[([^\]]+)\](?::(\d+))?", text)
-        if not m:
-            raise DnsInputError(f"invalid nameserver {text!r} (use [IPv6]:PORT)")
-        host, port_text = m.group(1), m.group(2) or ""
-    elif text.count(":") == 1:
-        host, port_text = text.split(":")
-    try:
-        ip = ipaddress.ip_address(host)
-    except ValueError:
-        raise DnsInputError(
-            f"invalid nameserver {text!r}: HOST must be an IP address") from None
-    port = 53
-    if port_text or text.endswith(":"):
-        if not port_text.isdigit() or not 0 < int(port_text) < 65536:
-            raise DnsInputError(f"invalid nameserver port in {text!r}")
-        port = int(port_text)
-    return str(ip), port
 
 
 def check_timeout(timeout: float) -> float:

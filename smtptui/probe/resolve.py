@@ -42,7 +42,7 @@ async def _resolve_with(host: str, nameserver: str) -> list[tuple[int, str]]:
     import dns.exception
     import dns.resolver
 
-    from smtptui.dnscheck.resolver import parse_nameserver
+    from smtptui.dnscheck.settings import parse_nameserver
 
     ns_host, ns_port = parse_nameserver(nameserver)
     resolver = dns.asyncresolver.Resolver(configure=False)

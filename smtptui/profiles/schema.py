@@ -92,6 +92,18 @@ def _host(key: str, value: object) -> str:
     return text
 
 
+def _nameserver(key: str, value: object) -> str:
+    from smtptui.dnscheck.settings import parse_nameserver
+
+    text = _nonblank(key, value)
+    try:
+        parse_nameserver(text)
+    except ValueError:
+        raise Invalid(f"{key} must be an IP address with an optional port (IP, IP:PORT or "
+                      f"[IPv6]:PORT), got {show(value)}") from None
+    return text
+
+
 def _port(key: str, value: object) -> int:
     if not isinstance(value, int) or isinstance(value, bool):
         raise Invalid(f"{key} must be an integer 1-65535, got {show(value)}")
@@ -182,7 +194,7 @@ _CHECKS: dict[str, Callable[[str, object], Any]] = {
     "auth": _choice(AUTH_MECHS), "oauth_token": _secret, "allow_plaintext_auth": _bool,
     "from": _text, "to": _text_list, "ehlo": _host, "timeout": _seconds, "cafile": _nonblank,
     "servername": _host, "insecure": _bool, "send": _bool, "stop_after": _choice(STOP_AFTER),
-    "nameserver": _host, "dkim_selectors": _text_list, "notes": _text,
+    "nameserver": _nameserver, "dkim_selectors": _text_list, "notes": _text,
 }
 
 
