@@ -116,3 +116,13 @@ def test_match_mx(mx: str, preset: str | None) -> None:
 def test_every_preset_key_has_a_server() -> None:
     assert set(PRESET_SERVERS) == {"gmail", "microsoft365", "outlook", "sendgrid", "mailgun",
                                    "postmark", "ses", "zoho", "icloud", "yahoo"}
+
+
+async def test_a_known_mailbox_domain_needs_no_dns(silent_nameserver: str) -> None:
+    from smtptui.dnscheck.discover import discover
+
+    found = await discover("ops@gmail.com", nameserver=silent_nameserver, timeout=0.3)
+    first = found.suggestions[0]
+    assert (first.preset, first.host, first.port, first.source) == (
+        "gmail", "smtp.gmail.com", 587, "domain")
+    assert not any(f.level == "fail" for f in found.findings)

@@ -235,3 +235,14 @@ def test_lexer() -> None:
     assert split_outside('a; b (c; d) "e;f"; g') == ["a", ' b (c; d) "e;f"', " g"]
     assert strip_comments("a (b (nested) c) d") == ("a   d", ["b (nested) c"])
     assert words('x="a b" y=c') == ["x=a b", "y=c"]
+
+
+def test_unsigned_message_is_not_called_changed_in_transit() -> None:
+    from pathlib import Path
+
+    from smtptui.dnscheck.headers.analyse import analyse_headers
+
+    text = (Path(__file__).parent / "data" / "headers" / "microsoft365_junk.eml").read_text()
+    reasons = " ".join(analyse_headers(text).spam_reasons)
+    assert "no DKIM signature" in reasons
+    assert "changed in transit" not in reasons

@@ -275,7 +275,8 @@ def _check(args: argparse.Namespace, path: Path) -> int:
                 _say(f"{path}: {problem}")
         return ExitCode.USAGE
     _warn(pf)
-    print(f"ok: {len(pf.profiles)} profiles in {path}")
+    count = len(pf.profiles)
+    print(f"ok: {count} profile{'' if count == 1 else 's'} in {path}")
     return ExitCode.OK
 
 

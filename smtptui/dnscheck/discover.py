@@ -8,7 +8,7 @@ from typing import Literal
 
 from smtptui.dnscheck.model import Finding, JsonMixin
 from smtptui.dnscheck.mx import mx_hosts
-from smtptui.dnscheck.providers import match_mx
+from smtptui.dnscheck.providers import match_domain, match_mx
 from smtptui.dnscheck.resolver import (
     DEFAULT_TIMEOUT,
     Dns,
@@ -19,7 +19,7 @@ from smtptui.dnscheck.resolver import (
 from smtptui.probe.sanitize import clean
 
 Security = Literal["implicit", "starttls"]
-Source = Literal["srv", "mx", "guess"]
+Source = Literal["domain", "srv", "mx", "guess"]
 SRV_SERVICES: tuple[tuple[str, Security], ...] = (
     ("_submissions._tcp", "implicit"), ("_submission._tcp", "starttls"))
 
@@ -143,7 +143,8 @@ async def discover(address: str, nameserver: str | None = None,
                    timeout: float = DEFAULT_TIMEOUT, dns: Dns | None = None) -> Discovery:
     """Suggest host/port/security for sending as ``address`` (``user@domain`` or a domain).
 
-    Order: ``_submissions._tcp`` SRV (implicit TLS, preferred by RFC 8314), then
+    Order: a known mailbox domain (gmail.com, outlook.com … need no DNS), then
+    ``_submissions._tcp`` SRV (implicit TLS, preferred by RFC 8314), then
     ``_submission._tcp`` (STARTTLS), each by priority then weight; then providers recognised
     from the MX; only when nothing else is found, ``smtp.``/``mail.`` names that resolve.
     """
@@ -152,7 +153,11 @@ async def discover(address: str, nameserver: str | None = None,
     (srv, srv_findings, lookups), (by_mx, mx, mx_findings, mx_lookup) = await asyncio.gather(
         _srv(dns, domain), _mx(dns, domain))
     lookups.append(mx_lookup)
-    suggestions = srv + by_mx
+    known = match_domain(domain)
+    by_domain = [Suggestion(known.host, known.port, known.security,  # type: ignore[arg-type]
+                            "domain", f"{domain} is {known.provider}", known.preset)
+                 ] if known else []
+    suggestions = by_domain + srv + by_mx
     if not suggestions:
         suggestions, guessed = await _guesses(dns, domain)
         lookups += guessed

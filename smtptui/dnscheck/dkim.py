@@ -177,9 +177,12 @@ async def check_dkim(dns: Dns, domain: str, selectors: Sequence[str] = (),
     if errors:
         findings.append(Finding("fail", f"{len(errors)} common selector(s) could not be "
                                         f"checked: {clean(errors[0].detail or 'error')}"))
-    if not any(k.status == "found" for k in shown):
+    answered = [k for k in keys if k.status != "error"]
+    if answered and not any(k.status == "found" for k in shown):
         where = "the given selectors" if wanted and not common else (
             "the given or common selectors" if wanted else "the common selectors")
+        if errors:
+            where += f" that could be checked ({len(answered)} of {len(keys)})"
         findings.append(Finding(
             "warn" if not wanted else "fail",
             f"no DKIM key found under {where}; add the selector (the s= of a "

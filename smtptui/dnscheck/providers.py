@@ -67,3 +67,26 @@ def match_mx(mx_host: str) -> ProviderMatch | None:
             server, region = f"smtp.zoho.{zone}", zone
         return ProviderMatch(key, provider, server, port, security, region)
     return None
+
+
+MAILBOX_DOMAINS: dict[str, str] = {
+    "gmail.com": "gmail", "googlemail.com": "gmail",
+    "outlook.com": "outlook", "hotmail.com": "outlook", "live.com": "outlook",
+    "msn.com": "outlook",
+    "yahoo.com": "yahoo", "ymail.com": "yahoo", "rocketmail.com": "yahoo",
+    "icloud.com": "icloud", "me.com": "icloud", "mac.com": "icloud",
+    "zoho.com": "zoho", "zohomail.com": "zoho",
+}
+"""Consumer mailbox domains whose submission server is known without any DNS."""
+
+
+def match_domain(domain: str) -> ProviderMatch | None:
+    """``gmail.com`` -> the ``gmail`` preset (also ``yahoo.co.uk`` and the like)."""
+    domain = domain.rstrip(".").lower()
+    key = MAILBOX_DOMAINS.get(domain)
+    if key is None and domain.startswith("yahoo."):
+        key = "yahoo"
+    if key is None:
+        return None
+    provider, server, port, security = PRESET_SERVERS[key]
+    return ProviderMatch(key, provider, server, port, security)

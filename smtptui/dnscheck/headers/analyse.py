@@ -156,9 +156,14 @@ def _dkim_verdict(results: list[AuthResult], sigs: list[DkimSignature],
     if dkim:
         first = dkim[0]
         why = first.reason or "; ".join(first.comments) or "signature did not verify"
-        return Verdict("dkim", first.result, "fail", f"{first.result}: {why}",
-                       "DKIM failed: the message was changed in transit or the key "
-                       "does not match"), False
+        reason = {
+            "none": "no DKIM signature: Gmail and Yahoo require one from bulk senders",
+            "temperror": "DKIM could not be checked (a temporary DNS error at the receiver)",
+            "permerror": "DKIM signature unusable: a malformed signature or key record",
+            "policy": "DKIM signature ignored by the receiver's policy (e.g. weak key)",
+        }.get(first.result, "DKIM failed: the message was changed in transit or the key "
+                            "does not match")
+        return Verdict("dkim", first.result, "fail", f"{first.result}: {why}", reason), False
     if sigs:
         names = ", ".join(f"d={s.domain} s={s.selector}" for s in sigs)
         level: Level = "pass" if any(s.aligned_relaxed for s in sigs) else "warn"
