@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from smtptui.app.app import SmtpTuiApp
 from smtptui.app.screens.prompt import TextPrompt
 from tests.app_helpers import (
     PASSWORD_ENV,
@@ -250,3 +251,141 @@ async def test_markup_in_an_error_notification_is_shown_as_text(tmp_path: Path,
         assert app.main.states["file:Broken secret"] == "fail"
         await pilot.pause()
         assert app.is_running and app.return_code is None
+
+
+async def test_keys_in_one_burst_act_on_the_cursor_profile(acme_file: Path) -> None:
+    """``Down r`` arriving together (slow SSH) runs the profile the cursor moved to."""
+    from textual import events
+
+    app = app_for(acme_file)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await select(pilot, app, "Acme relay")
+        driver = app._driver
+        assert driver is not None
+        for key, char in (("down", None), ("r", "r")):
+            driver.send_message(events.Key(key, char))
+        await until(pilot, lambda: app.main.states.get("file:Acme strict") == "fail",
+                    "the strict profile to run")
+        assert "file:Acme relay" not in app.main.states
+
+
+def footer_line(app: SmtpTuiApp) -> str:
+    """The bottom row of the screen as painted, from the widgets under each cell."""
+    from textual.widgets._footer import FooterKey
+
+    width, height = app.size
+    shown: list[FooterKey] = []
+    for x in range(width):
+        widget, _ = app.screen.get_widget_at(x, height - 1)
+        if isinstance(widget, FooterKey) and widget not in shown:
+            shown.append(widget)
+    return " ".join(f"{k.key_display} {k.description}" for k in shown)
+
+
+@pytest.mark.parametrize("width", [80, 120])
+async def test_footer_shows_whole_keys_only(acme_file: Path, width: int) -> None:
+    from textual.widgets._footer import FooterKey
+
+    app = app_for(acme_file)
+    async with app.run_test(size=(width, 24)) as pilot:
+        await until(pilot, lambda: app.main.query(FooterKey), "the footer")
+        await pilot.pause()
+        keys = [k for k in app.main.query(FooterKey) if k.display]
+        for key in keys:  # every key shown lies wholly on the screen, none under another
+            region = key.region
+            assert region.x >= 0 and region.right <= width, (key.description, region)
+            assert region.width == len(f"{key.key_display} {key.description}") + 2 * (
+                key.has_class("-command-palette")), key.description  # its border and padding
+        ordinary = sorted((k for k in keys if not k.has_class("-command-palette")),
+                          key=lambda k: k.region.x)
+        palette = next(k for k in keys if k.has_class("-command-palette"))
+        assert ordinary[-1].region.right < palette.region.x
+        line = footer_line(app)
+        assert line.startswith("r Run esc Cancel ? Help") and line.endswith("palette")
+        last, _ = app.screen.get_widget_at(width - 1, 23)
+        assert last is palette or not isinstance(last, FooterKey)  # no stray character
+
+
+async def test_palette_lists_mark_compare_reload_once(acme_file: Path) -> None:
+    app = app_for(acme_file)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        titles = [c.title for c in app.get_system_commands(app.main)]
+        assert len(titles) == len(set(titles))
+        for title in ("Mark / unmark profile for compare",
+                      "Compare the two marked profiles (mark with space)",
+                      "Reload the profiles file (keeps the selection)",
+                      "Quit smtptui", "Keys and tips"):
+            assert title in titles
+        assert "Quit" not in titles and "Keys" not in titles
+        await select(pilot, app, "Acme strict")
+        next(c for c in app.get_system_commands(app.main)
+             if c.title.startswith("Mark")).callback()
+        await until(pilot, lambda: app.main.marked == {"file:Acme strict"}, "the mark")
+
+
+async def test_reload_keeps_selection_and_shows_errors(acme_file: Path) -> None:
+    from smtptui.app.screens.error import ProfilesErrorScreen
+
+    app = app_for(acme_file)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await select(pilot, app, "Other relay")
+        text = acme_file.read_text()
+        acme_file.write_text(text.replace('"Acme strict"', '"Acme newer"'))
+        await pilot.press("ctrl+r")
+        await until(pilot, lambda: any(e.name == "Acme newer" for e in app.main.entries),
+                    "the reloaded file")
+        await pilot.pause()
+        node = app.main.sidebar.profile_tree.cursor_node
+        assert node is not None and node.data == "file:Other relay"
+        acme_file.write_text("this is [not toml")
+        await pilot.press("ctrl+r")
+        await until(pilot, lambda: isinstance(app.screen, ProfilesErrorScreen),
+                    "the error screen")
+
+
+async def test_filter_matching_nothing_says_so_and_esc_clears(acme_file: Path) -> None:
+    from textual.widgets import Input, Static
+
+    app = app_for(acme_file)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await select(pilot, app, "Acme relay")
+        await pilot.press("slash", *"xyz")
+        note = app.main.query_one("#no-match", Static)
+        await until(pilot, lambda: note.display, "the no-match note")
+        assert str(note.render()) == "no profile matches 'xyz' (Esc clears)"
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.main.query_one("#filter", Input).value == ""
+        assert app.main.sidebar.profile_tree.has_focus and not note.display
+        assert app.main.sidebar.visible_keys() == [e.key for e in app.main.entries]
+
+
+async def test_revisited_report_shows_the_stages_not_run(acme_file: Path) -> None:
+    app = app_for(acme_file)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await select(pilot, app, "Acme strict")
+        await run_selected(pilot, app)
+        view = app.main.view
+        live = view.strip.plain()
+        assert "mail (not run)" in live
+        await select(pilot, app, "Other relay")
+        await until(pilot, lambda: view.key == "file:Other relay", "the other profile")
+        await pilot.press("up", "up")
+        await until(pilot, lambda: view.key == "file:Acme strict", "the revisit")
+        assert view.strip.plain() == live
+
+
+async def test_a_duplicated_profile_is_selected_once_saved(acme_file: Path) -> None:
+    from smtptui.app.screens.editor import ProfileEditor
+
+    app = app_for(acme_file)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await select(pilot, app, "Acme relay")
+        await pilot.press("d")
+        await until(pilot, lambda: isinstance(app.screen, ProfileEditor), "the editor")
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: not isinstance(app.screen, ProfileEditor), "the save")
+        node = app.main.sidebar.profile_tree.cursor_node
+        assert node is not None and node.data == "file:Acme relay (copy)"
+        await until(pilot, lambda: app.main.view.key == "file:Acme relay (copy)", "the view")

@@ -14,6 +14,7 @@ from textual.widgets import Input
 
 from smtptui.app.compare_screen import CompareScreen
 from smtptui.probe.config import ProbeConfig
+from tests.app_helpers import until
 from tests.compare_reports import canned
 from tests.conftest import CANARY, RelayFactory
 
@@ -142,6 +143,39 @@ async def test_one_side_failing_and_narrow_layout_stacks(
     async with Host(screen).run_test(size=(120, 40)):
         a, b = screen.pane("a").region, screen.pane("b").region
         assert b.x >= a.right and a.y == b.y  # side by side from 100 columns
+
+
+def table_rows_on_screen(pilot: Pilot[None], screen: CompareScreen) -> int:
+    """How many screen rows paint the comparison table now."""
+    width, height = pilot.app.size
+    rows = 0
+    for y in range(height):
+        widget, _ = screen.get_widget_at(width // 2, y)
+        rows += widget is screen.table
+    return rows
+
+
+async def test_at_80x24_the_table_shows_and_the_status_counts_runs(
+        relay_factory: RelayFactory, server_ctx: ssl.SSLContext, config_for: ConfigFor) -> None:
+    relay = await relay_factory(starttls=server_ctx, greeting_delay=0.2)
+    config = config_for(relay.port)
+    screen = CompareScreen(("one", config), ("two", config), runs=2)
+    async with Host(screen).run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: "running run 2/2" in screen.status_text, "run 2 of 2")
+        assert screen.running and screen.comparison is None
+        await finished(pilot, screen)
+        assert screen.status_text.startswith("Done")
+        await pilot.pause()
+        shown = table_rows_on_screen(pilot, screen)
+        assert shown >= 6, shown
+        await pilot.press("t")  # transcripts hidden, the table stays in view
+        await pilot.pause()
+        assert not screen.pane("a").transcript.display
+        assert table_rows_on_screen(pilot, screen) >= shown
+        await pilot.press("t", "r")  # a re-run says it is running, not the stale "Done"
+        await until(pilot, lambda: "running run 1/2" in screen.status_text, "run 1 of 2")
+        assert screen.comparison is None
+        await finished(pilot, screen)
 
 
 # -- snapshot: fixed reports fed through the screen, so every figure is deterministic --

@@ -63,6 +63,8 @@ class SmtpTuiApp(App[int]):
         self.demo: Demo | None = None
         self.results: dict[str, ProbeReport] = {}
         """The last report of each entry this session."""
+        self.planned: dict[str, list[str]] = {}
+        """The stages each entry's last run planned (its strip shows them when revisited)."""
         self.errors: dict[str, str] = {}
         """Why an entry could not run (a missing secret), by key."""
         self._prompted: dict[tuple[str, str], Secret] = {}
@@ -124,6 +126,16 @@ class SmtpTuiApp(App[int]):
             screen.update_error(self.load_error)
             self.notify("Still invalid.", severity="error", timeout=3)
 
+    def reload_profiles(self) -> None:
+        """Re-read the profiles file now; an invalid file opens the error screen."""
+        self.read_profiles()
+        if self.load_error is not None:
+            if not isinstance(self.screen, ProfilesErrorScreen):
+                self.push_screen(ProfilesErrorScreen(str(self.profiles_path), self.load_error))
+            return
+        self.main.entries = self.entries()
+        self.notify(f"Reloaded {self.profiles_path}", timeout=3)
+
     async def on_profiles_error_screen_demo_only(self) -> None:
         if isinstance(self.screen, ProfilesErrorScreen):
             self.pop_screen()
@@ -177,6 +189,7 @@ class SmtpTuiApp(App[int]):
 
     def _forget(self, key: str) -> None:
         self.results.pop(key, None)
+        self.planned.pop(key, None)
         self.errors.pop(key, None)
         self.dns_results.pop(key, None)
         self.main.set_state(key, None)
@@ -264,8 +277,10 @@ class SmtpTuiApp(App[int]):
     # -- command palette --------------------------------------------------------------
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         if isinstance(screen, MainScreen):
+            yield SystemCommand("Mark / unmark profile for compare", "key: space",
+                                screen.action_toggle_mark)
             for binding in screen.BINDINGS:
-                if isinstance(binding, Binding) and binding.show:
+                if isinstance(binding, Binding) and binding.tooltip:
                     action = binding.action.removeprefix("app.")
                     target = self if binding.action.startswith("app.") else screen
                     key = key_label(binding.key)
@@ -275,4 +290,6 @@ class SmtpTuiApp(App[int]):
                 yield SystemCommand("Start the demo relays",
                                     "Three loopback relays: healthy, 535 5.7.8, expired "
                                     "certificate", screen.action_start_demo)
-        yield from super().get_system_commands(screen)
+        for command in super().get_system_commands(screen):
+            if not (isinstance(screen, MainScreen) and command.title in ("Quit", "Keys")):
+                yield command  # ours are "Quit smtptui" and "Keys and tips"

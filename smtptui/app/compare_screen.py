@@ -5,7 +5,9 @@ concurrently through :func:`smtptui.compare.run_comparison` (runs of one side on
 another), each side with its own live stage strip and transcript, then shows the
 comparison table (``≠`` marks a difference, never colour alone), the latency statistics
 and cold vs warm. ``w`` saves JSON + text, ``r`` runs again with the runs field's value,
-Esc/q goes back. On terminals narrower than 100 columns the two sides stack.
+``t`` hides / shows the transcripts, Esc/q goes back. On terminals narrower than 100
+columns the two sides stack. Once the runs finish the transcripts shrink to a few lines
+so the table shows (the body has the focus: PageDown / End scroll it).
 """
 
 from __future__ import annotations
@@ -138,6 +140,8 @@ class CompareScreen(Screen[None]):
                 tooltip="Set how many times each side is probed"),
         Binding("w", "save", "Save", id="compare-save",
                 tooltip="Save the comparison as JSON and plain text"),
+        Binding("t", "toggle_transcripts", "Transcripts", id="compare-transcripts",
+                tooltip="Hide or show the transcripts (more room for the table)"),
     ]
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
     DEFAULT_CSS = """
@@ -160,6 +164,12 @@ class CompareScreen(Screen[None]):
     CompareScreen.-narrow #compare-sides { layout: vertical; height: auto; }
     CompareScreen.-narrow .compare-side { width: 100%; height: 10; }
     CompareScreen.-narrow #side-b { border-left: none; border-top: solid $border-blurred; }
+    CompareScreen.-done #compare-sides { height: 9; }
+    CompareScreen.-done.-narrow #compare-sides { height: auto; }
+    CompareScreen.-done.-narrow .compare-side { height: 5; }
+    CompareScreen.-no-transcripts .compare-side TranscriptView { display: none; }
+    CompareScreen.-no-transcripts #compare-sides { height: auto; }
+    CompareScreen.-no-transcripts .compare-side { height: auto; }
     CompareScreen #compare-results { height: auto; padding: 1 1; }
     CompareScreen #compare-stats, CompareScreen #compare-coldwarm { margin-top: 1; }
     """
@@ -194,6 +204,8 @@ class CompareScreen(Screen[None]):
         self.comparison: Comparison | None = None
         """The last finished comparison, or None while running / before the first."""
         self.running = False
+        self.status_text = ""
+        """What the status line says (for tests)."""
 
     # -- layout -----------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -234,6 +246,7 @@ class CompareScreen(Screen[None]):
         return self.query_one(ComparisonTable)
 
     def _status(self, text: str, style: str = "") -> None:
+        self.status_text = text
         self.query_one("#compare-status", Static).update(Content.styled(text, style))
 
     # -- running ----------------------------------------------------------------------
@@ -243,13 +256,14 @@ class CompareScreen(Screen[None]):
         self._run_of = {side: -1 for side in SIDES}
         self.runs = self._runs_now = runs
         self.comparison, self.running = None, True
+        self.remove_class("-done")
         self.show_comparison(None)
         for side in SIDES:
             pane = self.pane(side)
             pane.strip.clear("starting")
             pane.transcript.clear()
             pane.set_title("")
-        self._status(f"Probing both sides at once, {runs} run{'s' if runs != 1 else ''} each…")
+        self._status(f"Probing both sides at once: running run 1/{runs}…")
         self._worker = self._compare(self._attempt, runs)
 
     @work(exclusive=True, group="compare", exit_on_error=False)
@@ -285,6 +299,8 @@ class CompareScreen(Screen[None]):
         from smtptui.probe.engine import planned_stages
 
         pane.strip.reset(planned_stages(pane.config))
+        current = max(self._run_of.values()) + 1
+        self._status(f"Probing both sides at once: running run {current}/{self._runs_now}…")
         if self._runs_now > 1:
             pane.set_title(f"run {run + 1}/{self._runs_now}")
             pane.transcript.add(WireLine("*", f"── run {run + 1} of {self._runs_now} ──", 0.0))
@@ -294,6 +310,7 @@ class CompareScreen(Screen[None]):
             return
         self.running = False
         self.show_comparison(message.comparison)
+        self.add_class("-done")  # the transcripts shrink: the table gets the room
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.worker is not self._worker or not self.running:
@@ -325,7 +342,9 @@ class CompareScreen(Screen[None]):
         for side in SIDES:
             pane = self.pane(side)
             if not pane.strip.slots or pane.strip.running:
-                pane.strip.load(comparison.side(side).last)
+                from smtptui.probe.engine import planned_stages
+
+                pane.strip.load(comparison.side(side).last, planned_stages(pane.config))
         stats.update(Content("\n").join(Content(clean(x)) for x in stats_lines(comparison)))
         coldwarm.update(Content("\n").join(Content(clean(x))
                                            for x in cold_warm_lines(comparison)))
@@ -355,6 +374,9 @@ class CompareScreen(Screen[None]):
         if runs is not None:  # a bad value keeps the focus in the field
             self.start(runs)
             self.query_one("#compare-body").focus()
+
+    def action_toggle_transcripts(self) -> None:
+        self.toggle_class("-no-transcripts")
 
     def action_focus_runs(self) -> None:
         self.query_one("#runs", Input).focus()

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from dataclasses import fields
+from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar, Literal
 
 from textual import on, work
@@ -31,7 +32,12 @@ from smtptui.app.screens.editor_form import (
     FormValues,
     apply_suggestion,
     build,
+    check_unchanged,
+    region_host,
+    region_of,
+    tls_hint,
     values_of,
+    without_literal_secrets,
 )
 from smtptui.glyphs import glyph
 from smtptui.probe.config import AUTH_MECHS, STOP_AFTER, TLS_MODES
@@ -51,7 +57,8 @@ LABELS = {
     "secret_value": "  source", "auth": "AUTH", "mail_from": "From", "rcpt_to": "To",
     "send": "", "stop_after": "Stop after", "timeout": "Timeout (s)", "cafile": "CA file",
     "servername": "TLS name", "ehlo": "EHLO name", "insecure": "",
-    "allow_plaintext_auth": "", "notes": "Notes",
+    "allow_plaintext_auth": "", "nameserver": "Nameserver",
+    "dkim_selectors": "DKIM selectors", "notes": "Notes", "region": "Region",
 }
 PLACEHOLDERS = {
     "name": "e.g. Acme relay", "client": "who it belongs to (groups the list)",
@@ -59,6 +66,9 @@ PLACEHOLDERS = {
     "rcpt_to": "recipients, comma separated", "cafile": "PEM bundle to trust (optional)",
     "servername": "name to verify instead of the host (optional)",
     "ehlo": "name to send in EHLO (optional)", "notes": "anything worth remembering",
+    "nameserver": "resolver for DNS checks, HOST[:PORT] (optional)",
+    "dkim_selectors": "e.g. s1, google (comma or space separated)",
+    "region": "AWS region, e.g. us-east-1",
 }
 
 
@@ -85,15 +95,19 @@ class ProfileEditor(ModalScreen[Profile | None]):
     def __init__(self, profile: Profile | None, *, mode: Mode, taken: set[str],
                  clients: list[str], save: Save, client: str = "",
                  nameserver: str | None = None, dns_timeout: float = 5.0,
-                 dns_deadline: float = 30.0) -> None:
+                 dns_deadline: float = 30.0, profiles_path: Path | None = None) -> None:
         super().__init__(classes="dialog-screen")
         self._nameserver = nameserver
         self._dns_timeout = dns_timeout
         self._dns_deadline = dns_deadline
         self._suggestions: tuple[Suggestion, ...] = ()
         self._address = ""
-        self._pending_preset: str | None = None
-        self._original = profile if mode == "edit" else None
+        self._profiles_path = profiles_path
+        self._started = profile if mode == "edit" else None
+        """What an edit started from: saving refuses if the file's copy differs."""
+        self._base = (profile if mode == "edit" else without_literal_secrets(profile)
+                      if mode == "duplicate" and profile is not None else None)
+        """The profile whose fields the form does not show are kept (unknown keys)."""
         self._mode = mode
         self._taken = taken
         self._clients = clients
@@ -108,6 +122,10 @@ class ProfileEditor(ModalScreen[Profile | None]):
             if values.secret_kind == "literal":
                 values.secret_kind, values.secret_value = "none", ""
         self._initial = values
+        self._preset_value: str = values.preset if values.preset in PRESETS else ""
+        """The preset as last set (by the form or by code): a Changed event with this value
+        is not the user picking a preset."""
+        self._region_value = region_of(values.host)
 
     # -- layout -----------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -126,7 +144,12 @@ class ProfileEditor(ModalScreen[Profile | None]):
                     [(p.label, key) for key, p in PRESETS.items()], prompt="none: fill in by hand",
                     value=v.preset if v.preset in PRESETS else Select.NULL, compact=True,
                     id="preset"))
+                if self._mode != "new":
+                    yield Button("Fill from preset", id="apply-preset", compact=True)
                 yield Static("", id="preset-note", classes="form-note", markup=False)
+                yield from self._row("region", Input(
+                    self._region_value, placeholder=PLACEHOLDERS["region"], compact=True,
+                    id="region"))
                 yield from self._row("name", self._input("name", v.name))
                 yield from self._row("client", self._input(
                     "client", v.client, suggester=SuggestFromList(self._clients,
@@ -135,6 +158,7 @@ class ProfileEditor(ModalScreen[Profile | None]):
                 yield from self._row("port", self._input("port", v.port, type="integer"))
                 yield from self._row("tls", Select([(m, m) for m in TLS_MODES], value=v.tls,
                                                    allow_blank=False, compact=True, id="tls"))
+                yield Static("", id="tls-hint", classes="form-note", markup=False)
                 yield from self._row("username", self._input("username", v.username))
                 yield from self._row("auth", Select([(m, m) for m in AUTH_MECHS], value=v.auth,
                                                     allow_blank=False, compact=True, id="auth"))
@@ -159,6 +183,9 @@ class ProfileEditor(ModalScreen[Profile | None]):
                 yield from self._row("allow_plaintext_auth", TickBox(
                     "allow AUTH without TLS", v.allow_plaintext_auth,
                     id="allow_plaintext_auth"))
+                yield from self._row("nameserver", self._input("nameserver", v.nameserver))
+                yield from self._row("dkim_selectors", self._input("dkim_selectors",
+                                                                   v.dkim_selectors))
                 yield from self._row("notes", self._input("notes", v.notes))
             yield Static("", id="editor-status", classes="dialog-problem", markup=False)
             with Horizontal(classes="dialog-buttons"):
@@ -178,10 +205,11 @@ class ProfileEditor(ModalScreen[Profile | None]):
         return Input(value, placeholder=PLACEHOLDERS.get(field, ""), compact=True, id=field,
                      **kwargs)  # type: ignore[arg-type]
 
-    def _row(self, field: str, widget: Widget) -> ComposeResult:
+    def _row(self, field: str, widget: Widget | None = None) -> ComposeResult:
         with Horizontal(classes="form-row", id=f"row-{field}"):
             yield Label(LABELS[field], classes="form-label")
-            yield widget
+            if widget is not None:
+                yield widget
         yield Static("", id=f"{field}-problem", classes="form-problem", markup=False)
 
     def on_mount(self) -> None:
@@ -208,18 +236,29 @@ class ProfileEditor(ModalScreen[Profile | None]):
         return out
 
     def _validate(self) -> tuple[Profile | None, dict[str, str]]:
-        profile, problems = build(self.values(), self._original, self._taken)
-        for f in fields(FormValues):
-            problem = problems.get(f.name, "")
+        values = self.values()
+        profile, problems = build(values, self._base, self._taken)
+        region = self.query_one("#region", Input).value
+        if self._needs_region() and region.strip():
+            found = region_host(values.preset, region)[1]
+            if found:
+                problems["region"] = found
+                profile = None
+        hint = tls_hint(values.port, values.tls)
+        shown_hint = self.query_one("#tls-hint", Static)
+        shown_hint.update(f"ⓘ {hint}" if hint else "")
+        shown_hint.set_class(bool(hint), "-shown")
+        for name in [f.name for f in fields(FormValues)] + ["region"]:
+            problem = problems.get(name, "")
             text = f"✗ {problem}" if problem and (
-                self._tried or f.name in self._touched) else ""
-            if self._shown.get(f.name, "") == text:
+                self._tried or name in self._touched) else ""
+            if self._shown.get(name, "") == text:
                 continue  # unchanged: no re-layout on every key press
-            self._shown[f.name] = text
-            shown = self.query_one(f"#{f.name}-problem", Static)
+            self._shown[name] = text
+            shown = self.query_one(f"#{name}-problem", Static)
             shown.update(text)
             shown.set_class(bool(text), "-shown")
-            self.query_one(f"#{f.name}").set_class(bool(text), "-problem")
+            self.query_one(f"#{name}").set_class(bool(text), "-problem")
         return profile, problems
 
     # -- events -----------------------------------------------------------------------
@@ -229,6 +268,9 @@ class ProfileEditor(ModalScreen[Profile | None]):
             return
         if event.input.id and not self._filling:
             self._touched.add(event.input.id)
+        if event.input.id == "region" and event.value != self._region_value:
+            self._region_value = event.value
+            self._region_changed()
         self._validate()
 
     @on(Checkbox.Changed)
@@ -240,22 +282,47 @@ class ProfileEditor(ModalScreen[Profile | None]):
     @on(Select.Changed)
     def _select_changed(self, event: Select.Changed) -> None:
         which = event.select.id
-        if which == "preset" and self._pending_preset is not None:
-            self._pending_preset = None  # set from a discovered server: keep its host
-            self._show_preset_note()
-        elif which == "preset" and event.value is not Select.NULL:
-            self._apply_preset(str(event.value))
+        if which == "preset":
+            value = "" if event.value is Select.NULL else str(event.value)
+            if value == self._preset_value:
+                return  # set by the form itself (populating it, or a discovered server)
+            self._preset_value = value
+            if value and self._mode == "new":
+                self._apply_preset(value)
+            else:  # an existing profile's fields stay: filling them is asked for
+                self._show_preset_note()
         elif which in ("secret_kind", "auth"):
             self._secret_kind_changed()
         if which:
             self._touched.add(which)
         self._validate()
 
+    @on(Button.Pressed, "#apply-preset")
+    def _apply_preset_pressed(self) -> None:
+        if self._preset_value:
+            self._apply_preset(self._preset_value)
+            self._validate()
+
+    def _needs_region(self) -> bool:
+        preset = PRESETS.get(self._preset_value)
+        return preset is not None and preset.needs_region
+
+    def _region_changed(self) -> None:
+        """A region typed for a preset that needs one: put it into the host."""
+        host = region_host(self._preset_value, self._region_value)[0]
+        if host is not None:
+            self._filling = True
+            try:
+                self.query_one("#host", Input).value = host
+            finally:
+                self._filling = False
+
     def _apply_preset(self, key: str) -> None:
         preset = PRESETS[key]
         self._filling = True
         try:
-            host = preset.host_for("us-east-1") if preset.needs_region else preset.host
+            host = ((region_host(key, self._region_value)[0] or "") if preset.needs_region
+                    else preset.host)
             self.query_one("#host", Input).value = host
             self.query_one("#port", Input).value = str(preset.port)
             self.query_one("#tls", Select).value = preset.tls
@@ -271,16 +338,21 @@ class ProfileEditor(ModalScreen[Profile | None]):
         self._show_preset_note()
 
     def _show_preset_note(self) -> None:
-        value = self.query_one("#preset", Select).value
         note = ""
-        if value is not Select.NULL and str(value) in PRESETS:
-            preset = PRESETS[str(value)]
+        preset = PRESETS.get(self._preset_value)
+        if preset is not None:
             note = f"Username: {preset.username_hint}. {preset.note[:1].upper()}{preset.note[1:]}"
             if preset.needs_region:
-                note += ". The host uses us-east-1: put your region there"
+                note += ". Type the region below: it fills the host"
+            if self._mode != "new":
+                note += (". The fields keep this profile's values: press Fill from preset "
+                         "to use the preset's host, port and security")
             self.query_one("#username", Input).placeholder = preset.username_hint
         self.query_one("#preset-note", Static).update(note)
         self.query_one("#preset-note", Static).set_class(bool(note), "-shown")
+        self.query_one("#row-region").display = self._needs_region()
+        if self._mode != "new":
+            self.query_one("#apply-preset").display = preset is not None
 
     def _secret_kind_changed(self) -> None:
         kind = self.query_one("#secret_kind", Select).value
@@ -385,8 +457,10 @@ class ProfileEditor(ModalScreen[Profile | None]):
             preset = self.query_one("#preset", Select)
             wanted = values.preset or Select.NULL
             if preset.value != wanted:
-                self._pending_preset = values.preset
+                self._preset_value = values.preset  # keep the discovered host
                 preset.value = wanted
+            self._region_value = region_of(values.host)
+            self.query_one("#region", Input).value = self._region_value
             for name in ("name", "host", "port", "username", "mail_from"):
                 self.query_one(f"#{name}", Input).value = getattr(values, name)
             self.query_one("#tls", Select).value = values.tls
@@ -416,11 +490,28 @@ class ProfileEditor(ModalScreen[Profile | None]):
             if first:
                 self.query_one(f"#{first}").focus()
             return
-        problem = self._save(profile)
+        problem = self._stale() or self._save(profile)
         if problem:
             status.update(f"✗ {problem}")
             return
         self.dismiss(profile)
+
+    def _stale(self) -> str | None:
+        """A problem if the profile being edited changed in the file since the editor opened.
+
+        The file is read again just before saving; ``None`` when unchanged or not an edit.
+        """
+        from smtptui.profiles.errors import ProfilesError
+        from smtptui.profiles.store import load_or_empty
+
+        path = self._profiles_path or getattr(self.app, "profiles_path", None)
+        if self._started is None or not isinstance(path, Path):
+            return None
+        try:
+            check_unchanged(load_or_empty(path), self._started.name, self._started)
+        except ProfilesError as exc:
+            return str(exc)
+        return None
 
     def action_cancel(self) -> None:
         self.dismiss(None)

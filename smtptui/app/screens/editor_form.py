@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
+from smtptui.profiles.errors import ProfilesError
 from smtptui.profiles.model import Profile
 from smtptui.profiles.presets import PRESETS
 from smtptui.profiles.schema import validate_profile, where_of
@@ -17,12 +18,14 @@ from smtptui.profiles.secrets import (
     CommandSource,
     EnvSource,
     KeyringSource,
+    LiteralSource,
     PromptSource,
     SecretSource,
 )
 
 if TYPE_CHECKING:
     from smtptui.dnscheck.discover import Suggestion
+    from smtptui.profiles.store import ProfileFile
 
 SECRET_KINDS: tuple[tuple[str, str], ...] = (
     ("none", "none"),
@@ -41,16 +44,22 @@ ADDRESS_IS_USERNAME = frozenset({"gmail", "microsoft365", "outlook", "zoho", "ic
 """Presets whose login is the mailbox address itself."""
 
 TEXT_FIELDS = ("name", "client", "host", "port", "username", "secret_value", "mail_from",
-               "rcpt_to", "timeout", "cafile", "servername", "ehlo", "notes")
+               "rcpt_to", "timeout", "cafile", "servername", "ehlo", "nameserver",
+               "dkim_selectors", "notes")
 FIELD_OF_KEY = {
     "name": "name", "client": "client", "host": "host", "port": "port", "tls": "tls",
     "username": "username", "password": "secret_value", "oauth_token": "secret_value",
     "auth": "auth", "from": "mail_from", "to": "rcpt_to", "send": "send",
     "stop_after": "stop_after", "timeout": "timeout", "cafile": "cafile",
     "servername": "servername", "ehlo": "ehlo", "insecure": "insecure",
-    "allow_plaintext_auth": "allow_plaintext_auth", "notes": "notes",
+    "allow_plaintext_auth": "allow_plaintext_auth", "nameserver": "nameserver",
+    "dkim_selectors": "dkim_selectors", "notes": "notes",
 }
 _KEY = re.compile(r"^([a-z_]+)")
+_ADDRESS = re.compile(r"^[^@\s,<>]+@[^@\s,<>]+$")
+_SELECTOR = re.compile(r"^[A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?"
+                       r"(\.[A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)*$")
+_SES_HOST = re.compile(r"^email-smtp\.([a-z0-9-]+)\.amazonaws\.com$")
 
 
 @dataclass
@@ -76,6 +85,8 @@ class FormValues:
     ehlo: str = ""
     insecure: bool = False
     allow_plaintext_auth: bool = False
+    nameserver: str = ""
+    dkim_selectors: str = ""
     notes: str = ""
     preset: str = ""
 
@@ -108,9 +119,90 @@ def values_of(profile: Profile) -> FormValues:
         stop_after=profile.stop_after or "", timeout=f"{profile.timeout:g}",
         cafile=profile.cafile or "", servername=profile.servername or "",
         ehlo=profile.ehlo or "", insecure=profile.insecure,
-        allow_plaintext_auth=profile.allow_plaintext_auth, notes=profile.notes or "",
-        preset=profile.preset or "",
+        allow_plaintext_auth=profile.allow_plaintext_auth,
+        nameserver=profile.nameserver or "", dkim_selectors=", ".join(profile.dkim_selectors),
+        notes=profile.notes or "", preset=profile.preset or "",
     )
+
+
+def without_literal_secrets(profile: Profile) -> Profile:
+    """``profile`` with secrets stored in the file dropped (a copy must not carry them)."""
+    def keep(source: SecretSource | None) -> SecretSource | None:
+        return None if isinstance(source, LiteralSource) else source
+    return replace(profile, password=keep(profile.password),
+                   oauth_token=keep(profile.oauth_token))
+
+
+def split_list(text: str) -> tuple[str, ...]:
+    """Comma and/or space separated items, stripped, empties dropped."""
+    return tuple(item for item in re.split(r"[\s,]+", text) if item)
+
+
+def address_problem(text: str) -> str | None:
+    """A problem with a comma-separated address list (each ``local@domain``), or None."""
+    for address in (a.strip() for a in text.split(",")):
+        if address and not _ADDRESS.match(address):
+            return f"{address!r} is not an address (local@domain, no spaces)"
+    return None
+
+
+def selectors_problem(text: str) -> str | None:
+    """A problem with a DKIM selector list, or None."""
+    for selector in split_list(text):
+        if not _SELECTOR.match(selector):
+            return (f"{selector!r} is not a DKIM selector (letters, digits, - and _, "
+                    "dot-separated labels)")
+    return None
+
+
+def nameserver_problem(text: str) -> str | None:
+    """A problem with a ``HOST[:PORT]`` nameserver, or None (empty is fine)."""
+    from smtptui.dnscheck.resolver import DnsInputError, parse_nameserver
+
+    if not text.strip():
+        return None
+    try:
+        parse_nameserver(text)
+    except DnsInputError as exc:
+        return str(exc)
+    return None
+
+
+def region_of(host: str) -> str:
+    """The AWS region in an SES host name, else ``""``."""
+    match = _SES_HOST.match(host.strip())
+    return match.group(1) if match else ""
+
+
+def region_host(preset_key: str, region: str) -> tuple[str | None, str | None]:
+    """(host, problem) for a preset that needs a region: the preset's own check."""
+    preset = PRESETS.get(preset_key)
+    if preset is None or not preset.needs_region:
+        return None, None
+    try:
+        return preset.host_for(region.strip()), None
+    except ProfilesError as exc:
+        return None, str(exc)
+
+
+def tls_hint(port: str, tls: str) -> str:
+    """A hint (not a problem) when the port and security look mismatched."""
+    if port.strip() == "465" and tls == "starttls":
+        return "port 465 usually means implicit TLS (security: implicit)"
+    if port.strip() == "587" and tls == "implicit":
+        return "port 587 usually means STARTTLS (security: starttls)"
+    return ""
+
+
+def check_unchanged(pf: ProfileFile, name: str, started: Profile) -> None:
+    """Raise :class:`ProfilesError` if the profile ``name`` in ``pf`` (the file as it is
+    now) differs from ``started`` (what the editor was opened with)."""
+    problem = (f"profile {name!r} was changed in the file since you opened it; close the "
+               "editor, reload (ctrl+r) and reopen it to see the new values")
+    if name not in pf:
+        raise ProfilesError(f"profile {name!r} was removed from the file since you opened it")
+    if pf.get(name).to_toml_dict(complete=True) != started.to_toml_dict(complete=True):
+        raise ProfilesError(problem)
 
 
 def _source(values: FormValues, original: SecretSource | None) -> SecretSource | None:
@@ -132,7 +224,7 @@ def build(values: FormValues, original: Profile | None, taken: set[str]
           ) -> tuple[Profile | None, dict[str, str]]:
     """The profile the form describes and {field: problem}; the profile is None if invalid.
 
-    ``original`` keeps the fields the form does not show (DKIM selectors, unknown keys);
+    ``original`` keeps the fields the form does not show (unknown keys);
     ``taken`` are names already used by other profiles.
     """
     problems: dict[str, str] = {}
@@ -167,8 +259,16 @@ def build(values: FormValues, original: Profile | None, taken: set[str]
         "cafile": values.cafile.strip() or None, "servername": values.servername.strip() or None,
         "ehlo": values.ehlo.strip() or None, "insecure": values.insecure,
         "allow_plaintext_auth": values.allow_plaintext_auth,
+        "nameserver": values.nameserver.strip() or None,
+        "dkim_selectors": split_list(values.dkim_selectors),
         "notes": values.notes.strip() or None, "preset": values.preset or None,
     }
+    for field, check, text in (("rcpt_to", address_problem, values.rcpt_to),
+                               ("nameserver", nameserver_problem, values.nameserver),
+                               ("dkim_selectors", selectors_problem, values.dkim_selectors)):
+        found = check(text)
+        if found:
+            problems[field] = found
     if original is not None:
         if token and original.password is not None and not isinstance(
                 original.password, PromptSource):

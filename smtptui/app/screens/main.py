@@ -20,16 +20,16 @@ from textual.content import Content
 from textual.message import Message
 from textual.reactive import reactive
 from textual.screen import Screen
-from textual.widgets import Footer
 from textual.worker import Worker, WorkerState
 
 from smtptui.app import render
-from smtptui.app.entries import Entry, nameserver_for
+from smtptui.app.entries import Entry, file_key, nameserver_for
 from smtptui.app.screens.confirm import ConfirmScreen
 from smtptui.app.screens.editor import Mode, ProfileEditor
 from smtptui.app.screens.help import HelpScreen, help_content, key_label
 from smtptui.app.screens.prompt import TextPrompt
 from smtptui.app.status import report_state
+from smtptui.app.widgets.footer import FittingFooter
 from smtptui.app.widgets.probe_view import ProbeSource, ProbeView
 from smtptui.app.widgets.sidebar import Sidebar
 from smtptui.probe.config import ProbeConfig
@@ -49,18 +49,20 @@ BATCH_CONCURRENCY = 10
 class MainScreen(Screen[None]):
     """Sidebar + probe view + footer."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
+    BINDINGS: ClassVar[list[BindingType]] = [  # the footer shows the first ones that fit
         Binding("r", "run", "Run", id="run", tooltip="Run the selected profile (or Enter)"),
         Binding("escape", "cancel", "Cancel", id="cancel", tooltip="Cancel the running probe"),
+        Binding("question_mark", "help", "Help", id="help", tooltip="Keys and tips"),
         Binding("a", "run_all", "All", id="run-all",
                 tooltip="Run every profile of the selected client at once"),
         Binding("slash", "filter", "Filter", id="filter", tooltip="Filter the profiles list"),
         Binding("n", "new", "New", id="new", tooltip="New profile (from a preset)"),
         Binding("e", "edit", "Edit", id="edit", tooltip="Edit the selected profile"),
+        Binding("c", "compare", "Compare", id="compare",
+                tooltip="Compare the two marked profiles (mark with space)"),
+        Binding("q", "app.quit", "Quit", id="quit", tooltip="Quit smtptui"),
         Binding("D,shift+d", "dns_checks", "DNS", id="dns",
                 tooltip="DNS checks for this profile"),
-        Binding("question_mark", "help", "Help", id="help", tooltip="Keys and tips"),
-        Binding("q", "app.quit", "Quit", id="quit", tooltip="Quit smtptui"),
         Binding("h", "headers", "Headers", id="headers", tooltip="Analyse message headers"),
         Binding("d", "duplicate", "Dup", id="duplicate",
                 tooltip="Duplicate the selected profile"),
@@ -72,8 +74,8 @@ class MainScreen(Screen[None]):
                 tooltip="Copy the transcript to the clipboard (OSC 52, works over SSH)"),
         Binding("w", "save_report", "Save", id="save-report",
                 tooltip="Save the report as JSON and plain text"),
-        Binding("c", "compare", "Compare", id="compare",
-                tooltip="Compare the two marked profiles (mark with space)"),
+        Binding("ctrl+r", "reload", "Reload", id="reload", show=False,
+                tooltip="Reload the profiles file (keeps the selection)"),
         Binding("enter", "run", "Run", show=False),
     ]
 
@@ -114,7 +116,7 @@ class MainScreen(Screen[None]):
         yield Sidebar(id="sidebar").data_bind(MainScreen.entries, MainScreen.states,
                                               MainScreen.marked)
         yield ProbeView(source=self._source, id="probe")
-        yield Footer(compact=True)
+        yield FittingFooter(compact=True)
 
     @property
     def view(self) -> ProbeView:
@@ -182,13 +184,31 @@ class MainScreen(Screen[None]):
         app = self.smtp_app
         report = app.results.get(entry.key)
         if report is not None:
-            view.show_report(entry.key, report, name=entry.name, detail=entry.target)
+            view.show_report(entry.key, report, name=entry.name, detail=entry.target,
+                             planned=app.planned.get(entry.key, ()))
         elif entry.key in app.errors:
             view.show_problem(entry.key, "Could not start", app.errors[entry.key],
                               name=entry.name, detail=entry.target)
         else:
             view.show_content(entry.key, render.entry_card(entry, send=self.send_mode),
                               name=entry.name, detail=entry.target)
+
+    def _at_cursor(self) -> tuple[Entry | None, str | None]:
+        """The profile (or client) under the tree's cursor right now.
+
+        Keys arriving in one burst (slow SSH) run before the tree's highlight message is
+        handled, so actions read the cursor itself rather than :attr:`selected`.
+        """
+        node = self.sidebar.profile_tree.cursor_node
+        if node is None or node.is_root:
+            self.selected, self.selected_client = None, None
+        elif node.data:
+            parent = node.parent
+            self.selected = self.entry(node.data)
+            self.selected_client = str(parent.label) if parent is not None else None
+        else:
+            self.selected, self.selected_client = None, str(node.label)
+        return self.selected, self.selected_client
 
     def on_sidebar_highlighted(self, message: Sidebar.Highlighted) -> None:
         self.selected = self.entry(message.key)
@@ -197,15 +217,16 @@ class MainScreen(Screen[None]):
             self._show_selected()
 
     def on_sidebar_run_requested(self, message: Sidebar.RunRequested) -> None:
-        self.selected = self.entry(message.key) or self.selected
-        self.action_run()
+        entry = self.entry(message.key)
+        if entry is not None:
+            self._prepare_and_run(entry)
 
     def on_sidebar_mark_toggled(self, message: Sidebar.MarkToggled) -> None:
-        self.marked = self.marked ^ {message.key}
+        self.marked = self.sidebar.profile_tree.marked
 
     # -- running ----------------------------------------------------------------------
     def action_run(self) -> None:
-        entry = self.selected
+        entry, _ = self._at_cursor()
         if entry is None:
             self.notify("Pick a profile first.", severity="warning")
             return
@@ -213,6 +234,8 @@ class MainScreen(Screen[None]):
 
     @work(exclusive=True, group="prepare", exit_on_error=False)
     async def _prepare_and_run(self, entry: Entry) -> None:
+        from smtptui.probe.engine import planned_stages
+
         app = self.smtp_app
         view = self.view
         view.cancel()
@@ -231,6 +254,7 @@ class MainScreen(Screen[None]):
             self._restore_state(entry.key)
             raise
         app.errors.pop(entry.key, None)
+        app.planned[entry.key] = planned_stages(config)
         self._warn_send(entry, config)
         view.start(entry.key, config, name=entry.name, detail=entry.target)
 
@@ -264,7 +288,7 @@ class MainScreen(Screen[None]):
             self.notify("Cancelled.", timeout=2)
 
     def action_run_all(self) -> None:
-        client = self.selected_client
+        _, client = self._at_cursor()
         if client is None:
             self.notify("Pick a client (or one of its profiles) first.", severity="warning")
             return
@@ -278,6 +302,7 @@ class MainScreen(Screen[None]):
     @work(exclusive=True, group="batch", exit_on_error=False)
     async def _run_batch(self, entries: list[Entry]) -> None:
         from smtptui.probe.batch import probe_many
+        from smtptui.probe.engine import planned_stages
 
         app = self.smtp_app
         pending = [e.key for e in entries]
@@ -290,6 +315,7 @@ class MainScreen(Screen[None]):
                 try:
                     configs.append(await app.resolve_config(entry, send=self.send_mode))
                     keys.append(entry.key)
+                    app.planned[entry.key] = planned_stages(configs[-1])
                 except SecretError as exc:
                     pending.remove(entry.key)
                     self.post_message(self.BatchResult(entry.key, None, str(exc)))
@@ -331,7 +357,7 @@ class MainScreen(Screen[None]):
 
     # -- profiles ---------------------------------------------------------------------
     def _editable(self, what: str) -> Entry | None:
-        entry = self.selected
+        entry, _ = self._at_cursor()
         app = self.smtp_app
         if app.profile_file is None:
             self.notify("The profiles file could not be read, so it cannot be changed. "
@@ -366,6 +392,7 @@ class MainScreen(Screen[None]):
         def saved(profile: Profile | None) -> None:
             if profile is not None:
                 self.notify(f"Saved to {app.profiles_path}", timeout=3)
+                self.sidebar.select_key(file_key(profile.name))
 
         ns = nameserver_for(template.nameserver if template is not None else None)
         self.app.push_screen(ProfileEditor(template, mode=mode, taken=names, clients=clients,
@@ -374,6 +401,7 @@ class MainScreen(Screen[None]):
                                            dns_deadline=app.dns_deadline), saved)
 
     def action_new(self) -> None:
+        self._at_cursor()
         self.open_editor(None, "new")
 
     def action_edit(self) -> None:
@@ -453,8 +481,9 @@ class MainScreen(Screen[None]):
             value=str(default), ok="Save", on_submit=write), done)
 
     def action_compare(self) -> None:
-        marked = [k for k in self.sidebar.visible_keys() if k in self.marked]
-        marked += [k for k in self.marked if k not in marked]
+        now = self.sidebar.profile_tree.marked  # ahead of self.marked in a key burst
+        marked = [k for k in self.sidebar.visible_keys() if k in now]
+        marked += [k for k in now if k not in marked]
         first, second = (self.entry(k) for k in (marked + [None, None])[:2])
         if len(marked) != 2 or first is None or second is None:
             self.notify("Mark two profiles with space, then press c.", title="Compare",
@@ -483,10 +512,16 @@ class MainScreen(Screen[None]):
     def action_help(self) -> None:
         keys = [("r / Enter", "run the selected profile")]
         for binding in self.BINDINGS:
-            if isinstance(binding, Binding) and binding.show and binding.action != "run":
+            if isinstance(binding, Binding) and binding.tooltip and binding.action != "run":
                 key = key_label(binding.key)
                 keys.append((key, binding.tooltip or binding.description))
         self.app.push_screen(HelpScreen(help_content(keys, str(self.smtp_app.profiles_path))))
+
+    def action_reload(self) -> None:
+        self.smtp_app.reload_profiles()
+
+    def action_toggle_mark(self) -> None:
+        self.sidebar.profile_tree.action_toggle_mark()
 
     def action_start_demo(self) -> None:
         self.smtp_app.start_demo_soon()
@@ -499,7 +534,7 @@ class MainScreen(Screen[None]):
     # -- DNS checks -------------------------------------------------------------------
     def action_dns_checks(self) -> None:
         """Run the selected profile's DNS checks; the result shows as the DNS section."""
-        entry = self.selected
+        entry, _ = self._at_cursor()
         if entry is None:
             self.notify("Pick a profile first.", severity="warning")
             return

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Sequence
 
 from textual import work
 from textual.app import ComposeResult
@@ -152,12 +152,13 @@ class ProbeView(Vertical):
         self.workers.cancel_group(self, "probe")
         return True
 
-    def show_report(self, key: str, report: ProbeReport, *, name: str, detail: str = "") -> None:
-        """Show a finished report (no probe runs)."""
+    def show_report(self, key: str, report: ProbeReport, *, name: str, detail: str = "",
+                    planned: Sequence[str] = ()) -> None:
+        """Show a finished report (no probe runs), over the stages it ``planned``."""
         self._abandon()
         self.key, self.report = key, report
         self.set_title(name, detail)
-        self.strip.load(report)
+        self.strip.load(report, planned)
         self.transcript.load(report.transcript)
         self._show(render.report_card(report))
 

@@ -17,11 +17,12 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.message import Message
 from textual.reactive import reactive
-from textual.widgets import Input, Tree
+from textual.widgets import Input, Static, Tree
 from textual.widgets.tree import TreeNode
 
 from smtptui.app.entries import Entry, grouped
 from smtptui.app.status import glyph
+from smtptui.probe.sanitize import clean
 
 MARK = "◆"
 
@@ -80,6 +81,8 @@ class ProfileTree(Tree[str]):
     def action_toggle_mark(self) -> None:
         node = self.cursor_node
         if node is not None and node.data:
+            self.marked = self.marked ^ {node.data}  # at once: a burst's next key sees it
+            node.refresh()
             self.post_message(Sidebar.MarkToggled(node.data))
         elif node is not None:
             node.toggle()
@@ -87,12 +90,17 @@ class ProfileTree(Tree[str]):
 
 class FilterInput(Input):
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "leave", "Back to the list", show=False),
+        Binding("escape", "clear", "Clear the filter", show=False),
         Binding("down", "leave", "Back to the list", show=False),
     ]
 
     def action_leave(self) -> None:
         self.screen.query_one(ProfileTree).focus()
+
+    def action_clear(self) -> None:
+        """Esc: clear the filter and go back to the list."""
+        self.value = ""
+        self.action_leave()
 
 
 class Sidebar(Vertical):
@@ -121,6 +129,7 @@ class Sidebar(Vertical):
 
     def compose(self) -> ComposeResult:
         yield FilterInput(placeholder="/ filter", id="filter", compact=True)
+        yield Static(id="no-match", markup=False)
         yield ProfileTree(id="profiles")
 
     @property
@@ -187,6 +196,10 @@ class Sidebar(Vertical):
                     first = line
                 line += 1
         target = target if target >= 0 else first
+        no_match = self.query_one("#no-match", Static)
+        no_match.display = bool(self.entries) and first < 0
+        if no_match.display:
+            no_match.update(f"no profile matches '{clean(self.filter_text)}' (Esc clears)")
         if target >= 0:
             tree.cursor_line = target
         else:
@@ -206,6 +219,16 @@ class Sidebar(Vertical):
     @on(Tree.NodeSelected, "#profiles")
     def _selected(self, event: Tree.NodeSelected[str]) -> None:
         event.stop()
+
+    def select_key(self, key: str) -> None:
+        """Put the tree's cursor on profile ``key`` (if it is shown)."""
+        tree = self.profile_tree
+        for line in range(tree.last_line + 1):
+            node = tree.get_node_at_line(line)
+            if node is not None and node.data == key:
+                tree.cursor_line = line
+                tree.scroll_to_line(line)
+                return
 
     def visible_keys(self) -> list[str]:
         """Keys of the profiles the tree shows now, top to bottom."""

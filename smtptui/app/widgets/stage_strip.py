@@ -118,9 +118,12 @@ class StageStrip(Widget):
         self.outcome = "fail"
         self._changed()
 
-    def load(self, report: ProbeReport) -> None:
-        """Show a finished report at once."""
-        self.slots = [Slot(s.stage, s.status, s.elapsed_ms) for s in report.stages]
+    def load(self, report: ProbeReport, planned: Sequence[str] = ()) -> None:
+        """Show a finished report at once, laid over the stages it ``planned`` (as live)."""
+        self.slots = [Slot(stage) for stage in planned]
+        for stage in report.stages:
+            slot = self._next_pending(stage.stage)
+            slot.state, slot.elapsed_ms = stage.status, stage.elapsed_ms
         self.finish(report)
 
     def _next_pending(self, stage: str) -> Slot:

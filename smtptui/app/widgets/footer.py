@@ -1,0 +1,39 @@
+"""A footer that shows only the keys that fit, whole, in the order they are bound.
+
+Textual's footer scrolls keys that do not fit under the palette key, cutting a label
+mid-word ("w Sav"). This one hides the keys past the width instead: bind the most
+important keys first; every key stays in the palette and on the help screen.
+"""
+
+from __future__ import annotations
+
+from rich.cells import cell_len
+from textual.events import Resize
+from textual.widgets import Footer
+from textual.widgets._footer import FooterKey
+
+GAP = 1
+"""Columns between two keys (compact footer)."""
+PALETTE = 13
+"""Columns the docked ``^p palette`` key takes (its border, label and padding)."""
+
+
+class FittingFooter(Footer):
+    """A compact :class:`Footer` that hides (rather than cuts) the keys past its width."""
+
+    async def recompose(self) -> None:
+        await super().recompose()
+        self.fit()
+
+    def on_resize(self, event: Resize) -> None:
+        self.fit()
+
+    def fit(self) -> None:
+        """Show the leading keys that fit in full; hide the rest."""
+        room = self.size.width - (PALETTE if self.show_command_palette else 0)
+        used = 0
+        for key in self.query(FooterKey):
+            if key.has_class("-command-palette"):
+                continue
+            used += cell_len(f"{key.key_display} {key.description}") + GAP
+            key.display = used - GAP <= room
