@@ -161,16 +161,22 @@ class SmtpTuiApp(App[int]):
         self.profile_file = pf
         self.main.entries = self.entries()
 
-    def save_profile(self, old_name: str | None, profile: object) -> str | None:
+    def save_profile(self, old_name: str | None, profile: object,
+                     expected: object = None) -> str | None:
         """Add (``old_name`` None) or replace a profile, re-reading the file under its lock.
 
-        Returns a one-line problem, or None when saved.
+        With ``expected`` (the profile as the editor was opened with it), the save is
+        refused if someone changed that profile in the file meanwhile. Returns a one-line
+        problem, or None when saved.
         """
+        from smtptui.app.screens.editor_form import check_unchanged
         from smtptui.profiles.model import Profile
 
         assert isinstance(profile, Profile)
 
         def change(pf: ProfileFile) -> None:
+            if old_name is not None and isinstance(expected, Profile):
+                check_unchanged(pf, old_name, expected)
             if old_name is None:
                 pf.add(profile)
             else:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from dataclasses import fields
-from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar, Literal
 
 from textual import on, work
@@ -32,7 +31,6 @@ from smtptui.app.screens.editor_form import (
     FormValues,
     apply_suggestion,
     build,
-    check_unchanged,
     region_host,
     region_of,
     tls_hint,
@@ -95,14 +93,13 @@ class ProfileEditor(ModalScreen[Profile | None]):
     def __init__(self, profile: Profile | None, *, mode: Mode, taken: set[str],
                  clients: list[str], save: Save, client: str = "",
                  nameserver: str | None = None, dns_timeout: float = 5.0,
-                 dns_deadline: float = 30.0, profiles_path: Path | None = None) -> None:
+                 dns_deadline: float = 30.0) -> None:
         super().__init__(classes="dialog-screen")
         self._nameserver = nameserver
         self._dns_timeout = dns_timeout
         self._dns_deadline = dns_deadline
         self._suggestions: tuple[Suggestion, ...] = ()
         self._address = ""
-        self._profiles_path = profiles_path
         self._started = profile if mode == "edit" else None
         """What an edit started from: saving refuses if the file's copy differs."""
         self._base = (profile if mode == "edit" else without_literal_secrets(profile)
@@ -490,28 +487,11 @@ class ProfileEditor(ModalScreen[Profile | None]):
             if first:
                 self.query_one(f"#{first}").focus()
             return
-        problem = self._stale() or self._save(profile)
+        problem = self._save(profile)
         if problem:
             status.update(f"✗ {problem}")
             return
         self.dismiss(profile)
-
-    def _stale(self) -> str | None:
-        """A problem if the profile being edited changed in the file since the editor opened.
-
-        The file is read again just before saving; ``None`` when unchanged or not an edit.
-        """
-        from smtptui.profiles.errors import ProfilesError
-        from smtptui.profiles.store import load_or_empty
-
-        path = self._profiles_path or getattr(self.app, "profiles_path", None)
-        if self._started is None or not isinstance(path, Path):
-            return None
-        try:
-            check_unchanged(load_or_empty(path), self._started.name, self._started)
-        except ProfilesError as exc:
-            return str(exc)
-        return None
 
     def action_cancel(self) -> None:
         self.dismiss(None)

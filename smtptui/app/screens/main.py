@@ -387,7 +387,9 @@ class MainScreen(Screen[None]):
         client = self.selected_client if self.selected_client in clients else ""
 
         def save(profile: Profile) -> str | None:
-            return app.save_profile(old if mode == "edit" else None, profile)
+            if mode == "edit":
+                return app.save_profile(old, profile, expected=template)
+            return app.save_profile(None, profile)
 
         def saved(profile: Profile | None) -> None:
             if profile is not None:
