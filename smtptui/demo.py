@@ -7,11 +7,17 @@ user sees a green probe and two diagnosed failures with nothing configured.
 
 from __future__ import annotations
 
+import asyncio
 import shutil
+import threading
+from collections.abc import Coroutine
 from dataclasses import dataclass, field
+from typing import Any, TypeVar
 
 from smtptui.probe.config import ProbeConfig, Secret
 from smtptui.relay import Relay, RelayOptions
+
+T = TypeVar("T")
 
 DEMO_USER = "demo@smtptui.test"
 DEMO_PASSWORD = "demo-password"  # a published demo credential, not a secret
@@ -25,22 +31,61 @@ class DemoTarget:
     config: ProbeConfig
 
 
+class RelayThread:
+    """An event loop in a background thread for the demo relays, so that their work never
+    competes with the app's (and the timings shown are the relays', not the UI's)."""
+
+    def __init__(self) -> None:
+        self.loop = asyncio.new_event_loop()
+        self.thread = threading.Thread(target=self.loop.run_forever, daemon=True,
+                                       name="smtptui-demo-relays")
+        self.thread.start()
+
+    async def run(self, coro: Coroutine[Any, Any, T]) -> T:
+        """Run ``coro`` on the relays' loop and wait for it from the caller's loop."""
+        return await asyncio.wrap_future(asyncio.run_coroutine_threadsafe(coro, self.loop))
+
+    def close(self) -> None:
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        self.thread.join(5)
+        if not self.thread.is_alive():
+            self.loop.close()
+
+
 @dataclass
 class Demo:
     relays: list[Relay] = field(default_factory=list)
     targets: list[DemoTarget] = field(default_factory=list)
     ca_file: str = ""
     directory: str = ""
+    runner: RelayThread | None = None
 
     async def stop(self) -> None:
-        for relay in self.relays:
-            await relay.stop()
+        runner = self.runner
+        if runner is not None:
+            async def stop_all() -> None:
+                for relay in self.relays:
+                    await relay.stop()
+
+            await runner.run(stop_all())
+            runner.close()
         if self.directory:
             shutil.rmtree(self.directory, ignore_errors=True)
 
 
 async def start_demo() -> Demo:
-    """Start the demo relays in the running event loop."""
+    """Start the demo relays on 127.0.0.1, served from their own thread."""
+    runner = RelayThread()
+    try:
+        demo = await runner.run(_start_relays())
+    except BaseException:
+        runner.close()
+        raise
+    demo.runner = runner
+    return demo
+
+
+async def _start_relays() -> Demo:
     from smtptui.democerts import make_pki
 
     pki = make_pki()
