@@ -26,12 +26,12 @@ REQUIRED_KINDS = {
     "auth_failed", "auth_oauth_error", "mail_rejected", "rcpt_rejected", "data_rejected",
     "tls_verification_disabled", "plaintext_auth_offered", "starttls_still_advertised",
     "starttls_injection", "cert_expiring_soon", "tls_old_version", "no_enhanced_status_codes",
-    "slow_greeting", "helo_fallback", "internal_error",
+    "slow_greeting", "helo_fallback", "internal_error", "replies_out_of_step",
 }
 REQUIRED_WARNINGS = {
     "tls_verification_disabled", "plaintext_auth_offered", "starttls_still_advertised",
     "starttls_injection", "cert_expiring_soon", "tls_old_version", "no_enhanced_status_codes",
-    "slow_greeting", "helo_fallback",
+    "slow_greeting", "helo_fallback", "replies_out_of_step",
 }
 STAGE_OF = {
     "dns": "resolve", "connect": "connect", "network": "connect", "greeting": "greeting",

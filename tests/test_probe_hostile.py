@@ -49,3 +49,17 @@ async def test_nonsense_greetings_are_diagnosed(raw_server: RawFactory, config_f
     for line in report.transcript:
         assert not any(ord(c) < 32 for c in line.text), line
     assert "\\u0000" not in doc  # NUL shown as an escape in the text, not smuggled into JSON
+
+
+async def test_two_replies_to_one_read_is_flagged(raw_server: RawFactory,
+                                                  config_for: ConfigFor) -> None:
+    async def double(conn: Conn) -> None:
+        await conn.send(b"220 a.test first\r\n220 b.test second\r\n")
+        while line := await conn.readline():
+            verb = line.split(" ", 1)[0].upper()
+            await conn.send({"EHLO": "250 ok.test", "QUIT": "221 bye"}.get(verb, "500 what"))
+
+    server = await raw_server(double)
+    report = await probe(config_for(server.port, tls="none", username=None, password=None))
+    assert any("out of step" in w for w in report.warnings)
+    assert report.stage("greeting").status == "warn"  # type: ignore[union-attr]

@@ -482,6 +482,14 @@ FAULT_RULES: tuple[FaultRule, ...] = (
         "research); meanwhile prefer implicit TLS (465) if offered.",
         warning=True, reply="none"),
     FaultRule(
+        "replies_out_of_step", "protocol",
+        "The server sent more replies than commands asked for: replies may be paired with "
+        "the wrong commands from here on.",
+        "A broken server (or a middlebox) that answers twice, or data injected into the "
+        "connection. Compare the transcript with the commands sent; report it to the "
+        "server's admin.",
+        warning=True, reply="none"),
+    FaultRule(
         "cert_expiring_soon", "tls",
         "The certificate of {host} expires soon.",
         "Renew it now; check that automatic renewal works (e.g. `certbot renew --dry-run`) "

@@ -90,6 +90,7 @@ class SessionBase:
         self.ehlo_host = ""
         self.accepted_rcpts: list[str] = []
         self.sniffed_tls = False
+        self._out_of_step = False
         """A TLS handshake on the same port was tried (and failed) while we waited."""
         self.warm_ms: list[float] = []
         # per-stage scratch
@@ -132,6 +133,11 @@ class SessionBase:
         rep = to_reply(resp)
         rep = Reply(rep.code, rep.enhanced, self.scrub(rep.text))
         self._replies.append(rep)
+        if self.proto is not None and self.proto.has_extra_reply() and not self._out_of_step:
+            self._out_of_step = True
+            self.warn("replies_out_of_step", "the server sent more than it was asked for "
+                      "(an extra reply after this one): replies may be out of step with "
+                      "commands — a broken server, or data injected on the way")
         return rep
 
     def warn(self, kind: str, text: str) -> None:

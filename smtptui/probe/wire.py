@@ -83,6 +83,10 @@ class CapturingProtocol(SMTPProtocol):
             text += f"… [+{dropped} bytes]"
         self._sink("S", text)
 
+    def has_extra_reply(self) -> bool:
+        """Is a further complete reply line already waiting, though no command asked?"""
+        return b"\n" in self._buffer
+
     def flush_partial(self) -> None:
         """Record a server line that never got its line end (e.g. before a timeout)."""
         if self._partial or self._partial_dropped:
