@@ -19,6 +19,13 @@ def test_there_are_headless_modules_to_check() -> None:
             "smtptui.commands.probe"} <= set(HEADLESS)
 
 
+def imported_by(code: str) -> str:
+    """What ``code``, run in a fresh interpreter, prints."""
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True)
+    return out.stdout.strip()
+
+
 def test_headless_modules_do_not_import_textual() -> None:
     code = (
         "import importlib, sys\n"
@@ -29,9 +36,7 @@ def test_headless_modules_do_not_import_textual() -> None:
         "    if 'textual' in sys.modules: bad.append(m); break\n"
         "print(bad)\n"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         check=True)
-    assert out.stdout.strip() == "[]", out.stdout
+    assert imported_by(code) == "[]"
 
 
 def test_cli_parser_and_probe_path_do_not_import_textual() -> None:
@@ -43,9 +48,7 @@ def test_cli_parser_and_probe_path_do_not_import_textual() -> None:
         "print(sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'cryptography',"
         " 'dns', 'rich')))\n"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         check=True)
-    assert out.stdout.strip() == "[]", out.stdout
+    assert imported_by(code) == "[]"
 
 
 def test_every_subcommand_module_is_present() -> None:

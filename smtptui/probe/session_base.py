@@ -36,6 +36,8 @@ SNIFF_GRACE = 1.0
 """Seconds of silence after connecting before a TLS handshake is tried in parallel."""
 SLOW_GREETING_MS = 3000.0
 QUIT_TIMEOUT = 5.0
+SIDE_CONNECTION_TIMEOUT = 5.0
+"""Seconds a diagnostic second connection (legacy TLS, certificate fetch) may take."""
 CONNECT_TRY_MIN = 3.0
 """Seconds each address gets at least when a host has several."""
 CLOSE_WAIT = 1.0

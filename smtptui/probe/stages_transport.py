@@ -16,6 +16,7 @@ from smtptui.probe.sanitize import clean
 from smtptui.probe.session_base import (
     CLOSE_WAIT,
     CONNECT_TRY_MIN,
+    SIDE_CONNECTION_TIMEOUT,
     SLOW_GREETING_MS,
     SNIFF_GRACE,
     SessionBase,
@@ -152,48 +153,41 @@ class TransportStages(SessionBase):
             await self._fetch_cert_for_display(detail)
         raise StageFailed(kind, detail)
 
-    async def _legacy_version(self) -> str | None:
-        """Does the server speak only TLS 1.0/1.1?  Its version if so, else None."""
+    async def _second_handshake(self, *, legacy: bool = False
+                                ) -> tuple[str, tuple[str, int], bytes | None] | None:
+        """An unverified handshake on a fresh connection (bounded by what time is left):
+        (version, (cipher, bits), DER certificate), or None when it fails too."""
         from smtptui.probe.sniff import fetch_certificate
 
-        remaining = min(5.0, self._deadline - time.perf_counter())
+        remaining = min(SIDE_CONNECTION_TIMEOUT, self._deadline - time.perf_counter())
         if remaining <= 0 or self.address is None:
             return None
         try:
-            info = await asyncio.wait_for(
+            return await asyncio.wait_for(
                 fetch_certificate(self.address, self.config.port, self._sni(),
                                   starttls=self.config.tls != "implicit",
-                                  ehlo_name=self._ehlo_name(), legacy=True),
+                                  ehlo_name=self._ehlo_name(), legacy=legacy),
                 remaining,
             )
         except (TimeoutError, OSError, ssl.SSLError, ValueError):
             return None
+
+    async def _legacy_version(self) -> str | None:
+        """Does the server speak only TLS 1.0/1.1?  Its version if so, else None."""
+        info = await self._second_handshake(legacy=True)
         version = info[0] if info else None
         return version if version in ("SSLv3", "TLSv1", "TLSv1.1") else None
 
     async def _fetch_cert_for_display(self, error: str) -> None:
         """Reconnect without verification to show the certificate that failed."""
-        from smtptui.probe.sniff import fetch_certificate
-
-        remaining = min(5.0, self._deadline - time.perf_counter())
-        if remaining <= 0 or self.address is None:
-            return
-        try:
-            info = await asyncio.wait_for(
-                fetch_certificate(self.address, self.config.port, self._sni(),
-                                  starttls=self.config.tls != "implicit",
-                                  ehlo_name=self._ehlo_name()),
-                remaining,
-            )
-        except (TimeoutError, OSError, ssl.SSLError, ValueError):
-            return
+        info = await self._second_handshake()
         if info is None:
             return
-        version, cipher_bits, der = info
+        version, (cipher, bits), der = info
         if der is None:
             return
         cert = cert_from_der(der, verified=False, error=error)
-        self.tls = TLSInfo(version=version, cipher=cipher_bits[0], bits=cipher_bits[1], cert=cert)
+        self.tls = TLSInfo(version=version, cipher=cipher, bits=bits, cert=cert)
         self.note(f"certificate (fetched again without verification for display): {cert.subject} "
                   f"issued by {cert.issuer}, valid {cert.not_before} to {cert.not_after}")
 
