@@ -102,3 +102,13 @@ def test_swaks_line_quotes_and_placeholders() -> None:
     assert line == ("swaks --server smtp.example.com:465 --tls-on-connect --tls-verify "
                     "--helo 'my host' --auth LOGIN --auth-user me@x.test "
                     '--auth-password "$SMTP_PASSWORD" --quit-after auth --timeout 30')
+
+
+@pytest.mark.parametrize(("host", "literal"), [
+    ("127.0.0.1", True), ("::1", True), ("fe80::1%eth0", True), ("::ffff:192.0.2.1", True),
+    ("localhost", False), ("1.2.3", False), ("999.1.1.1", False), ("smtp.example.com", False),
+])
+def test_address_literals_skip_dns(host: str, literal: bool) -> None:
+    from smtptui.probe.stages_transport import address_family
+
+    assert (address_family(host) is not None) is literal

@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import hashlib
-import hmac
 
 PASSWORD_MECHS = ("CRAM-MD5", "PLAIN", "LOGIN")
 """Strongest first."""
@@ -47,6 +45,9 @@ def plain(username: str, password: str) -> bytes:
 
 
 def cram_md5(username: str, password: str, challenge_b64: str) -> bytes:
+    import hashlib  # only this mechanism needs them
+    import hmac
+
     challenge = base64.b64decode(challenge_b64.strip())
     digest = hmac.new(password.encode(), challenge, hashlib.md5).hexdigest()
     return b64(f"{username} {digest}")

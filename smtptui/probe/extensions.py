@@ -94,6 +94,9 @@ def changes(before: dict[str, str], after: dict[str, str]) -> dict[str, list[str
 
 def split_enhanced(text: str) -> tuple[str | None, str]:
     """Strip an RFC 3463 enhanced code from the start of every line of a reply text."""
+    if text[:1] not in ("2", "4", "5") and not ("\n2." in text or "\n4." in text
+                                                 or "\n5." in text):
+        return None, text  # the common case (EHLO lists): no line starts like a code
     code: str | None = None
     out = []
     for line in text.split("\n"):

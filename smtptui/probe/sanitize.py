@@ -44,4 +44,6 @@ def clean_bytes(data: bytes, limit: int = LINE_LIMIT) -> str:
 
 def clean_multiline(text: str, limit: int = LINE_LIMIT) -> str:
     """:func:`clean` each line of a multi-line text, keeping the line breaks."""
+    if len(text) <= limit and text.replace("\n", "").isprintable():
+        return text  # the common case: no line can need escaping or cutting
     return "\n".join(clean(line, limit) for line in text.split("\n"))

@@ -40,7 +40,6 @@ SIDE_CONNECTION_TIMEOUT = 5.0
 """Seconds a diagnostic second connection (legacy TLS, certificate fetch) may take."""
 CONNECT_TRY_MIN = 3.0
 """Seconds each address gets at least when a host has several."""
-CLOSE_WAIT = 1.0
 
 
 class StageFailed(Exception):
@@ -62,7 +61,9 @@ def diagnose(fault: Fault) -> Diagnosis:
 
 def to_reply(resp: SMTPResponse) -> Reply:
     """aiosmtplib's response -> our sanitised reply record with its enhanced code."""
-    text = resp.message.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    text = resp.message
+    if not text.isascii():  # undecodable bytes arrive as surrogates: show them as \xNN
+        text = text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
     enhanced, text = split_enhanced(text)
     return Reply(code=resp.code, enhanced=enhanced, text=clean_multiline(text))
 

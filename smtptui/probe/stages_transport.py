@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import ipaddress
 import socket
 import ssl
 import time
@@ -14,7 +13,6 @@ from typing import cast
 from smtptui.probe.events import Status, TLSInfo
 from smtptui.probe.sanitize import clean
 from smtptui.probe.session_base import (
-    CLOSE_WAIT,
     CONNECT_TRY_MIN,
     SIDE_CONNECTION_TIMEOUT,
     SLOW_GREETING_MS,
@@ -28,6 +26,17 @@ from smtptui.probe.wire import (
 )
 
 
+def address_family(host: str) -> int | None:
+    """``AF_INET``/``AF_INET6`` when ``host`` is an IP address literal, else None."""
+    for family, text in ((socket.AF_INET, host), (socket.AF_INET6, host.partition("%")[0])):
+        try:
+            socket.inet_pton(family, text)
+        except OSError:
+            continue
+        return family
+    return None
+
+
 class TransportStages(SessionBase):
     """Getting a connection that speaks SMTP (with or without TLS)."""
 
@@ -35,12 +44,9 @@ class TransportStages(SessionBase):
         from smtptui.probe.resolve import resolve
 
         host = self.config.host
-        try:
-            ipaddress.ip_address(host)
-        except ValueError:
-            pass
-        else:
-            self.addresses = [(socket.AF_INET6 if ":" in host else socket.AF_INET, host)]
+        family = address_family(host)
+        if family is not None:
+            self.addresses = [(family, host)]
             self._note = "address literal"
             return "pass"
         try:
@@ -67,8 +73,11 @@ class TransportStages(SessionBase):
             sock = socket.socket(family, socket.SOCK_STREAM)
             sock.setblocking(False)
             try:
-                await asyncio.wait_for(loop.sock_connect(sock, (addr, self.config.port)),
-                                       per_try if count > 1 else None)
+                connecting = loop.sock_connect(sock, (addr, self.config.port))
+                if count > 1:
+                    await asyncio.wait_for(connecting, per_try)
+                else:  # the stage's own deadline bounds it
+                    await connecting
             except ConnectionRefusedError:
                 sock.close()
                 last = ("connect_refused", f"{addr} port {self.config.port} refused the connection")
@@ -260,9 +269,7 @@ class TransportStages(SessionBase):
         if proto is None or proto.transport is None or proto.closed.is_set():
             return
         cast(asyncio.Transport, proto.transport).abort()
-        await asyncio.sleep(0)  # the transport closes its socket on the next loop pass
-        if not proto.closed.is_set():
-            with contextlib.suppress(TimeoutError):
-                async with asyncio.timeout(CLOSE_WAIT):
-                    await proto.closed.wait()
+        # abort() has queued the callback that closes the socket: one pass of the loop
+        # runs it, so the socket is gone when the probe returns.
+        await asyncio.sleep(0)
         self.note("connection closed")

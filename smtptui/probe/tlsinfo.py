@@ -7,7 +7,6 @@ certificate that failed verification (or ``--insecure``) is parsed with
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 import os
 import ssl
@@ -98,7 +97,7 @@ def inspect(ssl_object: ssl.SSLObject | ssl.SSLSocket | None, *, verified: bool)
     peer = ssl_object.getpeercert() if verified else None
     der = ssl_object.getpeercert(binary_form=True)
     if peer:
-        cert = dataclasses.replace(cert_from_dict(peer, verified=True), der=der)
+        cert = cert_from_dict(peer, verified=True, der=der)
     else:
         cert = cert_from_der(der, verified=verified, error=None) if der else None
     return TLSInfo(version=ssl_object.version() or "?", cipher=name, bits=bits or 0, cert=cert)
@@ -123,8 +122,8 @@ _MONTHS = {m: i for i, m in enumerate(
     ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"), 1)}
 
 
-def _cert_time(value: str) -> float:
-    """``"Nov 29 22:11:01 2026 GMT"`` -> seconds since the epoch.
+def _cert_time(value: str) -> tuple[float, str]:
+    """``"Nov 29 22:11:01 2026 GMT"`` -> (seconds since the epoch, ISO 8601 in UTC).
 
     What ``ssl.cert_time_to_seconds`` does, without ``time.strptime`` (slow enough to
     show in a probe's timing); anything unexpected falls back to it.
@@ -136,23 +135,24 @@ def _cert_time(value: str) -> float:
             raise ValueError(value)
         stamp = datetime(int(year), _MONTHS[month], int(day), int(hour), int(minute),
                          int(second), tzinfo=UTC)
-        return stamp.timestamp()
     except (ValueError, KeyError):
-        return float(ssl.cert_time_to_seconds(value))
+        ts = float(ssl.cert_time_to_seconds(value))
+        return ts, _iso(ts)
+    return stamp.timestamp(), f"{stamp.isoformat(timespec='seconds')[:19]}Z"
 
 
-def cert_from_dict(peer: dict[str, Any], *, verified: bool) -> CertInfo:
+def cert_from_dict(peer: dict[str, Any], *, verified: bool, der: bytes | None = None
+                   ) -> CertInfo:
     """From ``SSLSocket.getpeercert()`` (only available for a verified peer)."""
-    not_before = _cert_time(peer["notBefore"])
-    not_after = _cert_time(peer["notAfter"])
+    _ts, not_before = _cert_time(peer["notBefore"])
+    expires, not_after = _cert_time(peer["notAfter"])
     san = tuple(clean(v) for (_k, v) in peer.get("subjectAltName", ()))
     subject = _name(peer.get("subject", ()))
     issuer = _name(peer.get("issuer", ()))
     return CertInfo(
-        subject=subject, issuer=issuer, san=san,
-        not_before=_iso(not_before), not_after=_iso(not_after),
-        days_left=_days_left(not_after), verified=verified, error=None,
-        self_signed=subject == issuer,
+        subject=subject, issuer=issuer, san=san, not_before=not_before, not_after=not_after,
+        days_left=_days_left(expires), verified=verified, error=None,
+        self_signed=subject == issuer, der=der,
     )
 
 
