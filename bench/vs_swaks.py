@@ -56,15 +56,19 @@ def main(n: int) -> None:
                   "--auth", "PLAIN", "--auth-user", USER, "--auth-password", PASSWORD,
                   "--quit-after", "auth", "--helo", "bench.local"]
         floor_cmd = [sys.executable, "-c", "import asyncio, ssl"]
+        stdlib_cmd = [sys.executable, str(Path(__file__).with_name("_stdlib_client.py")),
+                      "127.0.0.1", str(relay.port), ca, "localhost", USER]
         a: list[float] = []
         b: list[float] = []
         floor: list[float] = []
+        stdlib: list[float] = []
         for _ in range(3):
             timed(ours, env)
             if swaks:
                 timed(theirs, env)
         for _ in range(n):
             floor.append(timed(floor_cmd, env))
+            stdlib.append(timed(stdlib_cmd, env))
             a.append(timed(ours, env))
             if swaks:
                 b.append(timed(theirs, env))
@@ -76,8 +80,11 @@ def main(n: int) -> None:
               "(target <= 1.0x)")
     else:
         print("swaks is not installed (apt-get install swaks): no comparison")
-    print("floor, `python -c 'import asyncio, ssl'` alone: "
-          f"median {statistics.median(floor):.1f} ms")
+    print("references, same runs:")
+    print(f"  blocking stdlib client (socket + ssl, no asyncio): median "
+          f"{statistics.median(stdlib):.1f} ms")
+    print(f"  `python -c 'import asyncio, ssl'`, nothing else:   median "
+          f"{statistics.median(floor):.1f} ms  (the floor of any asyncio-based client)")
     diagnosis_time()
 
 

@@ -124,19 +124,42 @@ async def test_escape_cancels_a_probe_against_a_silent_server(
         assert not [w for w in app.workers if w.is_running and w.group == "probe"]
 
 
-async def test_missing_secret_is_explained(acme_file: Path,
-                                           monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_missing_secret_still_tests_up_to_auth(acme_file: Path, relays: Relays,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv(PASSWORD_ENV)
     app = app_for(acme_file)
     async with app.run_test(size=(80, 24)) as pilot:
         await select(pilot, app, "Acme relay")
         await pilot.press("r")
         await until(pilot, lambda: app.main.states.get("file:Acme relay") == "fail",
-                    "the secret problem")
+                    "the probe to fail at AUTH")
+        report = app.results["file:Acme relay"]
+        assert [(s.stage, s.status) for s in report.stages][-3:] == [
+            ("ehlo", "pass"), ("auth", "fail"), ("quit", "pass")]
+        assert report.tls is not None and report.tls.cert is not None
         diagnosis = diagnosis_text(app)
-        assert "Missing secret" in diagnosis and PASSWORD_ENV in diagnosis
-        assert any(PASSWORD_ENV in n.message for n in app._notifications)
+        assert "could not be read, so AUTH was not tried" in diagnosis
+        assert PASSWORD_ENV in diagnosis
+        assert any(PASSWORD_ENV in n.message and "up to AUTH" in n.message
+                   for n in app._notifications)
+        assert "STARTTLS" in app.main.view.transcript.text()
+    assert "AUTH" not in relays.healthy.verbs  # nothing was sent without a password
+
+
+async def test_unanswered_password_prompt_runs_nothing(
+        tmp_path: Path, relays: Relays, cafile: str) -> None:
+    path = write_profiles(tmp_path / "p.toml", [profile(
+        "Asks", relays.healthy.port, cafile, password={"prompt": True})])
+    app = app_for(path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("r")
+        await until(pilot, lambda: isinstance(app.screen, TextPrompt), "the password prompt")
+        await pilot.press("escape")
+        await until(pilot, lambda: app.main.states.get("file:Asks") == "fail",
+                    "the missing password")
+        assert "Missing secret" in diagnosis_text(app)
         assert app.main.view.transcript.line_count == 0
+    assert relays.healthy.verbs == []
 
 
 async def test_prompted_password_is_asked_once_and_kept_in_memory(

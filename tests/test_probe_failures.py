@@ -486,3 +486,18 @@ async def test_silent_port_says_the_tls_sniff_failed_too(raw_server: RawFactory,
     assert any("TLS handshake failed too" in n for n in notes)
     assert "not implicit TLS" in stage.diagnosis.summary
     assert "--tls implicit" not in stage.diagnosis.advice
+
+
+async def test_an_unreadable_secret_stops_at_auth_with_the_reason(relay,
+                                                                  config_for: ConfigFor) -> None:
+    reason = 'profile "Acme": password: environment variable ACME_PW is not set'
+    report = await probe(config_for(relay.port, password=None, secret_problem=reason))
+    assert [(s.stage, s.status) for s in report.stages][-3:] == [
+        ("ehlo", "pass"), ("auth", "fail"), ("quit", "pass")]
+    assert report.tls is not None and report.tls.cert is not None
+    diagnosis = failed(report).diagnosis
+    assert diagnosis.layer == "auth"
+    assert "could not be read, so AUTH was not tried" in diagnosis.summary
+    assert "ACME_PW is not set" in diagnosis.summary
+    assert any(line.text == f"AUTH not tried: {reason}" for line in report.transcript)
+    assert "AUTH" not in relay.verbs

@@ -225,3 +225,20 @@ def test_secret_command_inherits_environment(monkeypatch: pytest.MonkeyPatch) ->
     assert CommandSource("printenv SMTPTUI_TEST_VIA_ENV").resolve(LABEL) == Secret(
         "from-parent")
     assert os.environ["SMTPTUI_TEST_VIA_ENV"] == "from-parent"
+
+
+def test_an_unreadable_secret_can_leave_the_probe_to_stop_at_auth(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("SMTPTUI_TEST_PW", raising=False)
+    profile = Profile(name="Acme", host="smtp.example.net", username="u@example.net",
+                      password=EnvSource("SMTPTUI_TEST_PW"))
+    with pytest.raises(SecretError, match="SMTPTUI_TEST_PW is not set"):
+        profile.to_probe_config()
+    config = profile.to_probe_config(up_to_auth=True)
+    assert config.password is None and config.username == "u@example.net"
+    assert config.secret_problem == (
+        'profile "Acme": password for u@example.net: environment variable SMTPTUI_TEST_PW '
+        "is not set")
+    monkeypatch.setenv("SMTPTUI_TEST_PW", "s3cret")
+    readable = profile.to_probe_config(up_to_auth=True)
+    assert readable.password == Secret("s3cret") and readable.secret_problem is None

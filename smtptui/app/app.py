@@ -248,7 +248,9 @@ class SmtpTuiApp(App[int]):
     async def resolve_config(self, entry: Entry, *, send: bool) -> ProbeConfig:
         """The probe for ``entry``, its secrets resolved (asking for prompted ones).
 
-        Must run in a worker (a prompt waits for its modal). Raises :class:`SecretError`.
+        Must run in a worker (a prompt waits for its modal). A secret that cannot be read
+        (unset variable, failing command) leaves the probe to stop at AUTH with the reason;
+        a prompt left unanswered raises :class:`SecretError`.
         """
         if entry.config is not None:
             config = entry.config
@@ -261,7 +263,8 @@ class SmtpTuiApp(App[int]):
                     answers.append(await self._ask(entry, which, what))
             queue = iter(answers)
             config = await asyncio.to_thread(
-                profile.to_probe_config, prompt=lambda _question: next(queue).reveal())
+                profile.to_probe_config, prompt=lambda _question: next(queue).reveal(),
+                up_to_auth=True)
         if send and not config.send and config.mail_from and config.rcpt_to:
             config = replace(config, send=True)
         return config

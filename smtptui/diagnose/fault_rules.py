@@ -381,6 +381,14 @@ FAULT_RULES: tuple[FaultRule, ...] = (
         "with --allow-plaintext-auth.",
         reply="none"),
     FaultRule(
+        "auth_secret_unavailable", "auth",
+        "The profile's password (or token) could not be read, so AUTH was not tried; "
+        "everything before it was tested.",
+        "Fix the secret source named above: set the environment variable, make the "
+        "password command print the password on its first line, or install the keyring "
+        "backend and store the password (in the app, e edits the profile).",
+        reply="none"),
+    FaultRule(
         "auth_no_credentials", "auth",
         "{host} requires authentication, but no username/password is configured.",
         "Set --user with --password-env, --password-cmd or --ask-password (or the "

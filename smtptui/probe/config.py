@@ -76,6 +76,9 @@ class ProbeConfig:
     warm_runs: int = 0
     """After the session's own mail, repeat RSET/MAIL/RCPT(/DATA) this many times on the
     same authenticated connection and report each timing (cold vs warm comparison)."""
+    secret_problem: str | None = None
+    """Why the configured password or token could not be read. The probe still tests
+    everything up to AUTH, then fails there with this reason instead of authenticating."""
 
     @property
     def overall_timeout(self) -> float:

@@ -98,6 +98,9 @@ class SmtpStages(TransportStages):
         has_token = bool(cfg.username and cfg.oauth_token)
         offered = auth_mechanisms(self.extensions)
         if not (has_password or has_token):
+            if cfg.secret_problem:
+                self.note(f"AUTH not tried: {clean(cfg.secret_problem)}")
+                raise StageFailed("auth_secret_unavailable", clean(cfg.secret_problem))
             if cfg.username:
                 raise StageFailed("auth_no_credentials",
                                   f"a username ({clean(cfg.username)}) but no password or token")

@@ -13,6 +13,7 @@ from smtptui.probe.config import (
     StopAfter,
     TLSMode,
 )
+from smtptui.profiles.errors import SecretError
 from smtptui.profiles.secrets import Prompt, SecretSource
 
 TOML_KEYS: dict[str, str] = {
@@ -64,16 +65,23 @@ class Profile:
     extra: dict[str, Any] = field(default_factory=dict, repr=False)
     """Keys this version does not know; kept as they were on save (not in repr: may be secret)."""
 
-    def to_probe_config(self, *, prompt: Prompt | None = None) -> ProbeConfig:
+    def to_probe_config(self, *, prompt: Prompt | None = None,
+                        up_to_auth: bool = False) -> ProbeConfig:
         """The probe this profile describes, with its secrets resolved.
 
-        Raises :class:`~smtptui.profiles.errors.SecretError` when a secret cannot be had.
+        Raises :class:`~smtptui.profiles.errors.SecretError` when a secret cannot be had;
+        with ``up_to_auth``, the secret is left out instead and the reason goes into
+        ``secret_problem``, so the probe tests everything up to AUTH and fails there.
         """
+        problems: list[str] = []
+        password = self._secret("password", self.password, prompt, problems if up_to_auth
+                                else None)
+        token = self._secret("OAuth token", self.oauth_token, prompt, problems if up_to_auth
+                             else None)
         return ProbeConfig(
             host=self.host, port=self.port, tls=self.tls, username=self.username,
-            password=self._secret("password", self.password, prompt),
-            auth=self.auth,
-            oauth_token=self._secret("OAuth token", self.oauth_token, prompt),
+            password=password, auth=self.auth, oauth_token=token,
+            secret_problem="; ".join(problems) or None,
             allow_plaintext_auth=self.allow_plaintext_auth, mail_from=self.mail_from,
             rcpt_to=tuple(self.rcpt_to), send=self.send, stop_after=self.stop_after,
             cafile=self.cafile, insecure=self.insecure, servername=self.servername,
@@ -81,12 +89,19 @@ class Profile:
             profile=self.name,
         )
 
-    def _secret(self, what: str, source: SecretSource | None, prompt: Prompt | None) -> (
-            Secret | None):
+    def _secret(self, what: str, source: SecretSource | None, prompt: Prompt | None,
+                problems: list[str] | None = None) -> Secret | None:
+        """Resolve one secret; a failure raises, or is noted in ``problems`` if given."""
         if source is None:
             return None
         who = f" for {self.username}" if self.username else ""
-        return source.resolve(f'profile "{self.name}": {what}{who}', prompt)
+        try:
+            return source.resolve(f'profile "{self.name}": {what}{who}', prompt)
+        except SecretError as exc:
+            if problems is None:
+                raise
+            problems.append(str(exc))
+            return None
 
     def to_toml_dict(self, *, complete: bool = False) -> dict[str, Any]:
         """This profile as a TOML table: every set field; built-in defaults left out
