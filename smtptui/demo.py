@@ -7,17 +7,12 @@ user sees a green probe and two diagnosed failures with nothing configured.
 
 from __future__ import annotations
 
-import asyncio
 import shutil
-import threading
-from collections.abc import Coroutine
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
 
+from smtptui.loopthread import LoopThread
 from smtptui.probe.config import ProbeConfig, Secret
 from smtptui.relay import Relay, RelayOptions
-
-T = TypeVar("T")
 
 DEMO_USER = "demo@smtptui.test"
 DEMO_PASSWORD = "demo-password"  # a published demo credential, not a secret
@@ -31,34 +26,13 @@ class DemoTarget:
     config: ProbeConfig
 
 
-class RelayThread:
-    """An event loop in a background thread for the demo relays, so that their work never
-    competes with the app's (and the timings shown are the relays', not the UI's)."""
-
-    def __init__(self) -> None:
-        self.loop = asyncio.new_event_loop()
-        self.thread = threading.Thread(target=self.loop.run_forever, daemon=True,
-                                       name="smtptui-demo-relays")
-        self.thread.start()
-
-    async def run(self, coro: Coroutine[Any, Any, T]) -> T:
-        """Run ``coro`` on the relays' loop and wait for it from the caller's loop."""
-        return await asyncio.wrap_future(asyncio.run_coroutine_threadsafe(coro, self.loop))
-
-    def close(self) -> None:
-        self.loop.call_soon_threadsafe(self.loop.stop)
-        self.thread.join(5)
-        if not self.thread.is_alive():
-            self.loop.close()
-
-
 @dataclass
 class Demo:
     relays: list[Relay] = field(default_factory=list)
     targets: list[DemoTarget] = field(default_factory=list)
     ca_file: str = ""
     directory: str = ""
-    runner: RelayThread | None = None
+    runner: LoopThread | None = None
 
     async def stop(self) -> None:
         runner = self.runner
@@ -75,7 +49,7 @@ class Demo:
 
 async def start_demo() -> Demo:
     """Start the demo relays on 127.0.0.1, served from their own thread."""
-    runner = RelayThread()
+    runner = LoopThread("smtptui-demo-relays")
     try:
         demo = await runner.run(_start_relays())
     except BaseException:

@@ -27,6 +27,7 @@ from textual.widget import Widget
 from textual.widgets import Footer, Input, Label, Static
 from textual.worker import Worker, WorkerState
 
+from smtptui.app.widgets.probe_view import default_source
 from smtptui.app.widgets.stage_strip import StageStrip
 from smtptui.app.widgets.transcript import TranscriptView
 from smtptui.compare.model import Comparison
@@ -194,7 +195,7 @@ class CompareScreen(Screen[None]):
         super().__init__()
         self.sides: dict[str, tuple[str, ProbeConfig]] = {"a": a, "b": b}
         self.runs = max(1, min(MAX_RUNS, runs))
-        self._source = source
+        self._source = source or default_source
         self._autostart = autostart
         self._save_dir = save_dir
         self._attempt = 0

@@ -306,6 +306,7 @@ class MainScreen(Screen[None]):
     async def _run_batch(self, entries: list[Entry]) -> None:
         from smtptui.probe.batch import probe_many
         from smtptui.probe.engine import planned_stages
+        from smtptui.probe.offloop import iterate_offloop
 
         app = self.smtp_app
         pending = [e.key for e in entries]
@@ -322,7 +323,8 @@ class MainScreen(Screen[None]):
                 except SecretError as exc:
                     pending.remove(entry.key)
                     self.post_message(self.BatchResult(entry.key, None, str(exc)))
-            async for index, report in probe_many(configs, BATCH_CONCURRENCY):
+            async for index, report in iterate_offloop(
+                    lambda: probe_many(configs, BATCH_CONCURRENCY), "batch"):
                 pending.remove(keys[index])
                 self.post_message(self.BatchResult(keys[index], report))
         finally:

@@ -44,9 +44,10 @@ ProbeSource = Callable[[ProbeConfig], AsyncIterator[ProbeEvent]]
 
 
 def default_source(config: ProbeConfig) -> AsyncIterator[ProbeEvent]:
-    from smtptui.probe.engine import run_probe
+    """The engine on its own loop thread, so the timings shown are not the UI's."""
+    from smtptui.probe.offloop import run_probe_offloop
 
-    return run_probe(config)
+    return run_probe_offloop(config)
 
 
 class ProbeView(Vertical):

@@ -1,0 +1,109 @@
+"""The engine on its own loop thread: the same events, timings that do not include the
+caller's work, and cancellation that leaves nothing behind."""
+
+from __future__ import annotations
+
+import asyncio
+import ssl
+import threading
+import time
+from collections.abc import AsyncIterator, Callable
+
+import pytest
+
+from smtptui.loopthread import LoopThread
+from smtptui.probe.config import ProbeConfig
+from smtptui.probe.engine import run_probe
+from smtptui.probe.events import ProbeEvent, ProbeFinished, ProbeReport, StageStarted
+from smtptui.probe.offloop import probe_loop, run_probe_offloop
+from smtptui.relay import Relay, RelayOptions
+from tests.conftest import CANARY, USER
+from tests.servers import RawFactory
+
+ConfigFor = Callable[..., ProbeConfig]
+Source = Callable[[ProbeConfig], AsyncIterator[ProbeEvent]]
+BUSY_S = 0.5
+"""How long the consumer keeps its loop busy (standing in for a UI painting)."""
+
+
+@pytest.fixture
+async def relay_elsewhere(server_ctx: ssl.SSLContext) -> AsyncIterator[Relay]:
+    """A relay on its own loop thread, so that blocking the test's loop cannot slow it."""
+    runner = LoopThread("test-relay")
+    relay = await runner.run(Relay(RelayOptions(starttls=server_ctx,
+                                                users={USER: CANARY})).start())
+    yield relay
+    await runner.run(relay.stop())
+    runner.close()
+
+
+async def running_probes() -> list[str]:
+    """Names of the smtptui tasks on the current loop (run it on the probe loop)."""
+    return [t.get_name() for t in asyncio.all_tasks()
+            if t is not asyncio.current_task() and "smtptui" in t.get_name()]
+
+
+def keep_busy(seconds: float) -> None:
+    """CPU work on the calling thread (blocks its event loop, like a long paint)."""
+    end = time.perf_counter() + seconds
+    while time.perf_counter() < end:
+        sum(range(1000))
+
+
+async def consume_busily(source: Source, config: ProbeConfig) -> tuple[ProbeReport, set[str]]:
+    """Run a probe, blocking the consumer's loop when the greeting stage starts."""
+    report: ProbeReport | None = None
+    threads: set[str] = set()
+    async for event in source(config):
+        threads.add(threading.current_thread().name)
+        if isinstance(event, StageStarted) and event.stage == "greeting":
+            keep_busy(BUSY_S)
+        if isinstance(event, ProbeFinished):
+            report = event.report
+    assert report is not None
+    return report, threads
+
+
+async def test_offloop_gives_the_same_stages_as_the_engine(relay_elsewhere: Relay,
+                                                           config_for: ConfigFor) -> None:
+    config = config_for(relay_elsewhere.port)
+    inline = [e.report async for e in run_probe(config) if isinstance(e, ProbeFinished)][0]
+    events = [e async for e in run_probe_offloop(config)]
+    offloop = events[-1]
+    assert isinstance(offloop, ProbeFinished) and offloop.report.ok and inline.ok
+    assert [(s.stage, s.status) for s in offloop.report.stages] == [
+        (s.stage, s.status) for s in inline.stages]
+    assert [e.text for e in offloop.report.transcript if e.direction == "C"] == [
+        e.text for e in inline.transcript if e.direction == "C"]
+
+
+async def test_a_busy_caller_does_not_slow_the_offloop_timings(relay_elsewhere: Relay,
+                                                              config_for: ConfigFor) -> None:
+    config = config_for(relay_elsewhere.port)
+    inline, _ = await consume_busily(run_probe, config)
+    offloop, threads = await consume_busily(run_probe_offloop, config)
+    assert inline.ok and offloop.ok
+    # The same-loop probe could not go on while its consumer was busy; the off-loop one did.
+    assert inline.total_ms >= BUSY_S * 1000
+    assert offloop.total_ms < BUSY_S * 1000
+    assert threads == {threading.current_thread().name}  # events arrive on the caller's loop
+
+
+async def test_cancelling_the_consumer_cancels_the_probe_on_its_loop(
+        raw_server: RawFactory, config_for: ConfigFor) -> None:
+    server = await raw_server(lambda conn: conn.until_eof())  # never greets
+    reached = asyncio.Event()
+
+    async def consume() -> None:
+        async for event in run_probe_offloop(config_for(server.port, timeout=30)):
+            if isinstance(event, StageStarted) and event.stage == "greeting":
+                reached.set()
+
+    task = asyncio.create_task(consume())
+    await reached.wait()
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    await asyncio.wait_for(server.closed.wait(), 5)  # the server saw the socket close
+    assert await probe_loop().run(running_probes()) == []
+
