@@ -2,7 +2,12 @@
 does (STARTTLS + AUTH PLAIN + QUIT, verified TLS). No asyncio, no transcript, no
 diagnosis: it shows what a Python process costs before any engine is involved.
 
-    python bench/_stdlib_client.py HOST PORT CAFILE SNI USER    (password in $BENCH_PW)
+    python bench/_stdlib_client.py HOST PORT CAFILE SNI USER [--with-model]
+                                                  (password in $BENCH_PW)
+
+``--with-model`` first imports smtptui's typed data model and CLI plumbing (events,
+config, profiles, report text; still no asyncio): what a blocking engine with the same
+types would pay before connecting.
 """
 
 from __future__ import annotations
@@ -43,4 +48,10 @@ def main(host: str, port: str, cafile: str, sni: str, user: str) -> int:
 
 
 if __name__ == "__main__":
+    if "--with-model" in sys.argv:
+        import smtptui.cli
+        import smtptui.probe.config
+        import smtptui.probe.events
+        import smtptui.profiles.model
+        import smtptui.report_text  # noqa: F401
     sys.exit(main(*sys.argv[1:6]))

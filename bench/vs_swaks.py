@@ -58,10 +58,12 @@ def main(n: int) -> None:
         floor_cmd = [sys.executable, "-c", "import asyncio, ssl"]
         stdlib_cmd = [sys.executable, str(Path(__file__).with_name("_stdlib_client.py")),
                       "127.0.0.1", str(relay.port), ca, "localhost", USER]
+        model_cmd = [*stdlib_cmd, "--with-model"]
         a: list[float] = []
         b: list[float] = []
         floor: list[float] = []
         stdlib: list[float] = []
+        model: list[float] = []
         for _ in range(3):
             timed(ours, env)
             if swaks:
@@ -69,6 +71,7 @@ def main(n: int) -> None:
         for _ in range(n):
             floor.append(timed(floor_cmd, env))
             stdlib.append(timed(stdlib_cmd, env))
+            model.append(timed(model_cmd, env))
             a.append(timed(ours, env))
             if swaks:
                 b.append(timed(theirs, env))
@@ -83,6 +86,8 @@ def main(n: int) -> None:
     print("references, same runs:")
     print(f"  blocking stdlib client (socket + ssl, no asyncio): median "
           f"{statistics.median(stdlib):.1f} ms")
+    print(f"  the same, after importing smtptui's data model:     median "
+          f"{statistics.median(model):.1f} ms  (typed events, config, profiles; no asyncio)")
     print(f"  `python -c 'import asyncio, ssl'`, nothing else:   median "
           f"{statistics.median(floor):.1f} ms  (the floor of any asyncio-based client)")
     diagnosis_time()
