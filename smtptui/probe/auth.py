@@ -8,6 +8,10 @@ from __future__ import annotations
 
 import base64
 import binascii
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from smtptui.probe.config import ProbeConfig
 
 PASSWORD_MECHS = ("CRAM-MD5", "PLAIN", "LOGIN")
 """Strongest first."""
@@ -60,6 +64,22 @@ def xoauth2(username: str, token: str) -> bytes:
 def oauthbearer(username: str, token: str, host: str, port: int) -> bytes:
     """RFC 7628 initial client response."""
     return b64(f"n,a={username},\x01host={host}\x01port={port}\x01auth=Bearer {token}\x01\x01")
+
+
+def encodings(config: ProbeConfig) -> list[bytes]:
+    """Every form in which this probe's credentials could cross the wire, known before
+    any is sent (so that a server quoting one early, e.g. in a 334 challenge, is caught).
+    The CRAM-MD5 response depends on the challenge and is added when sent."""
+    user = config.username or ""
+    host, port = config.servername or config.host, config.port
+    out: list[bytes] = []
+    if config.password is not None:
+        password = config.password.reveal()
+        out += [b64(password), plain(user, password)]
+    if config.oauth_token is not None:
+        token = config.oauth_token.reveal()
+        out += [b64(token), xoauth2(user, token), oauthbearer(user, token, host, port)]
+    return out
 
 
 OAUTH_ERROR_ACK = {"XOAUTH2": b"", "OAUTHBEARER": b"AQ=="}

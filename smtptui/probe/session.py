@@ -26,6 +26,7 @@ class Session(SmtpStages):
         try:
             await self._run_stages()
         finally:
+            self.release_held()
             await self._close()
         report = ProbeReport(
             target=Target(cfg.host, cfg.port, cfg.tls, cfg.profile, self.address),

@@ -10,6 +10,7 @@ import time
 from collections.abc import Awaitable, Callable
 
 from smtptui.diagnose.model import Diagnosis, Fault, Reply
+from smtptui.probe.auth import encodings
 from smtptui.probe.config import ProbeConfig
 from smtptui.probe.events import (
     ProbeEvent,
@@ -21,9 +22,9 @@ from smtptui.probe.events import (
     WireLine,
 )
 from smtptui.probe.extensions import split_enhanced
+from smtptui.probe.redact import REDACTED, Redactor
 from smtptui.probe.sanitize import clean, clean_multiline
 from smtptui.probe.wire import (
-    REDACTED,
     CapturingProtocol,
     SMTPResponse,
     SMTPResponseException,
@@ -42,6 +43,20 @@ CONNECT_TRY_MIN = 3.0
 """Seconds each address gets at least when a host has several."""
 
 
+HOLD_LIMIT = 256
+"""Lines of one multi-line reply held back at most; a longer one is recorded in parts."""
+
+
+def _continues(text: str) -> bool:
+    """Is this a reply line with more to follow (``250-…``)?"""
+    return len(text) >= 4 and text[3] == "-" and text[:3].isdigit()
+
+
+def _body(text: str) -> str:
+    """A reply line without its code and separator."""
+    return text[4:] if len(text) >= 4 and text[:3].isdigit() else text
+
+
 class StageFailed(Exception):
     """A stage ended in failure; ``kind`` is a fault kind understood by ``diagnose``."""
 
@@ -52,20 +67,32 @@ class StageFailed(Exception):
         self.reply = reply
 
 
-def diagnose(fault: Fault) -> Diagnosis:
-    """The rules are only loaded when something needs explaining (not on a clean run)."""
+def diagnose(fault: Fault, redact: Callable[[str], str]) -> Diagnosis:
+    """The rules are only loaded when something needs explaining (not on a clean run).
+    The result is scrubbed once more: a diagnosis may join lines that held the halves
+    of a secret."""
     from smtptui.diagnose import diagnose as rules
 
-    return rules(fault)
+    found = rules(fault)
+    return Diagnosis(found.layer, redact(found.summary), redact(found.advice))
 
 
-def to_reply(resp: SMTPResponse) -> Reply:
-    """aiosmtplib's response -> our sanitised reply record with its enhanced code."""
-    text = resp.message
-    if not text.isascii():  # undecodable bytes arrive as surrogates: show them as \xNN
-        text = text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+def to_reply(resp: SMTPResponse, redact: Callable[[str], str] | None = None) -> Reply:
+    """aiosmtplib's response -> our sanitised reply record with its enhanced code
+    (secrets removed by ``redact`` first, before the text is cleaned or cut)."""
+    text = raw_message(resp)
+    if redact is not None:
+        text = redact(text)
     enhanced, text = split_enhanced(text)
     return Reply(code=resp.code, enhanced=enhanced, text=clean_multiline(text))
+
+
+def raw_message(resp: SMTPResponse) -> str:
+    """A reply's text as received; undecodable bytes (surrogates) shown as ``\\xNN``."""
+    text = resp.message
+    if not text.isascii():
+        text = text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    return text
 
 
 class SessionBase:
@@ -76,7 +103,8 @@ class SessionBase:
         self._emit = emit
         self._t0 = time.perf_counter()
         self._deadline = self._t0 + config.overall_timeout
-        self._secrets = [s for s in config.secrets if len(s) >= 3]
+        self.redactor = Redactor(config.secrets, pieces=False)  # pieces: from AUTH on
+        self.redactor.add(*encodings(config))
         self.transcript: list[WireLine] = []
         self.stages: list[StageFinished] = []
         self.addresses: list[tuple[int, str]] = []
@@ -100,32 +128,47 @@ class SessionBase:
         self._replies: list[Reply] = []
         self._warnings: list[tuple[str, str]] = []
         self._note = ""
+        self._held: list[tuple[str, float]] = []
+        """Server lines of a multi-line reply not yet recorded (see :meth:`line`)."""
 
     def now_ms(self) -> float:
         return (time.perf_counter() - self._t0) * 1000.0
 
     def scrub(self, text: str) -> str:
-        """Replace every secret (and every credential payload sent) by ``<redacted>``.
-
-        The wire layer already records what we send as ``<redacted>``; this catches a
-        server that echoes a password or an AUTH payload back in a reply.
-        """
-        for secret in self._secrets:
-            if secret in text:
-                text = text.replace(secret, REDACTED)
-        return text
+        """Replace every secret (whole, re-encoded, or a long piece of one) by
+        ``<redacted>``. The wire layer already records what we send as ``<redacted>``;
+        this catches a server that echoes a password or an AUTH payload back."""
+        return self.redactor(text)
 
     def keep_secret(self, *values: str | bytes) -> None:
         """Also scrub these (e.g. the base64 AUTH payloads) from anything stored."""
-        for value in values:
-            text = value.decode("ascii", "replace") if isinstance(value, bytes) else value
-            if len(text) >= 3 and text not in self._secrets:
-                self._secrets.append(text)
-        self._secrets.sort(key=len, reverse=True)
+        self.redactor.add(*values)
 
     def line(self, direction: str, text: str) -> None:
-        text = self.scrub(text)
-        wl = WireLine(direction, text, self.now_ms())  # type: ignore[arg-type]
+        """Record one transcript line. Server text arrives raw: it is scrubbed, then
+        cleaned (so no secret can hide behind an escape or a cut), and the lines of a
+        multi-line reply are held until its last line, so that a secret spread over
+        them is caught before any of them is shown."""
+        now = self.now_ms()
+        if direction != "S":  # our own text: it may quote the server, never sends a secret
+            self._record(direction, self.redactor(text), now)
+            return
+        text = self.redactor(text)
+        self._held.append((text, now))
+        if not _continues(text) or len(self._held) >= HOLD_LIMIT:
+            self.release_held()
+
+    def release_held(self) -> None:
+        """Record the server lines held back (the reply is complete, or cut short)."""
+        held, self._held = self._held, []
+        if len(held) > 1 and self.redactor.spans_lines("\n".join(
+                split_enhanced(_body(text))[1] for text, _t in held)):
+            held = [(REDACTED, t_ms) for _text, t_ms in held]
+        for text, t_ms in held:
+            self._record("S", clean(text), t_ms)
+
+    def _record(self, direction: str, text: str, t_ms: float) -> None:
+        wl = WireLine(direction, text, t_ms)  # type: ignore[arg-type]
         self.transcript.append(wl)
         self._emit(wl)
 
@@ -133,8 +176,10 @@ class SessionBase:
         self.line("*", text)
 
     def reply(self, resp: SMTPResponse) -> Reply:
-        rep = to_reply(resp)
-        rep = Reply(rep.code, rep.enhanced, self.scrub(rep.text))
+        enhanced, text = split_enhanced(self.redactor(raw_message(resp)))
+        if self.redactor.spans_lines(text):  # a secret spread over lines of this reply
+            text = REDACTED
+        rep = Reply(resp.code, enhanced, clean_multiline(text))
         self._replies.append(rep)
         if self.proto is not None and self.proto.has_extra_reply() and not self._out_of_step:
             self._out_of_step = True
@@ -149,6 +194,11 @@ class SessionBase:
     @property
     def server_identity(self) -> str:
         return f"{self.banner}\n{self.ehlo_host}"
+
+    def explain(self, kind: str, stage: str, detail: str = "",
+                reply: Reply | None = None) -> Diagnosis:
+        """The diagnosis of a fault observed in this session (scrubbed)."""
+        return diagnose(self.fault(kind, stage, detail, reply), self.redactor)
 
     def fault(self, kind: str, stage: str, detail: str = "", reply: Reply | None = None) -> Fault:
         return Fault(kind=kind, stage=stage, host=self.config.host, port=self.config.port,
@@ -180,40 +230,43 @@ class SessionBase:
             overall = budget < limit
             if self.proto:
                 self.proto.flush_partial()
+            self.release_held()
             kind = self._timeout_kind(name)
             detail = (f"the whole probe exceeded {self.config.overall_timeout:g} s" if overall
                       else f"no answer within {budget:g} s")
             if name == "greeting" and self.sniffed_tls:
                 detail += "; a TLS handshake on the same port failed too"
             self.note(f"timeout: {detail}")
-            diagnosis = diagnose(self.fault(kind, name, detail))
+            diagnosis = self.explain(kind, name, detail)
         except SMTPResponseException as exc:
             status = "fail"
             self.in_sync = False
             if self.proto:
                 self.proto.flush_partial()
+            self.release_held()
             text = clean(exc.message)
             kind = "response_too_long" if "too long" in text.lower() else "malformed_reply"
             self.note(f"protocol error: {text}")
-            diagnosis = diagnose(self.fault(kind, name, text))
+            diagnosis = self.explain(kind, name, text)
         except (SMTPServerDisconnected, ConnectionError, EOFError) as exc:
             status = "fail"
             self.in_sync = False
             if self.proto:
                 self.proto.flush_partial()
+            self.release_held()
             self.note(f"connection closed by the server ({clean(str(exc)) or 'EOF'})")
-            diagnosis = diagnose(self.fault("disconnected", name, f"during {name}"))
+            diagnosis = self.explain("disconnected", name, f"during {name}")
         except Exception as exc:  # a bug or an unforeseen error: report it, never crash
             status = "fail"
             self.in_sync = False
             detail = clean(f"{type(exc).__name__}: {exc}")
             self.note(f"internal error: {detail}")
-            diagnosis = diagnose(self.fault("internal_error", name, detail))
+            diagnosis = self.explain("internal_error", name, detail)
         elapsed = (time.perf_counter() - start) * 1000.0
         if status in ("pass", "warn") and self._warnings:
             status = "warn"
-            diagnosis = diagnosis or diagnose(self.fault(self._warnings[0][0], name,
-                                                          self._warnings[0][1]))
+            diagnosis = diagnosis or self.explain(self._warnings[0][0], name,
+                                                          self._warnings[0][1])
         result = StageFinished(
             stage=name, status=status, elapsed_ms=elapsed, replies=tuple(self._replies),
             diagnosis=diagnosis, warnings=tuple(w for _k, w in self._warnings),
@@ -224,7 +277,7 @@ class SessionBase:
         return status != "fail"
 
     def _diagnose_failure(self, stage: str, failed: StageFailed) -> Diagnosis:
-        return diagnose(self.fault(failed.kind, stage, failed.detail, failed.reply))
+        return self.explain(failed.kind, stage, failed.detail, failed.reply)
 
     def _timeout_kind(self, stage: str) -> str:
         if stage == "resolve":

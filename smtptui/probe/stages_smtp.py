@@ -133,6 +133,7 @@ class SmtpStages(TransportStages):
         cfg = self.config
         assert self.proto is not None and cfg.username is not None
         proto, user = self.proto, cfg.username
+        self.redactor.pieces = True  # from here on, the server may quote what it gets
 
         async def send_secret(payload: bytes, shown: str, prefix: bytes = b"") -> Reply:
             self.keep_secret(payload)
@@ -242,7 +243,8 @@ class SmtpStages(TransportStages):
                 self.note(f"warm run {run + 1} failed; stopping the warm runs")
                 return
             if any(r.code >= 400 for r in replies):
-                self.note(f"warm run {run + 1} was refused ({to_reply(replies[-1])})")
+                refused = to_reply(replies[-1], self.redactor)
+                self.note(f"warm run {run + 1} was refused ({refused})")
                 return
             self.warm_ms.append((time.perf_counter() - start) * 1000.0)
         self.note("warm runs: " + ", ".join(f"{x:.1f} ms" for x in self.warm_ms))

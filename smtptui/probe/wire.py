@@ -20,15 +20,21 @@ from smtptui.probe._aiosmtplib import (
     SMTPServerDisconnected,
     SMTPTimeoutError,
 )
+from smtptui.probe.redact import REDACTED
 from smtptui.probe.sanitize import LINE_LIMIT, clean_bytes
 
 LineSink = Callable[[str, str], None]
-"""Receives (direction, text): ``"C"`` client, ``"S"`` server, ``"*"`` note."""
+"""Receives (direction, text): ``"C"`` client, ``"S"`` server, ``"*"`` note. Server
+text arrives raw (decoded, not yet cleaned): the sink removes secrets, then cleans."""
 
 PARTIAL_LIMIT = LINE_LIMIT * 4
 """Bytes of an unterminated server line kept for the transcript; the rest is counted only."""
 
-REDACTED = "<redacted>"
+
+
+def raw_text(data: bytes) -> str:
+    """Server bytes as text, undecodable bytes shown as ``\\xNN`` (cleaning comes later)."""
+    return data.decode("utf-8", "backslashreplace")
 
 
 class CapturingProtocol(SMTPProtocol):
@@ -78,7 +84,7 @@ class CapturingProtocol(SMTPProtocol):
         dropped = self._partial_dropped
         self._partial.clear()
         self._partial_dropped = 0
-        text = clean_bytes(line.rstrip(b"\r\n"))
+        text = raw_text(line.rstrip(b"\r\n"))
         if dropped:
             text += f"… [+{dropped} bytes]"
         self._sink("S", text)
@@ -91,7 +97,7 @@ class CapturingProtocol(SMTPProtocol):
         """Record a server line that never got its line end (e.g. before a timeout)."""
         if self._partial or self._partial_dropped:
             size = len(self._partial) + self._partial_dropped
-            text = clean_bytes(bytes(self._partial[:200]))
+            text = raw_text(bytes(self._partial[:200]))
             self._partial.clear()
             self._partial_dropped = 0
             self._sink("S", f"{text}… [{size} bytes without a line end]")
