@@ -150,6 +150,18 @@ async def test_swaks_line_has_placeholders_not_secrets(relay, cafile: str) -> No
     assert "--from a@acme.test --to b@acme.test --quit-after rcpt" in line
 
 
+def test_swaks_line_hides_a_user_name_that_is_the_secret_too() -> None:
+    """Postmark: the server token is both the user name and the password."""
+    from smtptui.commands.probe import swaks_line
+    from smtptui.probe.config import ProbeConfig, Secret
+
+    token = "0f4e5c3a-1b2c-4d5e-8f90-abcdef123456"
+    line = swaks_line(ProbeConfig(host="smtp.postmarkapp.com", port=587, username=token,
+                                  password=Secret(token)))
+    assert token not in line
+    assert '--auth-user "$SMTP_USER" --auth-password "$SMTP_PASSWORD"' in line
+
+
 async def test_batch_json_lines_and_concurrency_limit(relay_factory: RelayFactory,
                                                       server_ctx: ssl.SSLContext,
                                                       cafile: str, tmp_path: Path) -> None:

@@ -112,3 +112,14 @@ def test_address_literals_skip_dns(host: str, literal: bool) -> None:
     from smtptui.probe.stages_transport import address_family
 
     assert (address_family(host) is not None) is literal
+
+
+@pytest.mark.parametrize("char", [
+    "\u061c", "\u200e", "\u2066", "\u206a", "\u00ad", "\U000e0041", "\u2028", "\ue000", "\x85",
+])
+def test_every_invisible_or_format_character_is_shown_escaped(char: str) -> None:
+    from smtptui.probe.sanitize import clean
+
+    shown = clean(f"ok{char}ok")
+    assert char not in shown and shown.startswith("ok\\") and shown.endswith("ok")
+    assert clean("naïve – 中文 ok") == "naïve – 中文 ok"  # printable text is left alone

@@ -234,11 +234,33 @@ def test_an_unreadable_secret_can_leave_the_probe_to_stop_at_auth(
                       password=EnvSource("SMTPTUI_TEST_PW"))
     with pytest.raises(SecretError, match="SMTPTUI_TEST_PW is not set"):
         profile.to_probe_config()
-    config = profile.to_probe_config(up_to_auth=True)
+    problems: list[SecretError] = []
+    config = profile.to_probe_config(problems=problems)
     assert config.password is None and config.username == "u@example.net"
-    assert config.secret_problem == (
+    assert config.secret_problem == str(problems[0]) == (
         'profile "Acme": password for u@example.net: environment variable SMTPTUI_TEST_PW '
         "is not set")
     monkeypatch.setenv("SMTPTUI_TEST_PW", "s3cret")
-    readable = profile.to_probe_config(up_to_auth=True)
+    readable = profile.to_probe_config(problems=problems)
     assert readable.password == Secret("s3cret") and readable.secret_problem is None
+
+
+def test_a_failed_commands_output_is_shown_but_kept_out_of_the_probe(tmp_path: Path) -> None:
+    script = tmp_path / "pw"
+    script.write_text("#!/bin/sh\necho 'vault locked; last value was hunter2-leak' >&2\nexit 3\n")
+    script.chmod(0o700)
+    profile = Profile(name="Acme", host="smtp.example.net", username="u",
+                      password=CommandSource(str(script)))
+    problems: list[SecretError] = []
+    config = profile.to_probe_config(problems=problems)
+    assert "vault locked" in str(problems[0])  # for the person at the screen
+    assert config.secret_problem is not None and "failed (exit status 3)" in config.secret_problem
+    assert "hunter2" not in config.secret_problem  # reports keep the brief form
+
+
+def test_a_secret_that_is_not_utf8_is_refused_in_one_line(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SMTPTUI_TEST_PW", "S3cret\udcffTail")  # how bytes 0xff arrive
+    with pytest.raises(SecretError) as info:
+        EnvSource("SMTPTUI_TEST_PW").resolve(LABEL)
+    assert str(info.value) == f"{LABEL}: environment variable SMTPTUI_TEST_PW is not valid UTF-8"

@@ -262,9 +262,13 @@ class SmtpTuiApp(App[int]):
                 if isinstance(getattr(profile, which), PromptSource):
                     answers.append(await self._ask(entry, which, what))
             queue = iter(answers)
+            problems: list[SecretError] = []
             config = await asyncio.to_thread(
                 profile.to_probe_config, prompt=lambda _question: next(queue).reveal(),
-                up_to_auth=True)
+                problems=problems)
+            for problem in problems:  # in full here (a command's stderr), brief in reports
+                self.notify(f"{problem}. Testing everything up to AUTH.",
+                            title="Missing secret", severity="warning", timeout=8)
         if send and not config.send and config.mail_from and config.rcpt_to:
             config = replace(config, send=True)
         return config

@@ -120,7 +120,9 @@ def swaks_line(config: ProbeConfig) -> str:
         mech = {"auto": None, "plain": "PLAIN", "login": "LOGIN", "cram-md5": "CRAM-MD5",
                 "xoauth2": "XOAUTH2", "oauthbearer": "OAUTHBEARER"}[config.auth]
         parts += ["--auth"] + ([mech] if mech else [])
-        parts += ["--auth-user", config.username]
+        # Some providers (Postmark) use the secret token as the user name too.
+        user_is_secret = config.username in config.secrets
+        parts += ["--auth-user", _USER_PLACEHOLDER if user_is_secret else config.username]
         parts += ["--auth-password", _TOKEN_PLACEHOLDER if config.oauth_token else _PW_PLACEHOLDER]
     if config.mail_from:
         parts += ["--from", config.mail_from]
@@ -133,9 +135,10 @@ def swaks_line(config: ProbeConfig) -> str:
     elif not config.send:
         parts += ["--quit-after", "rcpt" if config.rcpt_to else "auth"]
     parts += ["--timeout", f"{config.timeout:g}"]
-    placeholders = (_PW_PLACEHOLDER, _TOKEN_PLACEHOLDER)
+    placeholders = (_PW_PLACEHOLDER, _TOKEN_PLACEHOLDER, _USER_PLACEHOLDER)
     return " ".join(p if p in placeholders else shlex.quote(p) for p in parts)
 
 
 _PW_PLACEHOLDER = '"$SMTP_PASSWORD"'
 _TOKEN_PLACEHOLDER = '"$SMTP_TOKEN"'
+_USER_PLACEHOLDER = '"$SMTP_USER"'

@@ -1,35 +1,40 @@
 """Make untrusted text (server replies, certificate fields) safe to show anywhere.
 
-Control characters, ESC, DEL, C1 controls and bidi overrides become visible escapes
-(``\\x1b``), undecodable bytes become ``\\xff`` and lines are length-capped. This runs
+Every character that is not printable (controls, ESC, DEL, C1, bidi and other format
+characters) becomes a visible escape (``\\x1b``, ``\\u202e``), undecodable bytes become
+``\\xff`` and lines are length-capped. This runs
 once, in the engine, so every front end receives text that cannot drive a terminal.
 Rich markup is *not* escaped here: front ends render server text as plain ``Text``.
 """
 
 from __future__ import annotations
 
-import re
-
 LINE_LIMIT = 2000
 """Characters kept of one line; the rest is replaced by a marker saying how much was cut."""
 
-_UNSAFE = re.compile(
-    "[\x00-\x08\x0a-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff\ufff9-\ufffb]"
-)
 
-
-def _escape(match: re.Match[str]) -> str:
-    code = ord(match.group())
-    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+def _escape(char: str) -> str:
+    code = ord(char)
+    if code < 0x100:
+        return f"\\x{code:02x}"
+    return f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
 
 
 def clean(text: str, limit: int = LINE_LIMIT) -> str:
-    """Escape control characters and cap the length of one line of untrusted text."""
+    """Escape control characters and cap the length of one line of untrusted text.
+
+    Everything Python does not call printable is escaped: controls, format characters
+    (bidi marks and overrides, zero-width and tag characters, soft hyphens), separators
+    other than the space, unassigned and private-use code points. A tab becomes a space.
+    """
     if text.isprintable() and len(text) <= limit:
         return text  # the common case, decided in C: nothing to escape or cut
     if len(text) > limit:
         text = f"{text[:limit]}… [+{len(text) - limit} chars]"
-    return _UNSAFE.sub(_escape, text.replace("\t", " "))
+    text = text.replace("\t", " ")
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else _escape(c) for c in text)
 
 
 def clean_bytes(data: bytes, limit: int = LINE_LIMIT) -> str:

@@ -59,7 +59,7 @@ def write(path: Path, data: bytes, *, backup: bool = True) -> Fingerprint:
     fails before the final rename, the old file is untouched and no temporary file remains.
     """
     path = real_path(path)
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    private_dirs(path.parent)
     try:
         mode = os.stat(path).st_mode & 0o7777
         exists = True
@@ -112,7 +112,7 @@ def locked(path: Path) -> Iterator[None]:
     """
     lock = lock_path(path)
     try:
-        lock.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        private_dirs(lock.parent)
         fd = os.open(lock, os.O_RDWR | os.O_CREAT, NEW_FILE_MODE)
     except OSError as exc:
         raise _lock_error(path, lock, exc) from None
@@ -129,6 +129,18 @@ def locked(path: Path) -> Iterator[None]:
         yield
     finally:
         os.close(fd)  # closing releases the lock
+
+
+def private_dirs(folder: Path) -> None:
+    """Create ``folder`` and any missing parents, each 0700 whatever the umask
+    (``mkdir(parents=True, mode=...)`` applies the mode to the last one only)."""
+    missing = []
+    while not folder.exists() and folder != folder.parent:
+        missing.append(folder)
+        folder = folder.parent
+    for new in reversed(missing):
+        new.mkdir(mode=0o700, exist_ok=True)
+        os.chmod(new, 0o700)
 
 
 def _lock_error(path: Path, lock: Path, exc: OSError) -> ProfilesError:

@@ -19,4 +19,12 @@ class ProfilesError(UsageError):
 
 
 class SecretError(UsageError):
-    """A password or token source could not give its secret (the message never holds it)."""
+    """A password or token source could not give its secret (the message never holds it).
+
+    ``str(exc)`` may quote what a failed password command printed on stderr, for the
+    person at the screen; :attr:`brief` leaves that out and is what reports keep.
+    """
+
+    def __init__(self, message: str, brief: str | None = None) -> None:
+        super().__init__(message)
+        self.brief = brief or message

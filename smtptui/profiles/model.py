@@ -66,22 +66,23 @@ class Profile:
     """Keys this version does not know; kept as they were on save (not in repr: may be secret)."""
 
     def to_probe_config(self, *, prompt: Prompt | None = None,
-                        up_to_auth: bool = False) -> ProbeConfig:
+                        problems: list[SecretError] | None = None) -> ProbeConfig:
         """The probe this profile describes, with its secrets resolved.
 
         Raises :class:`~smtptui.profiles.errors.SecretError` when a secret cannot be had;
-        with ``up_to_auth``, the secret is left out instead and the reason goes into
-        ``secret_problem``, so the probe tests everything up to AUTH and fails there.
+        with a ``problems`` list, the error is added there instead, the secret is left
+        out and its :attr:`~SecretError.brief` reason goes into ``secret_problem``, so
+        the probe tests everything up to AUTH and fails there.
         """
-        problems: list[str] = []
-        password = self._secret("password", self.password, prompt, problems if up_to_auth
-                                else None)
-        token = self._secret("OAuth token", self.oauth_token, prompt, problems if up_to_auth
-                             else None)
+        found: list[SecretError] | None = [] if problems is not None else None
+        password = self._secret("password", self.password, prompt, found)
+        token = self._secret("OAuth token", self.oauth_token, prompt, found)
+        if problems is not None and found:
+            problems.extend(found)
         return ProbeConfig(
             host=self.host, port=self.port, tls=self.tls, username=self.username,
             password=password, auth=self.auth, oauth_token=token,
-            secret_problem="; ".join(problems) or None,
+            secret_problem="; ".join(e.brief for e in found or ()) or None,
             allow_plaintext_auth=self.allow_plaintext_auth, mail_from=self.mail_from,
             rcpt_to=tuple(self.rcpt_to), send=self.send, stop_after=self.stop_after,
             cafile=self.cafile, insecure=self.insecure, servername=self.servername,
@@ -90,7 +91,7 @@ class Profile:
         )
 
     def _secret(self, what: str, source: SecretSource | None, prompt: Prompt | None,
-                problems: list[str] | None = None) -> Secret | None:
+                problems: list[SecretError] | None = None) -> Secret | None:
         """Resolve one secret; a failure raises, or is noted in ``problems`` if given."""
         if source is None:
             return None
@@ -100,7 +101,7 @@ class Profile:
         except SecretError as exc:
             if problems is None:
                 raise
-            problems.append(str(exc))
+            problems.append(exc)
             return None
 
     def to_toml_dict(self, *, complete: bool = False) -> dict[str, Any]:

@@ -47,7 +47,7 @@ class EnvSource:
             raise SecretError(f"{label}: environment variable {self.var} is not set")
         if not value:
             raise SecretError(f"{label}: environment variable {self.var} is empty")
-        return Secret(value)
+        return _utf8(value, f"{label}: environment variable {self.var}")
 
 
 @dataclass(frozen=True)
@@ -92,9 +92,8 @@ class CommandSource:
             detail = _first_line(err)
             reason = f"exit status {proc.returncode}" if proc.returncode > 0 else (
                 f"killed by signal {-proc.returncode}")
-            raise SecretError(
-                f"{label}: command {shown!r} failed ({reason})" + (f": {detail}" if detail else "")
-            )
+            brief = f"{label}: command {shown!r} failed ({reason})"
+            raise SecretError(brief + (f": {detail}" if detail else ""), brief)
         try:
             text = out.decode("utf-8")
         except UnicodeDecodeError:
@@ -170,7 +169,7 @@ class PromptSource:
         value = prompt(f"{label}: ")
         if not value:
             raise SecretError(f"{label}: nothing was entered")
-        return Secret(value)
+        return _utf8(value, f"{label}: the text entered")
 
 
 @dataclass(frozen=True)
@@ -208,6 +207,16 @@ def _kill_group(proc: subprocess.Popen[bytes]) -> None:
             if stream is not None:
                 stream.close()
         proc.wait()
+
+
+def _utf8(value: str, what: str) -> Secret:
+    """A secret that can go on the wire (bytes that are not UTF-8 reach Python as
+    surrogates: refuse them here, with one line, rather than fail mid-AUTH)."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise SecretError(f"{what} is not valid UTF-8") from None
+    return Secret(value)
 
 
 def _first_line(data: bytes) -> str:

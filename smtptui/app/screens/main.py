@@ -255,9 +255,6 @@ class MainScreen(Screen[None]):
             raise
         app.errors.pop(entry.key, None)
         app.planned[entry.key] = planned_stages(config)
-        if config.secret_problem:
-            self.notify(f"{config.secret_problem}. Testing everything up to AUTH.",
-                        title="Missing secret", severity="warning", timeout=8)
         self._warn_send(entry, config)
         view.start(entry.key, config, name=entry.name, detail=entry.target)
 
