@@ -53,6 +53,28 @@ def save_typed(answer: str, write: Callable[[Path], object]) -> str | None:
     return None
 
 
+class SavePrompt:
+    """What a "save as" prompt calls with the typed path: saves with :func:`save_typed`,
+    but first asks once before replacing files that exist (the same answer again means
+    yes)."""
+
+    def __init__(self, write: Callable[[Path], object]) -> None:
+        self._write = write
+        self._warned: str | None = None
+
+    def __call__(self, answer: str) -> str | None:
+        answer = answer.strip()
+        if answer and answer != self._warned:
+            there = [p for p in pair_paths(Path(answer).expanduser()) if p.exists()]
+            if there:
+                self._warned = answer
+                names = " and ".join(p.name for p in there)
+                verb = "exists" if len(there) == 1 else "exist"
+                return f"{names} already {verb}: press Enter again to replace, or change the name."
+        self._warned = None
+        return save_typed(answer, self._write)
+
+
 def _replace(path: Path, text: str) -> None:
     # os.open applies the umask to 0o666, as a plain write would (mkstemp would force 0600)
     tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")

@@ -155,10 +155,11 @@ async def test_unanswered_password_prompt_runs_nothing(
         await pilot.press("r")
         await until(pilot, lambda: isinstance(app.screen, TextPrompt), "the password prompt")
         await pilot.press("escape")
-        await until(pilot, lambda: app.main.states.get("file:Asks") == "fail",
-                    "the missing password")
-        assert "Missing secret" in diagnosis_text(app)
+        await until(pilot, lambda: any("nothing was run" in n.message
+                                       for n in app._notifications), "the cancel notice")
+        await until(pilot, lambda: "file:Asks" not in app.main.states, "the state restored")
         assert app.main.view.transcript.line_count == 0
+        assert "FAILED" not in app.main.view.strip.plain()
     assert relays.healthy.verbs == []
 
 
@@ -220,6 +221,25 @@ async def test_save_report_writes_json_and_text(acme_file: Path, tmp_path: Path)
     text = target.with_suffix(".txt").read_text()
     assert "Acme relay" in text or "127.0.0.1" in text
     assert CANARY not in text + json.dumps(data)
+
+
+async def test_saving_over_an_existing_report_asks_first(acme_file: Path, tmp_path: Path) -> None:
+    app = app_for(acme_file)
+    target = tmp_path / "keep"
+    target.with_suffix(".txt").write_text("important\n")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await select(pilot, app, "Acme relay")
+        await run_selected(pilot, app)
+        await pilot.press("w")
+        await until(pilot, lambda: isinstance(app.screen, TextPrompt), "the save prompt")
+        app.screen.query_one("#answer").value = str(target)  # type: ignore[attr-defined]
+        await pilot.press("enter")
+        problem = app.screen.query_one("#problem")
+        await until(pilot, lambda: "already exists" in str(problem.render()), "the question")
+        assert target.with_suffix(".txt").read_text() == "important\n"
+        await pilot.press("enter")
+        await until(pilot, lambda: not isinstance(app.screen, TextPrompt), "the save")
+    assert "smtptui probe of" in target.with_suffix(".txt").read_text()
 
 
 async def test_tls_card_and_extensions(relay_factory: RelayFactory, bad_certs: dict[
@@ -412,3 +432,23 @@ async def test_a_duplicated_profile_is_selected_once_saved(acme_file: Path) -> N
         node = app.main.sidebar.profile_tree.cursor_node
         assert node is not None and node.data == "file:Acme relay (copy)"
         await until(pilot, lambda: app.main.view.key == "file:Acme relay (copy)", "the view")
+
+
+async def test_two_profiles_can_be_picked_for_compare_in_the_palette(acme_file: Path) -> None:
+    from smtptui.app.compare_screen import CompareScreen
+
+    app = app_for(acme_file)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert app.main.marked == frozenset()
+        await pilot.press("ctrl+p", *"Compare two profiles", "enter")
+        await until(pilot, lambda: "Compare which profile" in str(
+            app.screen.query_one("Input").placeholder), "the first pick")
+        await pilot.press(*"Acme strict", "enter")
+        await until(pilot, lambda: "Compare Acme strict with" in str(
+            getattr(app.screen.query("Input").first(), "placeholder", "")), "the second pick")
+        await pilot.press(*"Other relay", "enter")
+        await until(pilot, lambda: isinstance(app.screen, CompareScreen), "the compare screen")
+        screen = app.screen
+        assert isinstance(screen, CompareScreen)
+        assert [name for name, _config in screen.sides.values()] == ["Acme strict", "Other relay"]

@@ -97,3 +97,19 @@ def test_the_app_is_the_default_command(monkeypatch: pytest.MonkeyPatch, argv: l
     assert cli.main(argv) == 0
     expected = Path(path) if path else tmp_path / "default.toml"
     assert calls == [{"path": expected, "demo": False, "mouse": mouse}]
+
+
+@pytest.mark.parametrize(("table", "send", "shown"), [
+    ('from = "a@x.example"\nto = ["b@x.example"]\n', True, "will be sent"),
+    ("", True, "not sent: the profile has no From and To (e to set them)"),
+    ('from = "a@x.example"\n', True, "not sent: the profile has no From and To"),
+    ('from = "a@x.example"\nto = ["b@x.example"]\n', False, "not sent (s to send)"),
+])
+def test_the_card_says_whether_a_test_message_really_goes(table: str, send: bool,
+                                                           shown: str) -> None:
+    from smtptui.app.render import Field, entry_card
+
+    pf = parse(f'[[profile]]\nname = "R"\nhost = "smtp.x.example"\n{table}', Path("p.toml"))
+    card = entry_card(from_file(pf)[0], send=send)
+    value = next(c.value.plain for c in card if isinstance(c, Field) and c.label == "Test message")
+    assert value.startswith(shown)

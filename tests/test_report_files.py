@@ -45,3 +45,20 @@ def test_save_typed_reports_problems_in_one_line(tmp_path: Path) -> None:
         raise PermissionError(13, os.strerror(13))
 
     assert save_typed(str(tmp_path / "r"), fail) == f"Could not write: {os.strerror(13)}"
+
+
+def test_saving_over_existing_files_asks_once_first(tmp_path: Path) -> None:
+    from smtptui.report_files import SavePrompt
+
+    keep = tmp_path / "keep.txt"
+    keep.write_text("important\n")
+    saves: list[Path] = []
+    prompt = SavePrompt(lambda base: (saves.append(base), write_pair(base, {"a": 1}, "new\n")))
+    problem = prompt(str(tmp_path / "keep"))
+    assert problem == "keep.txt already exists: press Enter again to replace, or change the name."
+    assert keep.read_text() == "important\n" and saves == []
+    assert prompt(str(tmp_path / "other")) is None  # a new name saves at once
+    assert prompt(str(tmp_path / "keep")) is not None  # warned for other, so asks again
+    assert prompt(str(tmp_path / "keep")) is None  # the same answer twice: replace
+    assert keep.read_text() == "new\n"
+    assert saves == [tmp_path / "other", tmp_path / "keep"]

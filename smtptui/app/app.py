@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.command import SimpleCommand
+from textual.markup import escape
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
@@ -26,6 +28,7 @@ from smtptui.app.screens.welcome import WelcomeScreen
 from smtptui.app.widgets.probe_view import ProbeSource
 from smtptui.probe.config import ProbeConfig, Secret
 from smtptui.probe.events import ProbeReport
+from smtptui.probe.sanitize import clean
 from smtptui.profiles.errors import ProfilesError, SecretError
 from smtptui.profiles.secrets import PromptSource
 from smtptui.profiles.store import ProfileFile, load_or_empty, modify
@@ -288,10 +291,33 @@ class SmtpTuiApp(App[int]):
         return secret
 
     # -- command palette --------------------------------------------------------------
+    def pick_for_compare(self, screen: MainScreen, first: Entry | None = None) -> None:
+        """Choose the two sides of a comparison in the palette, then open it."""
+        entries = [e for e in screen.entries if first is None or e.key != first.key]
+        if len(entries) < (1 if first is not None else 2):
+            self.notify("Comparing needs two profiles.", severity="warning")
+            return
+
+        def chosen(entry: Entry) -> None:
+            if first is None:  # after this palette has closed, open the next one
+                self.call_after_refresh(self.pick_for_compare, screen, entry)
+            else:
+                screen.open_compare(first, entry)
+
+        prompt = ("Compare which profile? (then pick the other)" if first is None
+                  else f"Compare {clean(first.name, 40)} with…")
+        self.search_commands(  # the palette reads markup: names are escaped for it
+            [SimpleCommand(escape(clean(e.name, 80)), partial(chosen, e),
+                           escape(f"{clean(e.client or 'no client', 40)} · {e.target}"))
+             for e in entries], placeholder=prompt)
+
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         if isinstance(screen, MainScreen):
             yield SystemCommand("Mark / unmark profile for compare", "key: space",
                                 screen.action_toggle_mark)
+            yield SystemCommand("Compare two profiles…",
+                                "Pick both here, one after the other (no marks needed)",
+                                partial(self.pick_for_compare, screen))
             for binding in screen.BINDINGS:
                 if isinstance(binding, Binding) and binding.tooltip:
                     action = binding.action.removeprefix("app.")

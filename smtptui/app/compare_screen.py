@@ -44,7 +44,7 @@ from smtptui.compare.text import (
 from smtptui.probe.config import ProbeConfig
 from smtptui.probe.events import ProbeEvent, ProbeFinished, StageFinished, StageStarted, WireLine
 from smtptui.probe.sanitize import clean
-from smtptui.report_files import pair_paths, save_typed
+from smtptui.report_files import SavePrompt, pair_paths
 
 SIDES = ("a", "b")
 
@@ -389,7 +389,7 @@ class CompareScreen(Screen[None]):
 
     def action_save(self) -> None:
         from smtptui.app.screens.prompt import TextPrompt
-        from smtptui.compare.save import default_base
+        from smtptui.compare.save import default_base, save_comparison
 
         comparison = self.comparison
         if comparison is None:
@@ -398,9 +398,6 @@ class CompareScreen(Screen[None]):
             return
         base = default_base(comparison, self._save_dir or Path.cwd())
 
-        def write(answer: str) -> str | None:
-            return _write(comparison, answer)
-
         def done(answer: str | None) -> None:
             if answer:
                 json_path, _ = pair_paths(Path(answer.strip()).expanduser())
@@ -408,11 +405,5 @@ class CompareScreen(Screen[None]):
 
         self.app.push_screen(TextPrompt(
             "Save the comparison", "JSON (as `smtptui compare --json`) and plain text, "
-            "side by side:", value=str(base), ok="Save", on_submit=write), done)
-
-
-def _write(comparison: Comparison, answer: str) -> str | None:
-    """Save to the path typed; a one-line problem, or None when saved."""
-    from smtptui.compare.save import save_comparison
-
-    return save_typed(answer, lambda base: save_comparison(comparison, base))
+            "side by side:", value=str(base), ok="Save",
+            on_submit=SavePrompt(lambda path: save_comparison(comparison, path))), done)

@@ -224,12 +224,16 @@ def entry_card(entry: Entry, *, send: bool) -> Card:
             lines.append(field("Stop after", profile.stop_after))
         if profile.notes:
             lines.append(field("Notes", profile.notes))
-        will_send = send or profile.send
+        wanted, can = send or profile.send, bool(profile.mail_from and profile.rcpt_to)
     else:
         if entry.description:
             lines.append(field("About", entry.description))
-        will_send = send
-    lines.append(field("Test message", "will be sent" if will_send else "not sent (s to send)"))
+        config = entry.config
+        wanted, can = send, config is not None and bool(config.mail_from and config.rcpt_to)
+    message = ("will be sent" if wanted and can
+               else "not sent: the profile has no From and To (e to set them)" if wanted
+               else "not sent (s to send)")
+    lines.append(field("Test message", message))
     lines += ["", Content.styled("Press r or Enter to run this profile, D (shift+d) for its "
                                  "DNS checks.", MUTED)]
     return lines

@@ -37,7 +37,7 @@ from smtptui.probe.events import ProbeReport
 from smtptui.probe.sanitize import clean
 from smtptui.profiles.errors import SecretError
 from smtptui.profiles.model import Profile
-from smtptui.report_files import pair_paths, save_typed, slug, write_pair
+from smtptui.report_files import SavePrompt, pair_paths, slug, write_pair
 
 if TYPE_CHECKING:
     from smtptui.app.app import SmtpTuiApp
@@ -242,13 +242,10 @@ class MainScreen(Screen[None]):
         self.set_state(entry.key, "running")
         try:
             config = await app.resolve_config(entry, send=self.send_mode)
-        except SecretError as exc:
-            app.errors[entry.key] = str(exc)
-            app.results.pop(entry.key, None)
-            self.set_state(entry.key, "fail")
-            view.show_problem(entry.key, "Missing secret", str(exc), name=entry.name,
-                              detail=entry.target)
-            self.notify(str(exc), title="Missing secret", severity="error", timeout=8)
+        except SecretError as exc:  # the password prompt was dismissed: run nothing
+            self._restore_state(entry.key)
+            self._show_selected()
+            self.notify(f"{exc}: nothing was run.", title="Cancelled", timeout=4)
             return
         except BaseException:
             self._restore_state(entry.key)
@@ -472,9 +469,6 @@ class MainScreen(Screen[None]):
         stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
         default = Path.cwd() / f"smtptui-{name}-{stamp}.json"
 
-        def write(answer: str) -> str | None:
-            return save_report(report, answer)
-
         def done(answer: str | None) -> None:
             if answer:
                 json_path, _ = pair_paths(Path(answer.strip()).expanduser())
@@ -482,7 +476,7 @@ class MainScreen(Screen[None]):
 
         self.app.push_screen(TextPrompt(
             "Save the report", "JSON (the headless contract) and plain text, side by side:",
-            value=str(default), ok="Save", on_submit=write), done)
+            value=str(default), ok="Save", on_submit=report_saver(report)), done)
 
     def action_compare(self) -> None:
         now = self.sidebar.profile_tree.marked  # ahead of self.marked in a key burst
@@ -599,9 +593,10 @@ class MainScreen(Screen[None]):
         self.view.show_section(card, scroll=scroll and card is not None)
 
 
-def save_report(report: ProbeReport, answer: str) -> str | None:
-    """Write ``<stem>.json`` and ``<stem>.txt``; a one-line problem, or None when saved."""
+def report_saver(report: ProbeReport) -> SavePrompt:
+    """Writes ``<stem>.json`` and ``<stem>.txt`` for the path typed (asking before it
+    replaces anything); a one-line problem, or None when saved."""
     from smtptui.report_text import render_text
 
-    return save_typed(answer, lambda base: write_pair(
+    return SavePrompt(lambda base: write_pair(
         base, report.to_json(), render_text(report, color=False, verbose=True)))
