@@ -184,3 +184,14 @@ async def test_cold_and_warm_are_both_reported(
     assert doc["a"]["warm"]["n"] == 6 and doc["b"]["warm"] is None
     assert doc["b"]["warm_note"] == WARM_NEEDS
 
+
+
+async def test_sending_delivers_one_message_per_run_and_side(
+        fast: Relay, config_for: ConfigFor) -> None:
+    """Warm runs time RSET/MAIL/RCPT only: `compare --send --runs 3` sends 3 per side."""
+    comparison = await run_comparison(
+        ("a", config_for(fast.port, send=True, **MAIL)),
+        ("b", config_for(fast.port, send=True, **MAIL)), runs=3)
+    assert comparison.cold_warm["a"].warm is not None  # the warm runs did happen
+    assert len(fast.messages) == 2 * 3
+    assert fast.verbs.count("DATA") == 2 * 3

@@ -74,8 +74,9 @@ class ProbeConfig:
     profile: str | None = None
     subject: str | None = None
     warm_runs: int = 0
-    """After the session's own mail, repeat RSET/MAIL/RCPT(/DATA) this many times on the
-    same authenticated connection and report each timing (cold vs warm comparison)."""
+    """After the session's own mail, repeat RSET/MAIL/RCPT (never DATA: nothing more is
+    delivered) this many times on the same authenticated connection and report each
+    timing (cold vs warm comparison)."""
     secret_problem: str | None = None
     """Why the configured password or token could not be read. The probe still tests
     everything up to AUTH, then fails there with this reason instead of authenticating."""

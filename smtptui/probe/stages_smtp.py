@@ -216,12 +216,11 @@ class SmtpStages(TransportStages):
         return "pass"
 
     async def _warm_runs(self) -> None:
-        """Further messages on the open, authenticated connection, timed (not stages)."""
+        """Further transactions on the open, authenticated connection, timed (not stages):
+        RSET, MAIL, RCPT — never DATA, so they deliver nothing."""
         cfg = self.config
         if not cfg.warm_runs or not self.in_sync or self.proto is None:
             return
-        from smtptui.probe.message import test_message
-
         proto = self.proto
         for run in range(cfg.warm_runs):
             start = time.perf_counter()
@@ -231,12 +230,9 @@ class SmtpStages(TransportStages):
                     if cfg.mail_from and self.accepted_rcpts:
                         replies.append(await proto.command(
                             b"MAIL FROM:<" + cfg.mail_from.encode() + b">"))
-                        for rcpt in self.accepted_rcpts:
+                        for rcpt in self.accepted_rcpts:  # never DATA: no extra mail
                             replies.append(await proto.command(
                                 b"RCPT TO:<" + rcpt.encode() + b">"))
-                        if cfg.send:
-                            replies.append(await proto.send_data(test_message(
-                                cfg.mail_from, self.accepted_rcpts, subject=cfg.subject)))
             except (TimeoutError, SMTPResponseException, SMTPServerDisconnected,
                     ConnectionError):
                 self.in_sync = False
