@@ -11,7 +11,7 @@ from smtptui.diagnose.fault_rules import FAULT_RULES
 from smtptui.diagnose.rules import match_fault
 
 LAYERS = {"dns", "network", "tls", "protocol", "auth", "policy"}
-PLACEHOLDER = re.compile(r"\{(host|port|target|mode|stage|detail|reply|provider|s_client)\}")
+PLACEHOLDER = re.compile(r"\{(host|name|port|target|mode|stage|detail|reply|provider|s_client)\}")
 
 REQUIRED_KINDS = {
     "dns_nxdomain", "dns_no_address", "dns_timeout", "dns_error", "connect_refused",

@@ -82,6 +82,16 @@ async def test_certificate_problems_fail_at_starttls(relay_factory: RelayFactory
     assert kind_word in (report.tls.cert.error or "").lower()
 
 
+async def test_a_name_mismatch_names_the_name_that_was_checked(
+        relay, config_for: ConfigFor) -> None:
+    """The relay's certificate is for localhost/127.0.0.1; --servername asks for another."""
+    report = await probe(config_for(relay.port, servername="mail.example.com"))
+    diagnosis = failed(report).diagnosis
+    assert "not for the name mail.example.com" in diagnosis.summary
+    assert "add mail.example.com to the certificate" in diagnosis.advice
+    assert "127.0.0.1" not in diagnosis.summary
+
+
 async def test_expiring_certificate_is_a_warning(relay_factory: RelayFactory,
                                                  bad_certs: dict[str, ssl.SSLContext],
                                                  config_for: ConfigFor) -> None:

@@ -2,7 +2,8 @@
 
 Every kind has one catch-all rule (no predicates) as its last entry; variants before it
 refine the explanation by port, mode, stage, provider or the error detail. Placeholders:
-{host} {port} {target} {mode} {stage} {detail} {reply} {provider} {s_client}.
+{host} {name} {port} {target} {mode} {stage} {detail} {reply} {provider} {s_client}
+({name} is the name TLS checked: --servername, else the host).
 """
 
 from __future__ import annotations
@@ -252,11 +253,11 @@ FAULT_RULES: tuple[FaultRule, ...] = (
         "(ca-certificates package) can also cause this."),
     FaultRule(
         "tls_hostname_mismatch", "tls",
-        "The certificate is valid, but not for the name {host}.",
+        "The certificate is valid, but not for the name {name}.",
         "Connect with a name the certificate lists (see its SANs) — usually the "
         "provider's documented SMTP host rather than an IP address, alias or MX name — or "
         "check a specific name with --servername. Otherwise the server's admin must add "
-        "{host} to the certificate."),
+        "{name} to the certificate."),
     FaultRule(
         "tls_protocol_too_old", "tls",
         "{host} only offers an obsolete TLS/SSL version that this client refuses.",

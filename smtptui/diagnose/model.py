@@ -62,3 +62,5 @@ class Fault:
     reply: Reply | None = None
     server: str = ""
     detail: str = ""
+    servername: str = ""
+    """The name TLS checked the certificate against, when not ``host`` (--servername)."""

@@ -38,19 +38,23 @@ def reply_evidence(reply: Reply) -> str:
     return f"{reply.code}{enh} {clip(reply.text, 140)}".rstrip()
 
 
-def s_client_command(host: str, port: int, mode: str) -> str:
+def s_client_command(host: str, port: int, mode: str, name: str = "") -> str:
     """The ``openssl s_client`` line that reproduces this TLS handshake by hand."""
-    name = host or "HOST"
+    address = host or "HOST"
     starttls = " -starttls smtp" if mode != "implicit" else ""
-    return f"openssl s_client -connect {name}:{port or 'PORT'} -servername {name}{starttls}"
+    return (f"openssl s_client -connect {address}:{port or 'PORT'} "
+            f"-servername {name or address}{starttls}")
 
 
 def context(*, host: str, port: int, mode: str, stage: str, detail: str,
-            reply: Reply | None, provider: str) -> dict[str, str]:
-    """The values templates may use."""
+            reply: Reply | None, provider: str, name: str = "") -> dict[str, str]:
+    """The values templates may use; ``name`` is the name TLS checked (SNI), when it
+    differs from ``host``."""
     safe_host = clip(host, 120)
+    safe_name = clip(name, 120) or safe_host
     return {
         "host": safe_host or "the server",
+        "name": safe_name or "the server",
         "port": str(port) if port else "?",
         "target": f"{safe_host}:{port}" if safe_host and port else (safe_host or "the server"),
         "mode": MODE_NAMES.get(mode, clip(mode, 20) or "?"),
@@ -60,7 +64,7 @@ def context(*, host: str, port: int, mode: str, stage: str, detail: str,
         "code": str(reply.code) if reply else "",
         "enhanced": clip(reply.enhanced or "", 16) if reply else "",
         "provider": provider,
-        "s_client": s_client_command(safe_host, port, mode),
+        "s_client": s_client_command(safe_host, port, mode, safe_name),
     }
 
 

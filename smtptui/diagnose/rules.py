@@ -118,7 +118,8 @@ def _diagnose(fault: Fault) -> Diagnosis:
 def _render(fault: Fault, layer: Layer, summary: str, advice: str) -> Diagnosis:
     provider = provider_name(provider_of(fault.server, fault.host))
     ctx = context(host=fault.host, port=fault.port, mode=fault.tls_mode, stage=fault.stage,
-                  detail=fault.detail, reply=fault.reply, provider=provider)
+                  detail=fault.detail, reply=fault.reply, provider=provider,
+                  name=fault.servername)
     evidence = []
     if fault.detail and "{detail}" not in summary:
         evidence.append(ctx["detail"])

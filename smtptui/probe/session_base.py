@@ -203,7 +203,7 @@ class SessionBase:
     def fault(self, kind: str, stage: str, detail: str = "", reply: Reply | None = None) -> Fault:
         return Fault(kind=kind, stage=stage, host=self.config.host, port=self.config.port,
                      tls_mode=self.config.tls, reply=reply, server=self.server_identity,
-                     detail=self.scrub(detail))
+                     detail=self.scrub(detail), servername=self.config.servername or "")
 
     async def stage(self, name: Stage, body: Callable[[], Awaitable[Status | None]],
                     timeout: float | None = None) -> bool:
