@@ -8,8 +8,10 @@ alone: each line carries ✓ ⚠ ✗ – and a word.
 from __future__ import annotations
 
 from smtptui.glyphs import glyph
+from smtptui.hostport import host_port
 from smtptui.probe.events import ProbeReport, StageFinished, TLSInfo, WireLine
 from smtptui.probe.extensions import describe
+from smtptui.probe.tlsinfo import validity_text
 
 _ANSI = {"pass": "32", "warn": "33", "fail": "31", "skip": "2", "dim": "2", "bold": "1",
          "C": "36", "S": "0", "*": "35"}
@@ -22,7 +24,7 @@ def paint(text: str, style: str, color: bool) -> str:
 def format_target(report: ProbeReport) -> str:
     t = report.target
     profile = f' — profile "{t.profile}"' if t.profile else ""
-    return f"{t.host}:{t.port} ({t.tls}){profile}"
+    return f"{host_port(t.host, t.port)} ({t.tls}){profile}"
 
 
 def format_stage(stage: StageFinished, *, color: bool = False) -> str:
@@ -52,7 +54,8 @@ def format_tls(tls: TLSInfo) -> list[str]:
             f"  subject:  {cert.subject}",
             f"  issuer:   {cert.issuer}" + ("  (self-signed)" if cert.self_signed else ""),
             f"  names:    {', '.join(cert.san) or '(no subjectAltName)'}",
-            f"  valid:    {cert.not_before} to {cert.not_after} ({cert.days_left} days left)",
+            f"  valid:    {cert.not_before} to {cert.not_after} "
+            f"({validity_text(cert.days_left)})",
             f"  status:   {verified}",
         ]
     return lines

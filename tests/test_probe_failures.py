@@ -123,7 +123,10 @@ async def test_connection_refused(config_for: ConfigFor) -> None:
     report = await probe(config_for(port))
     stage = failed(report)
     assert stage.stage == "connect" and stage.diagnosis.layer == "network"
-    assert "refused" in stage.diagnosis.summary.lower()
+    assert stage.diagnosis.summary == (
+        f"127.0.0.1:{port} refused the TCP connection: nothing listens on port {port} there, "
+        "or a firewall rejects it.")  # said once, not twice
+    assert "Check the port. Submission ports" in stage.diagnosis.advice
 
 
 async def test_silent_server_times_out_within_the_bound(raw_server: RawFactory,
@@ -249,6 +252,8 @@ async def test_one_rejected_recipient_of_two_is_a_warning(relay_factory: RelayFa
     assert report.ok
     assert report.stage("rcpt").status == "warn"  # type: ignore[union-attr]
     assert relay.messages[0].rcpt_tos == ["ok@acme.test"]
+    assert report.stage("rcpt").warnings == (  # type: ignore[union-attr]
+        "the recipient nobody@acme.test was refused: 550 5.1.1 unknown",)
 
 
 async def test_plaintext_auth_refused_without_permission(raw_server: RawFactory,

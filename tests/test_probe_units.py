@@ -123,3 +123,23 @@ def test_every_invisible_or_format_character_is_shown_escaped(char: str) -> None
     shown = clean(f"ok{char}ok")
     assert char not in shown and shown.startswith("ok\\") and shown.endswith("ok")
     assert clean("naïve – 中文 ok") == "naïve – 中文 ok"  # printable text is left alone
+
+
+@pytest.mark.parametrize(("days", "text"), [
+    (40, "40 days left"), (1, "1 day left"), (0, "expires within a day"),
+    (-1, "expired 1 day ago"), (-30, "expired 30 days ago"),
+])
+def test_certificate_validity_reads_naturally(days: int, text: str) -> None:
+    from smtptui.probe.tlsinfo import validity_text
+
+    assert validity_text(days) == text
+
+
+@pytest.mark.parametrize(("host", "shown"), [
+    ("smtp.example.com", "smtp.example.com:587"), ("192.0.2.1", "192.0.2.1:587"),
+    ("::1", "[::1]:587"), ("2001:db8::25", "[2001:db8::25]:587"),
+])
+def test_ipv6_addresses_get_brackets_before_the_port(host: str, shown: str) -> None:
+    from smtptui.hostport import host_port
+
+    assert host_port(host, 587) == shown

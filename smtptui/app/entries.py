@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from smtptui.dnscheck.settings import env_nameserver
+from smtptui.hostport import host_port
 from smtptui.probe.config import ProbeConfig
 from smtptui.profiles.model import Profile
 
@@ -50,7 +51,7 @@ class Entry:
             host, port, tls = self.config.host, self.config.port, self.config.tls
         else:  # pragma: no cover - an Entry always has one of them
             return ""
-        return f"{host}:{port} {tls}"
+        return f"{host_port(host, port)} {tls}"
 
 
 def file_key(name: str) -> str:

@@ -16,8 +16,10 @@ from textual.content import Content
 from smtptui.app.entries import Entry
 from smtptui.app.status import glyph, ms, report_state
 from smtptui.diagnose.model import Reply
+from smtptui.hostport import host_port
 from smtptui.probe.events import ProbeReport, TLSInfo
 from smtptui.probe.extensions import describe
+from smtptui.probe.tlsinfo import validity_text
 
 LABEL_WIDTH = 13
 TITLE = "bold $text-accent"
@@ -107,7 +109,7 @@ def report_card(report: ProbeReport) -> Card:
     state = report_state(report)
     target = report.target
     lines: Card = []
-    where = f"{target.host}:{target.port} ({target.tls})"
+    where = f"{host_port(target.host, target.port)} ({target.tls})"
     if target.address and target.address != target.host:
         where += f" → {target.address}"
     failed = report.failed_stage
@@ -181,13 +183,8 @@ def tls_lines(tls: TLSInfo | None, report: ProbeReport) -> Card:
     lines.append(field("Issuer", cert.issuer + (" (self-signed)" if cert.self_signed else "")))
     if cert.san:
         lines.append(field("Names (SAN)", ", ".join(cert.san)))
-    days = cert.days_left
-    if days < 0:
-        left = Content.styled(f"{cert.not_after} (expired {-days} days ago)", BAD)
-    elif days < 21:
-        left = Content.styled(f"{cert.not_after} ({days} days left)", WARN)
-    else:
-        left = Content(f"{cert.not_after} ({days} days left)")
+    days, until = cert.days_left, f"{cert.not_after} ({validity_text(cert.days_left)})"
+    left = Content.styled(until, BAD if days < 0 else WARN if days < 21 else "")
     lines.append(field("Valid until", left))
     return lines
 

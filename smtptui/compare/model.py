@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from smtptui.compare.stats import Stats, Winner
+from smtptui.hostport import host_port
 from smtptui.probe.events import ProbeReport
 
 WARM_NEEDS = "n/a (needs --from/--to)"
@@ -52,7 +53,7 @@ class Side:
     @property
     def label(self) -> str:
         t = self.last.target
-        return self.name or f"{t.host}:{t.port}"
+        return self.name or host_port(t.host, t.port)
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,6 +10,7 @@ import textwrap
 
 from smtptui.compare.model import Comparison, Row, Side, fmt_ms
 from smtptui.compare.stats import LATENCY_ASPECTS, MIN_DIFF_MS, MIN_DIFF_RATIO, Stats
+from smtptui.hostport import host_port
 from smtptui.report_text import paint
 
 DIFF = "≠"
@@ -25,7 +26,7 @@ RULE = (f"a latency differs when the medians are more than {MIN_DIFF_MS:g} ms an
 def side_title(side: Side, letter: str) -> str:
     t = side.last.target
     name = f' "{side.name}"' if side.name else ""
-    return f"{letter}{name} {t.host}:{t.port} ({t.tls})"
+    return f"{letter}{name} {host_port(t.host, t.port)} ({t.tls})"
 
 
 def _cells(text: str, width: int) -> list[str]:

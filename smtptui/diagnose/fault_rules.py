@@ -60,9 +60,9 @@ FAULT_RULES: tuple[FaultRule, ...] = (
         "connect_refused", "network",
         "{target} refused the TCP connection: nothing listens on port {port} there, or a "
         "firewall rejects it.",
-        "Check the port: " + _PORTS + " If this is your own server, check that the "
-        "service listens on that port (`ss -ltn`) and on a public address, not only "
-        "127.0.0.1."),
+        "Check the port. " + _PORTS + " If this is your own server, check that the "
+        "service listens on that port and address (`ss -ltn`): a service bound to "
+        "127.0.0.1 only cannot be reached from other machines."),
     FaultRule(
         "connect_timeout", "network",
         "The connection to {target} timed out: outbound port 25 is probably blocked by "

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from smtptui.diagnose.model import Reply
+from smtptui.hostport import host_port
 
 _CTRL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
@@ -56,7 +57,7 @@ def context(*, host: str, port: int, mode: str, stage: str, detail: str,
         "host": safe_host or "the server",
         "name": safe_name or "the server",
         "port": str(port) if port else "?",
-        "target": f"{safe_host}:{port}" if safe_host and port else (safe_host or "the server"),
+        "target": host_port(safe_host, port) if safe_host and port else (safe_host or "the server"),
         "mode": MODE_NAMES.get(mode, clip(mode, 20) or "?"),
         "stage": clip(stage, 20) or "this",
         "detail": clip(detail, 200),

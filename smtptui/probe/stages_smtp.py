@@ -8,6 +8,7 @@ import ssl
 import time
 
 from smtptui.diagnose.model import Reply
+from smtptui.hostport import host_port
 from smtptui.probe import auth as sasl
 from smtptui.probe.events import Status
 from smtptui.probe.extensions import auth_mechanisms, changes, parse_ehlo
@@ -183,18 +184,18 @@ class SmtpStages(TransportStages):
 
     async def _rcpt(self) -> Status:
         assert self.proto is not None
-        rejected: list[Reply] = []
+        rejected: list[tuple[str, Reply]] = []
         for rcpt in self.config.rcpt_to:
             rep = self.reply(await self.proto.command(b"RCPT TO:<" + rcpt.encode() + b">"))
             if rep.code in (250, 251):
                 self.accepted_rcpts.append(rcpt)
             else:
-                rejected.append(rep)
+                rejected.append((rcpt, rep))
         self._note = f"{len(self.accepted_rcpts)}/{len(self.config.rcpt_to)} accepted"
         if rejected and not self.accepted_rcpts:
-            raise StageFailed("rcpt_rejected", reply=rejected[0])
-        for rep in rejected:
-            self.warn("rcpt_rejected", f"a recipient was refused: {rep}")
+            raise StageFailed("rcpt_rejected", reply=rejected[0][1])
+        for rcpt, rep in rejected:
+            self.warn("rcpt_rejected", f"the recipient {clean(rcpt, 200)} was refused: {rep}")
         return "pass"
 
     async def _data(self) -> Status:
@@ -203,7 +204,7 @@ class SmtpStages(TransportStages):
         assert self.proto is not None and self.config.mail_from is not None
         message = test_message(self.config.mail_from, self.accepted_rcpts,
                                subject=self.config.subject,
-                               target=f"{self.config.host}:{self.config.port}")
+                               target=host_port(self.config.host, self.config.port))
         try:
             resp = await self.proto.send_data(message)
         except SMTPResponseException as exc:

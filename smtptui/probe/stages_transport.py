@@ -101,6 +101,8 @@ class TransportStages(SessionBase):
                     await self._attach_plain()
                 return "pass"
             self.note(last[1])
+        if count == 1 and last[0] == "connect_refused":
+            raise StageFailed(last[0])  # the summary says it all; the note has the address
         raise StageFailed(*last)
 
     async def _attach_plain(self) -> None:

@@ -79,7 +79,8 @@ def classify(exc: BaseException) -> tuple[str, str]:
     if isinstance(exc, ssl.SSLError):
         reason = (exc.reason or "").upper()
         if any(r in reason for r in _PLAIN_SMTP_REASONS):
-            return "tls_plain_smtp_port", clean(exc.reason or str(exc))
+            said = clean(exc.reason or str(exc)).lower().replace("_", " ")
+            return "tls_plain_smtp_port", f"the answer was not TLS (OpenSSL: {said})"
         if any(r in reason for r in _TOO_OLD_REASONS):
             return "tls_protocol_too_old", clean(exc.reason or str(exc))
         return "tls_handshake_failed", clean(exc.reason or str(exc))
@@ -112,6 +113,15 @@ def _name(rdns: Any) -> str:
     """getpeercert's nested subject tuples as an RFC 4514-style string, most specific first."""
     parts = [f"{_SHORT.get(k, k)}={v}" for rdn in rdns for (k, v) in rdn]
     return clean(",".join(reversed(parts)))
+
+
+def validity_text(days_left: int) -> str:
+    """``"40 days left"``, ``"expires today"``, ``"expired 30 days ago"``."""
+    if days_left > 0:
+        return f"{days_left} day{'s' if days_left != 1 else ''} left"
+    if days_left == 0:
+        return "expires within a day"
+    return f"expired {-days_left} day{'s' if days_left != -1 else ''} ago"
 
 
 def _days_left(not_after_ts: float) -> int:

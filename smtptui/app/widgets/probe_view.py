@@ -25,6 +25,7 @@ from smtptui.app import render
 from smtptui.app.widgets.diagnostics import DiagnosticsPanel
 from smtptui.app.widgets.stage_strip import StageStrip
 from smtptui.app.widgets.transcript import TranscriptView
+from smtptui.hostport import host_port
 from smtptui.probe.config import ProbeConfig
 from smtptui.probe.events import (
     ProbeEvent,
@@ -143,7 +144,8 @@ class ProbeView(Vertical):
         self.set_title(name, detail)
         self.strip.reset(planned_stages(config))
         self.transcript.clear()
-        self._show(render.running_card(name, f"{config.host}:{config.port} {config.tls}", []))
+        where = f"{host_port(config.host, config.port)} {config.tls}"
+        self._show(render.running_card(name, where, []))
         self._worker = self._probe(self._run, config)
 
     def cancel(self) -> bool:
