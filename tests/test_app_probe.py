@@ -452,3 +452,14 @@ async def test_two_profiles_can_be_picked_for_compare_in_the_palette(acme_file: 
         screen = app.screen
         assert isinstance(screen, CompareScreen)
         assert [name for name, _config in screen.sides.values()] == ["Acme strict", "Other relay"]
+
+
+async def test_ctrl_c_says_how_to_quit_in_plain_words(acme_file: Path) -> None:
+    app = app_for(acme_file)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("ctrl+c")
+        await until(pilot, lambda: any("to quit" in n.message for n in app._notifications),
+                    "the notice")
+        notice = next(n for n in app._notifications if "to quit" in n.message)
+        assert notice.message == "Press q to quit the app." and "[" not in notice.message

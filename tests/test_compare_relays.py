@@ -195,3 +195,15 @@ async def test_sending_delivers_one_message_per_run_and_side(
     assert comparison.cold_warm["a"].warm is not None  # the warm runs did happen
     assert len(fast.messages) == 2 * 3
     assert fast.verbs.count("DATA") == 2 * 3
+
+
+async def test_a_certificate_failure_is_named_not_the_220_before_it(
+        fast: Relay, relay_factory: RelayFactory, bad_certs: dict[str, ssl.SSLContext],
+        config_for: ConfigFor) -> None:
+    expired = await relay_factory(starttls=bad_certs["expired"])
+    comparison = await run_comparison(("good", config_for(fast.port)),
+                                      ("expired", config_for(expired.port)))
+    failing = comparison.row("failing_stage")
+    assert failing.a == "none"
+    assert failing.b.startswith("starttls (tls: ") and "expired" in failing.b
+    assert "220" not in failing.b

@@ -55,6 +55,13 @@ class SmtpTuiApp(App[int]):
         error text, a password command's stderr, server and DNS text."""
         super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
 
+    def action_help_quit(self) -> None:
+        """ctrl+c: say how to quit (Textual's own notice is markup, which ours never is)."""
+        for key, active in self.active_bindings.items():
+            if active.binding.action in ("quit", "app.quit"):
+                self.notify(f"Press {key} to quit the app.", title="Do you want to quit?")
+                return
+
     def __init__(self, profiles_path: Path, *, demo: bool = False,
                  source: ProbeSource | None = None) -> None:
         super().__init__()

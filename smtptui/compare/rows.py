@@ -13,6 +13,7 @@ from smtptui.compare.model import ColdWarm, Row, Side, fmt_ms
 from smtptui.compare.stats import LATENCY_ASPECTS, Stats, faster
 from smtptui.probe.events import ProbeReport
 from smtptui.probe.extensions import human_size
+from smtptui.probe.sanitize import clean
 
 UNKNOWN = "unknown"
 KNOWN_EXTENSIONS = ("SIZE", "PIPELINING", "CHUNKING", "SMTPUTF8", "8BITMIME", "DSN",
@@ -42,15 +43,21 @@ def _result(side: Side) -> str:
 
 
 def _failing_stage(side: Side) -> str:
-    failed = next((r.failed_stage for r in reversed(side.reports) if r.failed_stage), None)
-    if failed is None:
+    """Where the last failing run failed and why, briefly: the refusing reply's code, or
+    the layer (with the certificate's problem for TLS)."""
+    report = next((r for r in reversed(side.reports) if r.failed_stage), None)
+    if report is None or report.failed_stage is None:
         return "none"
-    if failed.replies:
-        reply = failed.replies[-1]
+    failed = report.failed_stage
+    reply = failed.replies[-1] if failed.replies else None
+    if reply is not None and reply.code >= 400:  # a 220 to STARTTLS is not the cause
         return f"{failed.stage} ({reply.code}{' ' + reply.enhanced if reply.enhanced else ''})"
-    if failed.diagnosis:
-        return f"{failed.stage} ({failed.diagnosis.layer})"
-    return failed.stage
+    if failed.diagnosis is None:
+        return failed.stage
+    cert = report.tls.cert if report.tls else None
+    if failed.diagnosis.layer == "tls" and cert is not None and cert.error:
+        return f"{failed.stage} (tls: {clean(cert.error, 40)})"
+    return f"{failed.stage} ({failed.diagnosis.layer})"
 
 
 def result_rows(a: Side, b: Side) -> list[Row]:
