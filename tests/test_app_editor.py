@@ -137,7 +137,7 @@ async def test_save_refuses_when_the_profile_changed_on_disk(preset_file: Path) 
         status = str(app.screen.query_one("#editor-status", Static).render())
         assert "changed in the file since you opened it" in status
         assert preset_file.read_text() == written
-        await pilot.press("escape", "ctrl+r")
+        await pilot.press("escape", "y", "ctrl+r")  # discard the refused edit, reload
         # a change to another profile does not block the save
         await open_editor(pilot, app, "e", "Gmail relay")
         assert field(app, "port") == "587"

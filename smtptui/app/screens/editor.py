@@ -113,6 +113,9 @@ class ProfileEditor(ModalScreen[Profile | None]):
         self._tried = False
         self._filling = False
         self._shown: dict[str, str] = {}
+        self._clean: FormValues | None = None
+        self._counting = False
+        """The status line shows the count of fields to fix (kept up to date)."""
         values = values_of(profile) if profile is not None else FormValues(client=client)
         if mode == "duplicate" and profile is not None:
             values.name = f"{profile.name} (copy)"
@@ -214,6 +217,11 @@ class ProfileEditor(ModalScreen[Profile | None]):
         self._show_preset_note()
         self.query_one("#discover-address" if self._mode == "new" else "#name").focus()
         self._validate()
+        self.call_after_refresh(self._remember_clean)
+
+    def _remember_clean(self) -> None:
+        """The form as opened: Esc asks before throwing away anything typed since."""
+        self._clean = self.values()
 
     # -- reading the form -------------------------------------------------------------
     def values(self) -> FormValues:
@@ -256,7 +264,15 @@ class ProfileEditor(ModalScreen[Profile | None]):
             shown.update(text)
             shown.set_class(bool(text), "-shown")
             self.query_one(f"#{name}").set_class(bool(text), "-problem")
+        if self._counting:
+            self._show_count(problems)
         return profile, problems
+
+    def _show_count(self, problems: dict[str, str]) -> None:
+        count = len(problems)
+        self.query_one("#editor-status", Static).update(
+            f"✗ {count} field{'s' if count != 1 else ''} to fix before saving" if count
+            else "✓ ready to save (ctrl+s)")
 
     # -- events -----------------------------------------------------------------------
     @on(Input.Changed)
@@ -481,17 +497,28 @@ class ProfileEditor(ModalScreen[Profile | None]):
         profile, problems = self._validate()
         status = self.query_one("#editor-status", Static)
         if profile is None:
-            count = len(problems)
-            status.update(f"✗ {count} field{'s' if count != 1 else ''} to fix before saving")
+            self._counting = True
+            self._show_count(problems)
             first = next((f.name for f in fields(FormValues) if f.name in problems), None)
             if first:
                 self.query_one(f"#{first}").focus()
             return
         problem = self._save(profile)
         if problem:
+            self._counting = False
             status.update(f"✗ {problem}")
             return
         self.dismiss(profile)
 
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        if self._clean is None or self.values() == self._clean:
+            self.dismiss(None)
+            return
+        from smtptui.app.screens.confirm import ConfirmScreen
+
+        def answered(discard: bool | None) -> None:
+            if discard:
+                self.dismiss(None)
+
+        self.app.push_screen(ConfirmScreen("Discard the changes to this profile?",
+                                           yes="Discard", no="Keep editing"), answered)
