@@ -146,7 +146,7 @@ async def test_swaks_line_has_placeholders_not_secrets(relay, cafile: str) -> No
     assert code == 0
     line = out.split("Reproduce with swaks:\n", 1)[1].strip()
     assert line.startswith(f"swaks --server 127.0.0.1:{relay.port} --tls --tls-verify")
-    assert '--auth-password "$SMTP_PASSWORD"' in line
+    assert '--auth-password "$SMTP_PW"' in line  # the variable --password-env named
     assert "--from a@acme.test --to b@acme.test --quit-after rcpt" in line
 
 

@@ -17,12 +17,15 @@ if TYPE_CHECKING:
 def run_batch(args: argparse.Namespace) -> int:
     from smtptui.commands.probe import use_color
     from smtptui.commands.target_args import (
+        check_flags,
         config_from_profile,
         load_profiles,
         profile_from_args,
     )
     from smtptui.glyphs import glyph
 
+    check_batch_flags(args)
+    check_flags(args)
     concurrency = args.concurrency if args.concurrency is not None else DEFAULT_CONCURRENCY
     if not 1 <= concurrency <= 500:
         raise UsageError(f"--concurrency must be 1-500, got {concurrency}")
@@ -60,6 +63,18 @@ def run_batch(args: argparse.Namespace) -> int:
         total = len(chosen)
         print(f"\n{total - failed} of {total} profiles passed", flush=True)
     return ExitCode.FAILED if failed else ExitCode.OK
+
+
+def check_batch_flags(args: argparse.Namespace) -> None:
+    """Flags that would do nothing in a batch are bad input, not silently ignored."""
+    if args.all and args.client:
+        raise UsageError("give either --all or --client NAME, not both")
+    if args.verbose:
+        raise UsageError("-v/--verbose does not apply to --all/--client (use --json for each "
+                         "profile's transcript, or probe one PROFILE with -v)")
+    if args.swaks:
+        raise UsageError("--swaks does not apply to --all/--client "
+                         "(probe one PROFILE with --swaks)")
 
 
 def not_run(profile: Profile, error: str) -> dict[str, object]:

@@ -14,12 +14,13 @@ def register(sub: Any) -> None:
                                    "password, expired certificate) and opens the app on them.")
     p.add_argument("--headless", action="store_true",
                    help="probe each demo relay and print the results instead of opening the app")
-    p.add_argument("--json", action="store_true", help="with --headless: JSON lines")
+    p.add_argument("--json", action="store_true",
+                   help="print one JSON object per demo relay (implies --headless)")
     p.add_argument("--profiles", metavar="FILE", default=argparse.SUPPRESS)
 
 
 def run(args: argparse.Namespace) -> int:
-    if args.headless:
+    if args.headless or args.json:
         import asyncio
 
         return asyncio.run(_headless(json_out=args.json))

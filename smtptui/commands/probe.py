@@ -52,19 +52,21 @@ def run(args: argparse.Namespace) -> int:
         return run_batch(args)
     if args.concurrency is not None:
         raise UsageError("--concurrency only applies with --all or --client")
-    from smtptui.commands.target_args import config_from_profile, profile_from_args
+    from smtptui.commands.target_args import config_from_profile, env_vars, profile_from_args
 
-    config = config_from_profile(profile_from_args(args, args.profile), args)
+    profile = profile_from_args(args, args.profile)
+    config = config_from_profile(profile, args)
+    swaks = swaks_line(config, *env_vars(profile)) if args.swaks else None
     import asyncio
 
     report = asyncio.run(_probe(config, json_out=args.json, verbose=args.verbose))
     if args.json:
         doc = report.to_json()
-        if args.swaks:
-            doc["swaks"] = swaks_line(config)
+        if swaks:
+            doc["swaks"] = swaks
         print(json.dumps(doc, ensure_ascii=False))
     else:
-        _print_summary(report, config, swaks=args.swaks)
+        _print_summary(report, swaks=swaks)
     return ExitCode.OK if report.ok else ExitCode.FAILED
 
 
@@ -91,19 +93,26 @@ async def _probe(config: ProbeConfig, *, json_out: bool, verbose: bool) -> Probe
     raise RuntimeError("probe ended without a report")  # pragma: no cover
 
 
-def _print_summary(report: ProbeReport, config: ProbeConfig, *, swaks: bool) -> None:
+def _print_summary(report: ProbeReport, *, swaks: str | None) -> None:
     from smtptui.report_text import format_summary
 
     print()
     print("\n".join(format_summary(report, color=use_color(sys.stdout))))
     if swaks:
         print()
-        print(f"Reproduce with swaks:\n  {swaks_line(config)}")
+        print(f"Reproduce with swaks:\n  {swaks}")
 
 
-def swaks_line(config: ProbeConfig) -> str:
-    """The equivalent swaks command line; secrets appear only as placeholders."""
+def swaks_line(config: ProbeConfig, password_var: str | None = None,
+               token_var: str | None = None) -> str:
+    """The equivalent swaks command line; secrets appear only as placeholders
+    (``"$VAR"`` of the variable the secret came from, else ``"$SMTP_PASSWORD"``)."""
+    import re
     import shlex
+
+    def placeholder(var: str | None, default: str) -> str:
+        ok = var is not None and re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", var)
+        return _Raw(f'"${var}"' if ok else default)
 
     parts = ["swaks", "--server", f"{config.host}:{config.port}"]
     parts += {"starttls": ["--tls"], "opportunistic": ["--tls-optional"],
@@ -122,8 +131,10 @@ def swaks_line(config: ProbeConfig) -> str:
         parts += ["--auth"] + ([mech] if mech else [])
         # Some providers (Postmark) use the secret token as the user name too.
         user_is_secret = config.username in config.secrets
-        parts += ["--auth-user", _USER_PLACEHOLDER if user_is_secret else config.username]
-        parts += ["--auth-password", _TOKEN_PLACEHOLDER if config.oauth_token else _PW_PLACEHOLDER]
+        parts += ["--auth-user", _Raw(_USER_PLACEHOLDER) if user_is_secret else config.username]
+        secret = (placeholder(token_var, _TOKEN_PLACEHOLDER) if config.oauth_token
+                  else placeholder(password_var, _PW_PLACEHOLDER))
+        parts += ["--auth-password", secret]
     if config.mail_from:
         parts += ["--from", config.mail_from]
     if config.rcpt_to:
@@ -135,8 +146,13 @@ def swaks_line(config: ProbeConfig) -> str:
     elif not config.send:
         parts += ["--quit-after", "rcpt" if config.rcpt_to else "auth"]
     parts += ["--timeout", f"{config.timeout:g}"]
-    placeholders = (_PW_PLACEHOLDER, _TOKEN_PLACEHOLDER, _USER_PLACEHOLDER)
-    return " ".join(p if p in placeholders else shlex.quote(p) for p in parts)
+    return " ".join(p if isinstance(p, _Raw) else shlex.quote(p) for p in parts)
+
+
+class _Raw(str):
+    """A placeholder the shell must expand: not quoted."""
+
+    __slots__ = ()
 
 
 _PW_PLACEHOLDER = '"$SMTP_PASSWORD"'
