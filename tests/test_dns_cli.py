@@ -46,6 +46,10 @@ ZONES = {
                  "mx": [("A", "192.0.2.20")]},
     "gw.test": {"@": [("MX", "1 aspmx.l.google.com.")]},
     "2.0.192.in-addr.arpa": {"10": [("PTR", "mail.example.com.")]},
+    "localhost": {"@": [("A", "127.0.0.1"), ("AAAA", "::1")]},
+    "127.in-addr.arpa": {"1.0.0": [("PTR", "localhost.")]},
+    "0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.ip6.arpa": {
+        "1": [("PTR", "localhost.")]},
 }
 
 
@@ -123,6 +127,60 @@ def test_settings_from_a_profile(server: DnsServer, tmp_path: Path,
     assert code == 0
 
 
+@pytest.mark.parametrize("host", ["192.0.2.10", "127.0.0.1", "::1", "[::1]"])
+def test_relay_host_given_as_an_ip_address(host: str, server: DnsServer,
+                                           capsys: pytest.CaptureFixture[str]) -> None:
+    ip = host.strip("[]")
+    code, out, err = run(capsys, "dns", "example.com", "--host", host, "--nameserver",
+                         server.address, "--no-common-selectors", "--json")
+    assert err == ""
+    data = json.loads(out)
+    relay = data["host"]
+    assert (relay["host"], relay["ip_literal"], relay["addresses"]) == (ip, True, [])
+    assert [(r["ip"], r["status"]) for r in relay["reverse"]] == [(ip, "confirmed")]
+    assert data["spf_ips_from_host"] is True
+    assert [e["ip"] for e in data["spf"]["evaluations"]] == [ip]
+    expected_spf = "pass" if ip == "192.0.2.10" else "fail"
+    assert data["spf"]["evaluations"][0]["result"] == expected_spf
+    assert code == (0 if expected_spf == "pass" else 1)
+    texts = " ".join(f["text"] for f in relay["findings"])
+    assert "is an IP address: no A/AAAA lookup" in texts and "TLSA" in texts
+    asked = {name for _, name, _ in server.log}
+    assert not any(name.rstrip(".") in (ip, f"_25._tcp.{ip}") for name in asked)
+
+
+def test_relay_host_ip_in_text_output(server: DnsServer,
+                                      capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "dns", "example.com", "--host", "::1", "--port", "587",
+                       "--nameserver", server.address, "--no-common-selectors")
+    assert "\nRelay [::1]:587\n" in out
+    assert "::1: PTR localhost, forward-confirmed" in out
+    assert "invalid" not in out and code == 1
+
+
+def test_relay_host_may_be_a_single_label_name(server: DnsServer,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "dns", "example.com", "--host", "localhost", "--nameserver",
+                       server.address, "--no-common-selectors", "--json")
+    relay = json.loads(out)["host"]
+    assert (relay["host"], relay["ip_literal"]) == ("localhost", False)
+    assert sorted(a["ip"] for a in relay["addresses"]) == ["127.0.0.1", "::1"]
+    assert {r["status"] for r in relay["reverse"]} == {"confirmed"}
+
+
+def test_profile_whose_host_is_an_ip_address(server: DnsServer, tmp_path: Path,
+                                             capsys: pytest.CaptureFixture[str]) -> None:
+    profiles = tmp_path / "profiles.toml"
+    profiles.write_text(
+        '[[profile]]\nname = "by-ip"\nhost = "192.0.2.10"\nport = 587\n'
+        f'from = "ops@example.com"\nnameserver = "{server.address}"\n')
+    code, out, err = run(capsys, "dns", "--profile", "by-ip", "--profiles", str(profiles),
+                         "--no-common-selectors", "--json")
+    data = json.loads(out)
+    assert err == "" and data["host"]["host"] == "192.0.2.10" and data["host"]["port"] == 587
+    assert data["spf"]["evaluations"][0]["result"] == "pass" and code == 0
+
+
 def test_timeout_is_reported_and_bounded(silent_nameserver: str,
                                          capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "dns", "example.com", "--nameserver", silent_nameserver,
@@ -134,6 +192,8 @@ def test_timeout_is_reported_and_bounded(silent_nameserver: str,
 @pytest.mark.parametrize(("argv", "message"), [
     (["dns", "example.com", "--ip", "300.1.1.1"], "invalid IP address"),
     (["dns", "not a domain"], "invalid domain name"),
+    (["dns", "example.com", "--host", "not a host"], "invalid relay host 'not a host'"),
+    (["dns", "example.com", "--host", "300.1.2.3"], "invalid relay host"),
     (["dns", "example.com", "--nameserver", "dns.example"], "must be an IP address"),
     (["dns", "example.com", "--nameserver", "[::1"], "invalid nameserver"),
     (["dns", "example.com", "--timeout", "-1"], "invalid timeout"),
@@ -180,7 +240,7 @@ def test_discover_save_with_nothing_found_exits_1_and_saves_nothing(
     data = json.loads(out)
     assert (data["ok"], data["saved"], data["unanswered"]) == (False, None, [])
     assert err == ("smtptui discover: nothing found for nothing.example.com; "
-                   "profile 'X' not saved\n")
+                   'profile "X" not saved\n')
 
 
 def test_discover_says_when_the_lookups_timed_out(
@@ -196,7 +256,7 @@ def test_discover_says_when_the_lookups_timed_out(
                          silent_nameserver, "--timeout", "0.3", "--json",
                          "--save", "X", "--profiles", str(profiles))
     assert code == 1 and not profiles.exists()
-    assert "(DNS lookups timed out); profile 'X' not saved" in err
+    assert '(DNS lookups timed out); profile "X" not saved' in err
     statuses = {(lk["rdtype"], lk["status"]) for lk in json.loads(out)["unanswered"]}
     assert statuses == {("SRV", "timeout"), ("MX", "timeout"), ("A", "timeout"),
                         ("AAAA", "timeout")}
@@ -207,7 +267,8 @@ def test_discover_save_writes_a_profile(server: DnsServer, tmp_path: Path,
     profiles = tmp_path / "p.toml"
     code, _, err = run(capsys, "discover", "ops@gw.test", "--nameserver", server.address,
                        "--save", "GW", "--client", "Acme", "--profiles", str(profiles))
-    assert code == 0 and "saved profile 'GW'" in err
+    assert code == 0
+    assert err.startswith('smtptui: saved profile "GW" (smtp.gmail.com:587 starttls) to ')
     code, _, _ = run(capsys, "discover", "ops@example.com", "--nameserver", server.address,
                      "--save", "SRV", "--profiles", str(profiles))
     doc = tomllib.loads(profiles.read_text())
@@ -231,3 +292,33 @@ def test_real_entry_point_and_no_textual(server: DnsServer) -> None:
         capture_output=True, text=True, env=env, timeout=60)
     assert proc.returncode == 0, proc.stderr
     assert "Traceback" not in proc.stderr
+
+
+def test_saved_profile_message_quotes_like_profiles_add(
+        server: DnsServer, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    profiles = tmp_path / "p.toml"
+    code, _, err = run(capsys, "discover", "ops@gw.test", "--nameserver", server.address,
+                       "--save", "new one", "--profiles", str(profiles))
+    assert code == 0 and err.startswith('smtptui: saved profile "new one" (')
+    code, _, err = run(capsys, "profiles", "add", "other", "--host", "smtp.example.com",
+                       "--profiles", str(profiles))
+    assert code == 0 and err.startswith('smtptui: added profile "other" in ')
+
+
+@pytest.mark.parametrize(("command", "phrases"), [
+    ("dns", ["Check a sending domain's DNS: SPF (evaluated), DMARC, DKIM, MX, MTA-STS",
+             "Exit 0: nothing failed"]),
+    ("discover", ["Suggest host, port and security", "RFC 6186 SRV", "Exit 0: something"]),
+    ("headers", ["Analyse a delivered message's headers: SPF, DKIM, DMARC, ARC,",
+                 "Exit 0: nothing failed"]),
+])
+def test_help_descriptions_keep_their_capitals(command: str, phrases: list[str],
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as info:
+        main([command, "--help"])
+    out = " ".join(capsys.readouterr().out.split())
+    assert info.value.code == 0
+    for phrase in phrases:
+        assert phrase in out, out
+    for lowered in ("dns: spf", "dmarc,", "rfc 6186", " arc,"):
+        assert lowered not in out

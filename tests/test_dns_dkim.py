@@ -118,3 +118,11 @@ def test_invalid_records(record: str, detail: str) -> None:
     key = parse_key_record("s", "s._domainkey.x", record, True)
     assert key.status == "invalid"
     assert detail in (key.detail or "")
+
+
+def test_a_malformed_tag_is_named_and_the_key_still_described() -> None:
+    key = parse_key_record("s", "s._domainkey.x", f"v=DKIM1; k=rsa; foo; p={real_rsa_p()}",
+                           True)
+    assert (key.status, key.key_type, key.bits) == ("invalid", "rsa", 2048)
+    assert key.detail is not None and key.detail.startswith("tag 'foo' has no '='")
+    assert "RFC 6376" in key.detail

@@ -18,6 +18,7 @@ ZONES = {
         "_dmarc.ext": [("TXT", "v=DMARC1; p=reject; rua=mailto:agg@reports.example.net")],
         "_dmarc.ext-ok": [("TXT", "v=DMARC1; p=reject; rua=mailto:agg@reports.example.net")],
         "_dmarc.other-txt": [("TXT", "some-verification=abc")],
+        "_dmarc.stray": [("TXT", "v=DMARC1; p=reject; foo; rua=mailto:d@example.com")],
     },
     "example.org": {
         "_dmarc": [("TXT", "v=DMARC1; p=reject; sp=quarantine; rua=mailto:r@example.org")],
@@ -110,3 +111,22 @@ def test_alignment_modes() -> None:
     assert aligned("mail.example.com", "example.com", "r")
     assert not aligned("mail.example.com", "example.com", "s")
     assert not aligned("example.net", "example.com", "r")
+
+
+def test_a_malformed_tag_is_reported_and_the_others_kept() -> None:
+    rec = parse_dmarc("v=DMARC1; p=reject; foo")
+    assert (rec.policy, rec.problems, rec.ignored) == ("reject", (), ("tag 'foo' has no '='",))
+    rec = parse_dmarc("v=DMARC1; p=quarantine; =x; pct=50; a b=c; pct=10")
+    assert (rec.policy, rec.pct, rec.problems) == ("quarantine", 50, ())
+    assert rec.ignored == ("'=x' has no tag name before '='",
+                           "tag name 'a b' contains a space (a missing ';'?)",
+                           "tag 'pct' given twice (the first value counts)")
+
+
+async def test_a_malformed_tag_does_not_void_the_policy(dns: Dns) -> None:
+    r = await check_dmarc(dns, "stray.example.com")
+    assert r.effective_policy == "reject" and r.level == "warn"
+    assert [(f.level, f.text) for f in r.findings][:2] == [
+        ("warn", "tag 'foo' has no '=': receivers ignore it (RFC 7489 6.3)"),
+        ("pass", "policy reject: mail that fails DMARC is rejected")]
+    assert not any("p= is missing" in f.text for f in r.findings)

@@ -99,3 +99,9 @@ def test_one_record_says_why_there_is_none() -> None:
     assert one_record(two, two.records, absent=absent, several="v=X records") == Finding(
         "fail", "2 v=X records")
     assert one_record(two, two.records[:1], absent=absent, several="records") == "v=a"
+
+
+def test_malformed_tags_are_named_and_the_valid_ones_kept() -> None:
+    assert validate_mtasts("v=STSv1; id=2024; foo") == ("2024", ["tag 'foo' has no '='"])
+    assert validate_tlsrpt("v=TLSRPTv1; bar; rua=mailto:tls@example.com") == (
+        ("mailto:tls@example.com",), ["tag 'bar' has no '='"])

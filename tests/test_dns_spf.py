@@ -280,3 +280,18 @@ def test_rfc7208_ipv6_macro_example() -> None:
                        "email.example.com", "mx.example.org")
     assert expand("%{ir}.%{v}._spf.%{d2}", ctx) == (
         "1.0.b.c.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.8.b.d.0.1.0.0.2.ip6._spf.example.com")
+
+
+@pytest.mark.parametrize(("record", "message"), [
+    ("v=spf1 exp -all", "modifier 'exp' needs '=' (write exp=DOMAIN)"),
+    ("v=spf1 redirect:example.com", "modifier 'redirect:example.com' needs '='"),
+    ("v=spf1 redirect= -all", "modifier 'redirect=': no domain after '='"),
+    ("v=spf1 mx foo=%{z} -all", "modifier 'foo=%{z}': unknown macro letter %{z}"),
+    ("v=spf1 redirect=a.example redirect=b.example", "modifier 'redirect=b.example': "
+                                                     "redirect= given twice"),
+    ("v=spf1 bogus:x exp", "unknown mechanism 'bogus:x'; modifier 'exp' needs '='"),
+])
+def test_syntax_errors_name_every_bad_term(record: str, message: str) -> None:
+    with pytest.raises(SpfSyntaxError) as info:
+        parse_spf(record)
+    assert str(info.value).startswith(message)

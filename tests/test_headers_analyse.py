@@ -246,3 +246,20 @@ def test_unsigned_message_is_not_called_changed_in_transit() -> None:
     reasons = " ".join(analyse_headers(text).spam_reasons)
     assert "no DKIM signature" in reasons
     assert "changed in transit" not in reasons
+
+
+def test_complete_samples_have_no_completeness_verdict() -> None:
+    for name in ("gmail_newsletter.eml", "mailing_list_arc.eml", "microsoft365_junk.eml"):
+        r = sample(name)
+        assert "headers" not in verdicts(r) and r.header_count > 10
+
+
+def test_received_spf_without_authentication_results_is_mentioned() -> None:
+    r = analyse_headers("Received-SPF: pass (example.com: domain of a@example.com)\n"
+                        "Received: from a by b; Mon, 1 Jan 2024 10:00:00 +0000\n"
+                        "From: a@example.com\n")
+    (partial,) = [v for v in r.verdicts if v.mechanism == "headers"]
+    assert partial.detail == (
+        "3 header field(s); no Authentication-Results (the receiving server's SPF, DKIM and "
+        "DMARC results are unknown; Received-SPF is there): paste all the headers of the "
+        "delivered message")

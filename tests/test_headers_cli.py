@@ -59,3 +59,17 @@ def test_invalid_utf8_is_tolerated(tmp_path: Path, capsys: pytest.CaptureFixture
     path.write_bytes(b"From: a@example.com\nSubject: caf\xe9 \x1b[5m\n\n")
     code, out, _ = run(capsys, "headers", str(path))
     assert code == 1 and "\x1b" not in out and "caf\ufffd" in out
+
+
+def test_a_single_header_is_analysed_and_what_is_missing_said(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "h.eml"
+    path.write_bytes(b"Subject: hi\n")
+    code, out, err = run(capsys, "headers", str(path))
+    assert err == "" and code == 1  # no DKIM signature: a failed mechanism
+    assert ("headers: 1 header field(s); no Received headers (the delivery path is "
+            "unknown); no Authentication-Results") in out
+    code, out, _ = run(capsys, "headers", str(path), "--json")
+    data = json.loads(out)
+    assert data["header_count"] == 1 and data["subject"] == "hi"
+    assert data["verdicts"][0]["mechanism"] == "headers"

@@ -20,7 +20,7 @@ from smtptui.app.entries import Entry, nameserver_for
 from smtptui.dnscheck.addresses import ReverseCheck, check_reverse
 from smtptui.dnscheck.domain import DomainReport, check_domain
 from smtptui.dnscheck.host import HostReport, check_relay_host
-from smtptui.dnscheck.resolver import Dns, DnsInputError, Lookup, normalise_domain
+from smtptui.dnscheck.resolver import Dns, DnsInputError, Lookup, normalise_host
 from smtptui.probe.events import ProbeReport
 
 LOOKUP_TIMEOUT = 5.0
@@ -130,7 +130,7 @@ async def run_checks(plan: DnsPlan, deadline: float = DEADLINE) -> DnsOutcome:
     problems: list[str] = []
     if not plan.host_is_ip:
         try:
-            host = normalise_domain(plan.host)
+            host = normalise_host(plan.host)
         except DnsInputError as exc:
             problems.append(f"relay host: {exc}")
     ips = [plan.relay_ip] if plan.relay_ip else ([plan.host] if plan.host_is_ip else [])

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 MECHANISMS = {
     "from": "From", "spf": "SPF", "dkim": "DKIM", "dmarc": "DMARC", "arc": "ARC",
     "unsubscribe": "List-Unsubscribe", "spam-filter": "Spam filter", "delivery": "Delivery",
+    "headers": "Headers",
 }
 
 
@@ -79,7 +80,21 @@ def _alignment(report: HeaderReport) -> Card:
                                  bool(sig.aligned_strict),
                                  bool(sig.aligned_relaxed), dkim.get(sig.domain)))
     if not report.dkim_signatures:
-        rows.append(bullet("info", "DKIM: no signature"))
+        rows += _unseen_signatures(report)
+    return rows
+
+
+def _unseen_signatures(report: HeaderReport) -> Card:
+    """No DKIM-Signature in the text: say what the receiver reported instead, if anything."""
+    reported = _trusted(report, "dkim")
+    if not reported:
+        return [bullet("info", "DKIM: no DKIM-Signature header and no receiver result")]
+    rows: Card = []
+    for result in reported:
+        domain = _domain(result.prop("header.d", "header.i"))
+        rows.append(bullet("info", "DKIM-Signature not in the pasted headers; the receiving "
+                                   f"server reported dkim={clean(result.result)}"
+                                   + (f" for d={clean(domain)}" if domain else "")))
     return rows
 
 

@@ -14,13 +14,15 @@ if TYPE_CHECKING:
     from smtptui.profiles import Profile
 
 HELP = "suggest host, port and security for an address (RFC 6186 SRV, MX provider)"
+DESCRIPTION = ("Suggest host, port and security for an address from its domain's RFC 6186 "
+               "SRV records and MX provider. Exit 0: something found; 1: nothing found; "
+               "2: bad input.")
 _ADDRESS_IS_USERNAME = frozenset({"gmail", "microsoft365", "outlook", "zoho", "icloud",
                                   "yahoo"})
 
 
 def register(sub: Any) -> None:
-    p = sub.add_parser("discover", help=HELP, description=HELP.capitalize() + ". Exit 0: "
-                       "something found; 1: nothing found; 2: bad input.")
+    p = sub.add_parser("discover", help=HELP, description=DESCRIPTION)
     p.add_argument("address", metavar="USER@DOMAIN")
     add_dns_args(p)
     p.add_argument("--json", action="store_true", help="print one JSON object")
@@ -65,17 +67,20 @@ def run(args: argparse.Namespace) -> int:
     if args.save and not found.suggestions:
         why = " (DNS lookups timed out)" if found.timed_out else (
             " (some DNS lookups got no answer)" if found.unanswered else "")
+        from smtptui.profiles.schema import show
+
         print(f"smtptui discover: nothing found for {found.domain}{why}; profile "
-              f"{args.save!r} not saved", file=sys.stderr)
+              f"{show(args.save)} not saved", file=sys.stderr)
     elif args.save:
         from smtptui.profiles import modify, resolve_path
+        from smtptui.profiles.schema import show
 
         profile = profile_for(found, args.save, args.client)
         path = resolve_path(getattr(args, "profiles", None))
         modify(path, lambda pf: pf.add(profile))
         saved = args.save
-        print(f"saved profile {args.save!r} ({profile.host}:{profile.port} {profile.tls}) "
-              f"to {path}", file=sys.stderr)
+        print(f"smtptui: saved profile {show(args.save)} ({profile.host}:{profile.port} "
+              f"{profile.tls}) to {path}", file=sys.stderr)
     if args.json:
         print(json.dumps({"ok": bool(found.suggestions), **found.to_json(), "saved": saved}))
     else:

@@ -13,6 +13,9 @@ if TYPE_CHECKING:
     from smtptui.dnscheck.domain import DomainReport
 
 HELP = "check a sending domain's DNS: SPF (evaluated), DMARC, DKIM, MX, MTA-STS, TLS-RPT"
+DESCRIPTION = ("Check a sending domain's DNS: SPF (evaluated), DMARC, DKIM, MX, MTA-STS and "
+               "TLS-RPT, and optionally a relay host (a name or an IP address). Exit 0: "
+               "nothing failed (warnings allowed); 1: a check failed; 2: bad input.")
 
 
 def add_dns_args(p: argparse.ArgumentParser) -> None:
@@ -30,8 +33,7 @@ def nameserver_of(args: argparse.Namespace, fallback: str | None = None) -> str 
 
 def register(sub: Any) -> None:
     p = sub.add_parser(
-        "dns", help=HELP, description=HELP.capitalize() + ". Exit 0: nothing failed "
-        "(warnings allowed); 1: a check failed; 2: bad input.")
+        "dns", help=HELP, description=DESCRIPTION)
     p.add_argument("domain", nargs="?", metavar="DOMAIN",
                    help="the sending (From) domain; default: the --profile's From domain")
     p.add_argument("--ip", action="append", default=[], metavar="IP",
@@ -42,8 +44,8 @@ def register(sub: Any) -> None:
                    help="DKIM selector to look up (repeatable); common ones are tried too")
     p.add_argument("--no-common-selectors", action="store_true",
                    help="look up only the given selectors")
-    p.add_argument("--host", metavar="RELAYHOST", help="also check this relay host: "
-                   "A/AAAA, reverse DNS, TLSA")
+    p.add_argument("--host", metavar="RELAYHOST", help="also check this relay host (a name "
+                   "or an IP address): A/AAAA, reverse DNS, TLSA")
     p.add_argument("--port", metavar="N", type=int, help="relay port for TLSA (default 25)")
     p.add_argument("--cert", metavar="FILE", help="certificate the relay presents (PEM, chain "
                    "allowed, or DER) to match against its TLSA records")

@@ -10,11 +10,13 @@ from smtptui.commands.dns import can_encode
 from smtptui.errors import ExitCode, UsageError
 
 HELP = "analyse a delivered message's headers: SPF, DKIM, DMARC, ARC, hops, unsubscribe"
+DESCRIPTION = ("Analyse a delivered message's headers: SPF, DKIM, DMARC, ARC, the Received "
+               "hops and List-Unsubscribe. Exit 0: nothing failed; 1: a mechanism failed; "
+               "2: bad input.")
 
 
 def register(sub: Any) -> None:
-    p = sub.add_parser("headers", help=HELP, description=HELP.capitalize() + ". Exit 0: "
-                       "nothing failed; 1: a mechanism failed; 2: bad input.")
+    p = sub.add_parser("headers", help=HELP, description=DESCRIPTION)
     p.add_argument("file", metavar="FILE|-", help="headers (or a whole message); - for stdin")
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.add_argument("--profiles", metavar="FILE", default=argparse.SUPPRESS,
@@ -43,8 +45,7 @@ def run(args: argparse.Namespace) -> int:
 
     text = read_input(args.file)
     report = analyse_headers(text)
-    if not (report.from_address or report.hops or report.auth_results
-            or report.dkim_signatures):
+    if not report.header_count:
         raise UsageError(f"headers: no mail headers found in {args.file}")
     failed = report.level == "fail"
     if args.json:

@@ -11,7 +11,7 @@ from typing import Literal
 
 from smtptui.dnscheck.model import Finding, JsonMixin, Level, level_of
 from smtptui.dnscheck.resolver import Dns
-from smtptui.dnscheck.tags import TagListError, parse_tags
+from smtptui.dnscheck.tags import scan_tags
 from smtptui.probe.sanitize import clean
 
 COMMON_SELECTORS: tuple[str, ...] = (
@@ -104,14 +104,27 @@ def _der_len(n: int) -> bytes:
 
 
 def parse_key_record(selector: str, name: str, text: str, requested: bool) -> DkimKey:
-    """Judge one DKIM key record (``v=DKIM1; k=rsa; p=...``)."""
+    """Judge one DKIM key record (``v=DKIM1; k=rsa; p=...``).
+
+    A malformed tag makes the whole record unusable (RFC 6376 3.2, 6.1.2): the status is
+    ``invalid``, the detail names the tag, and the key's type and size are still reported.
+    """
+    tags, malformed = scan_tags(text)
+    key = _judge_key(selector, name, text, requested, tags)
+    if not malformed:
+        return key
+    detail = "; ".join(malformed) + " (verifiers reject the whole key record, RFC 6376 6.1.2)"
+    if key.status == "invalid" and key.detail:
+        detail += f"; also {key.detail}"
+    return DkimKey(selector, name, "invalid", requested, key.key_type, key.bits, key.testing,
+                   text, detail)
+
+
+def _judge_key(selector: str, name: str, text: str, requested: bool,
+               tags: dict[str, str]) -> DkimKey:
     def bad(detail: str) -> DkimKey:
         return DkimKey(selector, name, "invalid", requested, record=text, detail=detail)
 
-    try:
-        tags = parse_tags(text)
-    except TagListError as exc:
-        return bad(str(exc))
     if "v" in tags and (tags["v"] != "DKIM1" or next(iter(tags)) != "v"):
         return bad("v= must be DKIM1 and come first")
     if "p" not in tags:

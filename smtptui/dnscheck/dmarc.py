@@ -10,7 +10,7 @@ from smtptui.dnscheck.model import Finding, JsonMixin, Level, level_of
 from smtptui.dnscheck.orgdomain import org_domain
 from smtptui.dnscheck.records import one_record
 from smtptui.dnscheck.resolver import Dns, Lookup
-from smtptui.dnscheck.tags import TagListError, parse_tags
+from smtptui.dnscheck.tags import scan_tags
 from smtptui.probe.sanitize import clean
 
 POLICIES = ("none", "quarantine", "reject")
@@ -23,7 +23,9 @@ def is_dmarc(text: str) -> bool:
 
 @dataclass(frozen=True)
 class DmarcRecord(JsonMixin):
-    """A parsed record. ``problems`` are syntax errors; the record is unusable when set."""
+    """A parsed record. ``problems`` make it unusable (p= missing or invalid...);
+    ``ignored`` are malformed elements that receivers skip (RFC 7489 6.3), the other tags
+    still apply."""
 
     text: str
     policy: str | None
@@ -35,6 +37,7 @@ class DmarcRecord(JsonMixin):
     ruf: tuple[str, ...]
     tags: dict[str, str]
     problems: tuple[str, ...] = ()
+    ignored: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -70,10 +73,7 @@ def _uris(value: str, tag: str, problems: list[str]) -> tuple[str, ...]:
 def parse_dmarc(text: str) -> DmarcRecord:
     """Parse a ``v=DMARC1`` record, collecting every problem instead of stopping at one."""
     problems: list[str] = []
-    try:
-        tags = parse_tags(text)
-    except TagListError as exc:
-        tags, problems = {}, [str(exc)]
+    tags, ignored = scan_tags(text)
     p = tags.get("p", "").lower() or None
     if p is None:
         problems.append("p= is missing (required)")
@@ -98,11 +98,12 @@ def parse_dmarc(text: str) -> DmarcRecord:
     rua = _uris(tags.get("rua", ""), "rua", problems)
     ruf = _uris(tags.get("ruf", ""), "ruf", problems)
     return DmarcRecord(text, p, sp, pct, align["adkim"], align["aspf"], rua, ruf, tags,
-                       tuple(problems))
+                       tuple(problems), tuple(ignored))
 
 
 def _policy_findings(rec: DmarcRecord, effective: str | None) -> list[Finding]:
-    out: list[Finding] = []
+    out = [Finding("warn", f"{clean(p)}: receivers ignore it (RFC 7489 6.3)")
+           for p in rec.ignored]
     if rec.problems:
         out.extend(Finding("fail", f"invalid: {clean(p)}") for p in rec.problems)
         return out

@@ -14,7 +14,13 @@ from smtptui.dnscheck.host import HostReport, check_relay_host
 from smtptui.dnscheck.model import Finding, JsonMixin, Level, worst
 from smtptui.dnscheck.mtasts import MtaStsReport, check_mtasts
 from smtptui.dnscheck.mx import MxReport, check_mx
-from smtptui.dnscheck.resolver import DEFAULT_TIMEOUT, Dns, normalise_domain, parse_ip
+from smtptui.dnscheck.resolver import (
+    DEFAULT_TIMEOUT,
+    Dns,
+    normalise_domain,
+    normalise_host,
+    parse_ip,
+)
 from smtptui.dnscheck.spf_check import SpfReport, check_spf
 from smtptui.dnscheck.tlsrpt import TlsRptReport, check_tlsrpt
 
@@ -44,7 +50,7 @@ class DomainReport(JsonMixin):
         if self.reverse:
             out.append(("Reverse DNS", tuple(r.finding() for r in self.reverse)))
         if self.host is not None:
-            out.append((f"Relay {self.host.host}:{self.host.port}", self.host.findings))
+            out.append((f"Relay {self.host.label}", self.host.findings))
         return out
 
     @property
@@ -60,15 +66,16 @@ async def check_domain(domain: str, *, ips: Sequence[str] = (), selectors: Seque
                        ) -> DomainReport:
     """Run every sender-domain check (and the relay host checks when ``host`` is given).
 
-    SPF is evaluated for ``ips``; without them, for the relay host's addresses. Raises
+    ``host`` is a relay host name or IP address. SPF is evaluated for ``ips``; without them,
+    for the relay host's addresses. Raises
     :class:`~smtptui.dnscheck.resolver.DnsInputError` for an invalid domain, IP or nameserver.
     """
     domain = normalise_domain(domain)
     addrs = [parse_ip(ip) for ip in ips]
-    relay = normalise_domain(host) if host else None
+    relay = normalise_host(host) if host else None
     dns = dns or Dns(nameserver, timeout)
     host_report = await check_relay_host(dns, relay, port, cert_chain) if relay else None
-    spf_ips = addrs or ([parse_ip(a.ip) for a in host_report.addresses] if host_report else [])
+    spf_ips = addrs or ([parse_ip(ip) for ip in host_report.ips] if host_report else [])
     (mx, spf, dmarc, dkim, sts, rpt), reverse = await asyncio.gather(
         asyncio.gather(
             check_mx(dns, domain), check_spf(dns, domain, spf_ips, sender),

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from smtptui.dnscheck.model import Finding, JsonMixin, Level, level_of
 from smtptui.dnscheck.records import one_record
 from smtptui.dnscheck.resolver import Dns
-from smtptui.dnscheck.tags import TagListError, parse_tags
+from smtptui.dnscheck.tags import scan_tags
 from smtptui.probe.sanitize import clean
 
 POLICY_NOTE = ("policy file https://mta-sts.{domain}/.well-known/mta-sts.txt not fetched "
@@ -22,11 +22,7 @@ def is_mtasts(text: str) -> bool:
 
 def validate_mtasts(text: str) -> tuple[str | None, list[str]]:
     """Return ``(id, problems)`` for one ``v=STSv1`` record."""
-    try:
-        tags = parse_tags(text, lower_names=False)
-    except TagListError as exc:
-        return None, [str(exc)]
-    problems = []
+    tags, problems = scan_tags(text, lower_names=False)
     sts_id = tags.get("id")
     if next(iter(tags), None) != "v" or tags.get("v") != "STSv1":
         problems.append("v=STSv1 must be the first tag")

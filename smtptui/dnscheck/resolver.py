@@ -61,10 +61,11 @@ def make_resolver(nameserver: str | None, timeout: float = DEFAULT_TIMEOUT
     return resolver
 
 
-def normalise_domain(text: str) -> str:
+def normalise_domain(text: str, *, single_label: bool = False) -> str:
     """A domain name as lower-case ASCII without the trailing dot; IDNs are encoded.
 
-    Raises :class:`DnsInputError` for anything that is not a plausible host or domain name.
+    ``single_label`` also accepts a name of one label (``localhost``). Raises
+    :class:`DnsInputError` for anything that is not a plausible host or domain name.
     """
     raw = text.strip().rstrip(".")
     try:
@@ -73,10 +74,34 @@ def normalise_domain(text: str) -> str:
         raise DnsInputError(f"invalid domain name {text!r}") from None
     ascii_name = name.to_text(omit_final_dot=True).lower()
     labels = ascii_name.split(".")
-    if len(labels) < 2 or labels[-1].isdigit() or not all(
+    if len(labels) < (1 if single_label else 2) or labels[-1].isdigit() or not all(
             re.fullmatch(r"[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9])?", label) for label in labels):
         raise DnsInputError(f"invalid domain name {text!r}")
     return ascii_name
+
+
+def host_address(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    """``text`` as an IP address (an IPv6 one may be in brackets), or None for a name."""
+    raw = text.strip()
+    if raw.startswith("[") and raw.endswith("]"):
+        raw = raw[1:-1]
+    try:
+        return ipaddress.ip_address(raw)
+    except ValueError:
+        return None
+
+
+def normalise_host(text: str) -> str:
+    """A relay host: an IP address in its canonical form, or a host name as
+    :func:`normalise_domain` gives it, one label (``localhost``) allowed."""
+    ip = host_address(text)
+    if ip is not None:
+        return str(ip)
+    try:
+        return normalise_domain(text, single_label=True)
+    except DnsInputError:
+        raise DnsInputError(f"invalid relay host {text!r} (give a host name or an IP "
+                            "address)") from None
 
 
 def parse_ip(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address:

@@ -170,27 +170,48 @@ def _ip_mechanism(qualifier: str, name: str, rest: str, term: str) -> Mechanism:
                      cidr6=cidr if name == "ip6" else None)
 
 
+def _modifier(name: str, value: str, term: str, seen: list[Modifier]) -> Modifier:
+    try:
+        if name in ("redirect", "exp"):
+            if any(m.name == name for m in seen):
+                raise SpfSyntaxError(f"{name}= given twice")
+            if not value:
+                raise SpfSyntaxError("no domain after '='")
+            check_domain_spec(value)
+        else:
+            check_macro_string(value, EXP_MACRO_LETTERS)
+    except SpfSyntaxError as exc:
+        raise SpfSyntaxError(f"modifier {term!r}: {exc}") from None
+    return Modifier(name, value, term)
+
+
 def parse_spf(text: str) -> SpfRecord:
-    """Parse one SPF record; raise :class:`SpfSyntaxError` for anything RFC 7208 forbids."""
+    """Parse one SPF record; raise :class:`SpfSyntaxError` for anything RFC 7208 forbids.
+
+    Every bad term is named in the message (a record with any is a permerror as a whole).
+    """
     if not is_spf(text):
         raise SpfSyntaxError("record does not start with 'v=spf1'")
     mechanisms: list[Mechanism] = []
     modifiers: list[Modifier] = []
+    errors: list[str] = []
     for term in text[6:].split(" "):
         if not term:
             continue
-        mod = _MODIFIER.fullmatch(term)
-        if mod:
-            name, value = mod.group(1).lower(), mod.group(2)
-            if name in ("redirect", "exp"):
-                if any(m.name == name for m in modifiers):
-                    raise SpfSyntaxError(f"{name}= given twice")
-                check_domain_spec(value)
+        try:
+            mod = _MODIFIER.fullmatch(term)
+            if mod:
+                modifiers.append(_modifier(mod.group(1).lower(), mod.group(2), term, modifiers))
+            elif term.lower() in ("redirect", "exp") or term.lower().startswith(
+                    ("redirect:", "exp:")):
+                raise SpfSyntaxError(f"modifier {term!r} needs '=' (write "
+                                     f"{term.split(':')[0].lower()}=DOMAIN)")
             else:
-                check_macro_string(value, EXP_MACRO_LETTERS)
-            modifiers.append(Modifier(name, value, term))
-        else:
-            mechanisms.append(_mechanism(term))
+                mechanisms.append(_mechanism(term))
+        except SpfSyntaxError as exc:
+            errors.append(str(exc))
+    if errors:
+        raise SpfSyntaxError("; ".join(errors))
     by_name = {m.name: m.value for m in modifiers}
     return SpfRecord(text, tuple(mechanisms), tuple(modifiers),
                      by_name.get("redirect"), by_name.get("exp"))

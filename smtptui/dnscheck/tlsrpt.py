@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from smtptui.dnscheck.model import Finding, JsonMixin, Level, level_of
 from smtptui.dnscheck.records import one_record
 from smtptui.dnscheck.resolver import Dns
-from smtptui.dnscheck.tags import TagListError, parse_tags
+from smtptui.dnscheck.tags import scan_tags
 from smtptui.probe.sanitize import clean
 
 
@@ -18,11 +18,7 @@ def is_tlsrpt(text: str) -> bool:
 
 def validate_tlsrpt(text: str) -> tuple[tuple[str, ...], list[str]]:
     """Return ``(rua URIs, problems)`` for one ``v=TLSRPTv1`` record."""
-    try:
-        tags = parse_tags(text, lower_names=False)
-    except TagListError as exc:
-        return (), [str(exc)]
-    problems = []
+    tags, problems = scan_tags(text, lower_names=False)
     if next(iter(tags), None) != "v" or tags.get("v") != "TLSRPTv1":
         problems.append("v=TLSRPTv1 must be the first tag")
     rua = tuple(u.strip() for u in tags.get("rua", "").split(",") if u.strip())

@@ -69,6 +69,8 @@ class HeaderReport(JsonMixin):
     one_click: bool
     verdicts: tuple[Verdict, ...]
     skipped_lines: int
+    header_count: int = 0
+    """Header fields found in the text (0: nothing to analyse)."""
 
     @property
     def level(self) -> Level:
@@ -301,6 +303,21 @@ def _delivery_verdict(hops: tuple[Hop, ...], total: float | None) -> Verdict:
     return Verdict("delivery", "ok", "pass" if total is not None else "info", detail)
 
 
+def _completeness_verdict(get: dict[str, list[str]], count: int) -> Verdict | None:
+    """Says which headers of a delivered message the pasted text lacks, if any."""
+    missing = []
+    if not get["received"]:
+        missing.append("no Received headers (the delivery path is unknown)")
+    if not get["authentication-results"]:
+        missing.append("no Authentication-Results (the receiving server's SPF, DKIM and "
+                       "DMARC results are unknown"
+                       + ("; Received-SPF is there)" if get["received-spf"] else ")"))
+    if not missing:
+        return None
+    return Verdict("headers", "partial", "info", f"{count} header field(s); "
+                   + "; ".join(missing) + ": paste all the headers of the delivered message")
+
+
 def analyse_headers(text: str) -> HeaderReport:
     """Analyse a pasted header block (a whole message is fine: the body is ignored)."""
     msg, skipped = parse_block(text)
@@ -329,10 +346,15 @@ def analyse_headers(text: str) -> HeaderReport:
     if from_domain is None:
         verdicts.insert(0, Verdict("from", "none", "warn", "no usable From address",
                                    "the From header is missing or malformed"))
+    count = len(msg.keys())
+    partial = _completeness_verdict({n.lower(): get(n) for n in (
+        "Received", "Authentication-Results", "Received-SPF")}, count)
+    if partial is not None:
+        verdicts.insert(0, partial)
     cleaned = tuple(Verdict(v.mechanism, clean(v.result), v.level, clean(v.detail),
                             clean(v.reason) if v.reason else None) for v in verdicts)
     return HeaderReport(
         address, from_domain, next(iter(get("Subject")), None),
         next(iter(get("Message-ID")), None), authserv, tuple(ar_headers),
         tuple(received_spf), tuple(sigs), arc, hops, total,
-        next(iter(get("List-Unsubscribe")), None), one_click, cleaned, skipped)
+        next(iter(get("List-Unsubscribe")), None), one_click, cleaned, skipped, count)
