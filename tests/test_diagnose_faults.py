@@ -14,7 +14,8 @@ LAYERS = {"dns", "network", "tls", "protocol", "auth", "policy"}
 PLACEHOLDER = re.compile(r"\{(host|name|port|target|mode|stage|detail|reply|provider|s_client)\}")
 
 REQUIRED_KINDS = {
-    "dns_nxdomain", "dns_no_address", "dns_timeout", "dns_error", "connect_refused",
+    "dns_nxdomain", "dns_no_address", "dns_timeout", "dns_timeout_nameserver", "dns_error",
+    "connect_refused",
     "connect_timeout", "connect_reset", "network_unreachable", "greeting_timeout",
     "greeting_timeout_implicit_tls", "implicit_tls_banner_timeout", "greeting_rejected",
     "disconnected", "stage_timeout", "response_too_long", "malformed_reply", "ehlo_rejected",

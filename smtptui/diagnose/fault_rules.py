@@ -51,6 +51,12 @@ FAULT_RULES: tuple[FaultRule, ...] = (
         "on port 53 is allowed, and try `dig {host}`; with a local caching resolver, check "
         "that it runs."),
     FaultRule(
+        "dns_timeout_nameserver", "dns",
+        "The nameserver given for this probe did not answer for {host} in time.",
+        "Check the nameserver set with --nameserver (or the profile's nameserver): that "
+        "it runs, listens on that address and port, and answers this machine — try `dig "
+        "@IP -p PORT {host}`. Without a nameserver, the system's resolver is used."),
+    FaultRule(
         "dns_error", "dns",
         "Looking up {host} in DNS failed.",
         "Try `dig {host}` to see the resolver's answer (SERVFAIL often means a broken "

@@ -17,10 +17,11 @@ _GAI_KINDS = {
 _EAI_NODATA = getattr(socket, "EAI_NODATA", None)
 
 
-async def resolve(host: str, port: int, nameserver: str | None) -> list[tuple[int, str]]:
+async def resolve(host: str, port: int, nameserver: str | None,
+                  timeout: float = 5.0) -> list[tuple[int, str]]:
     """Addresses of ``host`` as (family, address), IPv4 first, without duplicates."""
     if nameserver:
-        return await _resolve_with(host, nameserver)
+        return await _resolve_with(host, nameserver, timeout)
     loop = asyncio.get_running_loop()
     try:
         infos = await loop.getaddrinfo(host, port, type=socket.SOCK_STREAM)
@@ -37,7 +38,7 @@ async def resolve(host: str, port: int, nameserver: str | None) -> list[tuple[in
     return [(family, addr) for addr, family in ordered]
 
 
-async def _resolve_with(host: str, nameserver: str) -> list[tuple[int, str]]:
+async def _resolve_with(host: str, nameserver: str, timeout: float) -> list[tuple[int, str]]:
     import dns.asyncresolver
     import dns.exception
     import dns.resolver
@@ -48,7 +49,7 @@ async def _resolve_with(host: str, nameserver: str) -> list[tuple[int, str]]:
     resolver = dns.asyncresolver.Resolver(configure=False)
     resolver.nameservers = [ns_host]
     resolver.port = ns_port
-    resolver.lifetime = 5.0
+    resolver.lifetime = timeout
     out: list[tuple[int, str]] = []
     nxdomain = False
     for rdtype, family in (("A", socket.AF_INET), ("AAAA", socket.AF_INET6)):
@@ -60,7 +61,7 @@ async def _resolve_with(host: str, nameserver: str) -> list[tuple[int, str]]:
         except dns.resolver.NoAnswer:
             continue
         except dns.exception.Timeout:
-            raise LookupError("dns_timeout",
+            raise LookupError("dns_timeout_nameserver",
                               f"{clean(host)}: {nameserver} did not answer in time") from None
         except dns.exception.DNSException as exc:
             raise LookupError("dns_error", f"{clean(host)}: {clean(str(exc))}") from None

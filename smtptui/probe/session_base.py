@@ -236,6 +236,8 @@ class SessionBase:
                       else f"no answer within {budget:g} s")
             if name == "greeting" and self.sniffed_tls:
                 detail += "; a TLS handshake on the same port failed too"
+            if name == "resolve" and self.config.nameserver and not overall:
+                detail = f"{clean(self.config.nameserver)} gave {detail}"
             self.note(f"timeout: {detail}")
             diagnosis = self.explain(kind, name, detail)
         except SMTPResponseException as exc:
@@ -281,7 +283,7 @@ class SessionBase:
 
     def _timeout_kind(self, stage: str) -> str:
         if stage == "resolve":
-            return "dns_timeout"
+            return "dns_timeout_nameserver" if self.config.nameserver else "dns_timeout"
         if stage == "connect":
             return "connect_timeout"
         if stage == "greeting":

@@ -50,7 +50,8 @@ class TransportStages(SessionBase):
             self._note = "address literal"
             return "pass"
         try:
-            self.addresses = await resolve(host, self.config.port, self.config.nameserver)
+            self.addresses = await resolve(host, self.config.port, self.config.nameserver,
+                                           self.config.timeout)
         except LookupError as exc:
             kind, detail = exc.args if len(exc.args) == 2 else ("dns_error", str(exc))
             self.note(f"DNS: {detail}")
