@@ -114,7 +114,7 @@ host = "d.example"
         'profile "Bravo": port must be 1-65535, got 99999',
         'profile "Bravo": tls must be one of starttls, implicit, none, opportunistic, got "nope"',
         'profile "Bravo": host is required',
-        'profile "Bravo": host must be a host name or address without spaces, got "b c"',
+        "profile \"Bravo\": host 'b c' is not a host name or IP address (it has a space)",
         'profile "Bravo": name is used more than once (profiles #2 and #3)',
         "profile #4: name must not be empty",
     ]

@@ -17,11 +17,11 @@ if TYPE_CHECKING:
 def run_batch(args: argparse.Namespace) -> int:
     from smtptui.commands.probe import use_color
     from smtptui.commands.target_args import (
-        check_flags,
         config_from_profile,
         load_profiles,
         profile_from_args,
     )
+    from smtptui.commands.target_checks import check_flags
     from smtptui.glyphs import glyph
 
     check_batch_flags(args)

@@ -6,9 +6,14 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import os
-import re
 from typing import TYPE_CHECKING, Any
 
+from smtptui.commands.target_checks import (
+    check_combination,
+    check_flags,
+    check_host,
+    password_flag,
+)
 from smtptui.errors import UsageError
 from smtptui.probe.config import AUTH_MECHS, STOP_AFTER, TLS_MODES, ProbeConfig
 
@@ -139,65 +144,6 @@ def load_profiles(args: argparse.Namespace) -> ProfileFile:
     return load(resolve_path(getattr(args, "profiles", None)))
 
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
-_LABEL = re.compile(r"(?!-)[\w-]{1,63}(?<!-)")
-"""One label of a host name: letters (IDN too), digits, ``-`` and ``_``."""
-_TEXT_FLAGS = (("ehlo", "--ehlo"), ("mail_from", "--from"), ("user", "--user"),
-               ("servername", "--servername"), ("subject", "--subject"),
-               ("host", "--host"))
-_BEFORE_AUTH = ("greeting", "ehlo", "tls")
-_PASSWORD_MECHS = ("plain", "login", "cram-md5")
-_TOKEN_MECHS = ("xoauth2", "oauthbearer")
-
-
-def check_flags(args: argparse.Namespace) -> None:
-    """Flag values that can never work (control characters, a PROFILE name taken as an
-    address) are bad input, whatever profile they are applied to."""
-    for attr, flag in _TEXT_FLAGS:
-        value = getattr(args, attr, None)
-        if value is not None and _CONTROL.search(value):
-            raise UsageError(f"control characters are not allowed in {flag}")
-    for address in getattr(args, "rcpt_to", None) or ():
-        if _CONTROL.search(address):
-            raise UsageError("control characters are not allowed in --to")
-        if "@" not in address:
-            raise UsageError(f"--to {address!r} is not an address "
-                             "(put the PROFILE name before --to)")
-
-
-def check_host(host: str, what: str = "--host") -> str:
-    """``host`` as the probe should use it (``[::1]`` becomes ``::1``); a value that is
-    no host name or IP address raises UsageError naming ``what``."""
-    import ipaddress
-
-    if not host.strip():
-        raise UsageError(f"{what} must not be empty")
-    if _CONTROL.search(host):
-        raise UsageError(f"control characters are not allowed in {what}")
-    shown = repr(host)
-    if host.startswith("[") and host.endswith("]"):
-        try:
-            return str(ipaddress.IPv6Address(host[1:-1]))
-        except ValueError:
-            raise UsageError(f"{what} {shown} is not an IPv6 address in brackets") from None
-    if ":" in host:
-        try:
-            return str(ipaddress.IPv6Address(host))
-        except ValueError:
-            pass
-        name, _, port = host.rpartition(":")
-        if port.isdigit() and name:
-            raise UsageError(f"{what} {shown} includes a port: use --host "
-                             f"{name.strip('[]')} --port {port}")
-        raise UsageError(f"{what} {shown} is not a host name or IP address")
-    if any(c.isspace() for c in host):
-        raise UsageError(f"{what} {shown} is not a host name or IP address (it has a space)")
-    labels = host.removesuffix(".").split(".")
-    if len(host) > 253 or not all(_LABEL.fullmatch(label) for label in labels):
-        raise UsageError(f"{what} {shown} is not a host name or IP address")
-    return host
-
-
 def profile_from_args(args: argparse.Namespace, name: str | None,
                       profiles: ProfileFile | None = None) -> Profile:
     """The profile ``name`` (or an ad-hoc one from ``--host``) with the flags applied."""
@@ -221,7 +167,7 @@ def config_from_profile(profile: Profile, args: argparse.Namespace) -> ProbeConf
     where = "" if adhoc else f'profile "{profile.name}": '
     from_flag = adhoc or getattr(args, "host", None) is not None
     host = check_host(profile.host, "--host" if from_flag else f"{where}host")
-    _check_combination(profile, args, where)
+    check_combination(profile, args, where)
     if adhoc:
         config = dataclasses.replace(profile, password=None, oauth_token=None).to_probe_config()
         config = dataclasses.replace(
@@ -245,62 +191,6 @@ def config_from_profile(profile: Profile, args: argparse.Namespace) -> ProbeConf
     return config
 
 
-def _check_combination(profile: Profile, args: argparse.Namespace, where: str) -> None:
-    """Fields that contradict each other are bad input (named as flags or profile keys)."""
-    if profile.send and (not profile.mail_from or not profile.rcpt_to):
-        raise UsageError(f"{where}--send needs --from and at least one --to")
-    if profile.send and profile.stop_after:
-        raise UsageError(f"{where}--send needs the probe to reach DATA "
-                         f"(it stops after {profile.stop_after}: drop --stop-after)")
-    if profile.rcpt_to and not profile.mail_from:
-        raise UsageError(f"{where}--to needs --from")
-    for address in profile.rcpt_to if where else ():  # flags: checked by check_flags
-        if "@" not in address:
-            raise UsageError(f"{where}to {address!r} is not an address")
-    if profile.allow_plaintext_auth and profile.tls not in ("none", "opportunistic"):
-        raise UsageError(f"{where}--allow-plaintext-auth only applies with "
-                         "--tls none or opportunistic")
-    if profile.stop_after not in _BEFORE_AUTH:
-        _check_credentials(profile, args, where)
-
-
-def _check_credentials(profile: Profile, args: argparse.Namespace, where: str) -> None:
-    """Credentials that cannot authenticate are bad input when the probe reaches AUTH."""
-    password, token = profile.password is not None, profile.oauth_token is not None
-    if not profile.username:
-        if password or token:
-            what = (_password_flag(args) or "a password") if password else (
-                "--oauth-token-env" if getattr(args, "oauth_token_env", None)
-                else "an OAuth token")
-            raise UsageError(f"{where}{what} needs --user"
-                             + (" (or a username in the profile)" if where else ""))
-        return
-    if not password and not token:
-        sources = ("--password-env VAR, --password-cmd CMD, --ask-password or "
-                   "--oauth-token-env VAR (or --stop-after tls to skip AUTH)")
-        if where and not getattr(args, "user", None):
-            raise UsageError(f"{where}username {profile.username!r} has no password or "
-                             f"oauth_token: set one in the profile or give {sources}")
-        raise UsageError(f"{where}--user needs a password or token: give {sources}")
-    if profile.auth in _PASSWORD_MECHS and not password:
-        raise UsageError(f"{where}--auth {profile.auth} needs a password (--password-env, "
-                         "--password-cmd or --ask-password), not only an OAuth token")
-    if profile.auth in _TOKEN_MECHS and not token:
-        raise UsageError(f"{where}--auth {profile.auth} needs an OAuth token "
-                         "(--oauth-token-env VAR), not a password")
-
-
-def _password_flag(args: argparse.Namespace) -> str | None:
-    """The flag that gave the password, if one did."""
-    if getattr(args, "password_env", None):
-        return f"--password-env {args.password_env}"
-    if getattr(args, "password_cmd", None):
-        return "--password-cmd"
-    if getattr(args, "ask_password", False):
-        return "--ask-password"
-    return None
-
-
 def _resolve(source: SecretSource | None, what: str, user: str | None,
              args: argparse.Namespace) -> Secret | None:
     """An ad-hoc secret, labelled by its user (there is no profile to name)."""
@@ -309,7 +199,7 @@ def _resolve(source: SecretSource | None, what: str, user: str | None,
     if user:
         label = f"{what} for {user}"
     elif what == "password":
-        label = _password_flag(args) or what
+        label = password_flag(args) or what
     else:
         label = f"--oauth-token-env {args.oauth_token_env}"
     return source.resolve(label, _prompt)

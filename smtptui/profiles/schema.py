@@ -85,10 +85,24 @@ def _nonblank(key: str, value: object) -> str:
     return text
 
 
-def _host(key: str, value: object) -> str:
+def _name(key: str, value: object) -> str:
+    """A name for the wire (EHLO, TLS name): no spaces; address literals allowed."""
     text = _nonblank(key, value)
     if any(c.isspace() for c in text):
         raise Invalid(f"{key} must be a host name or address without spaces, got {show(value)}")
+    return text
+
+
+def _host(key: str, value: object) -> str:
+    """A host name or IP address as written (brackets around IPv6 allowed)."""
+    from smtptui.hostport import HostError, parse_host
+
+    text = _nonblank(key, value)
+    try:
+        parse_host(text)
+    except HostError as exc:
+        hint = f" (write the port as port = {exc.port})" if exc.port else ""
+        raise Invalid(f"{key} {exc}{hint}") from None
     return text
 
 
@@ -192,8 +206,8 @@ _CHECKS: dict[str, Callable[[str, object], Any]] = {
     "name": _nonblank, "client": _text, "preset": _nonblank, "host": _host, "port": _port,
     "tls": _choice(TLS_MODES), "username": _text, "password": _secret,
     "auth": _choice(AUTH_MECHS), "oauth_token": _secret, "allow_plaintext_auth": _bool,
-    "from": _text, "to": _text_list, "ehlo": _host, "timeout": _seconds, "cafile": _nonblank,
-    "servername": _host, "insecure": _bool, "send": _bool, "stop_after": _choice(STOP_AFTER),
+    "from": _text, "to": _text_list, "ehlo": _name, "timeout": _seconds, "cafile": _nonblank,
+    "servername": _name, "insecure": _bool, "send": _bool, "stop_after": _choice(STOP_AFTER),
     "nameserver": _nameserver, "dkim_selectors": _text_list, "notes": _text,
 }
 

@@ -1,0 +1,103 @@
+"""What the target flags and profile fields must satisfy before anything runs: values
+that can never work and combinations that contradict each other are bad input (exit 2),
+named as the flags or profile keys the user wrote."""
+
+from __future__ import annotations
+
+import argparse
+from typing import TYPE_CHECKING
+
+from smtptui.errors import UsageError
+from smtptui.hostport import CONTROL, HostError, parse_host
+
+if TYPE_CHECKING:
+    from smtptui.profiles.model import Profile
+
+
+_TEXT_FLAGS = (("ehlo", "--ehlo"), ("mail_from", "--from"), ("user", "--user"),
+               ("servername", "--servername"), ("subject", "--subject"),
+               ("host", "--host"))
+_BEFORE_AUTH = ("greeting", "ehlo", "tls")
+_PASSWORD_MECHS = ("plain", "login", "cram-md5")
+_TOKEN_MECHS = ("xoauth2", "oauthbearer")
+
+
+def check_flags(args: argparse.Namespace) -> None:
+    """Flag values that can never work (control characters, a PROFILE name taken as an
+    address) are bad input, whatever profile they are applied to."""
+    for attr, flag in _TEXT_FLAGS:
+        value = getattr(args, attr, None)
+        if value is not None and CONTROL.search(value):
+            raise UsageError(f"control characters are not allowed in {flag}")
+    for address in getattr(args, "rcpt_to", None) or ():
+        if CONTROL.search(address):
+            raise UsageError("control characters are not allowed in --to")
+        if "@" not in address:
+            raise UsageError(f"--to {address!r} is not an address "
+                             "(put the PROFILE name before --to)")
+
+
+def check_host(host: str, what: str = "--host") -> str:
+    """``host`` as the probe should use it (``[::1]`` becomes ``::1``); a value that is
+    no host name or IP address raises UsageError naming ``what``."""
+    try:
+        return parse_host(host)
+    except HostError as exc:
+        hint = f": use --host {exc.name} --port {exc.port}" if exc.port else ""
+        raise UsageError(f"{what} {exc}{hint}") from None
+
+
+def check_combination(profile: Profile, args: argparse.Namespace, where: str) -> None:
+    """Fields that contradict each other are bad input (named as flags or profile keys)."""
+    if profile.send and (not profile.mail_from or not profile.rcpt_to):
+        raise UsageError(f"{where}--send needs --from and at least one --to")
+    if profile.send and profile.stop_after:
+        raise UsageError(f"{where}--send needs the probe to reach DATA "
+                         f"(it stops after {profile.stop_after}: drop --stop-after)")
+    if profile.rcpt_to and not profile.mail_from:
+        raise UsageError(f"{where}--to needs --from")
+    for address in profile.rcpt_to if where else ():  # flags: checked by check_flags
+        if "@" not in address:
+            raise UsageError(f"{where}to {address!r} is not an address")
+    if profile.allow_plaintext_auth and profile.tls not in ("none", "opportunistic"):
+        raise UsageError(f"{where}--allow-plaintext-auth only applies with "
+                         "--tls none or opportunistic")
+    if profile.stop_after not in _BEFORE_AUTH:
+        _check_credentials(profile, args, where)
+
+
+def _check_credentials(profile: Profile, args: argparse.Namespace, where: str) -> None:
+    """Credentials that cannot authenticate are bad input when the probe reaches AUTH."""
+    password, token = profile.password is not None, profile.oauth_token is not None
+    if not profile.username:
+        if password or token:
+            what = (password_flag(args) or "a password") if password else (
+                "--oauth-token-env" if getattr(args, "oauth_token_env", None)
+                else "an OAuth token")
+            raise UsageError(f"{where}{what} needs --user"
+                             + (" (or a username in the profile)" if where else ""))
+        return
+    if not password and not token:
+        sources = ("--password-env VAR, --password-cmd CMD, --ask-password or "
+                   "--oauth-token-env VAR (or --stop-after tls to skip AUTH)")
+        if where and not getattr(args, "user", None):
+            raise UsageError(f"{where}username {profile.username!r} has no password or "
+                             f"oauth_token: set one in the profile or give {sources}")
+        raise UsageError(f"{where}--user needs a password or token: give {sources}")
+    if profile.auth in _PASSWORD_MECHS and not password:
+        raise UsageError(f"{where}--auth {profile.auth} needs a password (--password-env, "
+                         "--password-cmd or --ask-password), not only an OAuth token")
+    if profile.auth in _TOKEN_MECHS and not token:
+        raise UsageError(f"{where}--auth {profile.auth} needs an OAuth token "
+                         "(--oauth-token-env VAR), not a password")
+
+
+def password_flag(args: argparse.Namespace) -> str | None:
+    """The flag that gave the password, if one did."""
+    if getattr(args, "password_env", None):
+        return f"--password-env {args.password_env}"
+    if getattr(args, "password_cmd", None):
+        return "--password-cmd"
+    if getattr(args, "ask_password", False):
+        return "--ask-password"
+    return None
