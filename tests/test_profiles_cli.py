@@ -39,11 +39,13 @@ def _seed(capsys: pytest.CaptureFixture[str]) -> None:
          "--password-env", "ACME_PW", "--from", "ops@acme.example", "--to", "a@x.example",
          "b@x.example"],
         ["add", "Acme SES", "--preset", "ses", "--region", "eu-west-1", "--client", "Acme",
-         "--password-cmd", "pass show acme/ses"],
+         "--user", "AKIAEXAMPLE", "--password-cmd", "pass show acme/ses"],
         ["add", "Beta M365", "--preset", "microsoft365", "--client", "Beta", "--auth",
-         "xoauth2", "--oauth-token-env", "ACME_TOKEN", "--password-keyring", "beta"],
+         "xoauth2", "--user", "ops@beta.example", "--oauth-token-env", "ACME_TOKEN",
+         "--password-keyring", "beta"],
         ["add", "Lab", "--host", "127.0.0.1", "--port", "2525", "--tls", "none",
-         "--password-prompt", "--allow-plaintext-auth", "--timeout", "5", "--ehlo", "lab.example"],
+         "--user", "lab", "--password-prompt", "--allow-plaintext-auth", "--timeout", "5",
+         "--ehlo", "lab.example"],
     ):
         assert smtptui(capsys, *argv)[0] == 0
 
@@ -88,7 +90,8 @@ def test_list_and_show_json(path: Path, capsys: pytest.CaptureFixture[str]) -> N
 def test_no_secret_value_reaches_output_even_for_literal_passwords(
         path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path.parent.mkdir(parents=True)
-    path.write_text(f'[[profile]]\nname = "Lit"\nhost = "h.example"\npassword = "{CANARY}"\n'
+    path.write_text(f'[[profile]]\nname = "Lit"\nhost = "h.example"\nusername = "u"\n'
+                    f'password = "{CANARY}"\n'
                     f'oauth_token = "{CANARY}"\n')
     path.chmod(0o644)
     for argv in (["list"], ["list", "--json"], ["show", "Lit"], ["show", "Lit", "--json"],
@@ -179,6 +182,31 @@ def test_check(path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path.write_text("[[profile]\n")
     code, _, err = smtptui(capsys, "check")
     assert code == 2 and err.startswith(f"smtptui: {path}: line 1, column ")
+
+
+def test_check_finds_what_a_probe_would_refuse(path: Path,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text('[[profile]]\nname = "Lost CA"\nhost = "smtp.a.test"\n'
+                    'cafile = "/nonexistent/ca.pem"\n'
+                    '[[profile]]\nname = "No secret"\nhost = "smtp.b.test"\n'
+                    'username = "ops@b.test"\n')
+    path.chmod(0o600)
+    code, out, err = smtptui(capsys, "check")
+    assert (code, out) == (2, "")
+    assert err.splitlines()[0] == (
+        f'smtptui: {path}: profile "Lost CA": cannot read the CA file /nonexistent/ca.pem')
+    assert err.splitlines()[1].startswith(
+        f'smtptui: {path}: profile "No secret": username \'ops@b.test\' has no password')
+
+
+def test_add_warns_about_what_a_probe_would_refuse(path: Path,
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = smtptui(capsys, "add", "Lost CA", "--host", "smtp.a.test",
+                           "--cafile", "/nonexistent/ca.pem")
+    assert code == 0 and err.splitlines() == [
+        f'smtptui: added profile "Lost CA" in {path}',
+        'smtptui: warning: profile "Lost CA": cannot read the CA file /nonexistent/ca.pem']
 
 
 def test_invalid_file_is_never_edited(path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -199,3 +199,20 @@ def test_unknown_preset_is_a_warning() -> None:
     pf = parse(GOOD + 'preset = "carrier-pigeon"\n', Path("p.toml"))
     assert len(pf.warnings) == 1
     assert pf.warnings[0].startswith('profile "Acme relay": unknown preset "carrier-pigeon"')
+
+
+@pytest.mark.parametrize(("key", "meant"), [
+    ("profiles", "[[profile]]"), ("Profile", "[[profile]]"), ("default", "[defaults]"),
+])
+def test_a_misspelt_top_level_table_is_an_error_not_an_empty_file(key: str,
+                                                                  meant: str) -> None:
+    text = f'[[{key}]]\nname = "Acme relay"\nhost = "smtp.acme.test"\n'
+    with pytest.raises(ProfilesError) as info:
+        parse(text, Path("p.toml"))
+    assert f'unknown top-level key "{key}": did you mean {meant}?' in info.value.problems
+
+
+def test_other_unknown_top_level_keys_are_kept_with_a_warning() -> None:
+    pf = parse('x_team = "ops"\n[[profile]]\nname = "A"\nhost = "smtp.a.test"\n', Path("p.toml"))
+    assert pf.extra == {"x_team": "ops"}
+    assert pf.warnings == ['unknown top-level key "x_team" (kept as is)']

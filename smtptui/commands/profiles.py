@@ -186,8 +186,10 @@ def _add(args: argparse.Namespace, path: Path) -> int:
         else:
             pf.add(profile)
 
-    modify(path, change)
+    saved = modify(path, change)
     _say(f"{'replaced' if replaced else 'added'} profile {show(name)} in {path}")
+    for problem in _runtime_problems(saved, only=name):
+        _say(f"warning: {problem}")
     return 0
 
 
@@ -275,9 +277,34 @@ def _check(args: argparse.Namespace, path: Path) -> int:
                 _say(f"{path}: {problem}")
         return ExitCode.USAGE
     _warn(pf)
+    problems = _runtime_problems(pf)
+    for problem in problems:
+        _say(f"{path}: {problem}")
+    if problems:
+        return ExitCode.USAGE
     count = len(pf.profiles)
     print(f"ok: {count} profile{'' if count == 1 else 's'} in {path}")
     return ExitCode.OK
+
+
+def _runtime_problems(pf: ProfileFile, only: str | None = None) -> list[str]:
+    """What a valid file still gets wrong for a probe: unreadable CA files and field
+    combinations that cannot work (as `smtptui probe` would refuse them)."""
+    from smtptui.commands.target_checks import check_cafile, check_combination
+    from smtptui.errors import UsageError
+
+    problems: list[str] = []
+    for profile in pf.profiles:
+        if only is not None and profile.name != only:
+            continue
+        where = f'profile "{profile.name}": '
+        try:
+            check_combination(profile, argparse.Namespace(), where)
+            if profile.cafile:
+                check_cafile(profile.cafile, where)
+        except UsageError as exc:
+            problems.append(str(exc))
+    return problems
 
 
 def _presets(args: argparse.Namespace, path: Path) -> int:

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import os
 from typing import TYPE_CHECKING, Any
 
 from smtptui.commands.target_checks import (
+    check_cafile,
     check_combination,
     check_flags,
     check_host,
@@ -82,20 +82,6 @@ def add_target_args(p: argparse.ArgumentParser) -> None:
                    help="also send a generated test message (DATA)")
     m.add_argument("--stop-after", choices=STOP_AFTER, help="end politely after this stage")
     m.add_argument("--subject", help="subject of the test message")
-
-
-def _check_cafile(path: str) -> None:
-    """A CA file we cannot read or parse is bad input (exit 2), not a failed probe."""
-    import ssl
-
-    from smtptui.probe.tlsinfo import make_context
-
-    if not os.access(path, os.R_OK):
-        raise UsageError(f"cannot read the CA file {path}")
-    try:
-        make_context(cafile=path, insecure=False)
-    except (ssl.SSLError, OSError, ValueError) as exc:
-        raise UsageError(f"the CA file {path} holds no usable certificate ({exc})") from None
 
 
 def _prompt(question: str) -> str:
@@ -180,7 +166,7 @@ def config_from_profile(profile: Profile, args: argparse.Namespace) -> ProbeConf
     if getattr(args, "subject", None):
         config = dataclasses.replace(config, subject=args.subject)
     if config.cafile:
-        _check_cafile(config.cafile)
+        check_cafile(config.cafile)
     if config.nameserver:
         from smtptui.dnscheck.settings import parse_nameserver
 

@@ -37,6 +37,22 @@ def check_flags(args: argparse.Namespace) -> None:
                              "(put the PROFILE name before --to)")
 
 
+def check_cafile(path: str, where: str = "") -> None:
+    """A CA file we cannot read or parse is bad input (exit 2), not a failed probe."""
+    import os
+    import ssl
+
+    from smtptui.probe.tlsinfo import make_context
+
+    if not os.access(path, os.R_OK):
+        raise UsageError(f"{where}cannot read the CA file {path}")
+    try:
+        make_context(cafile=path, insecure=False)
+    except (ssl.SSLError, OSError, ValueError) as exc:
+        raise UsageError(f"{where}the CA file {path} holds no usable certificate "
+                         f"({exc})") from None
+
+
 def check_host(host: str, what: str = "--host") -> str:
     """``host`` as the probe should use it (``[::1]`` becomes ``::1``); a value that is
     no host name or IP address raises UsageError naming ``what``."""

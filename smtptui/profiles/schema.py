@@ -254,12 +254,28 @@ def where_of(table: object, index: int) -> str:
     return f"profile #{index}"
 
 
+def _near_miss(key: str) -> str:
+    """``[[profile]]``/``[defaults]`` when ``key`` is a typo of one (else "")."""
+    import difflib
+
+    folded = key.strip().lower()
+    for known, shown in (("profile", "[[profile]]"), ("defaults", "[defaults]")):
+        if key != known and difflib.SequenceMatcher(None, folded, known).ratio() >= 0.8:
+            return shown
+    return ""
+
+
 def parse_document(doc: Mapping[str, Any]) -> Parsed:
     """Validate a whole parsed file: ``[defaults]``, ``[[profile]]`` and any other keys."""
     out = Parsed()
     for key, value in doc.items():
-        if key not in ("profile", "defaults"):
-            out.extra[key] = value
+        if key in ("profile", "defaults"):
+            continue
+        near = _near_miss(key)
+        if near:  # [[profiles]] would leave the file silently without profiles
+            out.problems.append(f"unknown top-level key {show(key)}: did you mean {near}?")
+        out.extra[key] = value
+        if not near:
             out.warnings.append(f"unknown top-level key {show(key)} (kept as is)")
     default_values: dict[str, Any] = {}
     raw_defaults = doc.get("defaults", {})
