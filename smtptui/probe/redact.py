@@ -24,9 +24,9 @@ MIN_RUN = 2 * GRAM - 1
 class Redactor:
     """Replaces secrets, whole or in long pieces, by ``<redacted>``.
 
-    Whole secrets are always looked for. Pieces are looked for once
-    :attr:`pieces` is set — from the moment credentials are exchanged, since only a
-    server that has received a secret can quote part of it.
+    Whole secrets are always looked for. Pieces, and secrets spread over the lines of
+    a reply, are looked for once :attr:`pieces` is set — from the moment credentials
+    are exchanged, since only a server that has received a secret can quote it so.
     """
 
     def __init__(self, secrets: tuple[str, ...] | list[str] = (), *, pieces: bool = True

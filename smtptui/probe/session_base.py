@@ -161,7 +161,7 @@ class SessionBase:
     def release_held(self) -> None:
         """Record the server lines held back (the reply is complete, or cut short)."""
         held, self._held = self._held, []
-        if len(held) > 1 and self.redactor.spans_lines("\n".join(
+        if len(held) > 1 and self.redactor.pieces and self.redactor.spans_lines("\n".join(
                 split_enhanced(_body(text))[1] for text, _t in held)):
             held = [(REDACTED, t_ms) for _text, t_ms in held]
         for text, t_ms in held:
@@ -177,7 +177,7 @@ class SessionBase:
 
     def reply(self, resp: SMTPResponse) -> Reply:
         enhanced, text = split_enhanced(self.redactor(raw_message(resp)))
-        if self.redactor.spans_lines(text):  # a secret spread over lines of this reply
+        if self.redactor.pieces and self.redactor.spans_lines(text):  # spread over lines
             text = REDACTED
         rep = Reply(resp.code, enhanced, clean_multiline(text))
         self._replies.append(rep)
