@@ -113,3 +113,21 @@ def test_the_card_says_whether_a_test_message_really_goes(table: str, send: bool
     card = entry_card(from_file(pf)[0], send=send)
     value = next(c.value.plain for c in card if isinstance(c, Field) and c.label == "Test message")
     assert value.startswith(shown)
+
+
+def test_the_app_says_every_piece_of_advice_without_command_line_flags() -> None:
+    """Each rule's text, as the dashboard shows it, names fields and the transcript."""
+    import re
+
+    from smtptui.app.phrasebook import for_app
+    from smtptui.diagnose.fault_rules import FAULT_RULES
+    from smtptui.diagnose.reply_rules import REPLY_RULES
+
+    flag = re.compile(r"(?<![\w`])--?[a-z]")
+    texts = [t for rule in (*FAULT_RULES, *REPLY_RULES) for t in (rule.summary, rule.advice)]
+    said = [re.sub(r"`[^`]*`", "", for_app(t)) for t in texts]  # shell commands stay
+    assert [s for s in said if flag.search(s)] == []
+    assert for_app("Run with -v to see the last exchange.") == (
+        "Look in the transcript for the last exchange.")
+    assert for_app("Use STARTTLS mode (--tls starttls); --insecure gets past it.") == (
+        "Use STARTTLS mode (Security “starttls”); “do not verify the certificate” gets past it.")

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from textual.content import Content
 
 from smtptui.app.entries import Entry
+from smtptui.app.phrasebook import for_app
 from smtptui.app.status import glyph, ms, report_state
 from smtptui.diagnose.model import Reply
 from smtptui.hostport import host_port
@@ -132,8 +133,8 @@ def report_card(report: ProbeReport) -> Card:
             if meaning:
                 lines.append(field("Reply means", meaning))
         if diagnosis is not None:
-            lines.append(field("What happened", diagnosis.summary))
-            lines.append(field("Next step", diagnosis.advice, "bold"))
+            lines.append(field("What happened", for_app(diagnosis.summary)))
+            lines.append(field("Next step", for_app(diagnosis.advice), "bold"))
         lines.append("")
     lines.append(field("Target", where))
     if report.banner:
@@ -151,7 +152,7 @@ def report_card(report: ProbeReport) -> Card:
         advice = [s for s in report.stages if s.status == "warn" and s.diagnosis is not None]
         for stage in advice:
             assert stage.diagnosis is not None
-            lines.append(field(f"Advice ({stage.stage})", stage.diagnosis.advice))
+            lines.append(field(f"Advice ({stage.stage})", for_app(stage.diagnosis.advice)))
     lines += ["", title("TLS")]
     lines += tls_lines(report.tls, report)
     lines += ["", title("EHLO extensions")]
