@@ -115,11 +115,15 @@ def test_round_trip_keeps_everything_including_unknown_keys(doc: Path) -> None:
 
 
 def test_secret_tables_are_written_inline(doc: Path) -> None:
-    load(doc).save()
+    pf = load(doc)  # a save edits only what changed: change the secrets to rewrite them
+    pf.replace("Acme relay", replace(pf.get("Acme relay"), password=EnvSource("ACME_PW2")))
+    pf.replace("Beta", replace(pf.get("Beta"),
+                               oauth_token=CommandSource("token --for beta", 4.0)))
+    pf.save()
     text = doc.read_text()
-    assert 'password = { env = "ACME_PW" }' in text
-    assert 'oauth_token = { command = "token --for beta", timeout = 3.0 }' in text
-    assert "[profile.password]" not in text
+    assert 'password = { env = "ACME_PW2" }' in text
+    assert 'oauth_token = { command = "token --for beta", timeout = 4.0 }' in text
+    assert "[profile.password]" not in text and "[profile.oauth_token]" not in text
 
 
 def test_new_profile_inherits_defaults_and_round_trips(doc: Path) -> None:

@@ -1,4 +1,9 @@
-"""The profiles file: load and validate it, edit it in memory, save it without losing data."""
+"""The profiles file: load and validate it, edit it in memory, save it without losing data.
+
+Saving an existing file edits its text in place (:mod:`smtptui.profiles.patch`), so its
+comments, layout and untouched profiles stay as they were; a new file is written in
+:mod:`smtptui.profiles.writer`'s layout.
+"""
 
 from __future__ import annotations
 
@@ -44,6 +49,13 @@ class ProfileFile:
     fingerprint: atomic.Fingerprint | None = None
     """The file as read (None: it did not exist); :meth:`save` refuses if it changed since."""
     explicit: dict[str, frozenset[str]] = field(default_factory=dict, repr=False)
+    source: str | None = field(default=None, repr=False, compare=False)
+    """The file's text as read (None: no file yet); :meth:`save` edits it in place."""
+    origins: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
+    """Profile name -> the ``name`` of its ``[[profile]]`` table in :attr:`source`."""
+    rewrite_reason: str | None = field(default=None, compare=False)
+    """Why the last :meth:`save` wrote the whole file anew (comments lost); None if it
+    edited the text in place or the file was new."""
 
     def names(self) -> list[str]:
         return [p.name for p in self.profiles]
@@ -93,17 +105,46 @@ class ProfileFile:
         self.profiles[index] = profile
         if profile.name != old_name:
             self.explicit[profile.name] = self.explicit.pop(old_name, frozenset())
+            origin = self.origins.pop(old_name, None)
+            if origin is not None:
+                self.origins[profile.name] = origin
 
     def remove(self, name: str) -> Profile:
         """Remove and return the profile called ``name``."""
         profile = self.get(name)
         self.profiles.remove(profile)
         self.explicit.pop(name, None)
+        self.origins.pop(name, None)
         return profile
 
     def to_toml(self) -> str:
-        """The file's text as :meth:`save` writes it (without comments)."""
+        """The whole file in the writer's layout, without comments: what :meth:`save`
+        writes for a new file, or when :attr:`source` cannot be edited in place."""
         return writer.dumps(self.extra, self.defaults, [self._table(p) for p in self.profiles])
+
+    def render(self) -> str:
+        """The text :meth:`save` writes: :attr:`source` with only what changed edited
+        (comments and untouched lines kept byte for byte), or :meth:`to_toml` for a new file.
+
+        Falls back to :meth:`to_toml` (and says why in :attr:`rewrite_reason`) when the text
+        cannot be edited in place: tomlkit is missing or fails on it, the ``[[profile]]``
+        tables are split by another table, :attr:`profiles` was reordered by hand, or the
+        edit would not read back as exactly this document.
+        """
+        self.rewrite_reason = None
+        if self.source is None:
+            return self.to_toml()
+        entries = [(self.origins.get(p.name), self._table(p)) for p in self.profiles]
+        try:
+            from smtptui.profiles import patch  # imports tomlkit: only when saving
+        except ImportError:
+            self.rewrite_reason = "tomlkit is not installed"
+            return self.to_toml()
+        try:
+            return patch.patch(self.source, self.extra, self.defaults, entries)
+        except patch.CannotPatch as exc:
+            self.rewrite_reason = f"cannot edit the file in place: {exc}"
+            return self.to_toml()
 
     def _table(self, profile: Profile) -> dict[str, Any]:
         """A profile's table, leaving out what it inherits from ``[defaults]``/built-ins."""
@@ -121,7 +162,8 @@ class ProfileFile:
         return out
 
     def save(self) -> None:
-        """Write atomically (backup in ``<file>.bak``), refusing if the file changed on disk."""
+        """Write :meth:`render` atomically (backup in ``<file>.bak``), refusing if the file
+        changed on disk since it was read."""
         with atomic.locked(self.path):
             self._save_locked()
 
@@ -136,12 +178,14 @@ class ProfileFile:
             raise ProfilesError(
                 f"{self.path} was changed by another program since it was read; "
                 "nothing was written (reload it and try again)")
-        data = self.to_toml().encode("utf-8")
+        text = self.render()
         try:
-            self.fingerprint = atomic.write(self.path, data)
+            self.fingerprint = atomic.write(self.path, text.encode("utf-8"))
         except OSError as exc:
             raise ProfilesError(f"{self.path}: cannot write: {_reason(exc)}") from None
         self.explicit = {p.name: frozenset(self._table(p)) for p in self.profiles}
+        self.source = text
+        self.origins = {p.name: p.name for p in self.profiles}
 
 
 def _check(profile: Profile) -> None:
@@ -168,7 +212,8 @@ def parse(text: str, path: Path) -> ProfileFile:
             parsed.warnings.append(f"profile {show(profile.name)}: unknown preset "
                                    f"{show(profile.preset)} (known: {', '.join(PRESETS)})")
     return ProfileFile(path, parsed.profiles, parsed.defaults, parsed.extra, parsed.warnings,
-                       explicit=parsed.explicit)
+                       explicit=parsed.explicit, source=text,
+                       origins={p.name: p.name for p in parsed.profiles})
 
 
 def _syntax_message(path: Path, exc: tomllib.TOMLDecodeError) -> str:
@@ -244,5 +289,6 @@ def _permission_warnings(path: Path, pf: ProfileFile) -> list[str]:
 
 
 def as_dict(pf: ProfileFile) -> Mapping[str, Any]:
-    """The document as :mod:`tomllib` would read back what :meth:`ProfileFile.save` writes."""
+    """The document as :mod:`tomllib` reads back what :meth:`ProfileFile.save` writes
+    (equal as values: an edited file keeps its own spelling, e.g. ``30.0`` for ``30``)."""
     return tomllib.loads(pf.to_toml())

@@ -3,7 +3,8 @@
 ``tomli-w`` would write ``password = { env = "X" }`` as a ``[profile.password]`` sub-table;
 here each ``[defaults]`` and ``[[profile]]`` key stays on one line with inline tables, and
 ``tomli-w`` formats the scalars (so quoting and escapes are its, not ours).
-Comments are not kept: ``tomllib`` drops them when reading.
+Used for new files and as the fallback of :mod:`smtptui.profiles.patch`, which edits an
+existing file in place (this layout has no comments; ``tomllib`` drops them when reading).
 """
 
 from __future__ import annotations
@@ -24,13 +25,18 @@ def dumps(extra: Mapping[str, Any], defaults: Mapping[str, Any],
     scalars = {k: v for k, v in extra.items() if not _is_table(v)}
     tables = {k: v for k, v in extra.items() if _is_table(v)}
     if scalars:
-        chunks.append(_lines(scalars))
+        chunks.append(lines(scalars))
     if tables:
         chunks.append(tomli_w.dumps(tables))
     if defaults:
-        chunks.append("[defaults]\n" + _lines(defaults))
-    chunks += ["[[profile]]\n" + _lines(table) for table in profiles]
+        chunks.append("[defaults]\n" + lines(defaults))
+    chunks += [profile_text(table) for table in profiles]
     return "\n".join(chunks)
+
+
+def profile_text(table: Mapping[str, Any]) -> str:
+    """One ``[[profile]]`` table: its header, then one ``key = value`` line per key."""
+    return "[[profile]]\n" + lines(table)
 
 
 def _is_table(value: object) -> bool:
@@ -38,7 +44,8 @@ def _is_table(value: object) -> bool:
         isinstance(value, list) and bool(value) and all(isinstance(v, Mapping) for v in value))
 
 
-def _lines(table: Mapping[str, Any]) -> str:
+def lines(table: Mapping[str, Any]) -> str:
+    """``key = value`` lines, one per key, values inline (tables as ``{ k = v }``)."""
     return "".join(f"{_key(k)} = {_literal(v)}\n" for k, v in table.items())
 
 
