@@ -267,3 +267,14 @@ def test_add_sets_the_dns_fields_and_validates_the_nameserver(tmp_path, capsys) 
     assert main(["profiles", "add", "bad", "--host", "h", "--nameserver", "dns.example",
                  "--profiles", str(path)]) == 2
     assert "nameserver must be an IP address" in capsys.readouterr().err
+
+
+def test_list_lines_up_its_columns(path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    _seed(capsys)
+    _, out, _ = smtptui(capsys, "list")
+    rows = [line for line in out.splitlines() if line.startswith("  ")]
+    hosts = [line.index(word) for line in rows
+             for word in line.split() if ":" in word and word[-1].isdigit()]
+    modes = [line.index(f" {mode} ") for line in rows
+             for mode in ("starttls", "implicit", "none", "opportunistic") if f" {mode} " in line]
+    assert len(rows) == 4 and len(set(hosts)) == 1 and len(set(modes)) == 1

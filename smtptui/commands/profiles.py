@@ -120,17 +120,26 @@ def _list(args: argparse.Namespace, path: Path) -> int:
         _say(f"no profiles in {path} (add one with: smtptui profiles add NAME --preset KEY)")
         return 0
     width = max(len(clean(p.name, 40)) for p in pf.profiles)
+    where = max(len(_where(p)) for p in pf.profiles)
     for client, profiles in groups.items():
         print(clean(client) if client else "(no client)")
-        for p in profiles:
-            print(f"  {clean(p.name, 40):<{width}}  {_summary(p)}")
+        for p in profiles:  # columns line up: name, host:port, mode, then the rest
+            print(f"  {clean(p.name, 40):<{width}}  {_where(p):<{where}}  "
+                  f"{p.tls:<13}  {_summary(p)}".rstrip())
     return 0
+
+
+def _where(p: Profile) -> str:
+    from smtptui.hostport import host_port
+    from smtptui.probe.sanitize import clean
+
+    return host_port(clean(p.host, 60), p.port)
 
 
 def _summary(p: Profile) -> str:
     from smtptui.probe.sanitize import clean
 
-    parts = [f"{clean(p.host)}:{p.port}", p.tls]
+    parts = []
     if p.username:
         parts.append(f"user {clean(p.username)}")
     if p.password is not None:
