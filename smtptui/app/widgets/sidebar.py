@@ -64,6 +64,10 @@ class ProfileTree(Tree[str]):
             "pass", "warn", "fail", "running") else Style()
         label = Text(str(node.label))
         label.stylize(style)
+        # a profile sits one guide in; a name too long for the sidebar ends in "…"
+        room = self.scrollable_content_region.width - self.guide_depth - 3
+        if room > 1 and label.cell_len > room:
+            label.truncate(room, overflow="ellipsis")
         return Text.assemble(
             (MARK if key in self.marked else " ", base_style + mark_style),
             (glyph(state) if state else " ", base_style + state_style),
