@@ -259,3 +259,18 @@ async def test_any_size_keeps_running(acme_file: Path, size: tuple[int, int]) ->
         await pilot.pause()
         await pilot.press("escape")
         assert view.strip.outcome == "fail"
+
+
+async def test_a_long_profile_name_ends_in_an_ellipsis_in_the_sidebar(tmp_path: Path) -> None:
+    from tests.app_helpers import write_profiles
+
+    name = "Acme relay for the accounting department in Frankfurt"
+    path = write_profiles(tmp_path / "p.toml", [{"name": name, "host": "smtp.acme.test"}])
+    app = app_for(path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        tree = app.main.sidebar.profile_tree
+        lines = [tree.render_line(y).text for y in range(tree.size.height)]
+        shown = next(line for line in lines if "Acme relay" in line)
+        assert shown.rstrip().endswith("…") and name not in shown
+        assert len(shown.rstrip()) <= tree.size.width
