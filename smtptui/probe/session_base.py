@@ -154,6 +154,9 @@ class SessionBase:
             self._record(direction, self.redactor(text), now)
             return
         text = self.redactor(text)
+        if not self._held and not _continues(text):  # a one-line reply: nothing to hold
+            self._record("S", clean(text), now)
+            return
         self._held.append((text, now))
         if not _continues(text) or len(self._held) >= HOLD_LIMIT:
             self.release_held()
