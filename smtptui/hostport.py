@@ -50,7 +50,18 @@ def parse_host(host: str) -> str:
         raise HostError(f"{shown} is not a host name or IP address")
     if any(c.isspace() for c in host):
         raise HostError(f"{shown} is not a host name or IP address (it has a space)")
-    labels = host.removesuffix(".").split(".")
-    if len(host) > 253 or not all(_LABEL.fullmatch(label) for label in labels):
+    name = host.removesuffix(".")
+    labels = name.split(".")
+    if len(name) > 253 or not all(_LABEL.fullmatch(label) for label in labels):
         raise HostError(f"{shown} is not a host name or IP address")
+    if all(label.isdigit() for label in labels) and len(labels) == 4:
+        try:
+            return str(ipaddress.IPv4Address(name))
+        except ValueError:
+            raise HostError(f"{shown} is not a valid IPv4 address") from None
+    try:
+        name.encode("idna")  # an international name must fit DNS once in ASCII form
+    except UnicodeError:
+        raise HostError(f"{shown} is not a host name DNS can hold (a label is too long "
+                        "once written in ASCII)") from None
     return host

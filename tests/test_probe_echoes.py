@@ -137,3 +137,75 @@ async def test_unit_redactor_finds_pieces_wherever_they_start() -> None:
     short = secret[:MIN_RUN - 1]  # shorter pieces are ordinary text
     assert redact(f"--{short}--") == f"--{short}--"
     assert redact("ab") == "ab" and Redactor(["ab"])("ab") == "ab"  # too short to look for
+
+
+async def test_short_pieces_of_the_password_over_two_lines_are_removed(
+        raw_server: RawFactory, config_for: ConfigFor) -> None:
+    password = "Wrapped-Password-12345"
+    first, second = password[:9], password[9:18]  # each shorter than a piece alone
+    report, shown, _ = await run(
+        raw_server, config_for, lambda _line: [f"535-5.7.8 {first}", f"535 5.7.8 {second}"],
+        auth="plain", password=Secret(password))
+    assert first not in shown and second not in shown
+
+
+async def test_the_token_quoted_inside_a_base64_challenge_is_removed(
+        raw_server: RawFactory, config_for: ConfigFor) -> None:
+    """The OAuth error challenge is base64 JSON; the token sits at any alignment in it."""
+    for prefix in ('{"status":"401","token":"', '{"s":"1","token":"', '{"token":"'):
+        blob = base64.b64encode(f'{prefix}{TOKEN}"}}'.encode()).decode()
+        report, shown, _ = await run(
+            raw_server, config_for,
+            lambda line, blob=blob: ([f"334 {blob}"] if line.upper().startswith("AUTH")
+                                     else ["535 5.7.8 no"]),
+            auth="xoauth2", password=None, oauth_token=Secret(TOKEN))
+        decoded = [base64.b64decode(word + "==", validate=False).decode("latin-1")
+                   for line in report.transcript for word in line.text.split()
+                   if len(word) > 40]
+        assert not any(pieces_of(TOKEN, d) for d in decoded), prefix
+        assert pieces_of(TOKEN, shown) == []
+
+
+async def test_a_secret_split_where_a_long_reply_is_recorded_in_parts(
+        raw_server: RawFactory, config_for: ConfigFor) -> None:
+    from smtptui.probe.session_base import HOLD_LIMIT
+
+    password = "S3cr3t-P@ss w0rd!"
+    first, second = password.split(" ")
+    filler = [f"535-5.7.8 line {i}" for i in range(HOLD_LIMIT - 1)]
+    report, shown, _ = await run(
+        raw_server, config_for,
+        lambda _line: [*filler, f"535-5.7.8 {first}", f"535-5.7.8 {second}", "535 5.7.8 end"],
+        auth="plain", password=Secret(password))
+    assert first not in shown and second not in shown
+
+
+async def test_a_line_aiosmtplib_reads_as_a_continuation_is_held_too(
+        raw_server: RawFactory, config_for: ConfigFor) -> None:
+    password = "S3cr3t-P@ss w0rd!"
+    first, second = password.split(" ")
+    report, shown, _ = await run(
+        raw_server, config_for, lambda _line: [f"+35-{first}", f"535 {second}"],
+        auth="plain", password=Secret(password))
+    assert first not in shown and second not in shown
+
+
+async def test_the_transcript_keeps_wire_order_around_stray_lines(
+        raw_server: RawFactory, config_for: ConfigFor) -> None:
+    async def stray(conn: Conn) -> None:
+        await conn.send("220 hi", "250-stray")
+        while line := await conn.readline():
+            if line.startswith("EHLO"):
+                await conn.send("250-echo.test", "250 SIZE 1")
+            else:
+                await conn.send("221 bye")
+                return
+
+    server = await raw_server(stray)
+    report = [e async for e in run_probe(config_for(server.port, tls="none", username=None,
+                                                    password=None, stop_after="ehlo"))][-1]
+    assert isinstance(report, ProbeFinished)
+    times = [line.t_ms for line in report.report.transcript]
+    assert times == sorted(times)
+    texts = [line.text for line in report.report.transcript]
+    assert texts.index("250-stray") < texts.index("EHLO [127.0.0.1]")

@@ -143,3 +143,28 @@ def test_ipv6_addresses_get_brackets_before_the_port(host: str, shown: str) -> N
     from smtptui.hostport import host_port
 
     assert host_port(host, 587) == shown
+
+
+@pytest.mark.parametrize(("host", "problem"), [
+    ("ü" * 63 + ".example", "a label is too long once written in ASCII"),
+    ("256.1.1.1", "is not a valid IPv4 address"),
+    ("smtp.example.com:2525", "includes a port"),
+    ("exa mple", "it has a space"),
+    ("", "must not be empty"),
+])
+def test_hosts_that_cannot_work_are_refused(host: str, problem: str) -> None:
+    from smtptui.hostport import HostError, parse_host
+
+    with pytest.raises(HostError, match=problem):
+        parse_host(host)
+
+
+@pytest.mark.parametrize(("host", "used"), [
+    ("bücher.example", "bücher.example"), ("localhost", "localhost"), ("[::1]", "::1"),
+    ("fe80::1%eth0", "fe80::1%eth0"), ("192.0.2.1", "192.0.2.1"),
+    (".".join(["a" * 63, "b" * 63, "c" * 63, "d" * 61]) + ".", None),  # 253 + root dot
+])
+def test_valid_hosts_are_accepted(host: str, used: str | None) -> None:
+    from smtptui.hostport import parse_host
+
+    assert parse_host(host) == (used or host)

@@ -354,3 +354,16 @@ def test_loading_and_probing_do_not_import_tomlkit_saving_does(path: Path) -> No
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True).stdout
     assert out == "False True\n"
+
+
+def test_a_nan_value_does_not_make_the_save_give_up_on_comments(tmp_path: Path) -> None:
+    target = tmp_path / "profiles.toml"
+    text = DOC.replace("schema_version = 3   # from a newer smtptui",
+                       "schema_version = 3   # from a newer smtptui\nx_ratio = nan   # unknown")
+    target.write_text(text)
+    target.chmod(0o600)
+    pf = load(target)
+    pf.replace("Lab", replace(pf.get("Lab"), name="Lab 2"))
+    pf.save()
+    assert pf.rewrite_reason is None
+    assert target.read_text() == one(text, 'name = "Lab"', 'name = "Lab 2"')

@@ -75,10 +75,24 @@ def encodings(config: ProbeConfig) -> list[bytes]:
     out: list[bytes] = []
     if config.password is not None:
         password = config.password.reveal()
-        out += [b64(password), plain(user, password)]
+        out += [*b64_inside(password), plain(user, password)]
     if config.oauth_token is not None:
         token = config.oauth_token.reveal()
-        out += [b64(token), xoauth2(user, token), oauthbearer(user, token, host, port)]
+        out += [*b64_inside(token), xoauth2(user, token), oauthbearer(user, token, host, port)]
+    return out
+
+
+def b64_inside(secret: str) -> list[bytes]:
+    """The base64 text of ``secret`` as it reads inside a longer base64 text (a JSON
+    challenge quoting it, say), for each of the three alignments it can start at: the
+    characters that depend on the secret alone (mixed groups at the edges dropped)."""
+    raw = secret.encode()
+    out = [b64(raw)]
+    for lead in range(3):
+        text = base64.b64encode(b"\0" * lead + raw)
+        inner = text[4 if lead else 0:len(text) - 4]  # edge groups mix with neighbours
+        if len(inner) >= 4:
+            out.append(inner)
     return out
 
 

@@ -61,12 +61,12 @@ class Redactor:
         return text
 
     def spans_lines(self, text: str) -> bool:
-        """Does a secret appear once the line breaks of ``text`` are removed (or made
-        spaces) — a reply that spreads it over several lines?"""
+        """Would a secret (or, with :attr:`pieces`, a long piece of one) show once the
+        line breaks of ``text`` are removed or made spaces — quoted over several lines?"""
         if "\n" not in text:
             return False
-        joined = (text.replace("\n", ""), text.replace("\n", " "))
-        return any(secret in j for secret in self._whole for j in joined)
+        return any(self(joined) != joined
+                   for joined in (text.replace("\n", ""), text.replace("\n", " ")))
 
     def _pieces(self, text: str) -> str:
         for secret in self._long:  # windows are made on first need

@@ -48,13 +48,14 @@ HOLD_LIMIT = 256
 
 
 def _continues(text: str) -> bool:
-    """Is this a reply line with more to follow (``250-…``)?"""
-    return len(text) >= 4 and text[3] == "-" and text[:3].isdigit()
+    """Is this a reply line with more to follow (``250-…``)? As aiosmtplib reads it:
+    any line with ``-`` after three characters (it accepts ``+35-`` as a code)."""
+    return len(text) >= 4 and text[3] == "-"
 
 
 def _body(text: str) -> str:
     """A reply line without its code and separator."""
-    return text[4:] if len(text) >= 4 and text[:3].isdigit() else text
+    return text[4:] if len(text) >= 4 and text[3] in "- " else text
 
 
 class StageFailed(Exception):
@@ -151,6 +152,7 @@ class SessionBase:
         them is caught before any of them is shown."""
         now = self.now_ms()
         if direction != "S":  # our own text: it may quote the server, never sends a secret
+            self.release_held()  # whatever the server sent before comes first
             self._record(direction, self.redactor(text), now)
             return
         text = self.redactor(text)
@@ -158,16 +160,23 @@ class SessionBase:
             self._record("S", clean(text), now)
             return
         self._held.append((text, now))
-        if not _continues(text) or len(self._held) >= HOLD_LIMIT:
+        if not _continues(text):
             self.release_held()
+        elif len(self._held) >= HOLD_LIMIT:  # keep the last line to check with the next
+            self.release_held(keep=1)
 
-    def release_held(self) -> None:
-        """Record the server lines held back (the reply is complete, or cut short)."""
-        held, self._held = self._held, []
+    def release_held(self, keep: int = 0) -> None:
+        """Record the server lines held back (the reply is complete, or cut short); with
+        ``keep``, the last lines stay held (a long reply is recorded in parts)."""
+        if not self._held:
+            return
+        held = self._held
         if len(held) > 1 and self.redactor.pieces and self.redactor.spans_lines("\n".join(
                 split_enhanced(_body(text))[1] for text, _t in held)):
             held = [(REDACTED, t_ms) for _text, t_ms in held]
-        for text, t_ms in held:
+        cut = len(held) - keep
+        self._held = held[cut:]
+        for text, t_ms in held[:cut]:
             self._record("S", clean(text), t_ms)
 
     def _record(self, direction: str, text: str, t_ms: float) -> None:
@@ -264,6 +273,7 @@ class SessionBase:
         except Exception as exc:  # a bug or an unforeseen error: report it, never crash
             status = "fail"
             self.in_sync = False
+            self.release_held()
             detail = clean(f"{type(exc).__name__}: {exc}")
             self.note(f"internal error: {detail}")
             diagnosis = self.explain("internal_error", name, detail)
