@@ -27,7 +27,6 @@ from textual.widget import Widget
 from textual.widgets import Footer, Input, Label, Static
 from textual.worker import Worker, WorkerState
 
-from smtptui.app.widgets.probe_view import default_source
 from smtptui.app.widgets.stage_strip import StageStrip
 from smtptui.app.widgets.transcript import TranscriptView
 from smtptui.compare.model import Comparison
@@ -195,7 +194,8 @@ class CompareScreen(Screen[None]):
         super().__init__()
         self.sides: dict[str, tuple[str, ProbeConfig]] = {"a": a, "b": b}
         self.runs = max(1, min(MAX_RUNS, runs))
-        self._source = source or default_source
+        self._source = source
+        """Where probes come from; None: a process of their own (clean timings)."""
         self._autostart = autostart
         self._save_dir = save_dir
         self._attempt = 0
@@ -274,8 +274,14 @@ class CompareScreen(Screen[None]):
         def on_event(side: str, run: int, event: ProbeEvent) -> None:
             self.post_message(self.Event(attempt, side, run, event))
 
-        comparison = await run_comparison(self.sides["a"], self.sides["b"], runs,
-                                          on_event=on_event, source=self._source)
+        if self._source is None:  # the screen must not share the CPU with the timings
+            from smtptui.compare.isolated import compare_in_process
+
+            comparison = await compare_in_process(self.sides["a"], self.sides["b"], runs,
+                                                  on_event)
+        else:
+            comparison = await run_comparison(self.sides["a"], self.sides["b"], runs,
+                                              on_event=on_event, source=self._source)
         self.post_message(self.Finished(attempt, comparison))
 
     def on_compare_screen_event(self, message: Event) -> None:

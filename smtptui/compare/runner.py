@@ -68,6 +68,9 @@ async def run_comparison(a: tuple[str, ProbeConfig], b: tuple[str, ProbeConfig],
     src = source or _default_source
     (name_a, cfg_a), (name_b, cfg_b) = a, b
     cfg_a, cfg_b = with_warm_runs(cfg_a, warm_runs), with_warm_runs(cfg_b, warm_runs)
+    from smtptui.probe.warmup import warm_up
+
+    await asyncio.to_thread(warm_up, (cfg_a, cfg_b))  # no side pays one-off costs timed
     results = await asyncio.gather(
         _run_side("a", cfg_a, runs, src, on_event),
         _run_side("b", cfg_b, runs, src, on_event),

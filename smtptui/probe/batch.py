@@ -19,6 +19,9 @@ async def probe_many(
     ``concurrency`` running at once. Closing the iterator cancels what is running."""
     if concurrency < 1:
         raise ValueError("concurrency must be at least 1")
+    from smtptui.probe.warmup import warm_up
+
+    await asyncio.to_thread(warm_up, configs)  # one-off costs, before anything is timed
     limit = asyncio.Semaphore(concurrency)
     done: asyncio.Queue[tuple[int, ProbeReport | BaseException]] = asyncio.Queue()
 

@@ -226,58 +226,19 @@ class SessionBase:
         remaining = self._deadline - start
         limit = self.config.timeout if timeout is None else timeout
         budget = min(limit, max(remaining, 0.0))
-        status: Status
+        status: Status = "fail"
         diagnosis: Diagnosis | None = None
+        failure: Exception | None = None
         try:
             if budget <= 0:
                 raise TimeoutError
             async with asyncio.timeout(budget):
                 status = await body() or "pass"
-        except StageFailed as failed:
-            status = "fail"
-            diagnosis = self._diagnose_failure(name, failed)
-        except TimeoutError:
-            status = "fail"
-            self.in_sync = False
-            overall = budget < limit
-            if self.proto:
-                self.proto.flush_partial()
-            self.release_held()
-            kind = self._timeout_kind(name)
-            detail = (f"the whole probe exceeded {self.config.overall_timeout:g} s" if overall
-                      else f"no answer within {budget:g} s")
-            if name == "greeting" and self.sniffed_tls:
-                detail += "; a TLS handshake on the same port failed too"
-            if name == "resolve" and self.config.nameserver and not overall:
-                detail = f"{clean(self.config.nameserver)} gave {detail}"
-            self.note(f"timeout: {detail}")
-            diagnosis = self.explain(kind, name, detail)
-        except SMTPResponseException as exc:
-            status = "fail"
-            self.in_sync = False
-            if self.proto:
-                self.proto.flush_partial()
-            self.release_held()
-            text = clean(exc.message)
-            kind = "response_too_long" if "too long" in text.lower() else "malformed_reply"
-            self.note(f"protocol error: {text}")
-            diagnosis = self.explain(kind, name, text)
-        except (SMTPServerDisconnected, ConnectionError, EOFError) as exc:
-            status = "fail"
-            self.in_sync = False
-            if self.proto:
-                self.proto.flush_partial()
-            self.release_held()
-            self.note(f"connection closed by the server ({clean(str(exc)) or 'EOF'})")
-            diagnosis = self.explain("disconnected", name, f"during {name}")
-        except Exception as exc:  # a bug or an unforeseen error: report it, never crash
-            status = "fail"
-            self.in_sync = False
-            self.release_held()
-            detail = clean(f"{type(exc).__name__}: {exc}")
-            self.note(f"internal error: {detail}")
-            diagnosis = self.explain("internal_error", name, detail)
-        elapsed = (time.perf_counter() - start) * 1000.0
+        except Exception as exc:  # explained below, once the clock has stopped
+            failure = exc
+        elapsed = (time.perf_counter() - start) * 1000.0  # the wire's time, not ours
+        if failure is not None:
+            status, diagnosis = "fail", self._failed(name, failure, budget < limit, budget)
         if status in ("pass", "warn") and self._warnings:
             status = "warn"
             diagnosis = diagnosis or self.explain(self._warnings[0][0], name,
@@ -291,8 +252,34 @@ class SessionBase:
         self._emit(result)
         return status != "fail"
 
-    def _diagnose_failure(self, stage: str, failed: StageFailed) -> Diagnosis:
-        return self.explain(failed.kind, stage, failed.detail, failed.reply)
+    def _failed(self, name: str, exc: Exception, overall: bool, budget: float) -> Diagnosis:
+        """Record what went wrong in a stage and explain it."""
+        if isinstance(exc, StageFailed):
+            return self.explain(exc.kind, name, exc.detail, exc.reply)
+        self.in_sync = False
+        if self.proto:
+            self.proto.flush_partial()
+        self.release_held()
+        if isinstance(exc, TimeoutError):
+            detail = (f"the whole probe exceeded {self.config.overall_timeout:g} s" if overall
+                      else f"no answer within {budget:g} s")
+            if name == "greeting" and self.sniffed_tls:
+                detail += "; a TLS handshake on the same port failed too"
+            if name == "resolve" and self.config.nameserver and not overall:
+                detail = f"{clean(self.config.nameserver)} gave {detail}"
+            self.note(f"timeout: {detail}")
+            return self.explain(self._timeout_kind(name), name, detail)
+        if isinstance(exc, SMTPResponseException):
+            text = clean(exc.message)
+            kind = "response_too_long" if "too long" in text.lower() else "malformed_reply"
+            self.note(f"protocol error: {text}")
+            return self.explain(kind, name, text)
+        if isinstance(exc, SMTPServerDisconnected | ConnectionError | EOFError):
+            self.note(f"connection closed by the server ({clean(str(exc)) or 'EOF'})")
+            return self.explain("disconnected", name, f"during {name}")
+        detail = clean(f"{type(exc).__name__}: {exc}")  # a bug or the unforeseen: never crash
+        self.note(f"internal error: {detail}")
+        return self.explain("internal_error", name, detail)
 
     def _timeout_kind(self, stage: str) -> str:
         if stage == "resolve":
