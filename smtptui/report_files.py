@@ -74,6 +74,10 @@ class SavePrompt:
         self._warned = None
         return save_typed(answer, self._write)
 
+    def reset(self) -> None:
+        """The answer was edited: ask again before replacing anything."""
+        self._warned = None
+
 
 def _replace(path: Path, text: str) -> None:
     # os.open applies the umask to 0o666, as a plain write would (mkstemp would force 0600)

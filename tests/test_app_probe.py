@@ -237,6 +237,10 @@ async def test_saving_over_an_existing_report_asks_first(acme_file: Path, tmp_pa
         problem = app.screen.query_one("#problem")
         await until(pilot, lambda: "already exists" in str(problem.render()), "the question")
         assert target.with_suffix(".txt").read_text() == "important\n"
+        await pilot.press("x")  # editing the name takes the question away
+        await until(pilot, lambda: str(problem.render()) == "", "the question to go")
+        await pilot.press("backspace", "enter")
+        await until(pilot, lambda: "already exists" in str(problem.render()), "it again")
         await pilot.press("enter")
         await until(pilot, lambda: not isinstance(app.screen, TextPrompt), "the save")
     assert "smtptui probe of" in target.with_suffix(".txt").read_text()

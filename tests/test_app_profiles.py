@@ -139,6 +139,8 @@ async def test_delete_asks_first(acme_file: Path) -> None:
         await pilot.press("y")
         await until(pilot, lambda: "Acme strict" not in [e.name for e in app.main.entries],
                     "the list to drop it")
+        await until(pilot, lambda: app.main.selected is not None
+                    and app.main.selected.name == "Other relay", "its neighbour selected")
     assert set(on_disk(acme_file)) == {"Acme relay", "Other relay"}
     assert (acme_file.parent / "profiles.toml.bak").read_text() == before
 

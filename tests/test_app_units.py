@@ -127,6 +127,7 @@ def test_the_app_says_every_piece_of_advice_without_command_line_flags() -> None
     texts = [t for rule in (*FAULT_RULES, *REPLY_RULES) for t in (rule.summary, rule.advice)]
     said = [re.sub(r"`[^`]*`", "", for_app(t)) for t in texts]  # shell commands stay
     assert [s for s in said if flag.search(s)] == []
+    assert for_app("Check it with `smtptui dns <domain>`.") == "Check it with the DNS checks (D)."
     assert for_app("Run with -v to see the last exchange.") == (
         "Look in the transcript for the last exchange.")
     assert for_app("Use STARTTLS mode (--tls starttls); --insecure gets past it.") == (

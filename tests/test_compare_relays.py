@@ -157,7 +157,7 @@ async def test_one_side_failing_does_not_stop_the_other(
         assert failing.b == "auth (535 5.7.8)"
         assert slow.verbs.count("AUTH") == 2
     else:
-        assert failing.b == "connect (network)"
+        assert failing.b == "connect (refused)"
         # nothing is known about B's extensions: not reported as differences
         for key in ("ext.SIZE", "ext.PIPELINING", "tls.version", "greeting"):
             row = comparison.row(key)
@@ -207,3 +207,14 @@ async def test_a_certificate_failure_is_named_not_the_220_before_it(
     assert failing.a == "none"
     assert failing.b.startswith("starttls (tls: ") and "expired" in failing.b
     assert "220" not in failing.b
+
+
+async def test_a_failure_without_a_refusing_reply_is_named_by_its_cause(
+        fast: Relay, relay_factory: RelayFactory, config_for: ConfigFor) -> None:
+    plain = await relay_factory()  # offers no STARTTLS
+    comparison = await run_comparison(("good", config_for(fast.port)),
+                                      ("plain", config_for(plain.port)))
+    assert comparison.row("failing_stage").b == "starttls (STARTTLS not offered)"
+    doc = comparison.b.reports[0].to_json()
+    failed = next(s for s in doc["stages"] if s["status"] == "fail")
+    assert failed["diagnosis"]["kind"] == "starttls_not_offered"  # for scripts, additive

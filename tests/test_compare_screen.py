@@ -138,7 +138,7 @@ async def test_one_side_failing_and_narrow_layout_stacks(
         assert b.y >= a.bottom and a.x == b.x  # stacked below 100 columns
         failing = next(line for line in screen.table.plain().splitlines()
                        if "failing stage" in line)
-        assert "≠" in failing and "connect (network)" in failing
+        assert "≠" in failing and "connect (refused)" in failing
     screen = CompareScreen(("good", config_for(relay.port)), ("bad", bad), autostart=False)
     async with Host(screen).run_test(size=(120, 40)):
         a, b = screen.pane("a").region, screen.pane("b").region

@@ -12,6 +12,7 @@ _MECHS = r"(auto|plain|login|cram-md5|xoauth2|oauthbearer)"
 
 _PHRASES: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], ...] = tuple(
     (re.compile(pattern), replacement) for pattern, replacement in (
+        (r"`smtptui dns [^`]*`", "the DNS checks (D)"),
         (r"\b[Rr]un with -v and report", "report"),
         (r"\b[Rr]un with -v to see", "look in the transcript for"),
         (r"\b[Rr]un with -v for", "look in the transcript for"),
@@ -41,7 +42,7 @@ _PHRASES: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], ..
 
 def for_app(text: str) -> str:
     """``text`` with the command line's flags said as the dashboard's fields."""
-    if "-" not in text:
+    if "-" not in text and "`" not in text:
         return text
     for pattern, replacement in _PHRASES:
         text = pattern.sub(_keep_case(replacement), text)

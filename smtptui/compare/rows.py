@@ -57,7 +57,22 @@ def _failing_stage(side: Side) -> str:
     cert = report.tls.cert if report.tls else None
     if failed.diagnosis.layer == "tls" and cert is not None and cert.error:
         return f"{failed.stage} (tls: {clean(cert.error, 40)})"
-    return f"{failed.stage} ({failed.diagnosis.layer})"
+    kind = failed.diagnosis.kind
+    cause = _CAUSES.get(kind) or kind.replace("_", " ") or failed.diagnosis.layer
+    return f"{failed.stage} ({cause})"
+
+
+_CAUSES = {
+    "starttls_not_offered": "STARTTLS not offered",
+    "tls_plain_smtp_port": "plain-text answer to TLS",
+    "greeting_timeout_implicit_tls": "port speaks implicit TLS",
+    "auth_secret_unavailable": "password not available",
+    "auth_no_credentials": "no credentials",
+    "auth_plaintext_refused": "no TLS for AUTH",
+    "connect_refused": "refused", "connect_timeout": "timed out",
+    "greeting_timeout": "no greeting", "dns_nxdomain": "no such host",
+}
+"""Short causes for the compare table (anything else: the fault kind in words)."""
 
 
 def result_rows(a: Side, b: Side) -> list[Row]:

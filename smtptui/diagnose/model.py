@@ -39,9 +39,15 @@ class Diagnosis:
     layer: Layer
     summary: str
     advice: str
+    kind: str = ""
+    """What the engine observed (a fault kind such as ``starttls_not_offered``), when a
+    fault was explained; scripts can branch on it."""
 
     def to_json(self) -> dict[str, str]:
-        return {"layer": self.layer, "summary": self.summary, "advice": self.advice}
+        out = {"layer": self.layer, "summary": self.summary, "advice": self.advice}
+        if self.kind:
+            out["kind"] = self.kind
+        return out
 
 
 @dataclass(frozen=True, slots=True)

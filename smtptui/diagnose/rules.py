@@ -125,7 +125,8 @@ def _render(fault: Fault, layer: Layer, summary: str, advice: str) -> Diagnosis:
         evidence.append(ctx["detail"])
     if fault.reply is not None and "{reply}" not in summary:
         evidence.append(ctx["reply"])
-    return Diagnosis(layer, with_evidence(fill(summary, ctx), evidence), fill(advice, ctx))
+    return Diagnosis(layer, with_evidence(fill(summary, ctx), evidence), fill(advice, ctx),
+                     kind=fault.kind)
 
 
 def _last_resort(stage: object, reply: Reply | None) -> Diagnosis:

@@ -75,7 +75,7 @@ def diagnose(fault: Fault, redact: Callable[[str], str]) -> Diagnosis:
     from smtptui.diagnose import diagnose as rules
 
     found = rules(fault)
-    return Diagnosis(found.layer, redact(found.summary), redact(found.advice))
+    return Diagnosis(found.layer, redact(found.summary), redact(found.advice), found.kind)
 
 
 def to_reply(resp: SMTPResponse, redact: Callable[[str], str] | None = None) -> Reply:

@@ -195,7 +195,7 @@ class ProfileEditor(ModalScreen[Profile | None]):
     def _discover_row(self) -> ComposeResult:
         with Horizontal(classes="form-row", id="row-discover"):
             yield Label("Find server", classes="form-label")
-            yield Input(placeholder="your address, e.g. ops@example.com (Enter)",
+            yield Input(placeholder="ops@example.com, then Enter",
                         compact=True, id="discover-address")
             yield Button("Discover", id="discover", compact=True)
         yield Static("", id="discover-status", classes="form-note", markup=False)

@@ -427,11 +427,17 @@ class MainScreen(Screen[None]):
         def answered(yes: bool | None) -> None:
             if not yes:
                 return
+            shown = self.sidebar.visible_keys()
+            at = shown.index(entry.key) if entry.key in shown else -1
+            neighbour = (shown[at + 1] if at + 1 < len(shown) else
+                         shown[at - 1] if at > 0 else None) if at >= 0 else None
             problem = app.delete_profile(entry.name)
             if problem:
                 self.notify(problem, title="Not deleted", severity="error", timeout=8)
-            else:
-                self.notify(f"Deleted {entry.name}.", timeout=3)
+                return
+            self.notify(f"Deleted {entry.name}.", timeout=3)
+            if neighbour is not None:  # stay where you were, not at the top
+                self.sidebar.select_key(neighbour)
 
         self.app.push_screen(ConfirmScreen(question), answered)
 
@@ -502,7 +508,7 @@ class MainScreen(Screen[None]):
             a = await app.resolve_config(first, send=self.send_mode)
             b = await app.resolve_config(second, send=self.send_mode)
         except SecretError as exc:
-            self.notify(str(exc), title="Missing secret", severity="error", timeout=8)
+            self.notify(f"{exc}: nothing was run.", title="Cancelled", timeout=4)
             return
         self.app.push_screen(CompareScreen((first.name, a), (second.name, b),
                                            source=app.probe_source))

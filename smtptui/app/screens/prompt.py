@@ -58,6 +58,15 @@ class TextPrompt(ModalScreen[str | None]):
                 return
         self.dismiss(value)
 
+    @on(Input.Changed, "#answer")
+    def _edited(self) -> None:
+        """A problem shown was about the answer as it was; it goes once it changes (and a
+        handler with a ``reset`` forgets any question it asked about it)."""
+        self.query_one("#problem", Static).update("")
+        reset = getattr(self._on_submit, "reset", None)
+        if callable(reset):
+            reset()
+
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:
         self.dismiss(None)
