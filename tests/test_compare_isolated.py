@@ -43,7 +43,7 @@ async def test_the_secret_is_not_on_the_childs_command_line_or_environment(
         1))
     await reached.wait()
     children = [pid for pid in os.listdir("/proc") if pid.isdigit() and Path(
-        f"/proc/{pid}/cmdline").exists() and b"smtptui.compare.isolated" in Path(
+        f"/proc/{pid}/cmdline").exists() and b"smtptui.isolation" in Path(
         f"/proc/{pid}/cmdline").read_bytes()]
     assert children
     for pid in children:
@@ -72,7 +72,7 @@ async def test_cancelling_kills_the_child_and_closes_its_connections(
         await task
     await asyncio.wait_for(server.closed.wait(), 5)  # the server saw the sockets close
     leftovers = [pid for pid in os.listdir("/proc") if pid.isdigit() and Path(
-        f"/proc/{pid}/cmdline").exists() and b"smtptui.compare.isolated" in Path(
+        f"/proc/{pid}/cmdline").exists() and b"smtptui.isolation" in Path(
         f"/proc/{pid}/cmdline").read_bytes()]
     assert leftovers == []
 
@@ -85,9 +85,9 @@ async def test_a_failure_in_the_child_is_one_line_here(config_for: ConfigFor) ->
 def test_secrets_travel_apart_from_the_config_and_come_back(config_for: ConfigFor) -> None:
     import pickle
 
-    from smtptui.compare.isolated import _seal, _unseal
+    from smtptui.isolation import seal, unseal
 
-    sealed = _seal(("a", config_for(25)))
-    assert CANARY not in repr(sealed[1])
-    name, config = _unseal(pickle.loads(pickle.dumps(sealed)))
-    assert name == "a" and config.password is not None and config.password.reveal() == CANARY
+    sealed = seal(config_for(25))
+    assert CANARY not in repr(sealed[0])
+    config = unseal(pickle.loads(pickle.dumps(sealed)))
+    assert config.password is not None and config.password.reveal() == CANARY

@@ -27,7 +27,7 @@ def make_app(profiles_path: Path | None, *, demo: bool = False, mouse: bool = Tr
     return app
 
 
-PROBE_SWITCH_INTERVAL = 0.0005
+RELAY_SWITCH_INTERVAL = 0.0005
 """Seconds a thread may hold the GIL while another waits (Python's default: 0.005)."""
 
 
@@ -36,8 +36,8 @@ def run_app(profiles_path: Path | None, *, demo: bool = False, mouse: bool = Tru
     import sys
 
     app = make_app(profiles_path, demo=demo, mouse=mouse)
-    # Probes run on a thread of their own; a short switch interval lets it take the GIL
-    # within a millisecond while the screen is busy, so the UI does not show in timings.
-    sys.setswitchinterval(PROBE_SWITCH_INTERVAL)
+    # Probes run in child processes; the demo relays run on a thread here: a short
+    # switch interval lets that thread answer within a millisecond while the screen works.
+    sys.setswitchinterval(RELAY_SWITCH_INTERVAL)
     app.run(mouse=app.use_mouse)
     return app.return_code or 0

@@ -298,9 +298,8 @@ class MainScreen(Screen[None]):
 
     @work(exclusive=True, group="batch", exit_on_error=False)
     async def _run_batch(self, entries: list[Entry]) -> None:
-        from smtptui.probe.batch import probe_many
+        from smtptui.isolation import probe_many_in_process
         from smtptui.probe.engine import planned_stages
-        from smtptui.probe.offloop import iterate_offloop
 
         app = self.smtp_app
         pending = [e.key for e in entries]
@@ -317,8 +316,7 @@ class MainScreen(Screen[None]):
                 except SecretError as exc:
                     pending.remove(entry.key)
                     self.post_message(self.BatchResult(entry.key, None, str(exc)))
-            async for index, report in iterate_offloop(
-                    lambda: probe_many(configs, BATCH_CONCURRENCY), "batch"):
+            async for index, report in probe_many_in_process(configs, BATCH_CONCURRENCY):
                 pending.remove(keys[index])
                 self.post_message(self.BatchResult(keys[index], report))
         finally:

@@ -45,10 +45,10 @@ ProbeSource = Callable[[ProbeConfig], AsyncIterator[ProbeEvent]]
 
 
 def default_source(config: ProbeConfig) -> AsyncIterator[ProbeEvent]:
-    """The engine on its own loop thread, so the timings shown are not the UI's."""
-    from smtptui.probe.offloop import run_probe_offloop
+    """The engine in a process of its own, so the timings shown are not the screen's."""
+    from smtptui.isolation import probe_in_process
 
-    return run_probe_offloop(config)
+    return probe_in_process(config)
 
 
 class ProbeView(Vertical):

@@ -1,21 +1,23 @@
-"""The engine on its own loop thread: the same events, timings that do not include the
-caller's work, and cancellation that leaves nothing behind."""
+"""The engine in a child process: the same events, timings that do not include the
+caller's work (not even its GIL), and cancellation that leaves nothing behind."""
 
 from __future__ import annotations
 
 import asyncio
+import os
 import ssl
 import threading
 import time
 from collections.abc import AsyncIterator, Callable
+from pathlib import Path
 
 import pytest
 
+from smtptui.isolation import probe_in_process, probe_many_in_process
 from smtptui.loopthread import LoopThread
 from smtptui.probe.config import ProbeConfig
 from smtptui.probe.engine import run_probe
 from smtptui.probe.events import ProbeEvent, ProbeFinished, ProbeReport, StageStarted
-from smtptui.probe.offloop import probe_loop, run_probe_offloop
 from smtptui.relay import Relay, RelayOptions
 from tests.conftest import CANARY, USER
 from tests.servers import RawFactory
@@ -35,12 +37,6 @@ async def relay_elsewhere(server_ctx: ssl.SSLContext) -> AsyncIterator[Relay]:
     yield relay
     await runner.run(relay.stop())
     runner.close()
-
-
-async def running_probes() -> list[str]:
-    """Names of the smtptui tasks on the current loop (run it on the probe loop)."""
-    return [t.get_name() for t in asyncio.all_tasks()
-            if t is not asyncio.current_task() and "smtptui" in t.get_name()]
 
 
 def keep_busy(seconds: float) -> None:
@@ -64,38 +60,38 @@ async def consume_busily(source: Source, config: ProbeConfig) -> tuple[ProbeRepo
     return report, threads
 
 
-async def test_offloop_gives_the_same_stages_as_the_engine(relay_elsewhere: Relay,
+async def test_in_process_gives_the_same_stages_as_the_engine(relay_elsewhere: Relay,
                                                            config_for: ConfigFor) -> None:
     config = config_for(relay_elsewhere.port)
     inline = [e.report async for e in run_probe(config) if isinstance(e, ProbeFinished)][0]
-    events = [e async for e in run_probe_offloop(config)]
-    offloop = events[-1]
-    assert isinstance(offloop, ProbeFinished) and offloop.report.ok and inline.ok
-    assert [(s.stage, s.status) for s in offloop.report.stages] == [
+    events = [e async for e in probe_in_process(config)]
+    in_process = events[-1]
+    assert isinstance(in_process, ProbeFinished) and in_process.report.ok and inline.ok
+    assert [(s.stage, s.status) for s in in_process.report.stages] == [
         (s.stage, s.status) for s in inline.stages]
-    assert [e.text for e in offloop.report.transcript if e.direction == "C"] == [
+    assert [e.text for e in in_process.report.transcript if e.direction == "C"] == [
         e.text for e in inline.transcript if e.direction == "C"]
 
 
-async def test_a_busy_caller_does_not_slow_the_offloop_timings(relay_elsewhere: Relay,
+async def test_a_busy_caller_does_not_slow_the_in_process_timings(relay_elsewhere: Relay,
                                                               config_for: ConfigFor) -> None:
     config = config_for(relay_elsewhere.port)
     inline, _ = await consume_busily(run_probe, config)
-    offloop, threads = await consume_busily(run_probe_offloop, config)
-    assert inline.ok and offloop.ok
-    # The same-loop probe could not go on while its consumer was busy; the off-loop one did.
+    in_process, threads = await consume_busily(probe_in_process, config)
+    assert inline.ok and in_process.ok
+    # The same-loop probe could not go on while its consumer was busy; the child did.
     assert inline.total_ms >= BUSY_S * 1000
-    assert offloop.total_ms < BUSY_S * 1000
+    assert in_process.total_ms < BUSY_S * 1000
     assert threads == {threading.current_thread().name}  # events arrive on the caller's loop
 
 
-async def test_cancelling_the_consumer_cancels_the_probe_on_its_loop(
+async def test_cancelling_the_consumer_kills_the_child(
         raw_server: RawFactory, config_for: ConfigFor) -> None:
     server = await raw_server(lambda conn: conn.until_eof())  # never greets
     reached = asyncio.Event()
 
     async def consume() -> None:
-        async for event in run_probe_offloop(config_for(server.port, timeout=30)):
+        async for event in probe_in_process(config_for(server.port, timeout=30)):
             if isinstance(event, StageStarted) and event.stage == "greeting":
                 reached.set()
 
@@ -105,5 +101,25 @@ async def test_cancelling_the_consumer_cancels_the_probe_on_its_loop(
     with pytest.raises(asyncio.CancelledError):
         await task
     await asyncio.wait_for(server.closed.wait(), 5)  # the server saw the socket close
-    assert await probe_loop().run(running_probes()) == []
+    assert children() == []
 
+
+async def test_a_batch_in_a_child_reports_each_profile(relay_elsewhere: Relay,
+                                                      config_for: ConfigFor) -> None:
+    configs = [config_for(relay_elsewhere.port) for _ in range(5)]
+    results = [item async for item in probe_many_in_process(configs, 3)]
+    assert sorted(index for index, _report in results) == [0, 1, 2, 3, 4]
+    assert all(report.ok for _index, report in results)
+    assert children() == []
+
+
+def children() -> list[str]:
+    """Processes running ``python -m smtptui.isolation`` now."""
+    found = []
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            if b"smtptui.isolation" in Path(f"/proc/{pid}/cmdline").read_bytes():
+                found.append(pid)
+        except OSError:
+            continue
+    return found
