@@ -44,13 +44,27 @@ def make_context(*, cafile: str | None, insecure: bool) -> ssl.SSLContext:
     Contexts are cached (loading the system store costs milliseconds per probe in a
     batch); a changed ``cafile`` is noticed by its modification time.
     """
-    stamp = 0
-    if cafile:
-        try:
-            stamp = os.stat(cafile).st_mtime_ns
-        except OSError:
-            stamp = -1  # let ssl report the unreadable file
+    stamp = _stamp(cafile, time.monotonic()) if cafile else 0
     return _context(cafile, insecure, stamp)
+
+
+_STAMPS: dict[str, tuple[float, int]] = {}
+STAMP_SECONDS = 1.0
+"""How long a CA file's modification time is trusted before it is looked at again."""
+
+
+def _stamp(cafile: str, now: float) -> int:
+    """The file's modification time (``-1``: unreadable), looked up at most once a second:
+    a batch of probes does not stat the file for each one."""
+    seen = _STAMPS.get(cafile)
+    if seen is not None and now - seen[0] < STAMP_SECONDS:
+        return seen[1]
+    try:
+        stamp = os.stat(cafile).st_mtime_ns
+    except OSError:
+        stamp = -1  # let ssl report the unreadable file
+    _STAMPS[cafile] = (now, stamp)
+    return stamp
 
 
 @functools.lru_cache(maxsize=32)
