@@ -8,7 +8,7 @@ import argparse
 from typing import TYPE_CHECKING
 
 from smtptui.errors import UsageError
-from smtptui.hostport import CONTROL, HostError, parse_host
+from smtptui.hostport import HostError, has_control, parse_host
 
 if TYPE_CHECKING:
     from smtptui.profiles.model import Profile
@@ -27,10 +27,10 @@ def check_flags(args: argparse.Namespace) -> None:
     address) are bad input, whatever profile they are applied to."""
     for attr, flag in _TEXT_FLAGS:
         value = getattr(args, attr, None)
-        if value is not None and CONTROL.search(value):
+        if value is not None and has_control(value):
             raise UsageError(f"control characters are not allowed in {flag}")
     for address in getattr(args, "rcpt_to", None) or ():
-        if CONTROL.search(address):
+        if has_control(address):
             raise UsageError("control characters are not allowed in --to")
         if "@" not in address:
             raise UsageError(f"--to {address!r} is not an address "
