@@ -62,8 +62,7 @@ async def from_child(job: tuple[Any, ...]) -> AsyncGenerator[tuple[str, Any], No
     finished = False
     try:
         child.stdin.write(_frame(job))
-        await child.stdin.drain()
-        child.stdin.close()
+        await child.stdin.drain()  # stdin stays open: the child stops when it closes
         while True:
             try:
                 header = await child.stdout.readexactly(_HEADER.size)
@@ -80,9 +79,10 @@ async def from_child(job: tuple[Any, ...]) -> AsyncGenerator[tuple[str, Any], No
             else:
                 raise RuntimeError(value)
     finally:
+        child.stdin.close()  # the child's cue to stop (also when this process dies)
         if child.returncode is None and not finished:
             with contextlib.suppress(ProcessLookupError):
-                child.kill()  # its sockets close with it
+                child.kill()  # at once: its sockets close with it
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(child.wait(), STOP_WAIT)
             await asyncio.wait_for(child.stdout.read(), STOP_WAIT)  # to EOF: pipes closed
@@ -142,6 +142,14 @@ async def _run(job: tuple[Any, ...], emit: Callable[[Any], None]) -> Any:
     raise ValueError(f"unknown job {kind!r}")
 
 
+def _orphaned(running: asyncio.Task[Any]) -> None:
+    """stdin is readable: at its end (the parent closed it or died), give up the work."""
+    import os
+
+    if not os.read(sys.stdin.fileno(), 1024):
+        running.cancel()
+
+
 def main() -> None:
     """The child: read the job, run it, send what it yields in batches, then the result.
 
@@ -166,10 +174,15 @@ def main() -> None:
 
     async def work() -> None:
         job = _read_job(sys.stdin.buffer)
+        running = asyncio.create_task(_run(job, batch.append))
         ticking = asyncio.create_task(flusher())
+        loop = asyncio.get_running_loop()
+        # stdin closes when the parent is done with us, or dies: stop then, whatever runs
+        loop.add_reader(sys.stdin.fileno(), lambda: _orphaned(running))
         try:
-            result = await _run(job, batch.append)
+            result = await running
         finally:
+            loop.remove_reader(sys.stdin.fileno())
             ticking.cancel()
             flush()
         send("done", result)

@@ -4,7 +4,6 @@ over the pipe, and nothing left running when it is cancelled."""
 from __future__ import annotations
 
 import asyncio
-import os
 from collections.abc import Callable
 from pathlib import Path
 
@@ -17,6 +16,13 @@ from tests.conftest import CANARY
 from tests.servers import RawFactory
 
 ConfigFor = Callable[..., ProbeConfig]
+
+
+def mine() -> list[str]:
+    """This process's comparison children still running."""
+    from tests.test_isolation import children
+
+    return children()
 
 
 async def test_the_child_compares_and_streams_its_events(relay, config_for: ConfigFor) -> None:
@@ -42,11 +48,9 @@ async def test_the_secret_is_not_on_the_childs_command_line_or_environment(
         ("a", config_for(server.port, timeout=30)), ("b", config_for(server.port, timeout=30)),
         1))
     await reached.wait()
-    children = [pid for pid in os.listdir("/proc") if pid.isdigit() and Path(
-        f"/proc/{pid}/cmdline").exists() and b"smtptui.isolation" in Path(
-        f"/proc/{pid}/cmdline").read_bytes()]
-    assert children
-    for pid in children:
+    running = mine()
+    assert running
+    for pid in running:
         assert CANARY.encode() not in Path(f"/proc/{pid}/cmdline").read_bytes()
         assert CANARY.encode() not in Path(f"/proc/{pid}/environ").read_bytes()
     task.cancel()
@@ -71,10 +75,7 @@ async def test_cancelling_kills_the_child_and_closes_its_connections(
     with pytest.raises(asyncio.CancelledError):
         await task
     await asyncio.wait_for(server.closed.wait(), 5)  # the server saw the sockets close
-    leftovers = [pid for pid in os.listdir("/proc") if pid.isdigit() and Path(
-        f"/proc/{pid}/cmdline").exists() and b"smtptui.isolation" in Path(
-        f"/proc/{pid}/cmdline").read_bytes()]
-    assert leftovers == []
+    assert mine() == []
 
 
 async def test_a_failure_in_the_child_is_one_line_here(config_for: ConfigFor) -> None:

@@ -113,13 +113,62 @@ async def test_a_batch_in_a_child_reports_each_profile(relay_elsewhere: Relay,
     assert children() == []
 
 
-def children() -> list[str]:
-    """Processes running ``python -m smtptui.isolation`` now."""
+def children(parent: int | None = None) -> list[str]:
+    """This process's (or ``parent``'s) children running ``python -m smtptui.isolation``
+    (other test workers may be running their own)."""
     found = []
     for pid in filter(str.isdigit, os.listdir("/proc")):
         try:
-            if b"smtptui.isolation" in Path(f"/proc/{pid}/cmdline").read_bytes():
-                found.append(pid)
-        except OSError:
+            command = Path(f"/proc/{pid}/cmdline").read_bytes()
+            ppid = int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, ValueError, IndexError):
             continue
+        if b"-m\0smtptui.isolation" in command and ppid == (parent or os.getpid()):
+            found.append(pid)
     return found
+
+
+async def test_a_child_whose_parent_dies_stops_and_closes_its_connection(
+        raw_server: RawFactory) -> None:
+    """The parent is killed outright (no cleanup): its child sees stdin close and quits."""
+    import signal
+    import sys
+
+    server = await raw_server(lambda conn: conn.until_eof())  # never greets
+    parent_code = (
+        "import asyncio, sys\n"
+        "from smtptui.isolation import probe_in_process\n"
+        "from smtptui.probe.config import ProbeConfig\n"
+        "async def main():\n"
+        f"    config = ProbeConfig(host='127.0.0.1', port={server.port}, timeout=60)\n"
+        "    async for event in probe_in_process(config):\n"
+        "        print(type(event).__name__, flush=True)\n"
+        "asyncio.run(main())\n"
+    )
+    parent = await asyncio.create_subprocess_exec(
+        sys.executable, "-c", parent_code, stdout=asyncio.subprocess.PIPE)
+    assert parent.stdout is not None
+    while b"StageStarted" not in await asyncio.wait_for(parent.stdout.readline(), 10):
+        pass
+    orphans = children(parent.pid)
+    assert server.connections == 1 and len(orphans) == 1
+    parent.send_signal(signal.SIGKILL)
+    await parent.wait()
+    await asyncio.wait_for(server.closed.wait(), 5)  # the orphan gave up its connection
+    await asyncio.wait_for(exited(int(orphans[0])), 5)  # and ended
+
+
+async def exited(pid: int) -> None:
+    """Until process ``pid`` (not our child) has ended: its pidfd becomes readable."""
+    try:
+        fd = os.pidfd_open(pid)
+    except ProcessLookupError:
+        return
+    loop = asyncio.get_running_loop()
+    ended = loop.create_future()
+    loop.add_reader(fd, lambda: ended.done() or ended.set_result(None))
+    try:
+        await ended
+    finally:
+        loop.remove_reader(fd)
+        os.close(fd)
