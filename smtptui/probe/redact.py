@@ -49,9 +49,6 @@ class Redactor:
                 self._long.append(text)
         self._whole.sort(key=len, reverse=True)
 
-    def __bool__(self) -> bool:
-        return bool(self._whole)
-
     def __call__(self, text: str) -> str:
         for secret in self._whole:
             if secret in text:

@@ -78,13 +78,16 @@ def diagnose(fault: Fault, redact: Callable[[str], str]) -> Diagnosis:
     return Diagnosis(found.layer, redact(found.summary), redact(found.advice), found.kind)
 
 
-def to_reply(resp: SMTPResponse, redact: Callable[[str], str] | None = None) -> Reply:
-    """aiosmtplib's response -> our sanitised reply record with its enhanced code
-    (secrets removed by ``redact`` first, before the text is cleaned or cut)."""
+def to_reply(resp: SMTPResponse, redactor: Redactor | None = None) -> Reply:
+    """aiosmtplib's response -> our sanitised reply record with its enhanced code.
+    Secrets are removed first, before the text is cleaned or cut (the whole text when
+    one is spread over its lines, once the redactor looks for that)."""
     text = raw_message(resp)
-    if redact is not None:
-        text = redact(text)
+    if redactor is not None:
+        text = redactor(text)
     enhanced, text = split_enhanced(text)
+    if redactor is not None and redactor.pieces and redactor.spans_lines(text):
+        text = REDACTED
     return Reply(code=resp.code, enhanced=enhanced, text=clean_multiline(text))
 
 
@@ -188,10 +191,7 @@ class SessionBase:
         self.line("*", text)
 
     def reply(self, resp: SMTPResponse) -> Reply:
-        enhanced, text = split_enhanced(self.redactor(raw_message(resp)))
-        if self.redactor.pieces and self.redactor.spans_lines(text):  # spread over lines
-            text = REDACTED
-        rep = Reply(resp.code, enhanced, clean_multiline(text))
+        rep = to_reply(resp, self.redactor)
         self._replies.append(rep)
         if self.proto is not None and self.proto.has_extra_reply() and not self._out_of_step:
             self._out_of_step = True
