@@ -6,9 +6,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from smtptui.democerts import DemoPKI, make_pki
+from smtptui.demo.certs import DemoPKI, make_pki
+from smtptui.demo.relay import Relay, RelayOptions
 from smtptui.loopthread import LoopThread
-from smtptui.relay import Relay, RelayOptions
 
 USER = "bench@smtptui.test"
 PASSWORD = "bench-password"

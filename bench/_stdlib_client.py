@@ -53,5 +53,5 @@ if __name__ == "__main__":
         import smtptui.probe.config
         import smtptui.probe.events
         import smtptui.profiles.model
-        import smtptui.report_text  # noqa: F401
+        import smtptui.reports.text  # noqa: F401
     sys.exit(main(*sys.argv[1:6]))

@@ -25,8 +25,8 @@ USER, PASSWORD = "bench@smtptui.test", "bench-password"
 
 
 def serve(latency: float, conn: mp.connection.Connection) -> None:
-    from smtptui.democerts import make_pki
-    from smtptui.relay import Relay, RelayOptions
+    from smtptui.demo.certs import make_pki
+    from smtptui.demo.relay import Relay, RelayOptions
 
     async def main() -> None:
         pki = make_pki()

@@ -16,10 +16,10 @@ import sys
 import time
 from multiprocessing.connection import Connection
 
-from smtptui.democerts import make_pki
+from smtptui.demo.certs import make_pki
+from smtptui.demo.relay import Relay, RelayOptions
 from smtptui.probe.config import ProbeConfig, Secret
 from smtptui.probe.engine import probe
-from smtptui.relay import Relay, RelayOptions
 
 USER, PASSWORD = "bench@smtptui.test", "bench-password"
 

@@ -97,10 +97,10 @@ def diagnosis_time() -> None:
     """Default settings, STARTTLS mode, a port that speaks implicit TLS and stays silent."""
     import asyncio
 
-    from smtptui.democerts import make_pki
+    from smtptui.demo.certs import make_pki
+    from smtptui.demo.relay import Relay, RelayOptions
     from smtptui.probe.config import ProbeConfig
     from smtptui.probe.engine import probe
-    from smtptui.relay import Relay, RelayOptions
 
     async def run() -> tuple[float, str, str]:
         pki = make_pki()

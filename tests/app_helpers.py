@@ -18,7 +18,7 @@ from smtptui.app.app import SmtpTuiApp
 from smtptui.app.launch import make_app
 from smtptui.app.widgets.diagnostics import DiagnosticsPanel
 from smtptui.app.widgets.transcript import TranscriptView
-from smtptui.relay import Relay
+from smtptui.demo.relay import Relay
 from tests.conftest import USER
 
 PASSWORD_ENV = "SMTPTUI_APP_TEST_PASSWORD"

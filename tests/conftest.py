@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 import trustme
 
+from smtptui.demo.relay import Relay, RelayOptions
 from smtptui.probe.config import ProbeConfig, Secret
-from smtptui.relay import Relay, RelayOptions
 
 pytest_plugins = ["tests.servers", "tests.dns_fixtures", "tests.app_fixtures"]
 

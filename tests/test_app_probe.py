@@ -439,7 +439,7 @@ async def test_a_duplicated_profile_is_selected_once_saved(acme_file: Path) -> N
 
 
 async def test_two_profiles_can_be_picked_for_compare_in_the_palette(acme_file: Path) -> None:
-    from smtptui.app.compare_screen import CompareScreen
+    from smtptui.app.screens.compare import CompareScreen
 
     app = app_for(acme_file)
     async with app.run_test(size=(120, 40)) as pilot:

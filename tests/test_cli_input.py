@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from smtptui import cli
-from smtptui.relay import Relay, RelayOptions
+from smtptui.demo.relay import Relay, RelayOptions
 from tests.conftest import CANARY, USER, RelayFactory
 
 

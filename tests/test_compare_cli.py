@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from smtptui import cli
+from smtptui.demo.relay import Relay
 from smtptui.profiles import EnvSource, Profile, load_or_empty
-from smtptui.relay import Relay
 from tests.conftest import CANARY, USER, RelayFactory
 
 MB = 1024 * 1024

@@ -12,8 +12,8 @@ import trustme
 from smtptui.compare import run_comparison
 from smtptui.compare.model import WARM_NEEDS
 from smtptui.compare.rows import KNOWN_EXTENSIONS
+from smtptui.demo.relay import LogEntry, Relay
 from smtptui.probe.config import ProbeConfig, Secret
-from smtptui.relay import LogEntry, Relay
 from tests.conftest import RelayFactory
 
 ConfigFor = Callable[..., ProbeConfig]

@@ -12,7 +12,7 @@ from textual.app import App
 from textual.pilot import Pilot
 from textual.widgets import Input
 
-from smtptui.app.compare_screen import CompareScreen
+from smtptui.app.screens.compare import CompareScreen
 from smtptui.probe.config import ProbeConfig
 from tests.app_helpers import until
 from tests.compare_reports import canned

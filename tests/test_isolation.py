@@ -13,12 +13,12 @@ from pathlib import Path
 
 import pytest
 
+from smtptui.demo.relay import Relay, RelayOptions
 from smtptui.isolation import probe_in_process, probe_many_in_process
 from smtptui.loopthread import LoopThread
 from smtptui.probe.config import ProbeConfig
 from smtptui.probe.engine import run_probe
 from smtptui.probe.events import ProbeEvent, ProbeFinished, ProbeReport, StageStarted
-from smtptui.relay import Relay, RelayOptions
 from tests.conftest import CANARY, USER
 from tests.servers import RawFactory
 

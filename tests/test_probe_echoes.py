@@ -13,7 +13,7 @@ from smtptui.probe.config import ProbeConfig, Secret
 from smtptui.probe.engine import run_probe
 from smtptui.probe.events import ProbeFinished, ProbeReport
 from smtptui.probe.redact import MIN_RUN
-from smtptui.report_text import render_text
+from smtptui.reports.text import render_text
 from tests.servers import Conn, RawFactory
 
 ConfigFor = Callable[..., ProbeConfig]

@@ -183,7 +183,7 @@ def _has_ipv6_loopback() -> bool:
 
 @pytest.mark.skipif(not _has_ipv6_loopback(), reason="no IPv6 loopback on this machine")
 async def test_ipv6_literal(server_ctx: ssl.SSLContext, config_for: ConfigFor) -> None:
-    from smtptui.relay import Relay, RelayOptions
+    from smtptui.demo.relay import Relay, RelayOptions
 
     relay = await Relay(RelayOptions(starttls=server_ctx, users={USER: CANARY})).start(host="::1")
     try:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from smtptui.report_files import pair_paths, save_typed, slug, write_pair
+from smtptui.reports.files import pair_paths, save_typed, slug, write_pair
 
 
 def test_slug_is_file_name_safe() -> None:
@@ -48,7 +48,7 @@ def test_save_typed_reports_problems_in_one_line(tmp_path: Path) -> None:
 
 
 def test_saving_over_existing_files_asks_once_first(tmp_path: Path) -> None:
-    from smtptui.report_files import SavePrompt
+    from smtptui.reports.files import SavePrompt
 
     keep = tmp_path / "keep.txt"
     keep.write_text("important\n")

@@ -35,7 +35,7 @@ from smtptui.profiles.store import ProfileFile, load_or_empty, modify
 
 if TYPE_CHECKING:
     from smtptui.app.dns_plan import DnsOutcome
-    from smtptui.demo import Demo
+    from smtptui.demo.embedded import Demo
 
 DEMO_CLIENT = "Demo (loopback relays)"
 
@@ -236,7 +236,7 @@ class SmtpTuiApp(App[int]):
             return
         self._demo_starting = True
         try:
-            from smtptui.demo import start_demo
+            from smtptui.demo.embedded import start_demo
 
             self.demo = await start_demo()
         except Exception as exc:  # e.g. no loopback: say so, keep running

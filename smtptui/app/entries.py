@@ -12,7 +12,7 @@ from smtptui.probe.config import ProbeConfig
 from smtptui.profiles.model import Profile
 
 if TYPE_CHECKING:
-    from smtptui.demo import DemoTarget
+    from smtptui.demo.embedded import DemoTarget
     from smtptui.profiles.store import ProfileFile
 
 NO_CLIENT = "(no client)"

@@ -90,7 +90,7 @@ async def _run(configs: list, names: list, concurrency: int, *, json_out: bool, 
                color: bool) -> int:
     from smtptui.glyphs import glyph
     from smtptui.probe.batch import probe_many
-    from smtptui.report_text import paint
+    from smtptui.reports.text import paint
 
     failed = 0
     async for index, report in probe_many(configs, concurrency):

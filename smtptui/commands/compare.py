@@ -88,7 +88,7 @@ def _progress(runs: int) -> OnEvent:
     from smtptui.commands.probe import use_color
     from smtptui.glyphs import glyph
     from smtptui.probe.events import ProbeFinished
-    from smtptui.report_text import paint
+    from smtptui.reports.text import paint
 
     color = use_color(sys.stdout)
 

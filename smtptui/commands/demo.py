@@ -38,9 +38,9 @@ async def _headless(*, json_out: bool) -> int:
     import sys
 
     from smtptui.commands.probe import use_color
-    from smtptui.demo import start_demo
+    from smtptui.demo.embedded import start_demo
     from smtptui.probe.engine import probe
-    from smtptui.report_text import format_stage, format_summary
+    from smtptui.reports.text import format_stage, format_summary
 
     demo = await start_demo()
     color = use_color(sys.stdout)

@@ -74,7 +74,7 @@ async def _probe(config: ProbeConfig, *, json_out: bool, verbose: bool) -> Probe
     """Run the probe; in human mode stream each stage (and transcript line) as it happens."""
     from smtptui.probe.engine import run_probe
     from smtptui.probe.events import ProbeFinished, StageFinished, WireLine
-    from smtptui.report_text import format_stage, format_wire
+    from smtptui.reports.text import format_stage, format_wire
 
     color = use_color(sys.stdout)
     if not json_out:
@@ -94,7 +94,7 @@ async def _probe(config: ProbeConfig, *, json_out: bool, verbose: bool) -> Probe
 
 
 def _print_summary(report: ProbeReport, *, swaks: str | None) -> None:
-    from smtptui.report_text import format_summary
+    from smtptui.reports.text import format_summary
 
     print()
     print("\n".join(format_summary(report, color=use_color(sys.stdout))))

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from smtptui.compare.model import Comparison
 from smtptui.compare.text import render_text
-from smtptui.report_files import slug, write_pair
+from smtptui.reports.files import slug, write_pair
 
 
 def default_base(comparison: Comparison, directory: Path,

@@ -11,7 +11,7 @@ import textwrap
 from smtptui.compare.model import Comparison, Row, Side, fmt_ms
 from smtptui.compare.stats import LATENCY_ASPECTS, MIN_DIFF_MS, MIN_DIFF_RATIO, Stats
 from smtptui.hostport import host_port
-from smtptui.report_text import paint
+from smtptui.reports.text import paint
 
 DIFF = "≠"
 SECTIONS = {

@@ -37,7 +37,7 @@ from smtptui.probe.events import ProbeReport
 from smtptui.probe.sanitize import clean
 from smtptui.profiles.errors import SecretError
 from smtptui.profiles.model import Profile
-from smtptui.report_files import SavePrompt, pair_paths, slug, write_pair
+from smtptui.reports.files import SavePrompt, pair_paths, slug, write_pair
 
 if TYPE_CHECKING:
     from smtptui.app.app import SmtpTuiApp
@@ -499,7 +499,7 @@ class MainScreen(Screen[None]):
 
     @work(exclusive=True, group="prepare", exit_on_error=False)
     async def _prepare_compare(self, first: Entry, second: Entry) -> None:
-        from smtptui.app.compare_screen import CompareScreen
+        from smtptui.app.screens.compare import CompareScreen
 
         app = self.smtp_app
         try:
@@ -600,7 +600,7 @@ class MainScreen(Screen[None]):
 def report_saver(report: ProbeReport) -> SavePrompt:
     """Writes ``<stem>.json`` and ``<stem>.txt`` for the path typed (asking before it
     replaces anything); a one-line problem, or None when saved."""
-    from smtptui.report_text import render_text
+    from smtptui.reports.text import render_text
 
     return SavePrompt(lambda base: write_pair(
         base, report.to_json(), render_text(report, color=False, verbose=True)))

@@ -43,7 +43,7 @@ from smtptui.compare.text import (
 from smtptui.probe.config import ProbeConfig
 from smtptui.probe.events import ProbeEvent, ProbeFinished, StageFinished, StageStarted, WireLine
 from smtptui.probe.sanitize import clean
-from smtptui.report_files import SavePrompt, pair_paths
+from smtptui.reports.files import SavePrompt, pair_paths
 
 SIDES = ("a", "b")
 

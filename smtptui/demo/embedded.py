@@ -10,9 +10,9 @@ from __future__ import annotations
 import shutil
 from dataclasses import dataclass, field
 
+from smtptui.demo.relay import Relay, RelayOptions
 from smtptui.loopthread import LoopThread
 from smtptui.probe.config import ProbeConfig, Secret
-from smtptui.relay import Relay, RelayOptions
 
 DEMO_USER = "demo@smtptui.test"
 DEMO_PASSWORD = "demo-password"  # a published demo credential, not a secret
@@ -60,7 +60,7 @@ async def start_demo() -> Demo:
 
 
 async def _start_relays() -> Demo:
-    from smtptui.democerts import make_pki
+    from smtptui.demo.certs import make_pki
 
     pki = make_pki()
     users = {DEMO_USER: DEMO_PASSWORD}
