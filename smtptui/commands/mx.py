@@ -72,5 +72,7 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps({"ok": not failed, **report.to_json()}))
     else:
-        print(render_inbound(report, ascii_only=not can_encode(sys.stdout)))
+        from smtptui.cli import _columns
+
+        print(render_inbound(report, ascii_only=not can_encode(sys.stdout), width=_columns()))
     return ExitCode.FAILED if failed else ExitCode.OK

@@ -52,7 +52,12 @@ def fixes_text(keys: tuple[str, ...], arrow: str = "→") -> list[str]:
     return out
 
 
-def render_inbound(report: InboundReport, *, ascii_only: bool = False) -> str:
+def _fit(text: str, width: int) -> str:
+    return text if len(text) <= width else text[:max(width - 1, 1)] + "…"
+
+
+def render_inbound(report: InboundReport, *, ascii_only: bool = False,
+                   width: int = 100) -> str:
     """One table, one line per MX with its failing reason; then the domain's findings,
     each MX's details and what to change."""
     r = Renderer(ascii_only=ascii_only)
@@ -62,14 +67,14 @@ def render_inbound(report: InboundReport, *, ascii_only: bool = False) -> str:
                    "addresses, never DATA)")
     if report.hosts:
         out.append("")
-        out.append(f"  {'pref':>4}  {'MX host':<28} {'STARTTLS':<9} {'TLS':<8} verdict")
+        out.append(f"  {'pref':>4}  {'MX host':<24} {'STARTTLS':<8} {'TLS':<4} verdict")
         for h in report.hosts:
-            tls = (h.tls.version or "failed") if h.tls else "-"
+            tls = (h.tls.version or "fail") if h.tls else "-"
             tls = tls.replace("TLSv", "")
             starttls = {True: "yes", False: "NO", None: "-"}[h.starttls]
             mark = glyph(h.level, ascii_only=ascii_only)
-            out.append(f"  {h.preference:>4}  {clean(h.host, 28):<28} {starttls:<9} "
-                       f"{tls:<8} {mark} {clean(h.reason, 120)}")
+            row = f"  {h.preference:>4}  {_fit(clean(h.host), 24):<24} {starttls:<8} {tls:<4} "
+            out.append(row + f"{mark} " + _fit(clean(h.reason), max(width - len(row) - 3, 20)))
     if report.findings:
         out.append("")
         out.append("Domain:")
