@@ -42,6 +42,19 @@ class WireLine:
 
 
 @dataclass(frozen=True, slots=True)
+class Refusal:
+    """One recipient the server refused at RCPT, with its own reply and cause."""
+
+    address: str
+    reply: Reply
+    diagnosis: Diagnosis | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {"address": self.address, "reply": self.reply.to_json(),
+                "diagnosis": self.diagnosis.to_json() if self.diagnosis else None}
+
+
+@dataclass(frozen=True, slots=True)
 class StageFinished:
     stage: Stage
     status: Status
@@ -51,9 +64,11 @@ class StageFinished:
     warnings: tuple[str, ...] = ()
     note: str = ""
     """A short human summary of what happened (e.g. "TLSv1.3", "PLAIN accepted")."""
+    refused: tuple[Refusal, ...] = ()
+    """RCPT: every refused recipient, each with its own reply and diagnosis."""
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        out = {
             "stage": self.stage,
             "status": self.status,
             "elapsed_ms": round(self.elapsed_ms, 3),
@@ -62,6 +77,9 @@ class StageFinished:
             "warnings": list(self.warnings),
             "note": self.note,
         }
+        if self.stage == "rcpt":
+            out["refused"] = [r.to_json() for r in self.refused]
+        return out
 
 
 @dataclass(frozen=True, slots=True)

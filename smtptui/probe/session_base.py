@@ -14,6 +14,7 @@ from smtptui.probe.auth import encodings
 from smtptui.probe.config import ProbeConfig
 from smtptui.probe.events import (
     ProbeEvent,
+    Refusal,
     Stage,
     StageFinished,
     StageStarted,
@@ -61,11 +62,14 @@ def _body(text: str) -> str:
 class StageFailed(Exception):
     """A stage ended in failure; ``kind`` is a fault kind understood by ``diagnose``."""
 
-    def __init__(self, kind: str, detail: str = "", reply: Reply | None = None) -> None:
+    def __init__(self, kind: str, detail: str = "", reply: Reply | None = None,
+                 diagnosis: Diagnosis | None = None) -> None:
         super().__init__(kind)
         self.kind = kind
         self.detail = detail
         self.reply = reply
+        self.diagnosis = diagnosis
+        """Already explained (e.g. several refused recipients): used as is."""
 
 
 def diagnose(fault: Fault, redact: Callable[[str], str]) -> Diagnosis:
@@ -132,6 +136,7 @@ class SessionBase:
         self._replies: list[Reply] = []
         self._warnings: list[tuple[str, str]] = []
         self._note = ""
+        self._refused: list[Refusal] = []
         self._held: list[tuple[str, float]] = []
         """Server lines of a multi-line reply not yet recorded (see :meth:`line`)."""
 
@@ -220,7 +225,7 @@ class SessionBase:
     async def stage(self, name: Stage, body: Callable[[], Awaitable[Status | None]],
                     timeout: float | None = None) -> bool:
         """Run one stage with its deadline; record and emit its result. True if not failed."""
-        self._replies, self._warnings, self._note = [], [], ""
+        self._replies, self._warnings, self._note, self._refused = [], [], "", []
         self._emit(StageStarted(name, self.now_ms()))
         start = time.perf_counter()
         remaining = self._deadline - start
@@ -246,7 +251,7 @@ class SessionBase:
         result = StageFinished(
             stage=name, status=status, elapsed_ms=elapsed, replies=tuple(self._replies),
             diagnosis=diagnosis, warnings=tuple(w for _k, w in self._warnings),
-            note=self.scrub(self._note),
+            note=self.scrub(self._note), refused=tuple(self._refused),
         )
         self.stages.append(result)
         self._emit(result)
@@ -255,6 +260,8 @@ class SessionBase:
     def _failed(self, name: str, exc: Exception, overall: bool, budget: float) -> Diagnosis:
         """Record what went wrong in a stage and explain it."""
         if isinstance(exc, StageFailed):
+            if exc.diagnosis is not None:
+                return exc.diagnosis
             return self.explain(exc.kind, name, exc.detail, exc.reply)
         self.in_sync = False
         if self.proto:

@@ -7,10 +7,10 @@ import asyncio
 import ssl
 import time
 
-from smtptui.diagnose.model import Reply
+from smtptui.diagnose.model import Diagnosis, Reply
 from smtptui.hostport import host_port
 from smtptui.probe import auth as sasl
-from smtptui.probe.events import Status
+from smtptui.probe.events import Refusal, Status
 from smtptui.probe.extensions import auth_mechanisms, changes, parse_ehlo
 from smtptui.probe.sanitize import clean
 from smtptui.probe.session_base import (
@@ -26,6 +26,22 @@ from smtptui.probe.wire import (
     SMTPResponseException,
     SMTPServerDisconnected,
 )
+
+
+def refusals_diagnosis(refused: list[Refusal], total: int) -> Diagnosis:
+    """One diagnosis for several refused recipients: each named with its reply; the
+    advice of each distinct cause once."""
+    assert refused and all(r.diagnosis for r in refused)
+    causes = "; ".join(f"{r.address}: {r.reply}" for r in refused)
+    advice: list[str] = []
+    for r in refused:
+        assert r.diagnosis is not None
+        if r.diagnosis.advice not in advice:
+            advice.append(r.diagnosis.advice)
+    first = refused[0].diagnosis
+    assert first is not None
+    return Diagnosis(first.layer, f"{len(refused)} of {total} recipients were refused — "
+                     f"{causes}.", " ".join(advice), "rcpt_rejected")
 
 
 class SmtpStages(TransportStages):
@@ -183,20 +199,27 @@ class SmtpStages(TransportStages):
         return "pass"
 
     async def _rcpt(self) -> Status:
+        """Every recipient asked for must be accepted: one refusal fails the stage, and
+        each refusal is kept with its own reply and diagnosis."""
         assert self.proto is not None
-        rejected: list[tuple[str, Reply]] = []
+        total = len(self.config.rcpt_to)
         for rcpt in self.config.rcpt_to:
             rep = self.reply(await self.proto.command(b"RCPT TO:<" + rcpt.encode() + b">"))
             if rep.code in (250, 251):
                 self.accepted_rcpts.append(rcpt)
-            else:
-                rejected.append((rcpt, rep))
-        self._note = f"{len(self.accepted_rcpts)}/{len(self.config.rcpt_to)} accepted"
-        if rejected and not self.accepted_rcpts:
-            raise StageFailed("rcpt_rejected", reply=rejected[0][1])
-        for rcpt, rep in rejected:
-            self.warn("rcpt_rejected", f"the recipient {clean(rcpt, 200)} was refused: {rep}")
-        return "pass"
+                continue
+            shown = clean(rcpt, 200)
+            self.note(f"recipient {shown} refused: {rep}")
+            self._refused.append(Refusal(shown, rep, self.explain(
+                "rcpt_rejected", "rcpt", f"recipient {shown}", rep)))
+        self._note = f"{len(self.accepted_rcpts)}/{total} accepted"
+        if not self._refused:
+            return "pass"
+        first = self._refused[0]
+        if len(self._refused) == 1:
+            raise StageFailed("rcpt_rejected", reply=first.reply, diagnosis=first.diagnosis)
+        raise StageFailed("rcpt_rejected", reply=first.reply,
+                          diagnosis=refusals_diagnosis(self._refused, total))
 
     async def _data(self) -> Status:
         from smtptui.probe.message import test_message

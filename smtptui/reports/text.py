@@ -75,6 +75,10 @@ def format_summary(report: ProbeReport, *, color: bool = False) -> list[str]:
             d = failed.diagnosis
             out += [f"  layer:     {d.layer}", f"  what:      {d.summary}",
                     f"  next step: {d.advice}"]
+        if len(failed.refused) > 1:
+            out.append("  refused recipients:")
+            out += [paint(f"    {glyph('fail')} {r.diagnosis.summary if r.diagnosis else r.reply}",
+                          "fail", color) for r in failed.refused]
     if report.tls:
         out += [""] + format_tls(report.tls)
     if report.extensions:

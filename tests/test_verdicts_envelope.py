@@ -1,0 +1,101 @@
+"""Issue 11: envelope verdicts against servers that answer like the real Postfix and Exim
+(refused recipients, the submission port that wants AUTH, address typos, SMTPUTF8)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+
+import pytest
+
+from smtptui import cli
+from tests.conftest import CANARY
+from tests.servers import Conn, RawFactory, RawServer
+
+POSTFIX_EHLO = ("250-mx.test.local", "250-PIPELINING", "250-SIZE 10240000",
+                "250-ENHANCEDSTATUSCODES", "250-8BITMIME", "250 SMTPUTF8")
+
+
+@pytest.fixture(autouse=True)
+def _env(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(cli, "SUBCOMMANDS", ("probe",))
+    monkeypatch.setenv("SMTP_PW", CANARY)
+    monkeypatch.setenv("NO_COLOR", "1")
+    monkeypatch.delenv("SMTPTUI_PROFILES", raising=False)
+
+
+async def smtptui(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = await asyncio.to_thread(cli.main, list(argv))
+    out, err = capsys.readouterr()
+    assert CANARY not in out + err and "Traceback" not in err
+    return code, out, err
+
+
+def postfix(rcpt: dict[str, str], *, ehlo: tuple[str, ...] = POSTFIX_EHLO,
+            mail: str = "250 2.1.0 Ok"):  # type: ignore[no-untyped-def]
+    """A Postfix-like plain SMTP dialogue with per-recipient RCPT replies."""
+    async def handler(conn: Conn) -> None:
+        await conn.send("220 mx.test.local ESMTP Postfix (Debian/GNU)")
+        while line := await conn.readline():
+            verb = line.split(" ", 1)[0].upper()
+            if verb == "EHLO":
+                await conn.send(*ehlo)
+            elif verb == "MAIL":
+                await conn.send(mail)
+            elif verb == "RCPT":
+                address = line.partition("<")[2].partition(">")[0]
+                await conn.send(rcpt.get(address, "250 2.1.5 Ok"))
+            elif verb == "QUIT":
+                await conn.send("221 2.0.0 Bye")
+                return
+            else:
+                await conn.send("502 5.5.2 Error: command not recognized")
+    return handler
+
+
+def plain_target(server: RawServer) -> list[str]:
+    return ["--host", "127.0.0.1", "--port", str(server.port), "--tls", "none",
+            "--timeout", "5"]
+
+
+async def test_every_refused_recipient_fails_rcpt_with_its_own_cause(
+        raw_server: RawFactory, capsys: pytest.CaptureFixture[str]) -> None:
+    server = await raw_server(postfix({
+        "nobody@test.local": "550 5.1.1 <nobody@test.local>: Recipient address rejected: "
+                             "User unknown in local recipient table",
+        "x@example.com": "554 5.7.1 <x@example.com>: Relay access denied",
+    }))
+    to = ["alice@test.local", "nobody@test.local", "x@example.com"]
+    code, out, _ = await smtptui(capsys, "probe", *plain_target(server),
+                                 "--from", "ops@test.local", "--to", *to, "--json")
+    assert code == 1
+    doc = json.loads(out)
+    rcpt = next(s for s in doc["stages"] if s["stage"] == "rcpt")
+    assert rcpt["status"] == "fail" and rcpt["note"] == "1/3 accepted"
+    refused = {r["address"]: r for r in rcpt["refused"]}
+    assert set(refused) == {"nobody@test.local", "x@example.com"}
+    assert refused["nobody@test.local"]["reply"]["code"] == 550
+    assert "does not exist" in refused["nobody@test.local"]["diagnosis"]["summary"]
+    assert refused["x@example.com"]["reply"]["enhanced"] == "5.7.1"
+    assert "relay" in refused["x@example.com"]["diagnosis"]["summary"].lower()
+    assert "2 of 3 recipients were refused" in rcpt["diagnosis"]["summary"]
+    assert "data" not in [s["stage"] for s in doc["stages"]]
+    code, out, _ = await smtptui(capsys, "probe", *plain_target(server),
+                                 "--from", "ops@test.local", "--to", *to)
+    assert code == 1 and "FAILED at rcpt" in out
+    assert "refused recipients:" in out
+    assert out.count("✗ The recipient") + out.count("✗ The server refuses to relay") == 2
+
+
+async def test_one_refused_recipient_of_one_is_diagnosed_alone(
+        raw_server: RawFactory, capsys: pytest.CaptureFixture[str]) -> None:
+    server = await raw_server(postfix({
+        "nobody@test.local": "550 5.1.1 <nobody@test.local>: Recipient address rejected: "
+                             "User unknown in local recipient table"}))
+    code, out, _ = await smtptui(capsys, "probe", *plain_target(server), "--from",
+                                 "ops@test.local", "--to", "alice@test.local",
+                                 "nobody@test.local", "--json")
+    assert code == 1
+    rcpt = next(s for s in json.loads(out)["stages"] if s["stage"] == "rcpt")
+    assert len(rcpt["refused"]) == 1
+    assert "nobody@test.local" in rcpt["diagnosis"]["summary"]
