@@ -148,6 +148,17 @@ class ProbeReport:
     """Extensions ``added`` / ``removed`` between the pre- and post-TLS EHLO."""
     warm_ms: tuple[float, ...] = ()
     """Timings of further messages on the open connection (``ProbeConfig.warm_runs``)."""
+    tested_until: str | None = None
+    """The last stage that passed (see :mod:`smtptui.probe.coverage`)."""
+    untested: tuple[tuple[tuple[str, ...], str], ...] = ()
+    """Stages a full probe covers that this one did not try, each group with why."""
+
+    @property
+    def coverage(self) -> str:
+        """``"up to AUTH — MAIL/RCPT not tested (no sender/recipient set)"`` or ``""``."""
+        from smtptui.probe.coverage import coverage_text
+
+        return coverage_text(self.tested_until, self.untested)
 
     @property
     def cold_ms(self) -> float:
@@ -187,6 +198,9 @@ class ProbeReport:
             "ehlo_changes": self.ehlo_changes,
             "cold_ms": round(self.cold_ms, 3),
             "warm_ms": [round(x, 3) for x in self.warm_ms],
+            "tested_until": self.tested_until,
+            "untested": [{"stages": list(stages), "reason": why}
+                         for stages, why in self.untested],
         }
 
 

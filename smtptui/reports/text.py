@@ -68,7 +68,9 @@ def format_summary(report: ProbeReport, *, color: bool = False) -> list[str]:
     if failed is None:
         word = "OK with warnings" if report.warnings else "OK"
         style = "warn" if report.warnings else "pass"
-        out.append(paint(f"Result: {word} — {report.total_ms:.0f} ms in all", style, color))
+        tested = f" {report.coverage};" if report.coverage else " —"
+        out.append(paint(f"Result: {word}{tested} {report.total_ms:.0f} ms in all", style,
+                         color))
     else:
         out.append(paint(f"Result: FAILED at {failed.stage}", "fail", color))
         if failed.diagnosis:
