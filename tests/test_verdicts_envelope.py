@@ -99,3 +99,57 @@ async def test_one_refused_recipient_of_one_is_diagnosed_alone(
     rcpt = next(s for s in json.loads(out)["stages"] if s["stage"] == "rcpt")
     assert len(rcpt["refused"]) == 1
     assert "nobody@test.local" in rcpt["diagnosis"]["summary"]
+
+
+CLIENT_REJECTED = "554 5.7.1 <localhost[127.0.0.1]>: Client host rejected: Access denied"
+
+
+async def test_a_refused_client_without_auth_means_the_port_wants_auth(
+        raw_server: RawFactory, capsys: pytest.CaptureFixture[str]) -> None:
+    server = await raw_server(postfix({"alice@test.local": CLIENT_REJECTED}))
+    code, out, _ = await smtptui(capsys, "probe", *plain_target(server), "--from",
+                                 "ops@test.local", "--to", "alice@test.local", "--json")
+    assert code == 1
+    rcpt = next(s for s in json.loads(out)["stages"] if s["stage"] == "rcpt")
+    diagnosis = rcpt["diagnosis"]
+    assert diagnosis["layer"] == "auth"
+    assert "accepts mail only from authenticated clients" in diagnosis["summary"]
+    assert "relay" not in diagnosis["summary"].lower()
+
+
+def with_plain_auth(handler):  # type: ignore[no-untyped-def]
+    """The Postfix-like dialogue, offering AUTH PLAIN and accepting any login first."""
+    async def wrapped(conn: Conn) -> None:
+        original = conn.readline
+
+        async def readline() -> str:
+            line = await original()
+            while line.upper().startswith("AUTH "):
+                await conn.send("235 2.7.0 Authentication successful")
+                line = await original()
+            return line
+
+        conn.readline = readline  # type: ignore[method-assign]
+        await handler(conn)
+    return wrapped
+
+
+@pytest.mark.parametrize(("reply", "summary"), [
+    (CLIENT_REJECTED, "even after a successful login"),
+    ("530 5.7.0 Authentication required", "login succeeded, but the server still"),
+])
+async def test_the_same_refusal_after_a_login_means_something_else(
+        raw_server: RawFactory, capsys: pytest.CaptureFixture[str], reply: str,
+        summary: str) -> None:
+    ehlo = (*POSTFIX_EHLO[:-1], "250-AUTH PLAIN", POSTFIX_EHLO[-1])
+    server = await raw_server(with_plain_auth(postfix({"alice@test.local": reply},
+                                                      ehlo=ehlo)))
+    code, out, _ = await smtptui(capsys, "probe", *plain_target(server),
+                                 "--allow-plaintext-auth", "--user", "ops@test.local",
+                                 "--password-env", "SMTP_PW", "--from", "ops@test.local",
+                                 "--to", "alice@test.local", "--json")
+    assert code == 1
+    stages = {s["stage"]: s for s in json.loads(out)["stages"]}
+    assert stages["auth"]["status"] == "pass"
+    assert summary in stages["rcpt"]["diagnosis"]["summary"]
+    assert "not logged in" not in stages["rcpt"]["diagnosis"]["summary"]

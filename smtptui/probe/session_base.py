@@ -120,6 +120,8 @@ class SessionBase:
         self.sock: socket.socket | None = None
         self.proto: CapturingProtocol | None = None
         self.encrypted = False
+        self.authenticated = False
+        """AUTH succeeded in this session (a later reply may mean something else then)."""
         self.in_sync = False
         self.extensions: dict[str, str] = {}
         self.pre_tls_extensions: dict[str, str] | None = None
@@ -220,7 +222,8 @@ class SessionBase:
     def fault(self, kind: str, stage: str, detail: str = "", reply: Reply | None = None) -> Fault:
         return Fault(kind=kind, stage=stage, host=self.config.host, port=self.config.port,
                      tls_mode=self.config.tls, reply=reply, server=self.server_identity,
-                     detail=self.scrub(detail), servername=self.config.servername or "")
+                     detail=self.scrub(detail), servername=self.config.servername or "",
+                     authenticated=self.authenticated)
 
     async def stage(self, name: Stage, body: Callable[[], Awaitable[Status | None]],
                     timeout: float | None = None) -> bool:

@@ -140,6 +140,7 @@ class SmtpStages(TransportStages):
                               f"wanted {wanted}; the server offers {' '.join(offered) or 'none'}")
         rep = await self._authenticate(mech)
         if rep.code == 235:
+            self.authenticated = True
             self._note = f"{mech} accepted"
             return "pass"
         raise StageFailed("auth_failed", reply=rep)
