@@ -11,11 +11,16 @@ from pathlib import Path
 import pytest
 
 from smtptui import cli
+from smtptui.app.render import report_card
+from smtptui.app.status import report_state
 from smtptui.compare import Side, compare_reports
+from smtptui.probe.config import ProbeConfig
+from smtptui.probe.engine import probe
 from smtptui.probe.events import StageFinished
 from tests.app_helpers import app_for, diagnosis_text, run_selected, select
 from tests.compare_reports import make_report
 from tests.conftest import CANARY, USER
+from tests.servers import Conn, RawFactory, smtp_loop
 
 
 @pytest.fixture(autouse=True)
@@ -106,3 +111,35 @@ def test_compare_counts_only_the_stages_both_sides_ran() -> None:
                            Side("B", (b,), 0))
     assert same.row("latency.total").aspect == "total"
     assert not same.row("tested_until").differs
+
+
+EXIM_EHLO = ("250-mx.test.local Hello localhost [127.0.0.1]", "250-SIZE 52428800",
+             "250-8BITMIME", "250-PIPELINING", "250-PIPE_CONNECT", "250-CHUNKING",
+             "250-PRDR", "250 HELP")
+
+
+async def exim(conn: Conn) -> None:
+    await conn.send("220 mx.test.local ESMTP Exim 4.96 Fri, 04 Dec 2026 20:00:00 +0000")
+    await smtp_loop(conn, {"EHLO": EXIM_EHLO, "MAIL": "250 OK", "RCPT": "250 Accepted",
+                           "QUIT": "221 mx.test.local closing connection"})
+
+
+async def test_a_healthy_exim_passes_without_warnings(
+        raw_server: RawFactory, capsys: pytest.CaptureFixture[str]) -> None:
+    server = await raw_server(exim)
+    target = ["probe", "--host", "127.0.0.1", "--port", str(server.port), "--tls", "none",
+              "--timeout", "5", "--from", "a@test.local", "--to", "b@test.local"]
+    code, out, _ = await smtptui(capsys, *target, "--json")
+    doc = json.loads(out)
+    assert code == 0 and doc["warnings"] == []
+    assert {s["status"] for s in doc["stages"]} == {"pass", "skip"}  # no AUTH: skipped
+    assert any("ENHANCEDSTATUSCODES" in i for i in doc["info"])
+    ehlo = next(s for s in doc["stages"] if s["stage"] == "ehlo")
+    assert ehlo["diagnosis"] is None and ehlo["info"]
+    code, out, _ = await smtptui(capsys, *target)
+    assert "Result: OK up to RCPT" in out and "with warnings" not in out
+    assert "Info (nothing to do):" in out and "⚠" not in out
+    report = await probe(ProbeConfig("127.0.0.1", server.port, tls="none", timeout=5))
+    assert report_state(report) == "pass"  # the sidebar shows ✓, not ⚠
+    card = "\n".join(str(line) for line in report_card(report))
+    assert "Info (nothing to do)" in card and "WITH WARNINGS" not in card

@@ -516,13 +516,6 @@ FAULT_RULES: tuple[FaultRule, ...] = (
         "TLS 1.0 and 1.1 are deprecated (RFC 8996): enable TLS 1.2/1.3 on the server.",
         warning=True, reply="none"),
     FaultRule(
-        "no_enhanced_status_codes", "protocol",
-        "The server does not advertise ENHANCEDSTATUSCODES, so its replies carry less "
-        "detail.",
-        "Nothing to fix for sending; diagnoses of its replies rely on the three-digit code "
-        "and the text.",
-        warning=True, reply="none"),
-    FaultRule(
         "slow_greeting", "protocol",
         "The server's greeting was slow to arrive.",
         "Often a deliberate delay (Postfix postscreen, anti-spam tarpits) or a slow "

@@ -66,6 +66,8 @@ class StageFinished:
     """A short human summary of what happened (e.g. "TLSv1.3", "PLAIN accepted")."""
     refused: tuple[Refusal, ...] = ()
     """RCPT: every refused recipient, each with its own reply and diagnosis."""
+    info: tuple[str, ...] = ()
+    """Facts worth knowing that need no action (severity ``info``: never a warning)."""
 
     def to_json(self) -> dict[str, Any]:
         out = {
@@ -75,6 +77,7 @@ class StageFinished:
             "replies": [r.to_json() for r in self.replies],
             "diagnosis": self.diagnosis.to_json() if self.diagnosis else None,
             "warnings": list(self.warnings),
+            "info": list(self.info),
             "note": self.note,
         }
         if self.stage == "rcpt":
@@ -178,6 +181,11 @@ class ProbeReport:
     def warnings(self) -> list[str]:
         return [w for s in self.stages for w in s.warnings]
 
+    @property
+    def info(self) -> list[str]:
+        """Facts that need no action (severity ``info``)."""
+        return [i for s in self.stages for i in s.info]
+
     def stage(self, name: str) -> StageFinished | None:
         """The last run of stage ``name`` (EHLO may run twice)."""
         found = [s for s in self.stages if s.stage == name]
@@ -195,6 +203,7 @@ class ProbeReport:
             "started_at": self.started_at,
             "total_ms": round(self.total_ms, 3),
             "warnings": self.warnings,
+            "info": self.info,
             "ehlo_changes": self.ehlo_changes,
             "cold_ms": round(self.cold_ms, 3),
             "warm_ms": [round(x, 3) for x in self.warm_ms],

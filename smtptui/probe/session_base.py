@@ -139,6 +139,7 @@ class SessionBase:
         self._warnings: list[tuple[str, str]] = []
         self._note = ""
         self._refused: list[Refusal] = []
+        self._info: list[str] = []
         self._held: list[tuple[str, float]] = []
         """Server lines of a multi-line reply not yet recorded (see :meth:`line`)."""
 
@@ -208,7 +209,12 @@ class SessionBase:
         return rep
 
     def warn(self, kind: str, text: str) -> None:
+        """Something to do (a ⚠): the stage passes with a warning, explained by ``kind``."""
         self._warnings.append((kind, self.scrub(text)))
+
+    def inform(self, text: str) -> None:
+        """A fact that needs no action: reported under ``info``, the stage still passes."""
+        self._info.append(self.scrub(text))
 
     @property
     def server_identity(self) -> str:
@@ -229,6 +235,7 @@ class SessionBase:
                     timeout: float | None = None) -> bool:
         """Run one stage with its deadline; record and emit its result. True if not failed."""
         self._replies, self._warnings, self._note, self._refused = [], [], "", []
+        self._info = []
         self._emit(StageStarted(name, self.now_ms()))
         start = time.perf_counter()
         remaining = self._deadline - start
@@ -254,7 +261,7 @@ class SessionBase:
         result = StageFinished(
             stage=name, status=status, elapsed_ms=elapsed, replies=tuple(self._replies),
             diagnosis=diagnosis, warnings=tuple(w for _k, w in self._warnings),
-            note=self.scrub(self._note), refused=tuple(self._refused),
+            note=self.scrub(self._note), refused=tuple(self._refused), info=tuple(self._info),
         )
         self.stages.append(result)
         self._emit(result)

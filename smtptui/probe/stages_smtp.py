@@ -78,8 +78,8 @@ class SmtpStages(TransportStages):
                           "AUTH is offered before encryption: credentials could be sent in clear")
         self.extensions = ext
         if "ENHANCEDSTATUSCODES" not in ext and (self.encrypted or self.config.tls == "none"):
-            self.warn("no_enhanced_status_codes", "no ENHANCEDSTATUSCODES: replies carry only "
-                      "basic codes, so diagnoses are less precise")
+            self.inform("no ENHANCEDSTATUSCODES: replies carry only basic codes, so "
+                        "diagnoses are less precise (nothing to fix)")
         self._note = f"{len(ext)} extensions"
         return "pass"
 

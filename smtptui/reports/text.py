@@ -97,6 +97,9 @@ def format_summary(report: ProbeReport, *, color: bool = False) -> list[str]:
         for stage in warned[:3]:
             assert stage.diagnosis is not None
             out.append(f"    {stage.stage}: {stage.diagnosis.advice}")
+    if report.info:
+        out += ["", "Info (nothing to do):"]
+        out += [f"  {glyph('info')} {i}" for i in report.info]
     return out
 
 
