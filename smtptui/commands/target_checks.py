@@ -78,8 +78,37 @@ def check_combination(profile: Profile, args: argparse.Namespace, where: str) ->
     if profile.allow_plaintext_auth and profile.tls not in ("none", "opportunistic"):
         raise UsageError(f"{where}--allow-plaintext-auth only applies with "
                          "--tls none or opportunistic")
+    _check_flags_that_do_nothing(profile, where)
     if profile.stop_after not in _BEFORE_AUTH:
         _check_credentials(profile, args, where)
+
+
+def _check_flags_that_do_nothing(profile: Profile, where: str) -> None:
+    """Settings that would silently have no effect are bad input, not a quiet pass."""
+    stop = profile.stop_after
+    if stop == "mail" and not profile.mail_from:
+        raise UsageError(f"{where}--stop-after mail needs --from (MAIL FROM is never sent "
+                         "without a sender)")
+    if stop == "rcpt" and not profile.rcpt_to:
+        raise UsageError(f"{where}--stop-after rcpt needs --to (RCPT TO is never sent "
+                         "without a recipient)")
+    if profile.tls == "none":
+        used = [flag for flag, value in (("--cafile", profile.cafile),
+                                         ("--servername", profile.servername),
+                                         ("--insecure", profile.insecure)) if value]
+        if used:
+            raise UsageError(f"{where}{' and '.join(used)} only apply with TLS "
+                             "(--tls none never starts it)")
+        if stop == "tls":
+            raise UsageError(f"{where}--stop-after tls needs TLS (with --tls none, use "
+                             "--stop-after ehlo)")
+    if profile.insecure and profile.cafile:
+        raise UsageError(f"{where}--insecure and --cafile contradict each other "
+                         "(--insecure verifies nothing): drop one")
+    if profile.auth != "auto" and not profile.username and profile.stop_after not in (
+            _BEFORE_AUTH):
+        raise UsageError(f"{where}--auth {profile.auth} needs --user (without a username "
+                         "AUTH is skipped)")
 
 
 def _check_credentials(profile: Profile, args: argparse.Namespace, where: str) -> None:

