@@ -153,3 +153,39 @@ async def test_the_same_refusal_after_a_login_means_something_else(
     assert stages["auth"]["status"] == "pass"
     assert summary in stages["rcpt"]["diagnosis"]["summary"]
     assert "not logged in" not in stages["rcpt"]["diagnosis"]["summary"]
+
+
+@pytest.mark.parametrize("address", [
+    "x@@test.local", "x@test..local", "@test.local", "x@", ".x@test.local", "x.@test.local",
+    "a b@test.local", "x@-bad.test.local", "<x@test.local>", "x@[300.1.1.1]",
+    '"unclosed@test.local', "x" * 65 + "@test.local",
+])
+async def test_an_address_typo_is_bad_input_not_a_relay_verdict(
+        raw_server: RawFactory, capsys: pytest.CaptureFixture[str], address: str) -> None:
+    server = await raw_server(postfix({}))
+    for flags in (["--from", "ops@test.local", "--to", address], ["--from", address]):
+        code, out, err = await smtptui(capsys, "probe", *plain_target(server), *flags)
+        assert (code, out) == (2, "") and err.count("\n") == 1
+        assert "is not a valid address" in err
+    assert server.connections == 0
+
+
+@pytest.mark.parametrize("address", [
+    "alice@test.local", "first.last+tag@test.local", '"john doe"@test.local',
+    "o'hara@test.local", "alice@[127.0.0.1]", "alice@[IPv6:::1]", "jörg@münchen.test",
+])
+def test_real_mailboxes_are_accepted(address: str) -> None:
+    from smtptui.mailbox import mailbox_problem
+
+    assert mailbox_problem(address) is None
+
+
+async def test_a_saved_address_typo_is_bad_input(
+        tmp_path, capsys: pytest.CaptureFixture[str]) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "p.toml"
+    path.write_text('[[profile]]\nname = "typo"\nhost = "127.0.0.1"\nport = 2525\n'
+                    'tls = "none"\nfrom = "ops@test.local"\nto = ["x@@test.local"]\n')
+    code, out, err = await smtptui(capsys, "probe", "typo", "--profiles", str(path))
+    assert (code, out) == (2, "")
+    assert 'profile "typo": to has "x@@test.local", which is not a valid address: it has ' \
+           "more than one @" in err
