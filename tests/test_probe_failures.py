@@ -499,7 +499,8 @@ async def test_silent_port_says_the_tls_sniff_failed_too(raw_server: RawFactory,
     stage = failed(report)
     notes = [w.text for w in report.transcript if w.direction == "*"]
     assert any("TLS handshake failed too" in n for n in notes)
-    assert "not implicit TLS" in stage.diagnosis.summary
+    assert "failed too" in stage.diagnosis.summary
+    assert "not an implicit-TLS port" in stage.diagnosis.advice
     assert "--tls implicit" not in stage.diagnosis.advice
 
 

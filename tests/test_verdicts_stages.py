@@ -51,3 +51,57 @@ async def test_a_refused_starttls_is_the_servers_tls_problem(
     assert "AUTH" not in server.verbs and "MAIL" not in server.verbs
     if reply.startswith("454"):
         assert "AUTH and mail were not sent" in failed.diagnosis.advice
+
+
+async def silent(conn: Conn) -> None:
+    await conn.until_eof()  # accepts, never speaks (neither SMTP nor TLS)
+
+
+async def test_a_silent_port_is_not_called_implicit_tls(raw_server: RawFactory) -> None:
+    server = await raw_server(silent)
+    report = await probe(make_config(server.port, timeout=1.2, stop_after="ehlo"))
+    failed = report.failed_stage
+    assert failed is not None and failed.stage == "greeting" and failed.diagnosis
+    summary, advice = failed.diagnosis.summary, failed.diagnosis.advice
+    assert "got no answer either" in summary
+    assert "--tls implicit" not in advice and "not an implicit-TLS port" in advice
+    assert "firewall, load balancer" in advice and "wrong port" in advice
+    assert summary.count("1.2 s") == 1 and "in time" not in summary  # one clause per fact
+    assert server.connections == 2  # the greeting wait and the TLS handshake
+
+
+@pytest.mark.parametrize("timeout", [0.6, 1.0])
+async def test_implicit_tls_is_recognised_at_short_timeouts(
+        raw_server: RawFactory, server_ctx, timeout: float) -> None:  # type: ignore[no-untyped-def]
+    async def implicit(conn: Conn) -> None:
+        await conn.send("220 mx.test.local ESMTP")
+        await conn.until_eof()
+
+    server = await raw_server(implicit, ssl=server_ctx)
+    report = await probe(make_config(server.port, tls="starttls", timeout=timeout,
+                                     stop_after="ehlo"))
+    failed = report.failed_stage
+    assert failed is not None and failed.diagnosis is not None
+    assert failed.diagnosis.kind == "greeting_timeout_implicit_tls"
+    assert "--tls implicit" in failed.diagnosis.advice
+
+
+async def test_an_expired_certificate_is_said_once(relay_factory, bad_certs,  # type: ignore[no-untyped-def]
+                                                   config_for) -> None:
+    relay = await relay_factory(starttls=bad_certs["expired"])
+    report = await probe(config_for(relay.port, stop_after="tls"))
+    failed = report.failed_stage
+    assert failed is not None and failed.diagnosis is not None
+    assert failed.diagnosis.kind == "tls_expired"
+    assert failed.diagnosis.summary.lower().count("expired") == 1, failed.diagnosis.summary
+
+
+@pytest.mark.parametrize("problem", ["unknown_ca", "expired", "self_signed"])
+async def test_a_certificate_problem_names_the_name_tls_checked(
+        relay_factory, bad_certs, config_for, problem: str) -> None:  # type: ignore[no-untyped-def]
+    relay = await relay_factory(starttls=bad_certs[problem])
+    report = await probe(config_for(relay.port, stop_after="tls", servername="localhost"))
+    failed = report.failed_stage
+    assert failed is not None and failed.diagnosis is not None
+    summary = failed.diagnosis.summary
+    assert "localhost" in summary and "127.0.0.1" not in summary, summary

@@ -105,12 +105,13 @@ FAULT_RULES: tuple[FaultRule, ...] = (
     # --- greeting -------------------------------------------------------------------------
     FaultRule(
         "greeting_timeout", "protocol",
-        "Connected to {target}, but the server sent no 220 greeting in time, and a TLS "
-        "handshake on the same port failed too: the port is silent, not implicit TLS.",
-        "Some servers delay their greeting on purpose for unknown clients (tarpitting): "
-        "raise the timeout. Otherwise a firewall, antivirus or load balancer accepts the "
-        "connection but never passes it on — or this is not an SMTP port at all.",
-        variant="tls_tried", detail=r"TLS handshake .*failed too"),
+        "Connected to {target}, but the port stayed silent: {detail}.",
+        "Both a plain-text greeting and a TLS handshake were tried, so this is not an "
+        "implicit-TLS port. Likely causes, most likely first: a firewall, load balancer or "
+        "antivirus that accepts connections and never forwards them; a wrong port (no SMTP "
+        "service behind it); a server that delays its greeting on purpose (tarpitting) — "
+        "a longer --timeout rules that out.",
+        variant="tls_tried", detail=r"TLS handshake .*(failed too|no answer either)"),
     FaultRule(
         "greeting_timeout", "protocol",
         "Connected to {target}, but no greeting arrived: port 465 normally speaks implicit "
@@ -119,11 +120,10 @@ FAULT_RULES: tuple[FaultRule, ...] = (
         variant="port465", ports=(465,), modes=("starttls", "none", "opportunistic")),
     FaultRule(
         "greeting_timeout", "protocol",
-        "Connected to {target}, but the server sent no 220 greeting in time.",
+        "Connected to {target}, but no complete 220 greeting arrived: {detail}.",
         "Some servers delay their greeting on purpose for unknown clients (tarpitting): "
-        "raise --timeout. The port may expect TLS first (implicit TLS, usually 465): try "
-        "--tls implicit. Or a firewall, antivirus or load balancer accepts the connection "
-        "but never passes it on."),
+        "raise --timeout. Otherwise a firewall, antivirus or load balancer accepts the "
+        "connection but never passes it on, or this port does not speak SMTP."),
     FaultRule(
         "greeting_timeout_implicit_tls", "tls",
         "Connected to {target}, but no greeting arrived in {mode} mode, while a TLS "
@@ -234,24 +234,24 @@ FAULT_RULES: tuple[FaultRule, ...] = (
     # --- TLS ------------------------------------------------------------------------------
     FaultRule(
         "tls_expired", "tls",
-        "The certificate of {host} has expired.",
+        "The certificate of {name} has expired.",
         "The server's administrator must renew it — with Let's Encrypt, check the "
         "renewal job and that the mail service was reloaded afterwards. Also check this "
         "machine's clock (`date`). --insecure gets past it for testing only."),
     FaultRule(
         "tls_not_yet_valid", "tls",
-        "The certificate of {host} is not valid yet.",
+        "The certificate of {name} is not valid yet.",
         "This machine's clock is probably wrong (check `timedatectl` / NTP), or the server "
         "just installed a certificate dated in the future."),
     FaultRule(
         "tls_self_signed", "tls",
-        "{host} presents a self-signed certificate, which nothing trusts by default.",
+        "{name} presents a self-signed certificate, which nothing trusts by default.",
         "For a private relay, pass its certificate (or the CA that signed it) with "
         "--cafile; otherwise the server needs a certificate from a public CA (e.g. Let's "
         "Encrypt). --insecure gets past it for testing only."),
     FaultRule(
         "tls_unknown_ca", "tls",
-        "The certificate of {host} was not issued by a CA this machine trusts (a private "
+        "The certificate of {name} was not issued by a CA this machine trusts (a private "
         "CA, or the server does not send its intermediate certificate).",
         "If the server omits the intermediate, its admin must install the full chain "
         "(fullchain.pem; Postfix smtpd_tls_chain_files). For a private or corporate CA, or "
@@ -506,7 +506,7 @@ FAULT_RULES: tuple[FaultRule, ...] = (
         warning=True, reply="none"),
     FaultRule(
         "cert_expiring_soon", "tls",
-        "The certificate of {host} expires soon.",
+        "The certificate of {name} expires soon.",
         "Renew it now; check that automatic renewal works (e.g. `certbot renew --dry-run`) "
         "and that the mail server reloads the new certificate.",
         warning=True, reply="none"),

@@ -35,7 +35,13 @@ from smtptui.probe.wire import (
 Emit = Callable[[ProbeEvent], None]
 
 SNIFF_GRACE = 1.0
-"""Seconds of silence after connecting before a TLS handshake is tried in parallel."""
+"""Seconds of silence after connecting before a TLS handshake is tried in parallel (at
+most: a third of the stage timeout when that is shorter, see :func:`sniff_grace`)."""
+
+
+def sniff_grace(timeout: float) -> float:
+    """The wait before the parallel TLS handshake: short timeouts still leave it time."""
+    return min(SNIFF_GRACE, timeout / 3)
 SLOW_GREETING_MS = 3000.0
 QUIT_TIMEOUT = 5.0
 SIDE_CONNECTION_TIMEOUT = 5.0
@@ -130,9 +136,10 @@ class SessionBase:
         self.banner = ""
         self.ehlo_host = ""
         self.accepted_rcpts: list[str] = []
-        self.sniffed_tls = False
+        self.sniffed_tls = ""
+        """How a TLS handshake on the same port, tried while we waited for the greeting,
+        ended: "" (not tried or still running), "failed", or "silent" (no answer)."""
         self._out_of_step = False
-        """A TLS handshake on the same port was tried (and failed) while we waited."""
         self.warm_ms: list[float] = []
         # per-stage scratch
         self._replies: list[Reply] = []
@@ -280,8 +287,10 @@ class SessionBase:
         if isinstance(exc, TimeoutError):
             detail = (f"the whole probe exceeded {self.config.overall_timeout:g} s" if overall
                       else f"no answer within {budget:g} s")
-            if name == "greeting" and self.sniffed_tls:
-                detail += "; a TLS handshake on the same port failed too"
+            if name == "greeting" and self.sniffed_tls == "failed":
+                detail += "; a TLS handshake on a second connection failed too"
+            elif name == "greeting" and self.sniffed_tls == "silent":
+                detail += "; a TLS handshake on a second connection got no answer either"
             if name == "resolve" and self.config.nameserver and not overall:
                 detail = f"{clean(self.config.nameserver)} gave {detail}"
             self.note(f"timeout: {detail}")
