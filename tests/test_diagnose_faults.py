@@ -29,11 +29,12 @@ REQUIRED_KINDS = {
     "tls_verification_disabled", "plaintext_auth_offered", "starttls_still_advertised",
     "starttls_injection", "cert_expiring_soon", "tls_old_version",
     "slow_greeting", "helo_fallback", "internal_error", "replies_out_of_step",
+    "auth_mechanism_fallback",
 }
 REQUIRED_WARNINGS = {
     "tls_verification_disabled", "plaintext_auth_offered", "starttls_still_advertised",
     "starttls_injection", "cert_expiring_soon", "tls_old_version",
-    "slow_greeting", "helo_fallback", "replies_out_of_step",
+    "slow_greeting", "helo_fallback", "replies_out_of_step", "auth_mechanism_fallback",
 }
 """Each means something to do (a ⚠). Facts that need none (no ENHANCEDSTATUSCODES, a slow
 greeting on port 25) are ``info`` and have no fault kind."""

@@ -516,6 +516,15 @@ FAULT_RULES: tuple[FaultRule, ...] = (
         "TLS 1.0 and 1.1 are deprecated (RFC 8996): enable TLS 1.2/1.3 on the server.",
         warning=True, reply="none"),
     FaultRule(
+        "auth_mechanism_fallback", "auth",
+        "Only some of the server's AUTH mechanisms accept this password: {detail}.",
+        "A client that picks a refused mechanism fails with the right password. The usual "
+        "cause is CRAM-MD5 (or another challenge mechanism) advertised while the server "
+        "stores hashed passwords, which it cannot check that way: the server's admin "
+        "should stop advertising it (Dovecot: auth_mechanisms = plain login). In clients, "
+        "choose the mechanism that worked.",
+        warning=True, reply="none"),
+    FaultRule(
         "slow_greeting", "protocol",
         "The server's greeting was slow to arrive.",
         "Often a deliberate delay (Postfix postscreen, anti-spam tarpits) or a slow "

@@ -132,18 +132,44 @@ class SmtpStages(TransportStages):
                                                                                 "opportunistic")):
             raise StageFailed("auth_plaintext_refused",
                               "the connection is not encrypted; credentials were not sent")
-        mech = sasl.choose(cfg.auth, offered, has_password=has_password, has_token=has_token)
-        if mech is None:
+        mechs = sasl.candidates(cfg.auth, offered, has_password=has_password,
+                                has_token=has_token, encrypted=self.encrypted)
+        if not mechs:
             wanted = (cfg.auth.upper() if cfg.auth != "auto"
                       else "a mechanism we have credentials for")
             raise StageFailed("auth_mechanism_unsupported",
                               f"wanted {wanted}; the server offers {' '.join(offered) or 'none'}")
-        rep = await self._authenticate(mech)
-        if rep.code == 235:
-            self.authenticated = True
-            self._note = f"{mech} accepted"
-            return "pass"
-        raise StageFailed("auth_failed", reply=rep)
+        return await self._try_mechanisms(mechs)
+
+    async def _try_mechanisms(self, mechs: list[str]) -> Status:
+        """AUTH with the first mechanism; with ``auto``, after a 535 each other offered
+        one once (bounded), saying which were refused and which worked."""
+        refused: list[str] = []
+        first: Reply | None = None
+        for mech in mechs:
+            try:
+                rep = await self._authenticate(mech)
+            except (SMTPServerDisconnected, ConnectionError):
+                if first is None:
+                    raise
+                self.in_sync = False  # the server hung up on a retry: the first answer stands
+                break
+            if rep.code == 235:
+                self.authenticated = True
+                self._note = f"{mech} accepted"
+                if refused:
+                    self._note += f"; {', '.join(refused)} refused"
+                    self.warn("auth_mechanism_fallback", f"{mech} accepted, "
+                              f"{' and '.join(refused)} refused with the same password")
+                return "pass"
+            first = first or rep
+            refused.append(mech)
+            if self.config.auth != "auto" or rep.code != 535:
+                break
+            self.note(f"{mech} refused; trying the next offered mechanism")
+        assert first is not None
+        detail = (f"tried {', '.join(refused)}: all refused" if len(refused) > 1 else "")
+        raise StageFailed("auth_failed", detail, first)
 
     async def _authenticate(self, mech: str) -> Reply:
         """Run one SASL exchange; every client payload is recorded as ``<redacted>``
