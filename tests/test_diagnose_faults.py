@@ -29,7 +29,7 @@ REQUIRED_KINDS = {
     "tls_verification_disabled", "plaintext_auth_offered", "starttls_still_advertised",
     "starttls_injection", "cert_expiring_soon", "tls_old_version",
     "slow_greeting", "helo_fallback", "internal_error", "replies_out_of_step",
-    "auth_mechanism_fallback",
+    "auth_mechanism_fallback", "smtputf8_not_offered",
 }
 REQUIRED_WARNINGS = {
     "tls_verification_disabled", "plaintext_auth_offered", "starttls_still_advertised",
@@ -42,7 +42,7 @@ STAGE_OF = {
     "dns": "resolve", "connect": "connect", "network": "connect", "greeting": "greeting",
     "implicit": "tls", "tls": "tls", "cert": "tls", "starttls": "starttls", "auth": "auth",
     "plaintext": "ehlo", "ehlo": "ehlo", "helo": "ehlo", "no": "ehlo", "slow": "greeting",
-    "mail": "mail", "rcpt": "rcpt", "data": "data",
+    "mail": "mail", "rcpt": "rcpt", "data": "data", "smtputf8": "mail",
 }
 
 

@@ -189,3 +189,36 @@ async def test_a_saved_address_typo_is_bad_input(
     assert (code, out) == (2, "")
     assert 'profile "typo": to has "x@@test.local", which is not a valid address: it has ' \
            "more than one @" in err
+
+
+async def test_a_non_ascii_address_is_sent_with_smtputf8(
+        raw_server: RawFactory, capsys: pytest.CaptureFixture[str]) -> None:
+    server = await raw_server(postfix({}))
+    code, out, err = await smtptui(capsys, "probe", *plain_target(server), "--from",
+                                   "jörg@münchen.test", "--to", "bob@test.local", "--json")
+    assert code == 0, err
+    assert "MAIL FROM:<jörg@münchen.test> SMTPUTF8" in server.received
+    assert "RCPT TO:<bob@test.local>" in server.received
+
+
+async def test_without_smtputf8_a_non_ascii_address_is_not_sent(
+        raw_server: RawFactory, capsys: pytest.CaptureFixture[str]) -> None:
+    server = await raw_server(postfix({}, ehlo=POSTFIX_EHLO[:-2] + ("250 8BITMIME",)))
+    code, out, _ = await smtptui(capsys, "probe", *plain_target(server), "--from",
+                                 "ops@test.local", "--to", "andré@test.local", "--json")
+    assert code == 1
+    mail = next(s for s in json.loads(out)["stages"] if s["stage"] == "mail")
+    assert mail["status"] == "fail" and mail["diagnosis"]["kind"] == "smtputf8_not_offered"
+    assert "andré@test.local" in mail["diagnosis"]["summary"]
+    assert "does not offer SMTPUTF8" in mail["diagnosis"]["summary"]
+    assert "MAIL" not in server.verbs
+
+
+async def test_a_utf8_message_is_delivered(relay, config_for) -> None:  # type: ignore[no-untyped-def]
+    from smtptui.probe.engine import probe
+
+    report = await probe(config_for(relay.port, mail_from="ops@acme.test",
+                                    rcpt_to=("jörg@acme.test",), send=True))
+    assert report.ok, report.failed_stage
+    assert relay.messages[0].rcpt_tos == ["jörg@acme.test"]
+    assert "SMTPUTF8" in relay.messages[0].mail_options

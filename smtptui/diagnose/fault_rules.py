@@ -450,6 +450,14 @@ FAULT_RULES: tuple[FaultRule, ...] = (
         reply="none"),
     # --- envelope -------------------------------------------------------------------------
     FaultRule(
+        "smtputf8_not_offered", "protocol",
+        "{detail} (RFC 6531): it would refuse the address, so MAIL FROM was not sent.",
+        "Use an ASCII address — for an internationalised domain, its A-label form "
+        "(xn--…) needs no SMTPUTF8; only a non-ASCII local part does — or a relay that "
+        "advertises SMTPUTF8 (Postfix: smtputf8_enable = yes; Exim: "
+        "smtputf8_advertise_hosts = *).",
+        reply="none"),
+    FaultRule(
         "mail_rejected", "policy",
         "The server refused the sender address (MAIL FROM).",
         "Use the logged-in account's own address or an allowed alias as sender; the "

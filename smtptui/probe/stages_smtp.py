@@ -220,7 +220,14 @@ class SmtpStages(TransportStages):
     async def _mail(self) -> Status:
         assert self.proto is not None and self.config.mail_from is not None
         addr = self.config.mail_from.encode()
-        rep = self.reply(await self.proto.command(b"MAIL FROM:<" + addr + b">"))
+        params = b""
+        wide = [a for a in (self.config.mail_from, *self.config.rcpt_to) if not a.isascii()]
+        if wide:  # RFC 6531: a non-ASCII address needs the SMTPUTF8 parameter
+            if "SMTPUTF8" not in self.extensions:
+                raise StageFailed("smtputf8_not_offered", f"the address {clean(wide[0], 200)} "
+                                  "is not ASCII, and the server does not offer SMTPUTF8")
+            params = b" SMTPUTF8"
+        rep = self.reply(await self.proto.command(b"MAIL FROM:<" + addr + b">" + params))
         if rep.code != 250:
             raise StageFailed("mail_rejected", reply=rep)
         return "pass"
