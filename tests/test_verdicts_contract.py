@@ -71,3 +71,24 @@ def test_python_dash_m_smtptui_cli_runs_the_cli() -> None:
                           timeout=60, env={**os.environ, "NO_COLOR": "1"})
     assert proc.returncode == 2
     assert proc.stderr.startswith("smtptui: --stop-after mail needs --from")
+
+
+async def test_the_shipped_example_checks_as_valid(
+        capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    for var in ("ACME_GMAIL_APP_PASSWORD",):
+        monkeypatch.delenv(var, raising=False)
+    example = ROOT / "profiles.example.toml"
+    code, out, err = await smtptui(capsys, "--profiles", str(example), "profiles", "check")
+    assert code in (0, 1), err
+    problems = [line for line in err.splitlines() if "warning:" not in line]
+    assert problems and all(": cannot run here: " in line for line in problems)
+    assert 'profile "Initech Exchange": cannot run here: cannot read the CA file' in err
+    assert out.startswith("valid: 6 profiles in")
+
+
+async def test_a_broken_file_is_still_exit_2(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "p.toml"
+    path.write_text('[[profile]]\nname = "x"\nhost = "127.0.0.1"\nsend = true\n')
+    code, _, err = await smtptui(capsys, "--profiles", str(path), "profiles", "check")
+    assert code == 2 and "send = true needs from and to" in err
