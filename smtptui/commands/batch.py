@@ -72,9 +72,10 @@ def check_batch_flags(args: argparse.Namespace) -> None:
     if args.verbose:
         raise UsageError("-v/--verbose does not apply to --all/--client (use --json for each "
                          "profile's transcript, or probe one PROFILE with -v)")
-    if args.swaks:
-        raise UsageError("--swaks does not apply to --all/--client "
-                         "(probe one PROFILE with --swaks)")
+    for flag in ("swaks", "openssl"):
+        if getattr(args, flag, False):
+            raise UsageError(f"--{flag} does not apply to --all/--client "
+                             f"(probe one PROFILE with --{flag})")
 
 
 def not_run(profile: Profile, error: str) -> dict[str, object]:
