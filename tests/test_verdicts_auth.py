@@ -10,48 +10,47 @@ import pytest
 
 from smtptui.probe.engine import probe
 from tests.conftest import CANARY, USER, make_config
-from tests.servers import Conn, RawFactory
+from tests.postfix_like import postfix_dialogue
+from tests.servers import Conn, Handler, RawFactory
 
 
 def dovecot_like(accepts: set[str], server_ctx: ssl.SSLContext,
-                 offered: str = "PLAIN LOGIN CRAM-MD5"):  # type: ignore[no-untyped-def]
+                 offered: str = "PLAIN LOGIN CRAM-MD5") -> Handler:
     """Postfix + Dovecot SASL over STARTTLS: only the mechanisms in ``accepts`` can check
     the (hashed) password; the others answer 535 like Dovecot does."""
-    async def handler(conn: Conn) -> None:
-        await conn.send("220 mx.test.local ESMTP Postfix")
-        while line := await conn.readline():
-            verb, _, arg = line.partition(" ")
-            verb = verb.upper()
-            if verb == "EHLO":
-                tls_lines = ("250-STARTTLS",) if conn.writer.get_extra_info("sslcontext") is None \
-                    else (f"250-AUTH {offered}",)
-                await conn.send("250-mx.test.local", *tls_lines, "250-ENHANCEDSTATUSCODES",
-                                "250 8BITMIME")
-            elif verb == "STARTTLS":
-                await conn.send("220 2.0.0 Ready to start TLS")
-                await conn.start_tls(server_ctx)
-            elif verb == "AUTH":
-                mech, _, initial = arg.partition(" ")
-                mech = mech.upper()
-                if mech == "LOGIN":
-                    await conn.send("334 VXNlcm5hbWU6")
-                    await conn.readline()
-                    await conn.send("334 UGFzc3dvcmQ6")
-                    await conn.readline()
-                elif mech == "CRAM-MD5":
-                    await conn.send("334 " + base64.b64encode(b"<1.2@mx>").decode())
-                    await conn.readline()
-                right = f"\0{USER}\0{CANARY}".encode()
-                ok = mech in accepts and (mech != "PLAIN" or base64.b64decode(initial) == right)
-                await conn.send("235 2.7.0 Authentication successful" if ok
-                                else "535 5.7.8 Error: authentication failed: "
-                                     "authentication failure")
-            elif verb == "QUIT":
-                await conn.send("221 2.0.0 Bye")
-                return
-            else:
-                await conn.send("502 5.5.2 Error: command not recognized")
-    return handler
+    async def answer(conn: Conn, verb: str, line: str) -> bool | None:
+        if verb == "EHLO":
+            encrypted = conn.writer.get_extra_info("sslcontext") is not None
+            await conn.send("250-mx.test.local",
+                            f"250-AUTH {offered}" if encrypted else "250-STARTTLS",
+                            "250-ENHANCEDSTATUSCODES", "250 8BITMIME")
+        elif verb == "STARTTLS":
+            await conn.send("220 2.0.0 Ready to start TLS")
+            await conn.start_tls(server_ctx)
+        elif verb == "AUTH":
+            mech, _, initial = line.partition(" ")[2].partition(" ")
+            await conn.send("235 2.7.0 Authentication successful"
+                            if await sasl_ok(conn, mech.upper(), initial, accepts)
+                            else "535 5.7.8 Error: authentication failed: "
+                                 "authentication failure")
+        else:
+            return None
+        return True
+    return postfix_dialogue(answer, "220 mx.test.local ESMTP Postfix")
+
+
+async def sasl_ok(conn: Conn, mech: str, initial: str, accepts: set[str]) -> bool:
+    """Run the mechanism's exchange; True when this server can check it (and, for
+    PLAIN, the password is right)."""
+    if mech == "LOGIN":
+        for prompt in ("334 VXNlcm5hbWU6", "334 UGFzc3dvcmQ6"):
+            await conn.send(prompt)
+            await conn.readline()
+    elif mech == "CRAM-MD5":
+        await conn.send("334 " + base64.b64encode(b"<1.2@mx>").decode())
+        await conn.readline()
+    right = f"\0{USER}\0{CANARY}".encode()
+    return mech in accepts and (mech != "PLAIN" or base64.b64decode(initial) == right)
 
 
 def mechs_tried(received: list[str]) -> list[str]:

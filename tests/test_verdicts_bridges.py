@@ -11,28 +11,18 @@ import shutil
 
 import pytest
 
-from smtptui import cli
 from smtptui.commands.probe import swaks_line
 from smtptui.commands.reproduce import openssl_line
 from smtptui.demo.relay import Relay
 from smtptui.probe.config import ProbeConfig, Secret
 from tests.conftest import CANARY, USER
+from tests.postfix_like import cli_env
+from tests.postfix_like import run_cli as smtptui
 
 
 @pytest.fixture(autouse=True)
 def _env(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(cli, "SUBCOMMANDS", ("probe",))
-    monkeypatch.setenv("SMTP_PW", CANARY)
-    monkeypatch.setenv("OAUTH_TOK", "tok-" + CANARY)
-    monkeypatch.setenv("NO_COLOR", "1")
-    monkeypatch.delenv("SMTPTUI_PROFILES", raising=False)
-
-
-async def smtptui(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = await asyncio.to_thread(cli.main, list(argv))
-    out, err = capsys.readouterr()
-    assert CANARY not in out + err and "Traceback" not in err
-    return code, out, err
+    cli_env(monkeypatch, "probe")
 
 
 async def run(line: str, stdin: bytes = b"QUIT\r\n") -> tuple[int, str]:

@@ -4,7 +4,6 @@ from profiles that cannot run on this machine (1)."""
 
 from __future__ import annotations
 
-import asyncio
 import os
 import subprocess
 import sys
@@ -12,26 +11,17 @@ from pathlib import Path
 
 import pytest
 
-from smtptui import cli
 from smtptui.demo.relay import Relay
-from tests.conftest import CANARY, USER
+from tests.conftest import USER
+from tests.postfix_like import cli_env
+from tests.postfix_like import run_cli as smtptui
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(autouse=True)
 def _env(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(cli, "SUBCOMMANDS", ("probe", "profiles"))
-    monkeypatch.setenv("SMTP_PW", CANARY)
-    monkeypatch.setenv("NO_COLOR", "1")
-    monkeypatch.delenv("SMTPTUI_PROFILES", raising=False)
-
-
-async def smtptui(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = await asyncio.to_thread(cli.main, list(argv))
-    out, err = capsys.readouterr()
-    assert CANARY not in out + err and "Traceback" not in err
-    return code, out, err
+    cli_env(monkeypatch, "probe", "profiles")
 
 
 @pytest.mark.parametrize(("flags", "message"), [

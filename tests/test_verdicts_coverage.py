@@ -3,14 +3,12 @@ summary, the dashboard and compare — and compare only compares stages both sid
 
 from __future__ import annotations
 
-import asyncio
 import dataclasses
 import json
 from pathlib import Path
 
 import pytest
 
-from smtptui import cli
 from smtptui.app.render import report_card
 from smtptui.app.status import report_state
 from smtptui.compare import Side, compare_reports
@@ -19,23 +17,15 @@ from smtptui.probe.engine import probe
 from smtptui.probe.events import StageFinished
 from tests.app_helpers import app_for, diagnosis_text, run_selected, select
 from tests.compare_reports import make_report
-from tests.conftest import CANARY, USER
+from tests.conftest import USER
+from tests.postfix_like import cli_env
+from tests.postfix_like import run_cli as smtptui
 from tests.servers import Conn, RawFactory, smtp_loop
 
 
 @pytest.fixture(autouse=True)
 def _env(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(cli, "SUBCOMMANDS", ("probe",))
-    monkeypatch.setenv("SMTP_PW", CANARY)
-    monkeypatch.setenv("NO_COLOR", "1")
-    monkeypatch.delenv("SMTPTUI_PROFILES", raising=False)
-
-
-async def smtptui(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = await asyncio.to_thread(cli.main, list(argv))
-    out, err = capsys.readouterr()
-    assert CANARY not in out + err and "Traceback" not in err
-    return code, out, err
+    cli_env(monkeypatch, "probe")
 
 
 def args(port: int, cafile: str) -> list[str]:

@@ -3,14 +3,13 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 
 import pytest
 
-from smtptui import cli
-from tests.conftest import CANARY
-from tests.servers import Conn, RawFactory, RawServer
+from tests.postfix_like import cli_env, postfix_dialogue
+from tests.postfix_like import run_cli as smtptui
+from tests.servers import Conn, Handler, RawFactory, RawServer
 
 POSTFIX_EHLO = ("250-mx.test.local", "250-PIPELINING", "250-SIZE 10240000",
                 "250-ENHANCEDSTATUSCODES", "250-8BITMIME", "250 SMTPUTF8")
@@ -18,39 +17,24 @@ POSTFIX_EHLO = ("250-mx.test.local", "250-PIPELINING", "250-SIZE 10240000",
 
 @pytest.fixture(autouse=True)
 def _env(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(cli, "SUBCOMMANDS", ("probe",))
-    monkeypatch.setenv("SMTP_PW", CANARY)
-    monkeypatch.setenv("NO_COLOR", "1")
-    monkeypatch.delenv("SMTPTUI_PROFILES", raising=False)
-
-
-async def smtptui(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = await asyncio.to_thread(cli.main, list(argv))
-    out, err = capsys.readouterr()
-    assert CANARY not in out + err and "Traceback" not in err
-    return code, out, err
+    cli_env(monkeypatch, "probe")
 
 
 def postfix(rcpt: dict[str, str], *, ehlo: tuple[str, ...] = POSTFIX_EHLO,
-            mail: str = "250 2.1.0 Ok"):  # type: ignore[no-untyped-def]
+            mail: str = "250 2.1.0 Ok") -> Handler:
     """A Postfix-like plain SMTP dialogue with per-recipient RCPT replies."""
-    async def handler(conn: Conn) -> None:
-        await conn.send("220 mx.test.local ESMTP Postfix (Debian/GNU)")
-        while line := await conn.readline():
-            verb = line.split(" ", 1)[0].upper()
-            if verb == "EHLO":
-                await conn.send(*ehlo)
-            elif verb == "MAIL":
-                await conn.send(mail)
-            elif verb == "RCPT":
-                address = line.partition("<")[2].partition(">")[0]
-                await conn.send(rcpt.get(address, "250 2.1.5 Ok"))
-            elif verb == "QUIT":
-                await conn.send("221 2.0.0 Bye")
-                return
-            else:
-                await conn.send("502 5.5.2 Error: command not recognized")
-    return handler
+    async def answer(conn: Conn, verb: str, line: str) -> bool | None:
+        if verb == "EHLO":
+            await conn.send(*ehlo)
+        elif verb == "MAIL":
+            await conn.send(mail)
+        elif verb == "RCPT":
+            address = line.partition("<")[2].partition(">")[0]
+            await conn.send(rcpt.get(address, "250 2.1.5 Ok"))
+        else:
+            return None
+        return True
+    return postfix_dialogue(answer)
 
 
 def plain_target(server: RawServer) -> list[str]:
@@ -117,7 +101,7 @@ async def test_a_refused_client_without_auth_means_the_port_wants_auth(
     assert "relay" not in diagnosis["summary"].lower()
 
 
-def with_plain_auth(handler):  # type: ignore[no-untyped-def]
+def with_plain_auth(handler: Handler) -> Handler:
     """The Postfix-like dialogue, offering AUTH PLAIN and accepting any login first."""
     async def wrapped(conn: Conn) -> None:
         original = conn.readline

@@ -7,29 +7,24 @@ import pytest
 
 from smtptui.probe.engine import probe
 from tests.conftest import make_config
-from tests.servers import Conn, RawFactory
+from tests.postfix_like import postfix_dialogue
+from tests.servers import Conn, Handler, RawFactory
 
 EHLO = ("250-mx.test.local", "250-PIPELINING", "250-SIZE 10240000", "250-STARTTLS",
         "250-AUTH PLAIN LOGIN", "250-ENHANCEDSTATUSCODES", "250 8BITMIME")
 
 
-def refusing_starttls(reply: str):  # type: ignore[no-untyped-def]
-    async def handler(conn: Conn) -> None:
-        await conn.send("220 mx.test.local ESMTP Postfix")
-        while line := await conn.readline():
-            verb = line.split(" ", 1)[0].upper()
-            if verb == "EHLO":
-                await conn.send(*EHLO)
-            elif verb == "STARTTLS":
-                await conn.send(reply)
-                if reply.startswith("421"):
-                    return
-            elif verb == "QUIT":
-                await conn.send("221 2.0.0 Bye")
-                return
-            else:
-                await conn.send("502 5.5.2 Error: command not recognized")
-    return handler
+def refusing_starttls(reply: str) -> Handler:
+    async def answer(conn: Conn, verb: str, line: str) -> bool | None:
+        if verb == "EHLO":
+            await conn.send(*EHLO)
+        elif verb == "STARTTLS":
+            await conn.send(reply)
+            return not reply.startswith("421")  # 421: the server hangs up
+        else:
+            return None
+        return True
+    return postfix_dialogue(answer, "220 mx.test.local ESMTP Postfix")
 
 
 @pytest.mark.parametrize(("reply", "layer", "words"), [
