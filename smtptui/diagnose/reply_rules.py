@@ -103,8 +103,9 @@ REPLY_RULES: tuple[ReplyRule, ...] = (
         "auth-code-at-starttls", "protocol",
         "The server answered STARTTLS with an authentication error, although no "
         "credentials were sent yet: the password is not the problem.",
-        "The server (or a middlebox in front of it) does not follow RFC 3207 here: compare "
-        "with {s_client} and report the transcript (-v) to the server's administrator.",
+        "The server (or a middlebox in front of it) does not follow RFC 3207 here. Run with "
+        "-v to see the exchange, compare with {s_client}, and report it to the server's "
+        "administrator.",
         codes=(530, 534, 535, 538), stages=("starttls",)),
     ReplyRule(
         "auth-required-after-login", "auth",
