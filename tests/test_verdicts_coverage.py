@@ -133,3 +133,16 @@ async def test_a_healthy_exim_passes_without_warnings(
     assert report_state(report) == "pass"  # the sidebar shows ✓, not ⚠
     card = "\n".join(str(line) for line in report_card(report))
     assert "Info (nothing to do)" in card and "WITH WARNINGS" not in card
+
+
+async def test_a_batch_line_says_what_each_pass_covered(
+        relay, cafile: str, tmp_path: Path,  # type: ignore[no-untyped-def]
+        capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "p.toml"
+    path.write_text(f'[[profile]]\nname = "no sender"\nhost = "127.0.0.1"\n'
+                    f'port = {relay.port}\ncafile = "{cafile}"\nusername = "{USER}"\n'
+                    'password = { env = "SMTP_PW" }\ntimeout = 5\n')
+    path.chmod(0o600)
+    code, out, _ = await smtptui(capsys, "probe", "--all", "--profiles", str(path))
+    assert code == 0
+    assert "up to AUTH — MAIL/RCPT not tested (no sender/recipient set)" in out

@@ -107,6 +107,8 @@ async def _run(configs: list, names: list, concurrency: int, *, json_out: bool, 
         bad = report.failed_stage
         detail = (f"failed at {bad.stage}: {bad.diagnosis.summary}" if bad and bad.diagnosis
                   else f"{report.total_ms:.0f} ms")
+        if not bad and report.coverage:  # a pass says what it covered
+            detail += f", {report.coverage}"
         print(f"{paint(glyph(status) + ' ' + status, status, color)}  {profile.name}  "
               f"({profile.client or 'no client'}, {report.target.host}:{report.target.port})  "
               f"{detail}", flush=True)
