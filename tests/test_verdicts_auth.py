@@ -96,3 +96,24 @@ async def test_an_explicit_mechanism_is_tried_alone(
     report = await probe(make_config(server.port, cafile=cafile, stop_after="auth", auth=mech))
     assert not report.ok
     assert mechs_tried(server.received) == [mech.upper()]
+
+
+async def test_no_further_mechanism_after_a_lockout_warning(
+        raw_server: RawFactory, server_ctx: ssl.SSLContext, cafile: str) -> None:
+    async def locked(conn: Conn, verb: str, line: str) -> bool | None:
+        if verb == "EHLO":
+            encrypted = conn.writer.get_extra_info("sslcontext") is not None
+            await conn.send("250-mx.test.local", "250-AUTH PLAIN LOGIN" if encrypted
+                            else "250-STARTTLS", "250 ENHANCEDSTATUSCODES")
+        elif verb == "STARTTLS":
+            await conn.send("220 2.0.0 Ready to start TLS")
+            await conn.start_tls(server_ctx)
+        elif verb == "AUTH":
+            await conn.send("535 5.7.0 (#AUTH005) Too many bad auth attempts.")
+        else:
+            return None
+        return True
+
+    server = await raw_server(postfix_dialogue(locked))
+    report = await probe(make_config(server.port, cafile=cafile, stop_after="auth"))
+    assert not report.ok and mechs_tried(server.received) == ["PLAIN"]

@@ -164,12 +164,19 @@ class SmtpStages(TransportStages):
                 return "pass"
             first = first or rep
             refused.append(mech)
-            if self.config.auth != "auto" or rep.code != 535:
+            if self.config.auth != "auto" or rep.code != 535 or self._locking_out(rep):
                 break
             self.note(f"{mech} refused; trying the next offered mechanism")
         assert first is not None
         detail = (f"tried {', '.join(refused)}: all refused" if len(refused) > 1 else "")
         raise StageFailed("auth_failed", detail, first)
+
+    def _locking_out(self, rep: Reply) -> bool:
+        """Does this refusal say further attempts make a lockout worse?"""
+        from smtptui.diagnose.rules import match_reply
+
+        rule = match_reply("auth", rep, self.server_identity, self.config.host)
+        return rule is not None and rule.id == "too-many-auth-attempts"
 
     async def _authenticate(self, mech: str) -> Reply:
         """Run one SASL exchange; every client payload is recorded as ``<redacted>``
