@@ -123,3 +123,7 @@ def _main(argv: list[str]) -> int:
         print(f"smtptui: internal error: {type(exc).__name__}: {exc} "
               "(set SMTPTUI_DEBUG=1 for details)", file=sys.stderr)
         return ExitCode.FAILED
+
+
+if __name__ == "__main__":  # `python -m smtptui.cli …` works like `smtptui …`
+    sys.exit(main())

@@ -113,6 +113,12 @@ def _overrides(args: argparse.Namespace) -> dict[str, Any]:
             fields[field] = value
     if getattr(args, "rcpt_to", None):
         fields["rcpt_to"] = tuple(args.rcpt_to)
+    if fields.get("tls") == "none":  # a flag turning TLS off: the profile's TLS fields go
+        for field in ("cafile", "servername"):
+            fields.setdefault(field, None)
+        fields.setdefault("insecure", False)
+    if fields.get("insecure") and "cafile" not in fields:  # --insecure over a saved CA file
+        fields["cafile"] = None
     if getattr(args, "password_env", None):
         fields["password"] = EnvSource(args.password_env)
     elif getattr(args, "password_cmd", None):

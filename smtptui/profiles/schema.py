@@ -150,6 +150,28 @@ def _text_list(key: str, value: object) -> tuple[str, ...]:
     return tuple(value)
 
 
+def _address(key: str, value: object) -> str:
+    """An RFC 5321 mailbox (``from`` may be empty: the null sender ``<>``)."""
+    from smtptui.mailbox import mailbox_problem
+
+    text = _text(key, value)
+    problem = mailbox_problem(text) if text else None
+    if problem:
+        raise Invalid(f"{key} {show(value)} is not a valid address: {problem}")
+    return text
+
+
+def _address_list(key: str, value: object) -> tuple[str, ...]:
+    from smtptui.mailbox import mailbox_problem
+
+    items = _text_list(key, value)
+    for item in items:
+        problem = mailbox_problem(item)
+        if problem:
+            raise Invalid(f"{key} has {show(item)}, which is not a valid address: {problem}")
+    return items
+
+
 def _choice(options: tuple[str, ...]) -> Callable[[str, object], str]:
     def check(key: str, value: object) -> str:
         if value not in options:
@@ -206,7 +228,7 @@ _CHECKS: dict[str, Callable[[str, object], Any]] = {
     "name": _nonblank, "client": _text, "preset": _nonblank, "host": _host, "port": _port,
     "tls": _choice(TLS_MODES), "username": _text, "password": _secret,
     "auth": _choice(AUTH_MECHS), "oauth_token": _secret, "allow_plaintext_auth": _bool,
-    "from": _text, "to": _text_list, "ehlo": _name, "timeout": _seconds, "cafile": _nonblank,
+    "from": _address, "to": _address_list, "ehlo": _name, "timeout": _seconds, "cafile": _nonblank,
     "servername": _name, "insecure": _bool, "send": _bool, "stop_after": _choice(STOP_AFTER),
     "nameserver": _nameserver, "dkim_selectors": _text_list, "notes": _text,
 }
