@@ -100,6 +100,8 @@ VARIANT_EXAMPLES: list[tuple[str, Fault]] = [
                                     detail='{"status":"401","schemes":"bearer"}')),
     ("auth_oauth_error/400", _fault("auth_oauth_error",
                                     detail='{"status":"400","scope":"x"}')),
+    ("auth_secret_unavailable/oauth", _fault(
+        "auth_secret_unavailable", detail='OAuth sign-in "m365": not signed in yet')),
 ]
 
 

@@ -389,6 +389,13 @@ FAULT_RULES: tuple[FaultRule, ...] = (
         reply="none"),
     FaultRule(
         "auth_secret_unavailable", "auth",
+        "No OAuth access token, so AUTH was not tried (everything before it was tested): "
+        "{detail}",
+        "Do what the reason says; most often, sign in again with smtptui oauth login and "
+        "the sign-in's name (in the app: e on the profile, then Sign in…).",
+        variant="oauth", detail=r"^OAuth sign-in", reply="none"),
+    FaultRule(
+        "auth_secret_unavailable", "auth",
         "The profile's password (or token) could not be read, so AUTH was not tried; "
         "everything before it was tested.",
         "Fix the secret source named above: set the environment variable, make the "

@@ -84,7 +84,7 @@ def refresh(account: Account, tokens: Tokens) -> Tokens:
         raise OAuthError(f'OAuth sign-in "{account.name}": the access token has expired and '
                          "there is no refresh token (was offline_access requested?). Sign in "
                          f"again: smtptui oauth login {account.name}", "no_refresh_token")
-    with translated(account, "refreshing the access token"):
+    with translated(account, "refresh"):
         from authlib.integrations.httpx_client import OAuth2Client
 
         with OAuth2Client(**client_options(account)) as client:

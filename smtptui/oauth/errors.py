@@ -14,8 +14,8 @@ from smtptui.probe.sanitize import clean
 LOGIN_AGAIN = "Sign in again: smtptui oauth login {name}"
 
 AADSTS: dict[str, tuple[str, str]] = {
-    "50173": ("the refresh token was revoked (the password was changed or reset, or an "
-              "admin revoked the sessions)", LOGIN_AGAIN),
+    "50173": ("the refresh token was revoked (password changed or reset, or sessions "
+              "revoked by an admin)", LOGIN_AGAIN),
     "700082": ("the refresh token expired after 90 days without use", LOGIN_AGAIN),
     "70008": ("the refresh token or authorization code expired", LOGIN_AGAIN),
     "70043": ("the refresh token expired under a Conditional Access sign-in frequency "
@@ -85,8 +85,8 @@ OAUTH_ERRORS: dict[str, tuple[str, str]] = {
 }
 
 _GOOGLE_TEXT: tuple[tuple[str, str], ...] = (
-    (r"expired or revoked", "the refresh token was revoked or has expired (Google "
-     "expires them after 7 days for apps in 'Testing', and on password changes)"),
+    (r"expired or revoked", "the refresh token was revoked or has expired (Google: "
+     "after 7 days for apps in Testing)"),
 )
 
 

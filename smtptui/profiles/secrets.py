@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 
     from smtptui.oauth.account import Account
 from smtptui.probe.sanitize import clean
-from smtptui.profiles.errors import SecretError
+from smtptui.profiles.errors import SecretError, TokenUnavailable
 
 Prompt = Callable[[str], str]
 """Asks the user for a secret; receives the question, returns the answer."""
@@ -216,7 +216,7 @@ class OAuthSource:
         try:
             tokens = current_tokens(self.account)
         except (OAuthError, StoreError) as exc:
-            raise SecretError(f"{label}: {exc}") from None
+            raise TokenUnavailable(f"{label}: {exc}", str(exc)) from None
         return Secret(tokens.access_token, also=(*tokens.secrets, *self.account.secrets))
 
 
