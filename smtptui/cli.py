@@ -21,7 +21,7 @@ from smtptui.errors import ExitCode, UsageError
 from smtptui.pipesafe import PipeSafe
 
 SUBCOMMANDS: tuple[str, ...] = (
-    "probe", "compare", "profiles", "dns", "discover", "headers", "demo", "app",
+    "probe", "compare", "profiles", "dns", "discover", "headers", "demo", "oauth", "app",
 )
 
 

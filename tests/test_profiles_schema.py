@@ -63,11 +63,11 @@ def _one(fields: str) -> str:
      "(env, command, keyring, prompt, oauth), got an integer"),
     ('password = ""', 'profile "Acme relay": password must not be empty (leave it out for none)'),
     ('password = { env = "A", command = "b" }',
-     'profile "Acme relay": password must have exactly one of env, command, keyring, prompt, oauth, '
-     "got env, command"),
+     'profile "Acme relay": password must have exactly one of env, command, keyring, prompt, '
+     "oauth, got env, command"),
     ("password = {}",
-     'profile "Acme relay": password must have exactly one of env, command, keyring, prompt, oauth, '
-     "got none"),
+     'profile "Acme relay": password must have exactly one of env, command, keyring, prompt, '
+     "oauth, got none"),
     ('password = { vault = "x" }',
      'profile "Acme relay": password has unknown key "vault"; '
      "allowed: env, command, keyring, prompt, oauth"),
