@@ -109,6 +109,9 @@ def parse_account(name: str, table: object) -> Account:
                            "or common")
     if "tenant" in table and provider.key != "microsoft":
         raise AccountError(f"{where}: tenant applies only to provider = \"microsoft\"")
+    if "scopes" not in table and not provider.scopes:
+        raise AccountError(f"{where}: scopes is required for provider = \"{provider.key}\" "
+                           "(the scopes SMTP needs at that provider)")
     scopes = table.get("scopes", list(provider.scopes))
     if not isinstance(scopes, list) or not scopes or not all(
             isinstance(s, str) and s.strip() and " " not in s and not _CONTROL.search(s)
