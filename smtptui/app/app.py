@@ -29,7 +29,7 @@ from smtptui.app.widgets.probe_view import ProbeSource
 from smtptui.probe.config import ProbeConfig, Secret
 from smtptui.probe.events import ProbeReport
 from smtptui.probe.sanitize import clean
-from smtptui.profiles.errors import ProfilesError, SecretError
+from smtptui.profiles.errors import ProfilesError, SecretError, TokenUnavailable
 from smtptui.profiles.secrets import PromptSource
 from smtptui.profiles.store import ProfileFile, load_or_empty, modify
 
@@ -277,8 +277,11 @@ class SmtpTuiApp(App[int]):
                 profile.to_probe_config, prompt=lambda _question: next(queue).reveal(),
                 problems=problems)
             for problem in problems:  # in full here (a command's stderr), brief in reports
-                self.notify(f"{problem}. Testing everything up to AUTH.",
-                            title="Missing secret", severity="warning", timeout=8)
+                oauth = isinstance(problem, TokenUnavailable)  # before connecting, say so
+                self.notify(f"{problem}" + (" (e, then Sign in…)" if oauth else "")
+                            + ". Testing everything up to AUTH.",
+                            title="OAuth sign-in needed" if oauth else "Missing secret",
+                            severity="warning", timeout=8)
         if send and not config.send and config.mail_from and config.rcpt_to:
             config = replace(config, send=True)
         return config

@@ -328,6 +328,24 @@ def parse_document(doc: Mapping[str, Any]) -> Parsed:
     return out
 
 
+def bind_oauth(profile: Profile, tables: object) -> Profile:
+    """``profile`` with each unbound ``{ oauth = "NAME" }`` given its ``[oauth.NAME]`` table
+    (a profile made by the editor); names without a valid table stay unbound."""
+    import dataclasses
+
+    unbound = {k: getattr(profile, k) for k in SECRET_KEYS
+               if isinstance(getattr(profile, k), OAuthSource) and getattr(profile, k).account
+               is None}
+    if not unbound or tables is None:
+        return profile
+    from smtptui.oauth.account import parse_accounts
+
+    accounts, _ = parse_accounts(tables)
+    bound: dict[str, Any] = {k: OAuthSource(s.name, accounts[s.name])
+                             for k, s in unbound.items() if s.name in accounts}
+    return dataclasses.replace(profile, **bound) if bound else profile
+
+
 def _bind_oauth(out: Parsed, tables: object) -> None:
     """Check the ``[oauth.NAME]`` sign-ins and give each ``{ oauth = "NAME" }`` its table."""
     import dataclasses

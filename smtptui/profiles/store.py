@@ -23,6 +23,7 @@ from smtptui.profiles.model import BUILTIN_DEFAULTS, Profile
 from smtptui.profiles.presets import PRESETS
 from smtptui.profiles.schema import (
     SECRET_KEYS,
+    bind_oauth,
     check_table,
     parse_document,
     show,
@@ -94,7 +95,7 @@ class ProfileFile:
         _check(profile)
         if profile.name in self:
             raise ProfilesError(f"a profile named {show(profile.name)} already exists")
-        self.profiles.append(profile)
+        self.profiles.append(bind_oauth(profile, self.extra.get("oauth")))
 
     def replace(self, old_name: str, profile: Profile) -> None:
         """Put ``profile`` where ``old_name`` was (it may rename it, not onto another one)."""
@@ -102,7 +103,7 @@ class ProfileFile:
         _check(profile)
         if profile.name != old_name and profile.name in self:
             raise ProfilesError(f"a profile named {show(profile.name)} already exists")
-        self.profiles[index] = profile
+        self.profiles[index] = bind_oauth(profile, self.extra.get("oauth"))
         if profile.name != old_name:
             self.explicit[profile.name] = self.explicit.pop(old_name, frozenset())
             origin = self.origins.pop(old_name, None)
