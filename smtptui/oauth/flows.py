@@ -34,12 +34,17 @@ CODE_FLOW_TIMEOUT = 600.0
 """How long the code flow waits for the browser to come back."""
 
 
-def _client(account: Account, redirect_uri: str | None = None) -> Any:
+async def _client(account: Account, redirect_uri: str | None = None) -> Any:
+    """authlib's async client; its first import (~0.5 s) runs in a thread, so a UI
+    running this flow keeps painting."""
+    import importlib
+
     try:
-        from authlib.integrations.httpx_client import AsyncOAuth2Client
+        module = await asyncio.to_thread(importlib.import_module,
+                                         "authlib.integrations.httpx_client")
     except ImportError:
         raise missing_library() from None
-    return AsyncOAuth2Client(**client_options(account, redirect_uri))
+    return module.AsyncOAuth2Client(**client_options(account, redirect_uri))
 
 
 async def _granted(account: Account, store: TokenStore | None, response: Mapping[str, Any]
@@ -56,7 +61,7 @@ async def device_flow(account: Account, store: TokenStore | None = None, *,
     if not account.device_endpoint:
         raise OAuthError(f"[oauth.{account.name}] has no device_endpoint; use the browser "
                          "sign-in (--flow code)", "no_device_endpoint")
-    async with _client(account) as client:
+    async with await _client(account) as client:
         with translated(account, "starting the device sign-in"):
             resp = await client.request(
                 "POST", account.device_endpoint, withhold_token=True,
@@ -135,7 +140,7 @@ async def code_flow(account: Account, store: TokenStore | None = None, *,
                          f"{account.redirect_port} for the redirect ({exc.strerror})",
                          "loopback") from None
     try:
-        async with _client(account, redirects.redirect_uri) as client:
+        async with await _client(account, redirects.redirect_uri) as client:
             from authlib.common.security import generate_token
 
             verifier = generate_token(64)

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, ClassVar
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
 
@@ -32,6 +32,10 @@ class SignInScreen(ModalScreen[bool]):
         Binding("c", "copy", "Copy code/URL", tooltip="Copy the code or URL (OSC 52)"),
     ]
 
+    DEFAULT_CSS = """
+    SignInScreen #sign-in-body { height: auto; max-height: 14; }
+    """
+
     def __init__(self, account: Account) -> None:
         super().__init__(classes="dialog-screen")
         self.account = account
@@ -44,7 +48,9 @@ class SignInScreen(ModalScreen[bool]):
         with Vertical(classes="dialog sign-in"):
             yield Static(f"Sign in: {acct.name} ({acct.provider.label})",
                          classes="dialog-title", markup=False)
-            yield Static("Starting…", id="sign-in-text", classes="dialog-text", markup=False)
+            with VerticalScroll(id="sign-in-body"):  # a long authorization URL scrolls
+                yield Static("Starting…", id="sign-in-text", classes="dialog-text",
+                             markup=False)
             yield Input(placeholder="paste the address the browser ends on, then Enter",
                         id="pasted", compact=True)
             yield Static("", id="sign-in-status", classes="dialog-text", markup=False)
