@@ -19,6 +19,7 @@ from smtptui.probe.engine import probe
 from smtptui.probe.events import ProbeReport
 from tests.conftest import CANARY, USER
 from tests.oauth_server import AuthServer, jwt
+from tests.servers import Conn, RawFactory, smtp_loop
 
 ConfigFor = Callable[..., ProbeConfig]
 
@@ -106,3 +107,31 @@ def test_expired_and_opaque_tokens() -> None:
 def test_other_names_of_exchange_online_are_the_right_resource(aud: str) -> None:
     token = jwt({"aud": aud, "scp": "SMTP.Send", "upn": USER, "exp": 2**40})
     assert findings(token, USER.upper(), '{"scope":"https://outlook.office.com/SMTP.Send"}') == []
+
+
+async def test_the_refresh_token_is_redacted_too(account: Account, store: TokenStore,
+                                                 raw_server: RawFactory) -> None:
+    """The probe never sends the refresh token, but it knows it: a server quoting it (a
+    leak elsewhere, a hostile relay) finds it redacted in every report."""
+    from smtptui.profiles.secrets import OAuthSource
+
+    await token_from(account, store)
+    tokens = store.load("m365")
+    assert tokens is not None and tokens.refresh_token
+    secret = OAuthSource("m365", account).resolve("test")
+    assert secret.reveal() == tokens.access_token
+    refresh = tokens.refresh_token
+
+    async def handler(conn: Conn) -> None:
+        await conn.send(f"220 relay.test ready {refresh}")
+        await smtp_loop(conn, {"EHLO": (f"250-relay.test {refresh}", "250 8BITMIME"),
+                               "QUIT": "221 bye"})
+
+    server = await raw_server(handler)
+    config = ProbeConfig(host="127.0.0.1", port=server.port, tls="none", username=USER,
+                         oauth_token=secret, stop_after="ehlo", timeout=5.0)
+    assert refresh in config.secrets
+    report = await probe(config)
+    text = json.dumps(report.to_json())
+    assert refresh not in text
+    assert "220 relay.test ready <redacted>" in [line.text for line in report.transcript]
