@@ -147,3 +147,41 @@ def test_errors_in_plain_words(error: str, description: str | None, words: str) 
     assert message.startswith('OAuth sign-in "m365": refresh failed ')
     assert words in message
     assert "Trace ID" not in message
+
+
+async def test_profiles_add_with_oauth(tmp_path: Path) -> None:
+    from tests.test_cli_probe import smtptui
+
+    path = tmp_path / "p.toml"
+    path.write_text('[oauth.m365]\nprovider = "microsoft"\nclient_id = "cid"\n')
+    add = ["--profiles", str(path), "profiles", "add", "M", "--host", "smtp.office365.com",
+           "--user", "ops@contoso.example"]
+    code, _, err = await smtptui(*add, "--oauth", "m365")
+    assert code == 0, err
+    assert 'password = { oauth = "m365" }' in path.read_text()
+    assert isinstance(load(path).get("M").password, OAuthSource)
+    code, _, err = await smtptui(*add[:4], "N", *add[5:], "--oauth", "nope")
+    assert code == 2
+    assert 'password.oauth names "nope", but there is no [oauth.nope] table' in err
+    assert "N" not in load(path)
+
+
+def test_google_preset_uses_the_browser_flow() -> None:
+    account = parse_account("g", {"provider": "google", "client_id": "x.apps.googleusercontent"
+                                  ".com", "client_secret": "GOCSPX-desktop"})
+    assert (account.flow, account.scopes) == ("code", ("https://mail.google.com/",))
+    assert account.revocation_endpoint == "https://oauth2.googleapis.com/revoke"
+    assert account.secrets == ("GOCSPX-desktop",)  # kept out of output like a token
+
+
+def test_qr_code_only_where_it_fits() -> None:
+    from smtptui.oauth.qr import terminal_qr
+
+    url = "https://microsoft.com/devicelogin"
+    code = terminal_qr(url, 80, 40, "utf-8")
+    assert code is not None and "▀" in code
+    width = len(code.splitlines()[0])
+    assert terminal_qr(url, width, 40, "utf-8") == code
+    assert terminal_qr(url, width - 1, 40, "utf-8") is None  # too narrow
+    assert terminal_qr(url, 80, 12, "utf-8") is None  # too short
+    assert terminal_qr(url, 80, 40, "ascii") is None  # cannot draw the blocks
