@@ -54,6 +54,9 @@ AADSTS: dict[str, tuple[str, str]] = {
     "50055": ("the account's password has expired", "Change the password, then sign in "
               "again: smtptui oauth login {name}"),
     "50126": ("the user name or password is wrong", LOGIN_AGAIN),
+    "50011": ("the loopback redirect address is not registered for the app",
+              "Add http://127.0.0.1 under Authentication -> Mobile and desktop "
+              "applications in the app registration, or use the device flow (--flow device)"),
     "7000215": ("the client secret is wrong", "Check client_secret in [oauth.{name}]"),
     "70019": ("the device code expired before the sign-in was completed", LOGIN_AGAIN),
 }
