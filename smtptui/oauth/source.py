@@ -28,8 +28,8 @@ def current_tokens(account: Account, store: TokenStore | None = None,
         tokens = store.load(account.name)
         if tokens is None:
             raise not_signed_in(account.name)
-        if tokens.fresh(margin):
-            return tokens
+        if tokens.fresh(margin) or (tokens.expires_at is None and not tokens.refresh_token):
+            return tokens  # (a lifetime never stated, nothing to refresh with: try it)
         from smtptui.oauth.client import refresh
 
         new = refresh(account, tokens)
