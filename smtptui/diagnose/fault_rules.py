@@ -439,8 +439,8 @@ FAULT_RULES: tuple[FaultRule, ...] = (
     FaultRule(
         "auth_token_mismatch", "auth",
         "The server rejected the OAuth token: {detail}.",
-        "With password = { oauth = \"NAME\" } (or --oauth NAME) smtptui refreshes the token "
-        "before AUTH; a token from elsewhere must be refreshed before the probe.",
+        "With `password = { oauth = \"NAME\" }` (or `--oauth NAME`) smtptui refreshes the "
+        "token before AUTH; a token from elsewhere must be refreshed before the probe.",
         variant="expired", detail=r"^the token expired", reply="none"),
     FaultRule(
         "auth_token_mismatch", "auth",
