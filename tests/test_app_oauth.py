@@ -70,3 +70,35 @@ async def test_a_profile_without_a_token_says_so_before_connecting(
         assert report is not None and report.failed_stage is not None
         assert report.failed_stage.stage == "auth"
     assert not [e for e in oauth_relay.log if e.verb == "AUTH"]
+
+
+async def test_sign_in_from_the_palette_by_pasting_the_address(
+        auth_server: AuthServer, store: TokenStore, profiles_path: Path, cafile: str) -> None:
+    """The browser flow over SSH: the modal takes the address the browser ended on."""
+    import ssl
+
+    import httpx2
+    from textual.widgets import Input
+
+    write_profiles(profiles_path, auth_server, cafile, 25, flow="code")
+    app = app_for(profiles_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await select(pilot, app, "M365 relay")
+        commands = [c.title for c in app.get_system_commands(app.screen)]
+        assert "Sign in (m365)…" in commands
+        next(c for c in app.get_system_commands(app.screen)
+             if c.title == "Sign in (m365)…").callback()
+        await until(pilot, lambda: isinstance(app.screen, SignInScreen), "the sign-in modal")
+        modal = app.screen
+        assert isinstance(modal, SignInScreen)
+        await until(pilot, lambda: modal._copy.startswith(auth_server.base), "the URL")
+        context = ssl.create_default_context(cafile=cafile)
+        async with httpx2.AsyncClient(verify=context) as browser:
+            location = (await browser.get(modal._copy)).headers["Location"]
+        pasted = modal.query_one("#pasted", Input)
+        assert pasted.display and pasted.has_focus
+        pasted.value = location
+        await pilot.press("enter")
+        await until(pilot, lambda: modal.signed_in, "the sign-in")
+        assert text_of(app, "#sign-in-text").startswith(f"✓ Signed in as {USER}.")
+    assert store.load("m365") is not None
