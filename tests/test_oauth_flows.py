@@ -104,6 +104,22 @@ async def test_code_flow_with_loopback_redirect(
         await anext(flow)
 
 
+async def test_code_flow_ignores_a_foreign_request_at_the_loopback(
+        account: Account, auth_server: AuthServer, store: TokenStore, cafile: str) -> None:
+    """Another program hitting the redirect port cannot end (or hijack) the sign-in."""
+    flow = code_flow(account, store)
+    opened = await anext(flow)
+    assert isinstance(opened, OpenBrowser)
+    await anext(flow)
+    waiting = asyncio.ensure_future(anext(flow))
+    async with httpx.AsyncClient() as other:
+        page = await other.get(opened.redirect_uri, params={"code": "x", "state": "forged"})
+    assert page.status_code == 400 and "another sign-in" in page.text
+    await browse(opened.url, cafile)
+    granted = await waiting
+    assert isinstance(granted, Granted)
+
+
 async def test_code_flow_with_pasted_address(
         account: Account, auth_server: AuthServer, store: TokenStore, cafile: str) -> None:
     """Over SSH the browser cannot reach this machine's loopback: paste where it ended."""

@@ -147,9 +147,10 @@ async def code_flow(account: Account, store: TokenStore | None = None, *,
             url, state = client.create_authorization_url(
                 account.authorization_endpoint, code_verifier=verifier,
                 **({"login_hint": account.username} if account.username else {}))
+            redirects.state = state
             yield OpenBrowser(url, redirects.redirect_uri)
             yield Waiting("browser", 0.0, timeout)
-            params = await _next_redirect(account, redirects, pasted, timeout)
+            params = await _next_redirect(account, redirects, pasted, timeout, state)
             if "error" in params:
                 raise explain(account.name, "the browser sign-in", params["error"],
                               params.get("error_description"))
@@ -171,18 +172,28 @@ async def code_flow(account: Account, store: TokenStore | None = None, *,
 
 
 async def _next_redirect(account: Account, redirects: Redirects,
-                         pasted: asyncio.Queue[str] | None, timeout: float) -> dict[str, str]:
-    """The first redirect that arrives, at the loopback server or pasted."""
-    waits = [asyncio.ensure_future(redirects.received.get())]
-    if pasted is not None:
-        waits.append(asyncio.ensure_future(pasted.get()))
-    try:
-        done, _ = await asyncio.wait(waits, timeout=timeout,
-                                     return_when=asyncio.FIRST_COMPLETED)
-    finally:
-        for wait in waits:
-            wait.cancel()
-    if not done:
-        raise OAuthError(f'OAuth sign-in "{account.name}": the browser did not come back '
-                         f"within {timeout / 60:g} minutes", "timeout")
-    return redirect_query(next(iter(done)).result())
+                         pasted: asyncio.Queue[str] | None, timeout: float, state: str
+                         ) -> dict[str, str]:
+    """The first redirect that arrives, pasted or at the loopback server. A loopback
+    request for another sign-in (its state differs: another program on this machine) is
+    ignored rather than allowed to end this one; a pasted one is the user's to correct."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    while True:
+        waits = [asyncio.ensure_future(redirects.received.get())]
+        if pasted is not None:
+            waits.append(asyncio.ensure_future(pasted.get()))
+        try:
+            done, _ = await asyncio.wait(
+                waits, timeout=max(deadline - asyncio.get_running_loop().time(), 0),
+                return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for wait in waits:
+                wait.cancel()
+        if not done:
+            raise OAuthError(f'OAuth sign-in "{account.name}": the browser did not come '
+                             f"back within {timeout / 60:g} minutes", "timeout")
+        for wait in reversed(waits):  # a pasted address first
+            if wait in done:
+                params = redirect_query(wait.result())
+                if wait is not waits[0] or params.get("state") == state:
+                    return params

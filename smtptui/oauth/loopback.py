@@ -21,6 +21,8 @@ class Redirects:
         self.received: asyncio.Queue[str] = asyncio.Queue()
         self.server: asyncio.Server | None = None
         self.port = 0
+        self.state: str | None = None
+        """The sign-in's state: a request carrying another is answered, not queued."""
 
     @property
     def redirect_uri(self) -> str:
@@ -48,6 +50,12 @@ class Redirects:
             if target is None or target.path != "/" or not target.query:
                 await _answer(writer, 404, "Not the sign-in redirect.")
                 return
+            from urllib.parse import parse_qs
+
+            state = parse_qs(target.query).get("state", [""])[0]
+            if self.state is not None and state != self.state:
+                await _answer(writer, 400, "This address belongs to another sign-in.")
+                return
             ok = "code=" in target.query
             await _answer(writer, 200, "Signed in: you can close this tab and return to "
                           "smtptui." if ok else "The sign-in did not complete; see smtptui.")
@@ -62,7 +70,7 @@ class Redirects:
 
 async def _answer(writer: asyncio.StreamWriter, status: int, text: str) -> None:
     body = _PAGE.format(text=text).encode()
-    reason = "OK" if status == 200 else "Not Found"
+    reason = {200: "OK", 400: "Bad Request"}.get(status, "Not Found")
     writer.write(f"HTTP/1.1 {status} {reason}\r\nContent-Type: text/html; charset=utf-8\r\n"
                  f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n".encode() + body)
     await writer.drain()

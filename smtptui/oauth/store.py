@@ -126,7 +126,8 @@ class TokenStore:
         return gone
 
     def where(self, name: str) -> str:
-        if self._keyring() is not None:
+        """Where :meth:`load` finds the tokens (the file when the keyring refused them)."""
+        if self._keyring() is not None and not self.path(name).exists():
             return "the system keyring"
         return str(self.path(name))
 
