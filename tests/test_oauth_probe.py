@@ -3,8 +3,12 @@ before AUTH, and when it cannot be, the probe says exactly why."""
 
 from __future__ import annotations
 
+import asyncio
 import json
+import sys
 from pathlib import Path
+
+import pytest
 
 from smtptui.demo.relay import Relay
 from smtptui.oauth.account import Account
@@ -119,3 +123,21 @@ async def test_unknown_sign_in_is_bad_input(profiles_path: Path, auth_server: Au
     assert code == 2
     assert err.strip() == (f"smtptui: --oauth nope: no [oauth.nope] sign-in in "
                            f"{profiles_path} (known: m365)")
+
+
+async def test_without_the_oauth_extra(account: Account, auth_server: AuthServer,
+                                       store: TokenStore,
+                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """authlib missing: one line saying which extra to install, not a traceback."""
+    from smtptui.profiles.errors import TokenUnavailable
+    from smtptui.profiles.secrets import OAuthSource
+
+    auth_server.access_lifetime = 10.0
+    await sign_in(account, store)
+    for name in [m for m in sys.modules if m.split(".")[0] == "authlib"]:
+        monkeypatch.delitem(sys.modules, name)
+    monkeypatch.setitem(sys.modules, "authlib", None)  # `import authlib...` now fails
+    with pytest.raises(TokenUnavailable) as info:
+        await asyncio.to_thread(OAuthSource("m365", account).resolve, "label")
+    assert str(info.value) == ("label: OAuth sign-in needs the optional packages authlib and "
+                               "httpx2: pip install 'smtptui[oauth]'")

@@ -29,7 +29,7 @@ def register(sub: Any) -> None:
                        "then get a fresh access token before each AUTH.")
     verbs = p.add_subparsers(dest="verb", metavar="VERB", required=True)
     login = verbs.add_parser("login", help="sign in (device code or browser)")
-    login.add_argument("name", metavar="NAME")
+    login.add_argument("name", metavar="NAME", help="an [oauth.NAME] sign-in of the profiles file")
     login.add_argument("--flow", choices=("device", "code"),
                        help="device: a code to enter on any device (default for Microsoft); "
                        "code: a browser with a redirect to this machine (default for Google)")
