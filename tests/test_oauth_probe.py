@@ -78,8 +78,7 @@ async def test_revoked_refresh_token(
                                    "--json")
     assert code == 1  # everything up to AUTH was tested; the credentials are what failed
     reason = ('OAuth sign-in "m365": refresh failed (invalid_grant): the refresh token was '
-              "revoked or has expired (Google: after 7 days for apps in Testing). Sign in "
-              "again: smtptui oauth login m365")
+              "revoked or has expired. Sign in again: smtptui oauth login m365")
     assert reason in err
     doc = json.loads(out)
     auth = auth_stage(doc)

@@ -130,6 +130,14 @@ def test_sign_in_table_problems(table: dict[str, Any], problem: str) -> None:
     assert str(info.value).startswith(problem)
 
 
+def test_google_says_why_its_refresh_tokens_expire() -> None:
+    desc = "Token has been expired or revoked."
+    assert str(explain("g", "refresh", "invalid_grant", desc, "google")).endswith(
+        "revoked or has expired (Google: after 7 days for apps in Testing). Sign in again: "
+        "smtptui oauth login g")
+    assert "Google" not in str(explain("g", "refresh", "invalid_grant", desc, "generic"))
+
+
 @pytest.mark.parametrize(("error", "description", "words"), [
     ("invalid_grant", "AADSTS700082: The refresh token has expired due to inactivity.",
      "(invalid_grant, AADSTS700082): the refresh token expired after 90 days without use. "

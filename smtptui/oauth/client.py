@@ -55,7 +55,7 @@ def translated(account: Account, during: str) -> Iterator[None]:
         yield
     except AuthlibBaseError as exc:
         raise explain(account.name, during, str(exc.error or "error"),
-                      getattr(exc, "description", None)) from None
+                      getattr(exc, "description", None), account.provider.key) from None
     except httpx2.HTTPStatusError as exc:
         raise OAuthError(f'OAuth sign-in "{account.name}": {during} failed: '
                          f"{exc.request.url.host} answered HTTP {exc.response.status_code}",

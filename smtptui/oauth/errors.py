@@ -87,10 +87,12 @@ OAUTH_ERRORS: dict[str, tuple[str, str]] = {
                                "Set flow in [oauth.{name}] to the other flow"),
 }
 
-_GOOGLE_TEXT: tuple[tuple[str, str], ...] = (
-    (r"expired or revoked", "the refresh token was revoked or has expired (Google: "
-     "after 7 days for apps in Testing)"),
+_TEXT: tuple[tuple[str, str, str], ...] = (
+    ("google", r"expired or revoked", "the refresh token was revoked or has expired "
+     "(Google: after 7 days for apps in Testing)"),
+    ("", r"expired or revoked", "the refresh token was revoked or has expired"),
 )
+"""(provider or "" for any, pattern in the description, what it means)."""
 
 
 class OAuthError(Exception):
@@ -104,8 +106,8 @@ class OAuthError(Exception):
         """The OAuth ``error`` field as sent (``authorization_pending``)."""
 
 
-def explain(name: str, during: str, error: str, description: str | None = None
-            ) -> OAuthError:
+def explain(name: str, during: str, error: str, description: str | None = None,
+            provider: str = "") -> OAuthError:
     """The error a token endpoint returned, as words and a fix; ``during`` says what was
     being done (``refreshing the token``)."""
     error = clean(str(error or "error"), 60)
@@ -119,9 +121,10 @@ def explain(name: str, during: str, error: str, description: str | None = None
     elif found:
         code = f"AADSTS{found.group(1)}"
     if meaning is None:
-        for pattern, words in _GOOGLE_TEXT:
-            if re.search(pattern, desc, re.I):
+        for only, pattern, words in _TEXT:
+            if only in ("", provider) and re.search(pattern, desc, re.I):
                 meaning = (words, LOGIN_AGAIN)
+                break
     if meaning is None:
         meaning = OAUTH_ERRORS.get(error)
     label = f"{error}, {code}" if code != error else error

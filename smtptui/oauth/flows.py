@@ -110,7 +110,8 @@ def _json(account: Account, resp: Any, during: str) -> dict[str, Any]:
     except ValueError:
         data = None
     if isinstance(data, dict) and "error" in data:
-        raise explain(account.name, during, str(data["error"]), data.get("error_description"))
+        raise explain(account.name, during, str(data["error"]), data.get("error_description"),
+                      account.provider.key)
     if resp.status_code >= 400 or not isinstance(data, dict):
         raise OAuthError(f'OAuth sign-in "{account.name}": {during} failed: the provider '
                          f"answered HTTP {resp.status_code}", f"http_{resp.status_code}")
@@ -153,7 +154,7 @@ async def code_flow(account: Account, store: TokenStore | None = None, *,
             params = await _next_redirect(account, redirects, pasted, timeout, state)
             if "error" in params:
                 raise explain(account.name, "the browser sign-in", params["error"],
-                              params.get("error_description"))
+                              params.get("error_description"), account.provider.key)
             if "state" in params and params["state"] != state:
                 raise OAuthError(f'OAuth sign-in "{account.name}": the redirect belongs to '
                                  "another sign-in (state does not match); nothing was "
