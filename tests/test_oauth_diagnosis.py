@@ -56,8 +56,8 @@ async def test_token_for_microsoft_graph(account: Account, auth_server: AuthServ
     assert kind == "auth_token_mismatch"
     assert summary.startswith(
         "The server rejected the OAuth token: the token is for Microsoft Graph, not "
-        "https://outlook.office.com; sign in again with the SMTP.Send scope (the server's "
-        "challenge asks for https://outlook.office.com/SMTP.Send) — 535 5.7.8 ")
+        "https://outlook.office.com; sign in again with the SMTP.Send scope; the server's "
+        "challenge asks for https://outlook.office.com/SMTP.Send — 535 5.7.8 ")
     assert "https://outlook.office.com/SMTP.Send offline_access" in advice
 
 
@@ -69,7 +69,8 @@ async def test_token_without_the_smtp_scope(account: Account, auth_server: AuthS
                               "oauthbearer")
     _, summary, _ = auth_diagnosis(report)
     assert ("the token's scopes are IMAP.AccessAsUser.All, without SMTP.Send; sign in again "
-            "with the scope https://outlook.office.com/SMTP.Send") in summary
+            "with the scope https://outlook.office.com/SMTP.Send; the server's challenge asks "
+            "for https://outlook.office.com/SMTP.Send") in summary
 
 
 async def test_token_of_another_user(account: Account, auth_server: AuthServer,
@@ -81,6 +82,14 @@ async def test_token_of_another_user(account: Account, auth_server: AuthServer,
     assert summary.startswith("The server rejected the OAuth token: the token belongs to "
                               f"bob@acme.test, the login is {USER}")
     assert advice.startswith("Sign in with the account you log in as")
+
+
+def test_every_finding_at_once_most_telling_first() -> None:
+    token = jwt({"aud": "https://graph.microsoft.com", "scp": "Mail.Send",
+                 "upn": "bob@acme.test", "exp": 1})
+    found = findings(token, USER, '{"status":"401","scope":"https://outlook.office.com/SMTP'
+                     '.Send"}', now=61.0)
+    assert [v for v, _ in found] == ["expired", "audience", "user", "challenge"]
 
 
 async def test_a_good_token_is_accepted(account: Account, auth_server: AuthServer,

@@ -42,7 +42,9 @@ def findings(token: str, username: str, decoded_challenge: str = "", *,
              server_is_microsoft: bool = False, now: float | None = None
              ) -> list[tuple[str, str]]:
     """(variant, sentence) for each thing wrong with the token, most telling first:
-    ``expired``, ``audience``, ``scope``, ``user``. Empty when the token says nothing."""
+    ``expired``, ``audience`` or ``scope``, ``user``; then ``challenge``, what the server
+    asked for (last: a diagnosis cut to length loses it first). Empty when the token says
+    nothing."""
     claims = decode(token)
     if not claims:
         return []
@@ -68,13 +70,11 @@ def findings(token: str, username: str, decoded_challenge: str = "", *,
             out.append(("scope", f"the token's scopes are {clean(' '.join(granted), 120)}, "
                         f"without {SMTP_SEND}; sign in again with the scope "
                         f"{OUTLOOK}/{SMTP_SEND}"))
-    asked = challenge.get("scope")
-    if out and out[-1][0] in ("audience", "scope") and isinstance(asked, str) and asked:
-        variant, sentence = out[-1]
-        out[-1] = (variant, f"{sentence} (the server's challenge asks for "
-                   f"{clean(asked, 100)})")
     owner = identity(token)
     if owner and username and owner.casefold() != username.casefold():
         out.append(("user", f"the token belongs to {clean(owner, 100)}, the login is "
                     f"{clean(username, 100)}"))
+    asked = challenge.get("scope")
+    if any(v in ("audience", "scope") for v, _ in out) and isinstance(asked, str) and asked:
+        out.append(("challenge", f"the server's challenge asks for {clean(asked, 100)}"))
     return out
