@@ -83,6 +83,8 @@ class AuthServer:
     slow_down_polls: int = 0
     """Of those, how many are answered slow_down instead."""
     deny_device: bool = False
+    expire_devices: bool = False
+    """Answer every device poll with expired_token (the server's clock, not the client's)."""
     refresh_error: tuple[str, str] | None = None
     """(error, error_description) every refresh gets, e.g. an AADSTS code."""
     issue_scope: str | None = None
@@ -216,7 +218,7 @@ class AuthServer:
             if device is None:
                 return 400, {"error": "invalid_grant"}, {}
             now = time.time()
-            if now > device.expires_at:
+            if now > device.expires_at or self.expire_devices:
                 return 400, {"error": "expired_token"}, {}
             if self.deny_device:
                 return 400, {"error": "access_denied"}, {}

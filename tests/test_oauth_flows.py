@@ -66,6 +66,16 @@ async def test_device_flow_expired_code(account: Account, auth_server: AuthServe
     assert store.load("m365") is None
 
 
+async def test_device_flow_expired_at_the_server(account: Account, auth_server: AuthServer,
+                                                  store: TokenStore) -> None:
+    auth_server.expire_devices = True
+    with pytest.raises(OAuthError) as info:
+        await collect(device_flow(account, store))
+    assert str(info.value) == ('OAuth sign-in "m365": the device sign-in failed '
+                               "(expired_token): the sign-in code expired before it was "
+                               "used. Sign in again: smtptui oauth login m365")
+
+
 async def test_device_flow_declined(account: Account, auth_server: AuthServer,
                                     store: TokenStore) -> None:
     auth_server.deny_device = True
