@@ -77,7 +77,8 @@ def run(args: argparse.Namespace) -> int:
         return _logout(account(args), args)
     except (OAuthError, StoreError) as exc:
         print(f"smtptui: {exc}", file=sys.stderr)
-        return ExitCode.FAILED
+        missing = isinstance(exc, OAuthError) and exc.code == "missing_library"
+        return ExitCode.USAGE if missing else ExitCode.FAILED
 
 
 # -- login -------------------------------------------------------------------------------
