@@ -66,24 +66,19 @@ async def test_device_flow_expired_code(account: Account, auth_server: AuthServe
     assert store.load("m365") is None
 
 
-async def test_device_flow_expired_at_the_server(account: Account, auth_server: AuthServer,
-                                                  store: TokenStore) -> None:
-    auth_server.expire_devices = True
+@pytest.mark.parametrize(("knob", "reason"), [
+    ("expire_devices", "(expired_token): the sign-in code expired before it was used"),
+    ("deny_device", "(access_denied): the sign-in was declined"),
+], ids=["expired-at-the-server", "declined"])
+async def test_device_flow_ends_as_the_server_says(account: Account, auth_server: AuthServer,
+                                                   store: TokenStore, knob: str,
+                                                   reason: str) -> None:
+    setattr(auth_server, knob, True)
     with pytest.raises(OAuthError) as info:
         await collect(device_flow(account, store))
-    assert str(info.value) == ('OAuth sign-in "m365": the device sign-in failed '
-                               "(expired_token): the sign-in code expired before it was "
-                               "used. Sign in again: smtptui oauth login m365")
-
-
-async def test_device_flow_declined(account: Account, auth_server: AuthServer,
-                                    store: TokenStore) -> None:
-    auth_server.deny_device = True
-    with pytest.raises(OAuthError) as info:
-        await collect(device_flow(account, store))
-    assert str(info.value) == ('OAuth sign-in "m365": the device sign-in failed '
-                               "(access_denied): the sign-in was declined. Sign in again: "
-                               "smtptui oauth login m365")
+    assert str(info.value) == (f'OAuth sign-in "m365": the device sign-in failed {reason}. '
+                               "Sign in again: smtptui oauth login m365")
+    assert store.load("m365") is None
 
 
 async def browse(url: str, cafile: str) -> httpx.Response:
