@@ -21,7 +21,8 @@ from smtptui.errors import ExitCode, UsageError
 from smtptui.pipesafe import PipeSafe
 
 SUBCOMMANDS: tuple[str, ...] = (
-    "probe", "compare", "profiles", "dns", "discover", "headers", "tls", "mx", "demo", "app",
+    "probe", "compare", "profiles", "dns", "discover", "headers", "tls", "mx", "demo",
+    "oauth", "app",
 )
 
 

@@ -103,6 +103,14 @@ VARIANT_EXAMPLES: list[tuple[str, Fault]] = [
                                     detail='{"status":"401","schemes":"bearer"}')),
     ("auth_oauth_error/400", _fault("auth_oauth_error",
                                     detail='{"status":"400","scope":"x"}')),
+    ("auth_token_mismatch/user", _fault(
+        "auth_token_mismatch", "auth", detail="the token belongs to bob@x, the login is a@x")),
+    ("auth_token_mismatch/scope", _fault(
+        "auth_token_mismatch", "auth", detail="the token is for Microsoft Graph, not …")),
+    ("auth_token_mismatch/expired", _fault(
+        "auth_token_mismatch", "auth", detail="the token expired at 2026-01-01 10:00 UTC")),
+    ("auth_secret_unavailable/oauth", _fault(
+        "auth_secret_unavailable", detail='OAuth sign-in "m365": not signed in yet')),
 ]
 
 

@@ -29,7 +29,7 @@ from smtptui.app.widgets.probe_view import ProbeSource
 from smtptui.probe.config import ProbeConfig, Secret
 from smtptui.probe.events import ProbeReport
 from smtptui.probe.sanitize import clean
-from smtptui.profiles.errors import ProfilesError, SecretError
+from smtptui.profiles.errors import ProfilesError, SecretError, TokenUnavailable
 from smtptui.profiles.secrets import PromptSource
 from smtptui.profiles.store import ProfileFile, load_or_empty, modify
 
@@ -277,8 +277,11 @@ class SmtpTuiApp(App[int]):
                 profile.to_probe_config, prompt=lambda _question: next(queue).reveal(),
                 problems=problems)
             for problem in problems:  # in full here (a command's stderr), brief in reports
-                self.notify(f"{problem}. Testing everything up to AUTH.",
-                            title="Missing secret", severity="warning", timeout=8)
+                oauth = isinstance(problem, TokenUnavailable)  # before connecting, say so
+                self.notify(f"{problem}" + (" (e, then Sign in…)" if oauth else "")
+                            + ". Testing everything up to AUTH.",
+                            title="OAuth sign-in needed" if oauth else "Missing secret",
+                            severity="warning", timeout=8)
         if send and not config.send and config.mail_from and config.rcpt_to:
             config = replace(config, send=True)
         return config
@@ -318,6 +321,23 @@ class SmtpTuiApp(App[int]):
                            escape(f"{clean(e.client or 'no client', 40)} · {e.target}"))
              for e in entries], placeholder=prompt)
 
+    def _sign_in_command(self, screen: MainScreen) -> SystemCommand | None:
+        """"Sign in…" for the selected profile when its token comes from an OAuth sign-in."""
+        from smtptui.profiles.secrets import OAuthSource
+
+        profile = screen.selected.profile if screen.selected is not None else None
+        source = next((s for s in (profile.oauth_token, profile.password)
+                       if isinstance(s, OAuthSource)), None) if profile else None
+        if source is None or source.account is None:
+            return None
+        from smtptui.app.screens.sign_in import SignInScreen
+
+        account = source.account
+        return SystemCommand(  # the palette reads markup: the name is escaped for it
+            f"Sign in ({escape(clean(source.name, 40))})…",
+            "OAuth: get a token the profile's probes refresh by themselves",
+            lambda: self.push_screen(SignInScreen(account)))
+
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         if isinstance(screen, MainScreen):
             yield SystemCommand("Mark / unmark profile for compare", "key: space",
@@ -332,6 +352,9 @@ class SmtpTuiApp(App[int]):
                     key = key_label(binding.key)
                     yield SystemCommand(binding.tooltip or binding.description, f"key: {key}",
                                         partial(target.run_action, action))
+            sign_in = self._sign_in_command(screen)
+            if sign_in is not None:
+                yield sign_in
             if self.demo is None:
                 yield SystemCommand("Start the demo relays",
                                     "Three loopback relays: healthy, 535 5.7.8, expired "

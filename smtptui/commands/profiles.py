@@ -61,6 +61,8 @@ def _register_add(add: argparse.ArgumentParser) -> None:
     secret.add_argument("--password-keyring", metavar="NAME",
                         help="password from the OS keyring (service smtptui, user NAME)")
     secret.add_argument("--password-prompt", action="store_true", help="ask every time")
+    secret.add_argument("--oauth", metavar="NAME", help="a fresh OAuth token of the file's "
+                        "[oauth.NAME] sign-in (smtptui oauth login NAME)")
     add.add_argument("--oauth-token-env", metavar="VAR", help="OAuth token from this variable")
     add.add_argument("--auth", metavar="M",
                      help="auto | plain | login | cram-md5 | xoauth2 | oauthbearer")
@@ -242,6 +244,10 @@ def _fields_from_args(args: argparse.Namespace) -> dict[str, Any]:
         fields["password"] = KeyringSource(args.password_keyring)
     elif args.password_prompt:
         fields["password"] = PromptSource()
+    elif args.oauth:
+        from smtptui.profiles.secrets import OAuthSource
+
+        fields["password"] = OAuthSource(args.oauth)
     if args.oauth_token_env:
         fields["oauth_token"] = EnvSource(args.oauth_token_env)
     if args.preset:

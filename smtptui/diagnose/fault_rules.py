@@ -389,6 +389,13 @@ FAULT_RULES: tuple[FaultRule, ...] = (
         reply="none"),
     FaultRule(
         "auth_secret_unavailable", "auth",
+        "No OAuth access token, so AUTH was not tried (everything before it was tested): "
+        "{detail}",
+        "Do what the reason says; most often, sign in again with smtptui oauth login and "
+        "the sign-in's name (in the app: e on the profile, then Sign in…).",
+        variant="oauth", detail=r"^OAuth sign-in", reply="none"),
+    FaultRule(
+        "auth_secret_unavailable", "auth",
         "The profile's password (or token) could not be read, so AUTH was not tried; "
         "everything before it was tested.",
         "Fix the secret source named above: set the environment variable, make the "
@@ -415,6 +422,31 @@ FAULT_RULES: tuple[FaultRule, ...] = (
         "Check the username (often the full email address) and the password, and that "
         "the account may use SMTP; run with -v to see which mechanism was used.",
         reply="any"),
+    FaultRule(
+        "auth_token_mismatch", "auth",
+        "The server rejected the OAuth token: {detail}.",
+        "Sign in with the account you log in as (or set the username to the token's "
+        "account): smtptui oauth login with the sign-in's name, then choose that account.",
+        variant="user", detail=r"^the token belongs to", reply="none"),
+    FaultRule(
+        "auth_token_mismatch", "auth",
+        "The server rejected the OAuth token: {detail}.",
+        "Request the scope SMTP needs when signing in: Microsoft 365 "
+        "https://outlook.office.com/SMTP.Send offline_access (the app registration needs "
+        "the delegated SMTP.Send permission of Office 365 Exchange Online); Google "
+        "https://mail.google.com/.",
+        variant="scope", detail=r"^the token is for|^the token's scopes", reply="none"),
+    FaultRule(
+        "auth_token_mismatch", "auth",
+        "The server rejected the OAuth token: {detail}.",
+        "With `password = { oauth = \"NAME\" }` (or `--oauth NAME`) smtptui refreshes the "
+        "token before AUTH; a token from elsewhere must be refreshed before the probe.",
+        variant="expired", detail=r"^the token expired", reply="none"),
+    FaultRule(
+        "auth_token_mismatch", "auth",
+        "The server rejected the OAuth token: {detail}.",
+        "Sign in again for this account with the scope SMTP needs at this provider.",
+        reply="none"),
     FaultRule(
         "auth_oauth_error", "auth",
         "Microsoft 365 rejected the OAuth token.",
