@@ -217,10 +217,13 @@ class HistorySink:
 
 
 async def record_each(results: AsyncIterator[tuple[int, ProbeReport]],
-                      names: Sequence[tuple[str | None, str | None]], sink: HistorySink
+                      names: Sequence[tuple[str | None, str | None]], sink: HistorySink,
+                      secrets: Sequence[Iterable[str]] = ()
                       ) -> AsyncIterator[tuple[int, ProbeReport, Recorded | None]]:
     """Record each result of a batch (``probe_many`` or its child-process twin) as it
-    arrives; ``names[index]`` is that config's (profile, client)."""
+    arrives; ``names[index]`` is that config's (profile, client), ``secrets[index]`` its
+    secrets (scrubbed should one appear in the report)."""
     async for index, report in results:
         profile, client = names[index]
-        yield index, report, sink.record(report, profile=profile, client=client)
+        yield index, report, sink.record(report, profile=profile, client=client,
+                                         secrets=secrets[index] if secrets else ())
