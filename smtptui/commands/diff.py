@@ -61,12 +61,12 @@ def run(args: argparse.Namespace) -> int:
     label_a, report_a, note_a = load_run(args.a, args)
     label_b, report_b, note_b = load_run(args.b, args)
     changes = diff_reports(report_a, report_b)
+    for note in dict.fromkeys(n for n in (note_a, note_b) if n):
+        print(note, file=sys.stderr)
     if args.json:
         print(json.dumps({"a": label_a, "b": label_b, "changed": bool(changes),
                           "changes": [c.to_json() for c in changes]}, ensure_ascii=False))
     else:
-        for note in dict.fromkeys(n for n in (note_a, note_b) if n):
-            print(note, file=sys.stderr)
         print(f"From {label_a}\n  to {label_b}:")
         print("\n".join(diff_lines(changes, color=use_color(sys.stdout))))
     return ExitCode.FAILED if changes else ExitCode.OK
