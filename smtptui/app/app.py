@@ -39,6 +39,7 @@ if TYPE_CHECKING:
     from smtptui.app.screens.compare import CompareScreen
     from smtptui.demo.embedded import Demo
     from smtptui.history.record import HistorySink, Recorded
+    from smtptui.probe.report_json import ReadReport
 
 DEMO_CLIENT = "Demo (loopback relays)"
 
@@ -67,8 +68,11 @@ class SmtpTuiApp(App[int]):
 
     def __init__(self, profiles_path: Path, *, demo: bool = False,
                  source: ProbeSource | None = None, history: Path | None = None,
-                 record_history: bool = True) -> None:
+                 record_history: bool = True, viewing: tuple[ReadReport, str] | None = None
+                 ) -> None:
         super().__init__()
+        self.viewing = viewing
+        """A saved report to show read-only instead of the dashboard (``smtptui open``)."""
         self.profiles_path = profiles_path
         self.history_path = history
         """The history database (None: ``$SMTPTUI_HISTORY`` or the state dir)."""
@@ -99,10 +103,15 @@ class SmtpTuiApp(App[int]):
         """Seconds all DNS checks of one profile (or one discovery) may take."""
         self.last_headers = ""
         """The text last analysed on the header screen (shown again when it reopens)."""
-        self.read_profiles()
+        if viewing is None:
+            self.read_profiles()
 
     # -- screens ----------------------------------------------------------------------
     def get_default_screen(self) -> Screen[None]:
+        if self.viewing is not None:
+            from smtptui.app.screens.report_view import ReportScreen
+
+            return ReportScreen(*self.viewing)
         return MainScreen(source=self.probe_source)
 
     @property
@@ -112,6 +121,8 @@ class SmtpTuiApp(App[int]):
         return screen
 
     async def on_mount(self) -> None:
+        if self.viewing is not None:
+            return
         self.main.entries = self.entries()
         if self.load_error is not None:
             self.push_screen(ProfilesErrorScreen(str(self.profiles_path), self.load_error))
