@@ -633,7 +633,10 @@ class MainScreen(Screen[None]):
         if recorded is None:
             return
         self.smtp_app.recorded[key] = recorded
-        self.changed = self.changed | {key} if recorded.changes else self.changed - {key}
+        from smtptui.history.changes import notable
+
+        self.changed = (self.changed | {key} if notable(recorded.changes)
+                        else self.changed - {key})
         view = self.view
         if view.key == key and view.report is message.report:
             self._annotate(key, message.report)
@@ -663,7 +666,10 @@ class MainScreen(Screen[None]):
                 newest = store.newest_per_profile()
         except HistoryUnavailable:
             return  # said when something is recorded or the History tab opens
-        names = {name for name, run in newest.items() if run.changes}
+        from smtptui.history.changes import Change, notable
+
+        names = {name for name, run in newest.items()
+                 if notable([Change.from_json(c) for c in run.changes])}
         self.app.call_from_thread(self._set_changed_names, names)
 
     def _set_changed_names(self, names: set[str]) -> None:
