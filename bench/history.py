@@ -35,7 +35,7 @@ from smtptui.demo.relay import Relay, RelayOptions
 from smtptui.history.facts import facts
 from smtptui.history.record import record_report
 from smtptui.history.retention import Retention
-from smtptui.history.store import HistoryStore, pack
+from smtptui.history.store import INSERT_REPORT, HistoryStore, pack
 from smtptui.probe.config import ProbeConfig, Secret
 from smtptui.probe.engine import probe
 from smtptui.probe.events import ProbeReport, StageFinished
@@ -123,7 +123,7 @@ def _row(report: ProbeReport) -> tuple[object, ...]:
     f = facts(report)
     return (f.verdict, f.failed_stage, f.failed_reply, f.diagnosis_kind, f.total_ms,
             json.dumps(f.stage_ms), f.tls_version, f.tls_cipher, f.cert_sha256, f.cert_issuer,
-            f.cert_not_after, f.extensions, f.auth_mechs, f.banner, pack(report), f.target)
+            f.cert_not_after, f.extensions, f.auth_mechs, f.banner, f.target, pack(report))
 
 
 def size(report: ProbeReport, tmp: Path, days: int, profiles: int = 50) -> None:
@@ -139,13 +139,13 @@ def size(report: ProbeReport, tmp: Path, days: int, profiles: int = 50) -> None:
     start = time.time() - days * 86400
     t0 = time.perf_counter()
     n = 0
-    sql = ("INSERT INTO runs (profile, client, started, origin, changes, verdict, "
+    sql = ("INSERT INTO runs (id, profile, client, started, origin, changes, verdict, "
            "failed_stage, failed_reply, diagnosis_kind, total_ms, stage_ms, tls_version, "
            "tls_cipher, cert_sha256, cert_issuer, cert_not_after, extensions, auth_mechs, "
-           "banner, report, target) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
+           "banner, target) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
     with HistoryStore.open(db) as store:
         for day in range(days):
-            batch = []
+            batch, blobs = [], []
             for p in range(profiles):
                 name = f"profile-{p:02d}"
                 base = renewed if (day // 60) % 2 else report
@@ -153,10 +153,12 @@ def size(report: ProbeReport, tmp: Path, days: int, profiles: int = 50) -> None:
                     n += 1
                     r = failed if (n % 200 == 0) else base
                     changed = r is not base or (day % 60 == 0 and k == 0 and day > 0)
-                    batch.append((name, "Bench", start + day * 86400 + k * 300, "watch",
-                                  '[{"key":"x"}]' if changed else "[]", *rows[id(r)]))
+                    batch.append((n, name, "Bench", start + day * 86400 + k * 300, "watch",
+                                  '[{"key":"x"}]' if changed else "[]", *rows[id(r)][:-1]))
+                    blobs.append((n, rows[id(r)][-1]))
             with store.writing():
                 store.conn.executemany(sql, batch)
+                store.conn.executemany(INSERT_REPORT, blobs)
                 store.prune(retention, now=start + (day + 1) * 86400)
         kept = store.count()
         store.conn.execute("VACUUM")
@@ -175,8 +177,8 @@ def size(report: ProbeReport, tmp: Path, days: int, profiles: int = 50) -> None:
           f"in {t1 - t0:.0f} s; with the default retention ({retention.keep_runs} runs, "
           f"{retention.keep_days:g} days, failures/changes {retention.keep_notable_days:g} "
           f"days) {kept:,} runs are kept in {mb:.1f} MB ({db.stat().st_size / kept:.0f} "
-          f"bytes per run; one report compresses to {len(rows[id(report)][14])} bytes "
-          f"(a failure: {len(rows[id(failed)][14])})); then `history PROFILE` reads "
+          f"bytes per run; one report compresses to {len(rows[id(report)][-1])} bytes "
+          f"(a failure: {len(rows[id(failed)][-1])})); then `history PROFILE` reads "
           f"50 runs in {statistics.median(list_times):.1f} ms, all {len(every):,} of a "
           f"profile in {statistics.median(all_times):.0f} ms")
 

@@ -108,6 +108,13 @@ class Run:
                 "banner": self.banner, "changes": list(self.changes)}
 
 
+INSERT_RUN = (
+    "INSERT INTO runs (profile, client, started, origin, verdict, failed_stage, failed_reply, "
+    "diagnosis_kind, total_ms, stage_ms, tls_version, tls_cipher, cert_sha256, cert_issuer, "
+    "cert_not_after, extensions, auth_mechs, banner, target, changes) "
+    "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
+INSERT_REPORT = "INSERT INTO reports (run_id, report) VALUES (?, ?)"
+
 _COLUMNS = ("id, profile, client, target, started, origin, verdict, failed_stage, "
             "failed_reply, diagnosis_kind, total_ms, stage_ms, tls_version, tls_cipher, "
             "cert_sha256, cert_issuer, cert_not_after, extensions, auth_mechs, banner, changes")
@@ -241,18 +248,15 @@ class HistoryStore:
         row = (profile, client or "", when, origin, f.verdict, f.failed_stage, f.failed_reply,
                f.diagnosis_kind, f.total_ms, json.dumps(f.stage_ms), f.tls_version,
                f.tls_cipher, f.cert_sha256, f.cert_issuer, f.cert_not_after, f.extensions,
-               f.auth_mechs, f.banner, blob if blob is not None else pack(report), f.target,
+               f.auth_mechs, f.banner, f.target,
                json.dumps(list(changes), ensure_ascii=False))
         try:
-            cur = self.conn.execute(
-                "INSERT INTO runs (profile, client, started, origin, verdict, failed_stage, "
-                "failed_reply, diagnosis_kind, total_ms, stage_ms, tls_version, tls_cipher, "
-                "cert_sha256, cert_issuer, cert_not_after, extensions, auth_mechs, banner, "
-                "report, target, changes) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                row)
+            cur = self.conn.execute(INSERT_RUN, row)
+            assert cur.lastrowid is not None
+            self.conn.execute(INSERT_REPORT, (cur.lastrowid, blob if blob is not None
+                                              else pack(report)))
         except sqlite3.Error as exc:
             raise HistoryUnavailable(f"{self.path}: {explain(exc)}") from None
-        assert cur.lastrowid is not None
         return cur.lastrowid
 
     def prune(self, retention: Retention, *, profile: str | None = None,
@@ -321,7 +325,7 @@ class HistoryStore:
 
     def report_json(self, run_id: int) -> dict[str, Any] | None:
         """The run's report as it was saved (JSON object), or None if there is no such run."""
-        rows = self._query("SELECT report FROM runs WHERE id = ?", (run_id,))
+        rows = self._query("SELECT report FROM reports WHERE run_id = ?", (run_id,))
         if not rows:
             return None
         try:
