@@ -114,6 +114,11 @@ INSERT_RUN = (
     "cert_not_after, extensions, auth_mechs, banner, target, changes) "
     "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
 INSERT_REPORT = "INSERT INTO reports (run_id, report) VALUES (?, ?)"
+_BRIEF = ("id, profile, client, target, started, origin, verdict, failed_stage, failed_reply, "
+          "diagnosis_kind, total_ms, stage_ms, NULL, NULL, NULL, NULL, NULL, '', '', '', "
+          "changes")
+"""What a table of runs shows (the TLS, extension and banner facts left out: NULL is
+the cheapest value to fetch)."""
 
 _COLUMNS = ("id, profile, client, target, started, origin, verdict, failed_stage, "
             "failed_reply, diagnosis_kind, total_ms, stage_ms, tls_version, tls_cipher, "
@@ -292,26 +297,22 @@ class HistoryStore:
     # -- reading ----------------------------------------------------------------------
     def runs(self, *, profile: str | None = None, client: str | None = None,
              since: float | None = None, limit: int | None = None,
-             before_id: int | None = None, verdicts: Sequence[str] = ()) -> list[Run]:
-        """Runs, newest first, filtered by profile, client, start time, id and verdict."""
+             before_id: int | None = None, verdicts: Sequence[str] = (),
+             brief: bool = False) -> list[Run]:
+        """Runs, newest first, filtered by profile, client, start time, id and verdict.
+        ``brief``: without the TLS, extension and banner facts (a table of runs needs
+        none; listing is then about twice as fast)."""
         where: list[str] = []
         params: list[Any] = []
-        if profile is not None:
-            where.append("profile = ?")
-            params.append(profile)
-        if client is not None:
-            where.append("client = ?")
-            params.append(client)
-        if since is not None:
-            where.append("started >= ?")
-            params.append(since)
-        if before_id is not None:
-            where.append("id < ?")
-            params.append(before_id)
+        for clause, value in (("profile = ?", profile), ("client = ?", client),
+                              ("started >= ?", since), ("id < ?", before_id)):
+            if value is not None:
+                where.append(clause)
+                params.append(value)
         if verdicts:
             where.append(f"verdict IN ({','.join('?' * len(verdicts))})")
             params.extend(verdicts)
-        sql = f"SELECT {_COLUMNS} FROM runs"
+        sql = f"SELECT {_BRIEF if brief else _COLUMNS} FROM runs"
         if where:
             sql += " WHERE " + " AND ".join(where)
         sql += " ORDER BY started DESC, id DESC"
