@@ -194,3 +194,25 @@ async def test_open_shows_a_saved_report_read_only_with_unknown_fields(
         assert "relay.test ESMTP" in screen.view.transcript.text()
         await pilot.press("q")
     assert app.return_code == 0
+
+
+async def test_a_comparison_in_the_dashboard_records_both_sides(acme_file: Path,
+                                                                tmp_path: Path) -> None:
+    from smtptui.app.screens.compare import CompareScreen
+
+    db = tmp_path / "history.sqlite3"
+    app = app_for(acme_file, history=db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await select(pilot, app, "Acme relay")
+        await pilot.press("space")
+        await select(pilot, app, "Other relay")
+        await pilot.press("space", "c")
+        await until(pilot, lambda: isinstance(app.screen, CompareScreen), "the compare screen")
+        screen = app.screen
+        assert isinstance(screen, CompareScreen)
+        await until(pilot, lambda: screen.comparison is not None, "the comparison", 500)
+        await until(pilot, lambda: runs_in(db, "Acme relay") and runs_in(db, "Other relay"),
+                    "both sides recorded")
+    with HistoryStore.open(db) as store:
+        assert {(r.profile, r.client, r.origin) for r in store.runs()} == {
+            ("Acme relay", "Acme", "app"), ("Other relay", "Globex", "app")}
