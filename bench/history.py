@@ -125,10 +125,10 @@ def size(report: ProbeReport, tmp: Path, days: int, profiles: int = 50) -> None:
     start = time.time() - days * 86400
     t0 = time.perf_counter()
     n = 0
-    sql = ("INSERT INTO runs (id, profile, client, started, origin, changes, verdict, "
+    sql = ("INSERT INTO runs (id, profile, client, started, origin, changes, notable, verdict, "
            "failed_stage, failed_reply, diagnosis_kind, total_ms, stage_ms, tls_version, "
            "tls_cipher, cert_sha256, cert_issuer, cert_not_after, extensions, auth_mechs, "
-           "banner, target) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
+           "banner, target) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
     with HistoryStore.open(db) as store:
         for day in range(days):
             batch, blobs = [], []
@@ -140,7 +140,8 @@ def size(report: ProbeReport, tmp: Path, days: int, profiles: int = 50) -> None:
                     r = failed if (n % 200 == 0) else base
                     changed = r is not base or (day % 60 == 0 and k == 0 and day > 0)
                     batch.append((n, name, "Bench", start + day * 86400 + k * 300, "watch",
-                                  '[{"key":"x"}]' if changed else "[]", *rows[id(r)][:-1]))
+                                  '[{"key":"x"}]' if changed else "[]", int(changed),
+                                  *rows[id(r)][:-1]))
                     blobs.append((n, rows[id(r)][-1]))
             with store.writing():
                 store.conn.executemany(sql, batch)

@@ -111,8 +111,8 @@ class Run:
 INSERT_RUN = (
     "INSERT INTO runs (profile, client, started, origin, verdict, failed_stage, failed_reply, "
     "diagnosis_kind, total_ms, stage_ms, tls_version, tls_cipher, cert_sha256, cert_issuer, "
-    "cert_not_after, extensions, auth_mechs, banner, target, changes) "
-    "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
+    "cert_not_after, extensions, auth_mechs, banner, target, changes, notable) "
+    "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
 INSERT_REPORT = "INSERT INTO reports (run_id, report) VALUES (?, ?)"
 _BRIEF = ("id, profile, client, target, started, origin, verdict, failed_stage, failed_reply, "
           "diagnosis_kind, total_ms, stage_ms, NULL, NULL, NULL, NULL, NULL, '', '', '', "
@@ -246,15 +246,18 @@ class HistoryStore:
     # -- writing ----------------------------------------------------------------------
     def insert(self, report: ProbeReport, *, profile: str, client: str = "",
                origin: str, changes: Sequence[dict[str, Any]] = (),
-               started: float | None = None, blob: bytes | None = None) -> int:
-        """Add one run (call inside :meth:`writing`, or alone: then it commits itself)."""
+               started: float | None = None, blob: bytes | None = None,
+               notable: bool | None = None) -> int:
+        """Add one run (call inside :meth:`writing`, or alone: then it commits itself).
+        ``notable`` runs (default: failed, or something changed) are kept longer."""
         f = facts(report)
         when = started if started is not None else _started(report)
         row = (profile, client or "", when, origin, f.verdict, f.failed_stage, f.failed_reply,
                f.diagnosis_kind, f.total_ms, json.dumps(f.stage_ms), f.tls_version,
                f.tls_cipher, f.cert_sha256, f.cert_issuer, f.cert_not_after, f.extensions,
                f.auth_mechs, f.banner, f.target,
-               json.dumps(list(changes), ensure_ascii=False))
+               json.dumps(list(changes), ensure_ascii=False),
+               int(notable if notable is not None else (f.verdict == "fail" or bool(changes))))
         try:
             cur = self.conn.execute(INSERT_RUN, row)
             assert cur.lastrowid is not None
@@ -285,7 +288,7 @@ class HistoryStore:
             try:
                 cur = self.conn.execute(
                     "DELETE FROM runs WHERE profile = ? AND started < ? "
-                    "AND NOT ((verdict = 'fail' OR changes != '[]') AND started >= ?) "
+                    "AND NOT (notable AND started >= ?) "
                     "AND id IS NOT (SELECT id FROM runs WHERE profile = ? AND verdict != 'fail' "
                     "ORDER BY started DESC LIMIT 1)",
                     (name, cutoff, notable, name))
