@@ -65,26 +65,29 @@ async def recording(n: int, tmp: Path) -> ProbeReport:
     without: list[float] = []
     with_history: list[float] = []
     record_only: list[float] = []
+    record_cpu: list[float] = []
     for i in range(n + 10):
         for recorded in ((False, True) if i % 2 else (True, False)):  # interleaved
             t0 = time.perf_counter()
             result = await probe(config)
-            t1 = time.perf_counter()
+            t1, c1 = time.perf_counter(), time.process_time()
             if recorded:
                 assert record_report(result, profile="bench", client="Bench",
                                      origin="probe", path=db) is not None
-            t2 = time.perf_counter()
+            t2, c2 = time.perf_counter(), time.process_time()
             if i < 10:
                 continue  # warm-up
             (with_history if recorded else without).append((t2 - t0) * 1000)
             if recorded:
                 record_only.append((t2 - t1) * 1000)
+                record_cpu.append((c2 - c1) * 1000)
     parent.send("stop")
     server.join(5)
     a, b = statistics.median(without), statistics.median(with_history)
     print(f"recording: probe alone median {a:.2f} ms, probe + record {b:.2f} ms: "
           f"+{b - a:.2f} ms (record alone: median {statistics.median(record_only):.2f} ms, "
-          f"p95 {sorted(record_only)[int(len(record_only) * 0.95)]:.2f} ms; n={n})")
+          f"p95 {sorted(record_only)[int(len(record_only) * 0.95)]:.2f} ms, CPU time median "
+          f"{statistics.median(record_cpu):.2f} ms; n={n})")
     return report
 
 
