@@ -21,7 +21,7 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.suggester import SuggestFromList
 from textual.widget import Widget
-from textual.widgets import Button, Checkbox, Input, Label, OptionList, Select, Static
+from textual.widgets import Button, Checkbox, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
 from smtptui.app.screens.editor_form import (
@@ -37,6 +37,7 @@ from smtptui.app.screens.editor_form import (
     values_of,
     without_literal_secrets,
 )
+from smtptui.app.widgets.text_input import Input
 from smtptui.glyphs import glyph
 from smtptui.probe.config import AUTH_MECHS, STOP_AFTER, TLS_MODES
 from smtptui.profiles.model import Profile

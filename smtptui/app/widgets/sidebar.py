@@ -17,11 +17,12 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.message import Message
 from textual.reactive import reactive
-from textual.widgets import Input, Static, Tree
+from textual.widgets import Static, Tree
 from textual.widgets.tree import TreeNode
 
 from smtptui.app.entries import Entry, grouped
 from smtptui.app.status import glyph
+from smtptui.app.widgets.text_input import Input
 from smtptui.probe.sanitize import clean
 
 MARK = "◆"
