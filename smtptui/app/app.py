@@ -101,7 +101,20 @@ class SmtpTuiApp(App[int]):
         assert isinstance(screen, MainScreen)
         return screen
 
+    colour_system: str | None = None
+    """Rich's name for the terminal's colours ("truecolor", "256", "standard"); None:
+    what the console detected (tests set it to see a 16-colour terminal's theme)."""
+
+    def _pick_theme(self) -> None:
+        from smtptui.app.theme import LOW_COLOUR, theme_for
+
+        name = theme_for(self.colour_system or self.console.color_system)
+        if name is not None:
+            self.register_theme(LOW_COLOUR)
+            self.theme = name
+
     async def on_mount(self) -> None:
+        self._pick_theme()
         self.main.entries = self.entries()
         if self.load_error is not None:
             self.push_screen(ProfilesErrorScreen(str(self.profiles_path), self.load_error))
