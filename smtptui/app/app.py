@@ -258,6 +258,11 @@ class SmtpTuiApp(App[int]):
         finally:
             self._demo_starting = False
         self.main.entries = self.entries()
+        # The demo's promise (a green run and two diagnosed failures, nothing to press):
+        # its profiles run at once, and the screen says so.
+        self.main.run_entries([e for e in self.main.entries if e.client == DEMO_CLIENT],
+                              "Running the three demo profiles: a healthy relay and two "
+                              "diagnosed failures. Pick one to read its run.")
 
     def start_demo_soon(self) -> None:
         self.run_worker(self.start_demo(), group="demo", exclusive=True)

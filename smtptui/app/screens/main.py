@@ -290,10 +290,14 @@ class MainScreen(Screen[None]):
             self.notify("Pick a client (or one of its profiles) first.", severity="warning")
             return
         entries = [e for e in self.entries if e.client == client]
+        self.run_entries(entries, f"Running {len(entries)} profile"
+                         f"{'s' if len(entries) != 1 else ''} of {client} …")
+
+    def run_entries(self, entries: list[Entry], say: str) -> None:
+        """Run ``entries`` as one batch, saying ``say`` first."""
         if not entries:
             return
-        self.notify(f"Running {len(entries)} profile{'s' if len(entries) != 1 else ''} "
-                    f"of {client} …", timeout=3)
+        self.notify(say, timeout=5)
         self._run_batch(entries)
 
     @work(exclusive=True, group="batch", exit_on_error=False)
