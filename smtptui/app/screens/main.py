@@ -20,6 +20,7 @@ from textual.content import Content
 from textual.message import Message
 from textual.reactive import reactive
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.worker import Worker, WorkerState
 
 from smtptui.app import render
@@ -29,9 +30,11 @@ from smtptui.app.screens.editor import Mode, ProfileEditor
 from smtptui.app.screens.help import HelpScreen, help_content, key_label
 from smtptui.app.screens.prompt import TextPrompt
 from smtptui.app.status import report_state
+from smtptui.app.widgets.diagnostics import DiagnosticsPanel
 from smtptui.app.widgets.footer import FittingFooter
 from smtptui.app.widgets.probe_view import ProbeSource, ProbeView
 from smtptui.app.widgets.sidebar import Sidebar
+from smtptui.app.widgets.transcript import TranscriptView
 from smtptui.probe.config import ProbeConfig
 from smtptui.probe.events import ProbeReport
 from smtptui.probe.sanitize import clean
@@ -74,6 +77,11 @@ class MainScreen(Screen[None]):
                 tooltip="Copy the transcript to the clipboard (OSC 52, works over SSH)"),
         Binding("w", "save_report", "Save", id="save-report",
                 tooltip="Save the report as JSON and plain text"),
+        Binding("z", "zoom", "Zoom", id="zoom",
+                tooltip="Give the focused pane (transcript or diagnosis) the whole screen; "
+                "Esc returns"),
+        Binding("l", "toggle_wrap", "Wrap", id="wrap",
+                tooltip="Wrap long transcript lines, or scroll them sideways"),
         Binding("ctrl+r", "reload", "Reload", id="reload", show=False,
                 tooltip="Reload the profiles file (keeps the selection)"),
         Binding("enter", "run", "Run", show=False),
@@ -522,6 +530,24 @@ class MainScreen(Screen[None]):
                 key = key_label(binding.key)
                 keys.append((key, binding.tooltip or binding.description))
         self.app.push_screen(HelpScreen(help_content(keys, str(self.smtp_app.profiles_path))))
+
+    def action_zoom(self) -> None:
+        """Maximise the focused pane (the transcript unless the diagnosis has the focus);
+        z again or Esc restores the layout."""
+        if self.maximized is not None:
+            self.minimize()
+            return
+        focused = self.focused
+        pane: Widget = (focused if isinstance(focused, (TranscriptView, DiagnosticsPanel))
+                        else self.view.transcript)
+        self.maximize(pane, container=False)
+        pane.focus()
+
+    def action_toggle_wrap(self) -> None:
+        transcript = self.view.transcript
+        transcript.wrap = not transcript.wrap
+        self.notify("Long lines wrap under their text." if transcript.wrap else
+                    "Long lines scroll sideways (left/right in the transcript).", timeout=3)
 
     def action_reload(self) -> None:
         self.smtp_app.reload_profiles()
