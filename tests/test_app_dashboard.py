@@ -5,12 +5,27 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+from textual.widgets import Checkbox
+
 from smtptui.app.app import DEMO_CLIENT
+from smtptui.app.screens.batch_secrets import BatchSecrets
 from smtptui.app.widgets.diagnostics import DiagnosticsPanel
 from smtptui.app.widgets.transcript import PREFIX_WIDTH
-from tests.app_helpers import app_for, diagnosis_text, until, visible_text
+from tests.app_helpers import (
+    PASSWORD_ENV,
+    Relays,
+    app_for,
+    diagnosis_text,
+    profile,
+    select,
+    until,
+    visible_text,
+    write_profiles,
+)
+from tests.conftest import CANARY
 from tests.test_app_colours import show_failure
-from tests.test_app_snapshots import fixed_file  # noqa: F401
+from tests.test_app_snapshots import failed_report, fixed_file  # noqa: F401
 
 
 async def test_the_demo_runs_its_three_profiles_with_no_keystroke(tmp_path: Path) -> None:
@@ -69,3 +84,61 @@ async def test_z_gives_the_focused_pane_the_screen_and_escape_returns(
         assert app.screen.maximized is app.main.query_one(DiagnosticsPanel)
         await pilot.press("z")
         assert app.screen.maximized is None
+
+
+async def test_a_batch_asks_every_secret_at_once_and_a_skip_keeps_the_old_result(
+        tmp_path: Path, relays: Relays, cafile: str,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(PASSWORD_ENV, CANARY)
+    path = write_profiles(tmp_path / "profiles.toml", [
+        profile("Acme asks", relays.healthy.port, cafile, password={"prompt": True}),
+        profile("Acme asks too", relays.healthy.port, cafile, password={"prompt": True}),
+        profile("Acme env", relays.healthy.port, cafile),
+    ])
+    app = app_for(path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await select(pilot, app, "Acme asks too")
+        earlier = failed_report()
+        app.main.record_result("file:Acme asks too", earlier)  # an earlier run
+        await pilot.press("a")
+        await until(pilot, lambda: isinstance(app.screen, BatchSecrets)
+                    and app.screen.query("#secret-1"), "one dialog for both secrets")
+        dialog = app.screen
+        assert [a.name for a in dialog.asks] == ["Acme asks", "Acme asks too"]
+        await pilot.press(*CANARY, "enter")  # the first one; Enter moves on
+        assert app.focused is dialog.query_one("#secret-1")
+        dialog.query_one("#skip-1", Checkbox).value = True
+        await pilot.pause()
+        await pilot.click("#ok")
+        await until(pilot, lambda: app.main.states.get("file:Acme asks") == "pass"
+                    and app.main.states.get("file:Acme env") == "pass", "the two that ran",
+                    750)
+        await until(pilot, lambda: any("1 skipped" in n.message for n in app._notifications),
+                    "the batch's summary")
+        # the skipped profile was not run: its earlier result and state stay
+        assert app.results["file:Acme asks too"] is earlier
+        assert app.main.states["file:Acme asks too"] == "fail"
+        assert "file:Acme asks too" not in app.errors
+        assert CANARY not in "".join(n.message for n in app._notifications)
+
+
+async def test_escape_in_the_batch_dialog_skips_the_prompted_profiles_only(
+        tmp_path: Path, relays: Relays, cafile: str,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(PASSWORD_ENV, CANARY)
+    path = write_profiles(tmp_path / "profiles.toml", [
+        profile("Acme asks", relays.healthy.port, cafile, password={"prompt": True}),
+        profile("Acme env", relays.healthy.port, cafile),
+    ])
+    app = app_for(path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await select(pilot, app, "Acme env")
+        await pilot.press("a")
+        await until(pilot, lambda: isinstance(app.screen, BatchSecrets), "the dialog")
+        await pilot.press("escape")
+        await until(pilot, lambda: app.main.states.get("file:Acme env") == "pass",
+                    "the profile without a prompt", 750)
+        await until(pilot, lambda: any("1 skipped" in n.message for n in app._notifications),
+                    "the batch's summary")
+        assert "file:Acme asks" not in app.main.states  # never run, not a failure
+        assert "file:Acme asks" not in app.errors

@@ -38,6 +38,8 @@ if TYPE_CHECKING:
     from smtptui.demo.embedded import Demo
 
 DEMO_CLIENT = "Demo (loopback relays)"
+PROMPTED = (("password", "password"), ("oauth_token", "OAuth token"))
+"""The secrets a profile may ask for when it runs (``{ prompt = true }``)."""
 
 
 class SmtpTuiApp(App[int]):
@@ -286,7 +288,7 @@ class SmtpTuiApp(App[int]):
             profile = entry.profile
             assert profile is not None
             answers: list[Secret] = []
-            for which, what in (("password", "password"), ("oauth_token", "OAuth token")):
+            for which, what in PROMPTED:
                 if isinstance(getattr(profile, which), PromptSource):
                     answers.append(await self._ask(entry, which, what))
             queue = iter(answers)
@@ -300,6 +302,37 @@ class SmtpTuiApp(App[int]):
         if send and not config.send and config.mail_from and config.rcpt_to:
             config = replace(config, send=True)
         return config
+
+    async def ask_batch(self, entries: list[Entry]) -> set[str]:
+        """Ask, in one dialog, for every prompted secret of ``entries`` not known yet.
+
+        Must run in a worker. Returns the keys of the profiles whose secret was not
+        given (skipped: they are not run and keep their previous result).
+        """
+        from smtptui.app.screens.batch_secrets import Ask, BatchSecrets
+
+        asks: list[Ask] = []
+        for entry in entries:
+            profile = entry.profile
+            if profile is None:
+                continue
+            for which, what in PROMPTED:
+                if isinstance(getattr(profile, which), PromptSource) and (
+                        entry.key, which) not in self._prompted:
+                    user = profile.username
+                    asks.append(Ask(entry.key, which, entry.name, what,
+                                    (f"{user} at " if user else "") + entry.target))
+        if not asks:
+            return set()
+        answers = await self.push_screen_wait(BatchSecrets(asks)) or {}
+        skipped: set[str] = set()
+        for ask in asks:
+            answer = answers.get((ask.key, ask.which))
+            if answer:
+                self._prompted[(ask.key, ask.which)] = Secret(answer)
+            else:
+                skipped.add(ask.key)
+        return skipped
 
     async def _ask(self, entry: Entry, which: str, what: str) -> Secret:
         cached = self._prompted.get((entry.key, which))

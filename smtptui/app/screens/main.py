@@ -100,10 +100,13 @@ class MainScreen(Screen[None]):
             self.problem = problem
 
     class BatchEnded(Message):
-        def __init__(self, keys: list[str], unfinished: list[str]) -> None:
+        def __init__(self, keys: list[str], unfinished: list[str],
+                     skipped: list[str] | None = None) -> None:
             super().__init__()
             self.keys = keys
             self.unfinished = unfinished
+            self.skipped = skipped or []
+            """Not run: a prompted secret was not given (their previous results stay)."""
 
     def __init__(self, *, source: ProbeSource | None = None) -> None:
         super().__init__()
@@ -315,24 +318,29 @@ class MainScreen(Screen[None]):
 
         app = self.smtp_app
         pending = [e.key for e in entries]
+        skipped: list[str] = []
         for key in pending:
             self.set_state(key, "running")
         keys: list[str] = []
         configs: list[ProbeConfig] = []
         try:
+            unanswered = await app.ask_batch(entries)  # one dialog for all prompted secrets
             for entry in entries:
                 try:
+                    if entry.key in unanswered:
+                        raise SecretError("skipped")
                     configs.append(await app.resolve_config(entry, send=self.send_mode))
                     keys.append(entry.key)
                     app.planned[entry.key] = planned_stages(configs[-1])
-                except SecretError as exc:
+                except SecretError:  # not run: its previous result stays
                     pending.remove(entry.key)
-                    self.post_message(self.BatchResult(entry.key, None, str(exc)))
+                    skipped.append(entry.key)
+                    self._restore_state(entry.key)
             async for index, report in probe_many_in_process(configs, BATCH_CONCURRENCY):
                 pending.remove(keys[index])
                 self.post_message(self.BatchResult(keys[index], report))
         finally:
-            self.post_message(self.BatchEnded([e.key for e in entries], pending))
+            self.post_message(self.BatchEnded([e.key for e in entries], pending, skipped))
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """A bug in preparing or batching must not pass silently (nor crash the app)."""
@@ -359,10 +367,13 @@ class MainScreen(Screen[None]):
         for key in message.unfinished:
             self._restore_state(key)
         if not message.unfinished:
-            states = [self.states.get(k) for k in message.keys]
+            ran = [k for k in message.keys if k not in message.skipped]
+            states = [self.states.get(k) for k in ran]
             failed = states.count("fail")
-            self.notify(f"Batch finished: {len(states) - failed} passed, {failed} failed.",
-                        timeout=4)
+            skipped = (f", {len(message.skipped)} skipped (no secret given; previous "
+                       "results kept)" if message.skipped else "")
+            self.notify(f"Batch finished: {len(states) - failed} passed, {failed} failed"
+                        f"{skipped}.", timeout=4)
 
     # -- profiles ---------------------------------------------------------------------
     def _editable(self, what: str) -> Entry | None:
