@@ -142,3 +142,36 @@ async def test_escape_in_the_batch_dialog_skips_the_prompted_profiles_only(
                     "the batch's summary")
         assert "file:Acme asks" not in app.main.states  # never run, not a failure
         assert "file:Acme asks" not in app.errors
+
+
+async def test_a_client_shows_an_overview_of_its_last_results(tmp_path: Path) -> None:
+    app = app_for(tmp_path / "none.toml", demo=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await until(pilot, lambda: len(app.main.entries) == 3, "the demo profiles")
+        keys = [e.key for e in app.main.entries]
+        await until(pilot, lambda: all(app.main.states.get(k) in ("pass", "fail")
+                                       for k in keys), "the three results", rounds=750)
+        await pilot.press("up")  # the client's node
+        overview = app.main.overview
+        await until(pilot, lambda: overview.display and overview.rows_shown, "the overview")
+        assert not app.main.view.display
+        # worst first: the two failures (by name), then the pass
+        assert [(r.name, r.state, r.stage, r.reply) for r in overview.rows_shown] == [
+            ("Demo: expired certificate", "fail", "starttls", ""),
+            ("Demo: wrong password", "fail", "auth", "535 5.7.8"),
+            ("Demo: healthy relay", "pass", "", "")]
+        cells = [str(c) for c in overview.get_row_at(1)]
+        assert cells[:4] == ["Demo: wrong password", "✗ FAILED", "auth", "535 5.7.8"]
+        assert cells[4].endswith("ms") and len(cells[5]) == 8  # total time, HH:MM:SS
+        overview.focus()
+        await pilot.press("1")  # by name
+        assert [r.name for r in overview.rows_shown] == [
+            "Demo: expired certificate", "Demo: healthy relay", "Demo: wrong password"]
+        await pilot.press("5", "5")  # by total time, slowest first
+        totals = [r.total_ms for r in overview.rows_shown]
+        assert totals == sorted(totals, reverse=True)  # type: ignore[type-var]
+        await pilot.press("1", "down", "enter")  # open the healthy relay's run
+        await until(pilot, lambda: app.main.view.display and app.main.selected is not None
+                    and app.main.selected.name == "Demo: healthy relay", "its run")
+        assert not overview.display
+        assert "PASSED" in diagnosis_text(app)

@@ -30,6 +30,7 @@ from smtptui.app.screens.editor import Mode, ProfileEditor
 from smtptui.app.screens.help import HelpScreen, help_content, key_label
 from smtptui.app.screens.prompt import TextPrompt
 from smtptui.app.status import report_state
+from smtptui.app.widgets.client_overview import ClientOverview, Row, row_for
 from smtptui.app.widgets.diagnostics import DiagnosticsPanel
 from smtptui.app.widgets.footer import FittingFooter
 from smtptui.app.widgets.probe_view import ProbeSource, ProbeView
@@ -127,6 +128,7 @@ class MainScreen(Screen[None]):
         yield Sidebar(id="sidebar").data_bind(MainScreen.entries, MainScreen.states,
                                               MainScreen.marked)
         yield ProbeView(source=self._source, id="probe")
+        yield ClientOverview(id="client-overview")
         yield FittingFooter(compact=True)
 
     @property
@@ -177,6 +179,7 @@ class MainScreen(Screen[None]):
     def _show_selected_card(self) -> None:
         entry = self.selected
         view = self.view
+        self._show_overview(entry is None and self._overview_rows() is not None)
         if entry is None:
             if not self.entries:
                 view.show_content(None, render.message_card(
@@ -203,6 +206,39 @@ class MainScreen(Screen[None]):
         else:
             view.show_content(entry.key, render.entry_card(entry, send=self.send_mode),
                               name=entry.name, detail=entry.target)
+
+    # -- a client's overview ----------------------------------------------------------
+    @property
+    def overview(self) -> ClientOverview:
+        return self.query_one(ClientOverview)
+
+    def _overview_rows(self) -> list[Row] | None:
+        """The selected client's rows, once one of its profiles has a result (else None)."""
+        client = self.selected_client
+        if client is None or self.selected is not None:
+            return None
+        app = self.smtp_app
+        entries = [e for e in self.entries if e.client == client]
+        if not any(e.key in app.results or e.key in app.errors for e in entries):
+            return None
+        return [row_for(e, app.results.get(e.key), app.errors.get(e.key)) for e in entries]
+
+    def _show_overview(self, shown: bool) -> None:
+        """The client's table in place of the probe view (or the probe view back)."""
+        overview = self.overview
+        if shown:
+            rows = self._overview_rows()
+            assert rows is not None and self.selected_client is not None
+            overview.show(self.selected_client, rows)
+        if overview.display != shown:
+            if not shown and overview.has_focus:
+                self.sidebar.profile_tree.focus()
+            overview.display = shown
+            self.view.display = not shown
+
+    def on_client_overview_open(self, message: ClientOverview.Open) -> None:
+        self.sidebar.select_key(message.key)
+        self.sidebar.profile_tree.focus()
 
     def _at_cursor(self) -> tuple[Entry | None, str | None]:
         """The profile (or client) under the tree's cursor right now.
@@ -275,6 +311,8 @@ class MainScreen(Screen[None]):
         """Keep ``report`` as ``key``'s last result; show it if that profile is selected."""
         self.smtp_app.record(key, report)
         self.set_state(key, report_state(report))
+        if self.selected is None and self.selected_client is not None:
+            self._show_overview(self._overview_rows() is not None)
         if self.selected is not None and self.selected.key == key and not self.view.running and (
                 self.view.report is not report):
             self._show_selected()
@@ -549,7 +587,8 @@ class MainScreen(Screen[None]):
             self.minimize()
             return
         focused = self.focused
-        pane: Widget = (focused if isinstance(focused, (TranscriptView, DiagnosticsPanel))
+        pane: Widget = (focused if isinstance(focused, (TranscriptView, DiagnosticsPanel,
+                                                        ClientOverview))
                         else self.view.transcript)
         self.maximize(pane, container=False)
         pane.focus()
