@@ -175,3 +175,35 @@ async def test_a_client_shows_an_overview_of_its_last_results(tmp_path: Path) ->
                     and app.main.selected.name == "Demo: healthy relay", "its run")
         assert not overview.display
         assert "PASSED" in diagnosis_text(app)
+
+
+async def test_send_mode_shows_a_lasting_badge_and_the_run_key_says_so(
+        acme_file: Path) -> None:
+    from textual.widgets import Static
+    from textual.widgets._footer import FooterKey
+
+    app = app_for(acme_file)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await select(pilot, app, "Acme relay")
+        badge = app.main.query_one("#send-badge", Static)
+        assert not badge.display
+
+        def footer() -> list[str]:
+            return [k.description for k in app.main.query(FooterKey) if k.display]
+
+        await until(pilot, lambda: "Run" in footer(), "the footer")
+        await pilot.press("s")
+        await until(pilot, lambda: "Run+SEND" in footer(), "the footer's send label")
+        assert "Run" not in footer()
+        assert badge.display and badge.region.height >= 1
+        text = str(badge.render())
+        assert "TEST MESSAGES ON" in text and "to rcpt@acme.test" in text
+        app.clear_notifications()  # the toast is gone; the badge stays
+        await pilot.pause()
+        assert badge.display
+        await pilot.press("r")  # r still runs, and this run sends
+        await until(pilot, lambda: app.main.view.report is not None, "the run", 750)
+        assert [s.stage for s in app.main.view.report.stages][-2:] == ["data", "quit"]
+        await pilot.press("s")
+        await until(pilot, lambda: "Run" in footer(), "the footer's plain label")
+        assert not badge.display

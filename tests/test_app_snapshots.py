@@ -136,3 +136,12 @@ def test_client_overview(snap_compare: Any, fixed_file: Path, size: tuple[int, i
         await until(pilot, lambda: app.main.overview.display, "the overview")
 
     assert snap_compare(app_for(fixed_file), terminal_size=size, run_before=settle(overview))
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_send_mode_badge(snap_compare: Any, fixed_file: Path, size: tuple[int, int]) -> None:
+    async def send(pilot: Pilot[Any]) -> None:
+        await pilot.press("down", "s")
+        pilot.app.clear_notifications()
+
+    assert snap_compare(app_for(fixed_file), terminal_size=size, run_before=settle(send))

@@ -21,6 +21,7 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widget import Widget
+from textual.widgets import Static
 from textual.worker import Worker, WorkerState
 
 from smtptui.app import render
@@ -55,6 +56,8 @@ class MainScreen(Screen[None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [  # the footer shows the first ones that fit
         Binding("r", "run", "Run", id="run", tooltip="Run the selected profile (or Enter)"),
+        Binding("r", "run_sending", "Run+SEND", id="run-send"),  # the footer's run key in
+        # send mode: the same run, labelled so nobody sends real mail unaware
         Binding("escape", "cancel", "Cancel", id="cancel", tooltip="Cancel the running probe"),
         Binding("question_mark", "help", "Help", id="help", tooltip="Keys and tips"),
         Binding("q", "app.quit", "Quit", id="quit", tooltip="Quit smtptui"),
@@ -85,7 +88,7 @@ class MainScreen(Screen[None]):
                 tooltip="Wrap long transcript lines, or scroll them sideways"),
         Binding("ctrl+r", "reload", "Reload", id="reload", show=False,
                 tooltip="Reload the profiles file (keeps the selection)"),
-        Binding("enter", "run", "Run", show=False),
+        Binding("enter", "run_now", "Run", show=False),
     ]
 
     entries: reactive[list[Entry]] = reactive(list, always_update=True)
@@ -127,6 +130,7 @@ class MainScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Sidebar(id="sidebar").data_bind(MainScreen.entries, MainScreen.states,
                                               MainScreen.marked)
+        yield Static(id="send-badge", markup=False)
         yield ProbeView(source=self._source, id="probe")
         yield ClientOverview(id="client-overview")
         yield FittingFooter(compact=True)
@@ -260,6 +264,8 @@ class MainScreen(Screen[None]):
     def on_sidebar_highlighted(self, message: Sidebar.Highlighted) -> None:
         self.selected = self.entry(message.key)
         self.selected_client = message.client
+        if self.send_mode:
+            self._show_send_badge()
         if not self.view.running:
             self._show_selected()
 
@@ -502,6 +508,44 @@ class MainScreen(Screen[None]):
 
     def action_filter(self) -> None:
         self.sidebar.focus_filter()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """r is "Run" or, while test messages are on, "Run+SEND" (in the footer too)."""
+        if action == "run":
+            return not self.send_mode
+        if action == "run_sending":
+            return self.send_mode
+        return True
+
+    def action_run_sending(self) -> None:
+        self.action_run()
+
+    def action_run_now(self) -> None:
+        self.action_run()
+
+    def watch_send_mode(self) -> None:
+        self.refresh_bindings()
+        self._show_send_badge()
+
+    def _show_send_badge(self) -> None:
+        """While test messages are on, a lasting line says so, and to whom."""
+        badge = self.query_one("#send-badge", Static)
+        badge.display = self.send_mode
+        if not self.send_mode:
+            return
+        head = "⚠ TEST MESSAGES ON (s: off): runs send a real message"
+        entry = self.selected
+        source = (entry.profile or entry.config) if entry is not None else None
+        if source is None:
+            badge.update(f"{head}, to each profile's recipients.")
+            return
+        sender, rcpts = source.mail_from, list(source.rcpt_to)
+        if sender and rcpts:
+            badge.update(f"{head} from {clean(sender, 60)} to "
+                         f"{clean(', '.join(rcpts), 120)}.")
+        else:
+            badge.update(f"{head}; {clean(entry.name if entry else '', 40)} has no from/to, "
+                         "so it stops before DATA.")
 
     def action_toggle_send(self) -> None:
         self.send_mode = not self.send_mode
