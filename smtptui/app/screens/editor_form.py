@@ -162,10 +162,9 @@ def selectors_problem(text: str) -> str | None:
 
 def nameserver_problem(text: str) -> str | None:
     """A problem with a ``HOST[:PORT]`` nameserver, or None (empty is fine)."""
-    from smtptui.dnscheck.resolver import DnsInputError, parse_nameserver
-
     if not text.strip():
-        return None
+        return None  # before importing the resolver (dnspython): opening the editor
+    from smtptui.dnscheck.resolver import DnsInputError, parse_nameserver
     try:
         parse_nameserver(text)
     except DnsInputError as exc:
