@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, field
 
 from smtptui.dnscheck.model import Finding, JsonMixin, Level, level_of
-from smtptui.dnscheck.orgdomain import org_domain
+from smtptui.dnscheck.orgdomain import org_domain, psl_snapshot, registrable_domain
 from smtptui.dnscheck.records import one_record
 from smtptui.dnscheck.resolver import Dns, Lookup
 from smtptui.dnscheck.tags import scan_tags
@@ -154,7 +154,7 @@ async def _external_rua(dns: Dns, domain: str, rec: DmarcRecord) -> list[Finding
 
 async def check_dmarc(dns: Dns, domain: str) -> DmarcReport:
     """Look up ``_dmarc.DOMAIN`` (falling back to the org domain) and judge the policy."""
-    org = org_domain(domain)
+    org = registrable_domain(domain) or domain
     queried = f"_dmarc.{domain}"
     lookup = await dns.query(queried, "TXT")
     lookups = [lookup]
@@ -181,8 +181,8 @@ async def check_dmarc(dns: Dns, domain: str) -> DmarcReport:
         effective = (record.subdomain_policy or record.policy) if fallback else record.policy
         if fallback:
             findings.append(Finding("info", f"no record at _dmarc.{domain}; the organisational "
-                                            f"domain's ({org}, by last-labels heuristic) "
-                                            "applies"))
+                                            f"domain's ({org}, by the Public Suffix List of "
+                                            f"{psl_snapshot()}) applies"))
         findings.extend(_policy_findings(record, effective))
         if not record.problems:
             findings.extend(await _external_rua(dns, org if fallback else domain, record))
