@@ -202,7 +202,7 @@ def test_received_parsing() -> None:
         "with ESMTPS id ABC for <u@b.example>; Mon, 1 Jan 2024 00:00:00 +0100")
     assert fields == {"from_host": "mx.a.example", "from_ip": "2001:db8::1",
                       "by_host": "mx.b.example", "protocol": "ESMTPS", "id": "ABC",
-                      "recipient": "u@b.example"}
+                      "recipient": "u@b.example", "from_rdns": "mx.a.example"}
     assert when is not None and when.isoformat() == "2023-12-31T23:00:00+00:00"
 
 

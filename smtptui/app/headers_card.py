@@ -31,9 +31,8 @@ def _domain(value: str | None) -> str | None:
 
 
 def _trusted(report: HeaderReport, method: str) -> list[AuthResult]:
-    """``method`` results written by the receiver whose results count (the topmost)."""
-    return [r for h in report.auth_results if h.authserv_id == report.authserv_id
-            for r in h.results if r.method == method]
+    """``method`` results written by the receiving domain (the trusted headers)."""
+    return report.results_for(method)
 
 
 def _envelope(report: HeaderReport) -> tuple[str | None, str | None]:
@@ -121,7 +120,8 @@ def headers_card(report: HeaderReport) -> Card:
     if report.subject:
         rows.append(field("Subject", clean(report.subject, 300)))
     if report.authserv_id is not None:
-        rows.append(field("Results from", clean(report.authserv_id or "(no authserv-id)")))
+        ids = ", ".join(i or "(no authserv-id)" for i in report.trusted_ids)
+        rows.append(field("Results from", clean(ids, 300)))
     rows += ["", title("Mechanisms")]
     for v in report.verdicts:
         name = MECHANISMS.get(v.mechanism, v.mechanism)

@@ -73,7 +73,8 @@ class Renderer:
         if h.subject:
             out.append(f"Subject: {clean(h.subject, 200)}")
         if h.authserv_id is not None:
-            out.append(f"Results from: {clean(h.authserv_id or '(no authserv-id)')}")
+            ids = ", ".join(i or "(no authserv-id)" for i in h.trusted_ids)
+            out.append(f"Results from: {clean(ids, 300)}")
         out += ["", "Verdicts"]
         out += [self.line(v.level, f"{v.mechanism}: {v.detail}") for v in h.verdicts]
         if h.dkim_signatures:

@@ -6,7 +6,7 @@ Pure (no DNS): it reads what receivers already wrote into the headers.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from smtptui.dnscheck.headers.authres import (
     AuthResult,
@@ -15,7 +15,8 @@ from smtptui.dnscheck.headers.authres import (
     parse_auth_results,
     parse_received_spf,
 )
-from smtptui.dnscheck.headers.parse import from_address, header_values, parse_block
+from smtptui.dnscheck.headers.mailbox import Mailbox, parse_mailboxes
+from smtptui.dnscheck.headers.parse import header_values, parse_block, raw_values, trace_fields
 from smtptui.dnscheck.headers.received import Hop, received_chain
 from smtptui.dnscheck.headers.signatures import (
     ArcSeal,
@@ -23,6 +24,7 @@ from smtptui.dnscheck.headers.signatures import (
     parse_arc_seal,
     parse_dkim_signature,
 )
+from smtptui.dnscheck.headers.trust import trusted_results
 from smtptui.dnscheck.model import JsonMixin, Level, worst
 from smtptui.dnscheck.orgdomain import aligned
 from smtptui.probe.sanitize import clean
@@ -58,7 +60,7 @@ class HeaderReport(JsonMixin):
     subject: str | None
     message_id: str | None
     authserv_id: str | None
-    """The receiver whose Authentication-Results are trusted (the topmost header)."""
+    """The first trusted authserv-id (``None``: no trusted Authentication-Results)."""
     auth_results: tuple[AuthResultsHeader, ...]
     received_spf: tuple[ReceivedSpf, ...]
     dkim_signatures: tuple[DkimSignature, ...]
@@ -71,6 +73,16 @@ class HeaderReport(JsonMixin):
     skipped_lines: int
     header_count: int = 0
     """Header fields found in the text (0: nothing to analyse)."""
+    trusted_ids: tuple[str, ...] = ()
+    """Every authserv-id whose results were used (one receiver may write several)."""
+    from_mailboxes: tuple[Mailbox, ...] = ()
+    """Every address of every From field (one is right)."""
+    trusted_results: tuple[AuthResult, ...] = field(default=(), metadata={"json": False},
+                                                    repr=False)
+    """The results of the trusted Authentication-Results headers, in message order."""
+
+    def results_for(self, method: str) -> list[AuthResult]:
+        return [r for r in self.trusted_results if r.method == method]
 
     @property
     def level(self) -> Level:
@@ -85,13 +97,6 @@ def _domain_of(value: str | None) -> str | None:
     if not value:
         return None
     return value.rpartition("@")[2].strip("<>").lower().rstrip(".") or None
-
-
-def _trusted(headers: list[AuthResultsHeader]) -> tuple[str | None, list[AuthResult]]:
-    if not headers:
-        return None, []
-    top = headers[0].authserv_id
-    return top, [r for h in headers if h.authserv_id == top for r in h.results]
 
 
 def _by_method(results: list[AuthResult], method: str) -> list[AuthResult]:
@@ -318,16 +323,60 @@ def _completeness_verdict(get: dict[str, list[str]], count: int) -> Verdict | No
                    + "; ".join(missing) + ": paste all the headers of the delivered message")
 
 
-def analyse_headers(text: str) -> HeaderReport:
-    """Analyse a pasted header block (a whole message is fine: the body is ignored)."""
+def _from_verdicts(boxes: tuple[Mailbox, ...], fields: int,
+                   results: list[AuthResult]) -> list[Verdict]:
+    """No usable From, several From addresses, a display name showing another address,
+    and the receiver's own ``header.from`` when it names another domain."""
+    usable = [b for b in boxes if b.domain]
+    if not usable:
+        return [Verdict("from", "none", "warn", "no usable From address",
+                        "the From header is missing or malformed")]
+    out = []
+    if len(boxes) > 1 or fields > 1:
+        listing = ", ".join(b.address for b in boxes)
+        where = f"{fields} From header fields" if fields > 1 else f"{len(boxes)} addresses"
+        out.append(Verdict(
+            "from", "several", "fail",
+            f"{where} ({listing}): RFC 5322 allows one From field; DMARC receivers reject "
+            f"such a message or check every domain (RFC 7489 6.6.1); {usable[0].address} is "
+            "used here", "several From addresses: receivers reject such messages"))
+    first = usable[0]
+    shown = first.shown_address
+    if shown:
+        out.append(Verdict(
+            "from", "display-name", "warn",
+            f"the display name shows {shown}, but the message is from {first.address}: the "
+            "verdicts below are for " + str(first.domain),
+            f"the display name pretends to be {shown} (the sender is {first.address})"))
+    dmarc = _by_method(results, "dmarc")
+    theirs = _domain_of(dmarc[0].prop("header.from")) if dmarc else None
+    if theirs and first.domain and theirs != first.domain:
+        out.append(Verdict("from", "mismatch", "warn",
+                           f"the receiver checked DMARC for header.from={theirs}, but the "
+                           f"From address is {first.address}"))
+    return out
+
+
+def analyse_headers(text: str, trust: tuple[str, ...] = ()) -> HeaderReport:
+    """Analyse a pasted header block (a whole message is fine: the body is ignored).
+
+    ``trust``: authserv-ids whose Authentication-Results to believe (default: those the
+    receiving domain added, see :mod:`~smtptui.dnscheck.headers.trust`)."""
     msg, skipped = parse_block(text)
 
     def get(name: str) -> list[str]:
         return header_values(msg, name)
 
-    address, from_domain = from_address(msg)
-    ar_headers = [parse_auth_results(v) for v in get("Authentication-Results")]
-    authserv, results = _trusted(ar_headers)
+    from_fields = raw_values(msg, "From")
+    boxes = parse_mailboxes(from_fields)
+    first = next((b for b in boxes if b.domain), None)
+    address = first.address if first else (boxes[0].address if boxes else
+                                            (from_fields[0] if from_fields else None))
+    from_domain = first.domain if first else None
+    chosen = trusted_results(trace_fields(msg), trust)
+    ar_headers = list(chosen.headers)
+    results = [r for h in chosen.trusted for r in h.results]
+    authserv = chosen.ids[0] if chosen.ids else None
     received_spf = [parse_received_spf(v) for v in get("Received-SPF")]
     sigs = [parse_dkim_signature(v, from_domain) for v in get("DKIM-Signature")]
     arc = _arc(get("ARC-Seal"), get("ARC-Authentication-Results"), results)
@@ -340,12 +389,9 @@ def analyse_headers(text: str) -> HeaderReport:
     spam = _spam_filter_verdicts({n.lower(): get(n) for n in (
         "X-MS-Exchange-Organization-SCL", "X-Forefront-Antispam-Report", "X-Spam-Flag",
         "X-Spam-Status")})
-    verdicts = [spf_v, dkim_v,
+    verdicts = [*_from_verdicts(boxes, len(from_fields), results), spf_v, dkim_v,
                 _dmarc_verdict(results, from_domain, spf_ok, dkim_ok, bool(arc.valid)),
                 _arc_verdict(arc, results), unsub_v, *spam, _delivery_verdict(hops, total)]
-    if from_domain is None:
-        verdicts.insert(0, Verdict("from", "none", "warn", "no usable From address",
-                                   "the From header is missing or malformed"))
     count = len(msg.keys())
     partial = _completeness_verdict({n.lower(): get(n) for n in (
         "Received", "Authentication-Results", "Received-SPF")}, count)
@@ -357,4 +403,5 @@ def analyse_headers(text: str) -> HeaderReport:
         address, from_domain, next(iter(get("Subject")), None),
         next(iter(get("Message-ID")), None), authserv, tuple(ar_headers),
         tuple(received_spf), tuple(sigs), arc, hops, total,
-        next(iter(get("List-Unsubscribe")), None), one_click, cleaned, skipped, count)
+        next(iter(get("List-Unsubscribe")), None), one_click, cleaned, skipped, count,
+        chosen.ids, boxes, tuple(results))

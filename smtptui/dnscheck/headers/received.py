@@ -101,6 +101,15 @@ def _clauses(text: str) -> tuple[dict[str, str], dict[str, list[str]]]:
     return values, notes
 
 
+def _rdns(notes: list[str]) -> str | None:
+    """The host name the receiver found for the client: ``(name [ip])`` (Postfix, Gmail)."""
+    for note in notes:
+        first = (note.split() or [""])[0].rstrip(".").lower()
+        if "." in first and not first.startswith("[") and _ip_in(first) is None:
+            return first
+    return None
+
+
 def parse_received(value: str, number: int = 0) -> tuple[dict[str, str | None], datetime | None]:
     body, sep, date_text = value.rpartition(";")
     if not sep:
@@ -113,6 +122,7 @@ def parse_received(value: str, number: int = 0) -> tuple[dict[str, str | None], 
             break
     fields = {
         "from_host": values.get("from"), "from_ip": from_ip, "by_host": values.get("by"),
+        "from_rdns": _rdns(notes.get("from", [])),
         "protocol": values.get("with"), "id": values.get("id"),
         "recipient": values.get("for", "").strip("<>") or None,
     }
