@@ -18,6 +18,7 @@ from smtptui.dnscheck.headers.authres import (
 from smtptui.dnscheck.headers.mailbox import Mailbox, parse_mailboxes
 from smtptui.dnscheck.headers.parse import header_values, parse_block, raw_values, trace_fields
 from smtptui.dnscheck.headers.received import Hop, received_chain
+from smtptui.dnscheck.headers.results import meaning
 from smtptui.dnscheck.headers.signatures import (
     ArcSeal,
     DkimSignature,
@@ -127,17 +128,9 @@ def _spf_verdict(results: list[AuthResult], received: list[ReceivedSpf],
                        f"{from_domain}; DMARC relies on DKIM",
                        None if dkim_ok else "SPF passed for another domain, not the From "
                                             "domain"), False
-    reasons = {
-        "fail": "SPF fail: the sending IP is not authorised for the envelope domain",
-        "softfail": "SPF softfail (~all): the sending IP is not listed in the SPF record",
-        "neutral": "SPF neutral: the record does not say whether the IP may send",
-        "none": "no SPF record for the envelope domain",
-        "permerror": "SPF permerror: the record is broken (syntax, too many lookups)",
-        "temperror": "SPF temperror: the receiver could not look the record up",
-    }
-    lvl: Level = "fail" if result in ("fail", "permerror") else "warn"
-    return Verdict("spf", result, lvl, f"{result} ({where})",
-                   reasons.get(result, f"SPF {result}")), False
+    lvl, means = meaning("spf", result)
+    return Verdict("spf", result, lvl, f"{result}: {means} ({where})",
+                   f"SPF {result}: {means}"), False
 
 
 def _dkim_verdict(results: list[AuthResult], sigs: list[DkimSignature],
@@ -162,21 +155,19 @@ def _dkim_verdict(results: list[AuthResult], sigs: list[DkimSignature],
                        "DKIM signed by another domain only (no aligned signature)"), False
     if dkim:
         first = dkim[0]
-        why = first.reason or "; ".join(first.comments) or "signature did not verify"
-        reason = {
-            "none": "no DKIM signature: Gmail and Yahoo require one from bulk senders",
-            "temperror": "DKIM could not be checked (a temporary DNS error at the receiver)",
-            "permerror": "DKIM signature unusable: a malformed signature or key record",
-            "policy": "DKIM signature ignored by the receiver's policy (e.g. weak key)",
-        }.get(first.result, "DKIM failed: the message was changed in transit or the key "
-                            "does not match")
-        return Verdict("dkim", first.result, "fail", f"{first.result}: {why}", reason), False
+        found, means = meaning("dkim", first.result)
+        why = first.reason or ("; ".join(first.comments) if first.result != "none" else "")
+        detail = f"{first.result}: {means}" + (f" ({why})" if why else "")
+        reason = ("no DKIM signature: Gmail and Yahoo require one from bulk senders"
+                  if first.result == "none" else f"DKIM {first.result}: {means}")
+        return Verdict("dkim", first.result, found, detail, reason), False
     if sigs:
         names = ", ".join(f"d={s.domain} s={s.selector}" for s in sigs)
         level: Level = "pass" if any(s.aligned_relaxed for s in sigs) else "warn"
         return Verdict("dkim", "unknown", level, f"signed ({names}); no receiver result "
                        "in the headers" + suffix), bool(level == "pass")
-    return Verdict("dkim", "none", "fail", "no DKIM signature",
+    return Verdict("dkim", "none", "warn", "the message is not signed (no DKIM signature "
+                   "and no receiver result)",
                    "no DKIM signature: Gmail and Yahoo require one from bulk senders"), False
 
 
@@ -200,11 +191,15 @@ def _dmarc_verdict(results: list[AuthResult], from_domain: str | None, spf_ok: b
     tail = f", policy {policy}" if policy else ""
     if r.result == "pass":
         return Verdict("dmarc", "pass", "pass", f"pass ({where}{tail})")
+    level, means = meaning("dmarc", r.result)
     if r.result in ("bestguesspass", "none"):
-        return Verdict("dmarc", r.result, "warn", f"{r.result}: the From domain publishes no "
-                       "DMARC record", "no DMARC record for the From domain (required for "
-                       "bulk senders)")
-    detail = f"{r.result} ({where}{tail}{f', action {action}' if action else ''})"
+        return Verdict("dmarc", r.result, level, f"{r.result}: {means}",
+                       "no DMARC record for the From domain (required for bulk senders)")
+    if r.result != "fail":
+        return Verdict("dmarc", r.result, level, f"{r.result}: {means} ({where}{tail})",
+                       f"DMARC {r.result}: {means}")
+    detail = (f"{r.result}: {means} ({where}{tail}"
+              f"{f', action {action}' if action else ''})")
     if arc_ok:
         detail += "; a valid ARC chain may let the receiver override it"
     return Verdict("dmarc", r.result, "fail", detail,
