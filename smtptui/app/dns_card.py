@@ -85,6 +85,9 @@ def _domain_rows(r: DomainReport, covered: set[str]) -> tuple[Card, list[Level]]
     reverse = tuple(x.finding() for x in r.reverse if x.ip not in covered)
     add("Reverse DNS of the connected IP", reverse)
     rows += ["", title(f"Sender domain {r.domain}")]
+    if r.headline is not None:
+        add("Domain", (r.headline,))
+        return rows, levels
     add("SPF", r.spf.findings, _spf_extra(r))
     add("DMARC", r.dmarc.findings,
         [field("record", clean(t, 500), MUTED) for t in r.dmarc.records])

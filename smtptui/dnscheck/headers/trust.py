@@ -20,12 +20,12 @@ the ids instead: a header is trusted when its authserv-id is ID or a host under 
 
 from __future__ import annotations
 
-import ipaddress
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from smtptui.dnscheck.headers.authres import AuthResultsHeader, parse_auth_results
 from smtptui.dnscheck.headers.received import parse_received
+from smtptui.dnscheck.ipkind import internal_ip
 from smtptui.dnscheck.orgdomain import org_domain
 
 
@@ -46,23 +46,6 @@ def _name(host: str | None) -> str | None:
     if "." not in host or ":" in host or host.replace(".", "").isdigit():
         return None
     return host
-
-
-_LOCAL_NETS = tuple(ipaddress.ip_network(n) for n in (
-    "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10", "127.0.0.0/8",
-    "169.254.0.0/16", "::1/128", "fc00::/7", "fe80::/10"))
-
-
-def _local_ip(ip: str | None) -> bool:
-    """Loopback, RFC 1918/6598 or ULA/link-local: a host inside the receiver (not the
-    stdlib's ``is_private``, which also covers the documentation ranges)."""
-    if not ip:
-        return False
-    try:
-        addr = ipaddress.ip_address(ip)
-    except ValueError:
-        return False
-    return any(addr in net for net in _LOCAL_NETS if net.version == addr.version)
 
 
 def _matches(authserv_id: str, names: Sequence[str]) -> bool:
@@ -107,7 +90,7 @@ def trusted_results(trace: Sequence[tuple[str, str]], trust: Sequence[str] = ())
         if by:
             ours.add(org_domain(by))
         client = _name(item.get("from_rdns")) or _name(item.get("from_host"))
-        if item.get("from_host") is None or _local_ip(item.get("from_ip")) or in_ours(client):
+        if item.get("from_host") is None or internal_ip(item.get("from_ip")) or in_ours(client):
             continue
         boundary = index
     if boundary is None:
