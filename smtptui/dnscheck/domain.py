@@ -73,6 +73,7 @@ class DomainReport(JsonMixin):
 async def check_domain(domain: str, *, ips: Sequence[str] = (), selectors: Sequence[str] = (),
                        host: str | None = None, port: int = 25,
                        cert_chain: Sequence[bytes] = (), sender: str | None = None,
+                       helo: str | None = None,
                        common_selectors: bool = True, nameserver: str | None = None,
                        timeout: float = DEFAULT_TIMEOUT, dns: Dns | None = None
                        ) -> DomainReport:
@@ -91,7 +92,7 @@ async def check_domain(domain: str, *, ips: Sequence[str] = (), selectors: Seque
     spf_ips = addrs or ([parse_ip(ip) for ip in host_report.ips] if host_report else [])
     (mx, spf, dmarc, dkim, sts, rpt), reverse = await asyncio.gather(
         asyncio.gather(
-            check_mx(dns, domain), check_spf(dns, domain, spf_ips, sender),
+            check_mx(dns, domain), check_spf(dns, domain, spf_ips, sender, helo),
             check_dmarc(dns, domain), check_dkim(dns, domain, selectors, common_selectors),
             check_mtasts(dns, domain), check_tlsrpt(dns, domain)),
         asyncio.gather(*(check_reverse(dns, str(ip)) for ip in addrs)))

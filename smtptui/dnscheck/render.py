@@ -46,6 +46,10 @@ class Renderer:
         for ev in r.spf.evaluations:
             extra["SPF"].append(f"    path for {ev.ip} ({ev.lookups} lookup(s)):")
             extra["SPF"].extend(f"      {clean(step)}" for step in ev.path)
+        for ev in r.spf.helo_evaluations:
+            extra["SPF"].append(f"    path for HELO {clean(ev.domain, 100)}, {ev.ip} "
+                                f"({ev.lookups} lookup(s)):")
+            extra["SPF"].extend(f"      {clean(step)}" for step in ev.path)
         levels: list[Level] = []
         for title, findings in r.sections():
             out.append("")

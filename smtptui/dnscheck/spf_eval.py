@@ -51,6 +51,22 @@ class SpfEvaluation(JsonMixin):
     warnings: tuple[str, ...] = ()
 
 
+def not_a_domain(name: str) -> str | None:
+    """Why ``name`` is no domain SPF can check (RFC 7208 4.3: the result is ``none``), or
+    ``None``: a domain literal, a single label, an empty label or one over 63 octets."""
+    name = name.strip().rstrip(".")
+    if name.startswith("[") or name.endswith("]"):
+        return "a domain literal, not a domain name"
+    labels = name.split(".")
+    if len(labels) < 2:
+        return "not a fully qualified domain name (one label)"
+    if "" in labels:
+        return "an empty label"
+    if any(len(label.encode("utf-8", "surrogateescape")) > 63 for label in labels):
+        return "a label longer than 63 octets"
+    return None
+
+
 class _Abort(Exception):
     def __init__(self, result: SpfResult, path: list[str]) -> None:
         super().__init__(result)
@@ -246,9 +262,9 @@ class _Evaluator:
 
     async def check_host(self, domain: str) -> tuple[SpfResult, list[str]]:
         domain = domain.rstrip(".").lower()
-        labels = domain.split(".")
-        if len(labels) < 2 or "" in labels or any(len(x) > 63 for x in labels):
-            return "none", [f"{domain}: not a valid domain name -> none"]
+        reason = not_a_domain(domain)
+        if reason:
+            return "none", [f"{domain}: {reason} -> none (RFC 7208 4.3)"]
         record = await self.record(domain)
         if isinstance(record, tuple):
             return record
