@@ -12,6 +12,7 @@ from textual.content import Content
 
 from smtptui.app.render import MUTED, Bullet, Card, field, title
 from smtptui.app.verdicts import bullet, summary
+from smtptui.dnscheck.headers.analyse import ENVELOPE_PROPS
 from smtptui.dnscheck.orgdomain import aligned
 from smtptui.probe.sanitize import clean
 
@@ -38,7 +39,7 @@ def _trusted(report: HeaderReport, method: str) -> list[AuthResult]:
 def _envelope(report: HeaderReport) -> tuple[str | None, str | None]:
     """(MAIL FROM domain, SPF result) as the trusted receiver recorded them."""
     for result in _trusted(report, "spf"):
-        domain = _domain(result.prop("smtp.mailfrom", "smtp.helo"))
+        domain = _domain(result.prop(*ENVELOPE_PROPS))
         if domain:
             return domain, result.result
     for spf in report.received_spf:

@@ -31,6 +31,9 @@ from smtptui.dnscheck.orgdomain import aligned
 from smtptui.probe.sanitize import clean
 
 SLOW_DELIVERY_S = 600.0
+ENVELOPE_PROPS = ("smtp.mailfrom", "smtp.mail", "smtp.mfrom", "smtp.helo")
+"""Where the envelope sender is: RFC 8601 ``smtp.mailfrom``, Yandex's ``smtp.mail``, RFC
+8617's examples' ``smtp.mfrom``; the HELO name when the sender was empty."""
 
 
 @dataclass(frozen=True)
@@ -108,8 +111,7 @@ def _spf_verdict(results: list[AuthResult], received: list[ReceivedSpf],
                  from_domain: str | None, dkim_ok: bool) -> tuple[Verdict, bool]:
     spf = _by_method(results, "spf")
     if spf:
-        result, mailfrom = spf[0].result, _domain_of(spf[0].prop("smtp.mailfrom",
-                                                                  "smtp.helo"))
+        result, mailfrom = spf[0].result, _domain_of(spf[0].prop(*ENVELOPE_PROPS))
     elif received:
         result = received[0].result
         mailfrom = _domain_of(received[0].props.get("envelope-from"))
@@ -295,6 +297,10 @@ def _delivery_verdict(hops: tuple[Hop, ...], total: float | None) -> Verdict:
     detail = f"{len(hops)} hop(s)" + (f", {total:.0f} s in transit" if total is not None else "")
     if skew:
         detail += f"; clock skew at hop {skew[0].number} ({skew[0].delay_s:.0f} s)"
+    if total is not None and total < 0:
+        return Verdict("delivery", "clock-skew", "warn", detail + ": the last hop is dated "
+                       "before the first, so the servers' clocks disagree and the transit "
+                       "time is unknown")
     if total is not None and total > SLOW_DELIVERY_S:
         slow = max((h for h in hops if h.delay_s), key=lambda h: h.delay_s or 0.0)
         return Verdict("delivery", "slow", "warn", detail + f"; slowest at hop {slow.number} "
