@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from smtptui.dnscheck.dmarc import check_dmarc, is_dmarc, parse_dmarc
+from smtptui.dnscheck.dmarc_walk import walk_names
 from smtptui.dnscheck.resolver import Dns
 
 ZONES = {
@@ -20,6 +21,7 @@ ZONES = {
         "_dmarc.values": [("TXT", "v=DMARC1; p=quarantine; rua=mailto:x@example.com!10p; "
                                   "ri=bad; rf=; adkim=x")],
         "lower": [("A", "192.0.2.1")],
+        "_dmarc.dept": [("TXT", "v=DMARC1; p=reject; rua=mailto:d@example.com")],
     },
     "np.example": {
         "_dmarc": [("TXT", "v=DMARC1; p=quarantine; sp=none; np=reject; "
@@ -109,3 +111,24 @@ async def test_np_applies_to_a_subdomain_that_does_not_exist(dns: Dns) -> None:
     assert any("np=reject applies (RFC 9091)" in text for _, text in findings(gone))
     real = await check_dmarc(dns, "real.np.example")
     assert real.exists is True and real.effective_policy == "none"
+
+
+def test_tree_walk_names() -> None:
+    assert walk_names("a.b.c.d.e.f.example.com") == [
+        "a.b.c.d.e.f.example.com", "e.f.example.com", "f.example.com", "example.com", "com"]
+    assert walk_names("mail.eu.example.com") == [
+        "mail.eu.example.com", "eu.example.com", "example.com", "com"]
+
+
+async def test_where_dmarcbis_and_rfc7489_disagree_it_is_said(dns: Dns) -> None:
+    r = await check_dmarc(dns, "x.dept.example.com")
+    assert r.specification == "RFC 7489" and r.record is None
+    assert r.dmarcbis_domain == "dept.example.com"
+    assert any(lvl == "warn" and "DMARCbis" in text and "_dmarc.dept.example.com" in text
+               for lvl, text in findings(r))
+
+
+async def test_where_they_agree_nothing_is_said(dns: Dns) -> None:
+    r = await check_dmarc(dns, "ghost.np.example")
+    assert r.dmarcbis_domain == "np.example"
+    assert not any("tree walk" in text for _, text in findings(r))

@@ -6,6 +6,7 @@ import asyncio
 import re
 from dataclasses import dataclass, field
 
+from smtptui.dnscheck.dmarc_walk import tree_walk
 from smtptui.dnscheck.model import Finding, JsonMixin, Level, level_of
 from smtptui.dnscheck.orgdomain import org_domain, psl_snapshot, registrable_domain
 from smtptui.dnscheck.records import one_record
@@ -76,6 +77,10 @@ class DmarcReport(JsonMixin):
     psl_snapshot: str | None = None
     exists: bool | None = None
     """The domain has an A, AAAA or MX record or other data (None: unknown)."""
+    specification: str = "RFC 7489"
+    """The verdict follows RFC 7489 (PSL fallback); ``np=`` from RFC 9091."""
+    dmarcbis_domain: str | None = None
+    """Whose ``_dmarc`` record the DMARCbis tree walk applies (None: none)."""
 
     @property
     def level(self) -> Level:
@@ -317,5 +322,21 @@ async def check_dmarc(dns: Dns, domain: str) -> DmarcReport:
         if not record.problems:
             findings.extend(await _external_rua(dns, org if fallback and org else domain,
                                                 record))
+    applied = queried.removeprefix("_dmarc.") if len(records) == 1 else None
+    bis, _ = await tree_walk(dns, domain)
+    findings += _walk_findings(domain, applied, bis, lookup.failed)
     return DmarcReport(domain, queried, fallback, records, record, effective,
-                       tuple(findings), tuple(lookups), org, psl_snapshot(), exists)
+                       tuple(findings), tuple(lookups), org,
+                       psl_snapshot(), exists, dmarcbis_domain=bis)
+
+
+def _walk_findings(domain: str, applied: str | None, bis: str | None,
+                   failed: bool) -> list[Finding]:
+    """Where DMARCbis's tree walk applies another record than RFC 7489 does."""
+    if failed or applied == bis:
+        return []
+    theirs = f"_dmarc.{bis}'s record" if bis else "no record"
+    ours = f"_dmarc.{applied}" if applied else "no record"
+    return [Finding("warn", f"receivers that follow DMARCbis (DNS tree walk) apply {theirs}, "
+                            f"those that follow RFC 7489 (Public Suffix List) {ours}: publish "
+                            f"a record at _dmarc.{domain} so both agree")]
