@@ -38,7 +38,10 @@ class Renderer:
         extra: dict[str, list[str]] = {
             "SPF": [f"    record: {clean(t, 500)}" for t in r.spf.records],
             "DMARC": [f"    record ({r.dmarc.queried}): {clean(t, 500)}"
-                      for t in r.dmarc.records],
+                      for t in r.dmarc.records]
+            + [f"    organisational domain {r.dmarc.org_domain or '- (a public suffix)'} "
+               f"(Public Suffix List {r.dmarc.psl_snapshot}); verdict per "
+               f"{r.dmarc.specification}"],
         }
         if r.spf_ips_from_host:
             extra["SPF"].append("    evaluated for the relay's addresses (your sending IP "
