@@ -106,3 +106,9 @@ def test_cli_trust_flag_and_json(capsys: pytest.CaptureFixture[str]) -> None:
     code = main(["headers", str(DATA / "icloud_milters.eml"), "--trust", "nobody.example"])
     out = capsys.readouterr().out
     assert code == 0 and "Results from" not in out and "spf: " in out
+
+
+def test_the_receivers_header_from_disagreeing_is_said() -> None:
+    r = analyse_headers("From: a@x.example\nAuthentication-Results: mx.example; dmarc=pass "
+                        "header.from=y.example\n\n")
+    assert verdicts(r)["from"] == ("mismatch", "warn")

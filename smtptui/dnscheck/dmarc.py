@@ -323,7 +323,7 @@ async def check_dmarc(dns: Dns, domain: str) -> DmarcReport:
             findings.extend(await _external_rua(dns, org if fallback and org else domain,
                                                 record))
     applied = queried.removeprefix("_dmarc.") if len(records) == 1 else None
-    bis, _ = await tree_walk(dns, domain)
+    bis, _ = await tree_walk(dns, domain, is_dmarc)
     findings += _walk_findings(domain, applied, bis, lookup.failed)
     return DmarcReport(domain, queried, fallback, records, record, effective,
                        tuple(findings), tuple(lookups), org,

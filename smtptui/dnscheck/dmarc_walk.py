@@ -9,11 +9,9 @@ where they do not, receivers following one or the other apply different records.
 
 from __future__ import annotations
 
-import re
+from collections.abc import Callable
 
 from smtptui.dnscheck.resolver import Dns, Lookup
-
-_STRICT = re.compile(r"[vV][ \t]*=[ \t]*DMARC1[ \t]*(;|$)")
 
 
 def walk_names(domain: str) -> list[str]:
@@ -33,15 +31,17 @@ def walk_names(domain: str) -> list[str]:
     return list(dict.fromkeys(out))
 
 
-async def tree_walk(dns: Dns, domain: str) -> tuple[str | None, tuple[Lookup, ...]]:
+async def tree_walk(dns: Dns, domain: str, is_record: Callable[[str], bool]
+                    ) -> tuple[str | None, tuple[Lookup, ...]]:
     """The domain whose ``_dmarc`` record DMARCbis applies to ``domain`` (``None``: no
-    record anywhere on the way, or a lookup failed first), and the lookups made."""
+    record anywhere on the way, or a lookup failed first), and the lookups made.
+    ``is_record`` tells a DMARC record from other TXT records."""
     lookups: list[Lookup] = []
     for name in walk_names(domain):
         lookup = await dns.query(f"_dmarc.{name}", "TXT")
         lookups.append(lookup)
         if lookup.failed:
             return None, tuple(lookups)
-        if sum(1 for r in lookup.records if _STRICT.match(r)) == 1:
+        if sum(1 for r in lookup.records if is_record(r)) == 1:
             return name, tuple(lookups)
     return None, tuple(lookups)
