@@ -39,7 +39,7 @@ def test_stdin(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[st
     raw = (DATA / "gmail_newsletter.eml").read_bytes()
     monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(raw)))
     code, out, _ = run(capsys, "headers", "-")
-    assert code == 0 and "From: news@shop.example" in out
+    assert code == 0 and 'From: "Example Shop" <news@shop.example>' in out
 
 
 @pytest.mark.parametrize(("content", "message"), [

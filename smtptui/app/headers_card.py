@@ -12,7 +12,7 @@ from textual.content import Content
 
 from smtptui.app.render import MUTED, Bullet, Card, field, title
 from smtptui.app.verdicts import bullet, summary
-from smtptui.dnscheck.headers.analyse import ENVELOPE_PROPS
+from smtptui.dnscheck.headers.results import ENVELOPE_PROPS
 from smtptui.dnscheck.orgdomain import aligned
 from smtptui.probe.sanitize import clean
 
@@ -117,7 +117,7 @@ def headers_card(report: HeaderReport) -> Card:
     """The whole result: overall verdict, per mechanism, spam reasons, alignment, hops."""
     rows: Card = [title("Verdict"), summary([v.level for v in report.verdicts],
                                             clean_text="nothing points to spam")]
-    rows.append(field("From", clean(report.from_address or "(none)", 300)))
+    rows.append(field("From", clean(report.from_shown or "(none)", 300)))
     if report.subject:
         rows.append(field("Subject", clean(report.subject, 300)))
     if report.authserv_id is not None:

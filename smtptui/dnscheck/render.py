@@ -76,7 +76,7 @@ class Renderer:
         return "\n".join(out)
 
     def headers(self, h: HeaderReport) -> str:
-        out = [f"From: {clean(h.from_address or '-')}"]
+        out = [f"From: {clean(h.from_shown or '-')}"]
         if h.subject:
             out.append(f"Subject: {clean(h.subject, 200)}")
         if h.authserv_id is not None:

@@ -18,7 +18,7 @@ from smtptui.dnscheck.headers.authres import (
 from smtptui.dnscheck.headers.mailbox import Mailbox, parse_mailboxes
 from smtptui.dnscheck.headers.parse import header_values, parse_block, raw_values, trace_fields
 from smtptui.dnscheck.headers.received import Hop, received_chain
-from smtptui.dnscheck.headers.results import meaning
+from smtptui.dnscheck.headers.results import ENVELOPE_PROPS, meaning
 from smtptui.dnscheck.headers.signatures import (
     ArcSeal,
     DkimSignature,
@@ -31,9 +31,6 @@ from smtptui.dnscheck.orgdomain import aligned
 from smtptui.probe.sanitize import clean
 
 SLOW_DELIVERY_S = 600.0
-ENVELOPE_PROPS = ("smtp.mailfrom", "smtp.mail", "smtp.mfrom", "smtp.helo")
-"""Where the envelope sender is: RFC 8601 ``smtp.mailfrom``, Yandex's ``smtp.mail``, RFC
-8617's examples' ``smtp.mfrom``; the HELO name when the sender was empty."""
 
 
 @dataclass(frozen=True)
@@ -84,6 +81,14 @@ class HeaderReport(JsonMixin):
     trusted_results: tuple[AuthResult, ...] = field(default=(), metadata={"json": False},
                                                     repr=False)
     """The results of the trusted Authentication-Results headers, in message order."""
+
+    @property
+    def from_shown(self) -> str | None:
+        """The From address as a reader sees it: ``"Display name" <address>``."""
+        box = next((b for b in self.from_mailboxes if b.address == self.from_address), None)
+        if box is None or not box.display_name:
+            return self.from_address
+        return f'"{box.display_name}" <{box.address}>'
 
     def results_for(self, method: str) -> list[AuthResult]:
         return [r for r in self.trusted_results if r.method == method]

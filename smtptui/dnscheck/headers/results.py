@@ -10,6 +10,10 @@ from __future__ import annotations
 
 from smtptui.dnscheck.model import Level
 
+ENVELOPE_PROPS = ("smtp.mailfrom", "smtp.mail", "smtp.mfrom", "smtp.helo")
+"""Where the envelope sender is: RFC 8601 ``smtp.mailfrom``, Yandex's ``smtp.mail``, RFC
+8617's examples' ``smtp.mfrom``; the HELO name when the sender was empty."""
+
 MEANINGS: dict[str, dict[str, tuple[Level, str]]] = {
     "dkim": {
         "none": ("warn", "the message is not signed (no DKIM signature)"),
