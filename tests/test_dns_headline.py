@@ -72,6 +72,15 @@ def test_a_resolver_failing_everything_is_one_headline(
     assert out.count("fail  ") == 2, out
 
 
+def test_the_relay_sections_do_not_repeat_the_resolver_headline(
+        dns_server_factory: DnsServerFactory, capsys: pytest.CaptureFixture[str]) -> None:
+    refusing = dns_server_factory({})
+    code, out, _ = run(capsys, "dns", "example.com", "--host", "mail.example.com", "--ip",
+                       "192.0.2.1", "--nameserver", refusing.address)
+    assert code == 1 and out.count("REFUSED") == 1
+    assert "Relay mail.example.com" not in out and "Reverse DNS" not in out
+
+
 async def test_one_failing_name_is_not_a_resolver_headline(
         dns_server_factory: DnsServerFactory) -> None:
     server = dns_server_factory(ZONES, behaviour={"_dmarc.example.com": "servfail"})

@@ -47,6 +47,8 @@ class DomainReport(JsonMixin):
     (NXDOMAIN), or the resolver answered every query with the same error."""
     exists: bool | None = None
     """False: NXDOMAIN for the domain; None: the resolver could not say."""
+    resolver_error: str | None = None
+    """The error the resolver gave every query (the headline says it once)."""
 
     def domain_sections(self) -> list[tuple[str, tuple[Finding, ...]]]:
         """The sending domain's sections, or the one headline that stands for them all."""
@@ -59,11 +61,21 @@ class DomainReport(JsonMixin):
     def sections(self) -> list[tuple[str, tuple[Finding, ...]]]:
         """(title, findings) in display order, for any front end."""
         out = self.domain_sections()
+        more: list[tuple[str, tuple[Finding, ...]]] = []
         if self.reverse:
-            out.append(("Reverse DNS", tuple(r.finding() for r in self.reverse)))
+            more.append(("Reverse DNS", tuple(r.finding() for r in self.reverse)))
         if self.host is not None:
-            out.append((f"Relay {self.host.label}", self.host.findings))
+            more.append((f"Relay {self.host.label}", self.host.findings))
+        for title, findings in more:
+            findings = self.unrepeated(findings)
+            if findings:
+                out.append((title, findings))
         return out
+
+    def unrepeated(self, findings: tuple[Finding, ...]) -> tuple[Finding, ...]:
+        """``findings`` without the resolver error the headline already states."""
+        error = self.resolver_error
+        return tuple(f for f in findings if not error or error not in f.text)
 
     @property
     def level(self) -> Level:
@@ -97,10 +109,12 @@ async def check_domain(domain: str, *, ips: Sequence[str] = (), selectors: Seque
             check_mtasts(dns, domain), check_tlsrpt(dns, domain)),
         asyncio.gather(*(check_reverse(dns, str(ip)) for ip in addrs)))
     headline = await _headline(dns, domain, probe, dmarc)
+    resolver_error = (probe.describe() if headline is not None and probe.status != "nxdomain"
+                      else None)
     return DomainReport(domain, nameserver, dns.timeout, mx, spf, dmarc, dkim, sts, rpt,
                         tuple(reverse), host_report, bool(spf_ips) and not addrs, headline,
                         False if probe.status == "nxdomain" else True if not probe.failed
-                        else None)
+                        else None, resolver_error)
 
 
 async def _headline(dns: Dns, domain: str, probe: Lookup, dmarc: DmarcReport
