@@ -24,6 +24,7 @@ ZONES = {
         "exists": [("TXT", "v=spf1 exists:%{l}.x.example.com ~all")],
         "p": [("TXT", "v=spf1 exists:%{p}.ok.example.com -all exp=why.example.com")],
         "why": [("TXT", "sent by %{p}")],
+        "p2": [("TXT", "v=spf1 -all exp=why.example.com")],
         "mail.p": [("A", "192.0.2.9")],
         "mail.p.example.com.ok": [("A", "127.0.0.2")],
         "helo": [("TXT", "v=spf1 ip4:192.0.2.7 -all"), ("A", "192.0.2.7")],
@@ -68,6 +69,8 @@ async def test_p_macro_is_the_validated_domain(dns: Dns) -> None:
     unvalidated = await evaluate_spf(dns, "192.0.2.10", "p.example.com")
     assert unvalidated.result == "fail"
     assert unvalidated.explanation == "sent by unknown"
+    named = await evaluate_spf(dns, "192.0.2.9", "p2.example.com")
+    assert (named.result, named.explanation) == ("fail", "sent by mail.p.example.com")
     no_ptr = await evaluate_spf(dns, "192.0.2.11", "p.example.com")
     assert no_ptr.result == "fail" and no_ptr.explanation == "sent by unknown"
 
