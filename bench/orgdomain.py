@@ -11,22 +11,15 @@ one ``org_domain()`` lookup, ASCII and IDN names mixed.
 from __future__ import annotations
 
 import argparse
-import time
-from collections.abc import Callable
+import sys
+from pathlib import Path
 
 from publicsuffixlist import PublicSuffixList
 
 from smtptui.dnscheck import orgdomain
 
-
-def best(fn: Callable[[], object], repeat: int) -> float:
-    """Best wall time of ``repeat`` runs, in milliseconds."""
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return min(times) * 1000
+sys.path.insert(0, str(Path(__file__).parent))
+from profiles_io import best  # noqa: E402  (one timing helper for the benchmarks)
 
 
 def main() -> None:
