@@ -19,6 +19,7 @@ from smtptui.dnscheck.headers.mailbox import Mailbox, parse_mailboxes
 from smtptui.dnscheck.headers.parse import header_values, parse_block, raw_values, trace_fields
 from smtptui.dnscheck.headers.received import Hop, received_chain
 from smtptui.dnscheck.headers.results import ENVELOPE_PROPS, meaning
+from smtptui.dnscheck.headers.sender import from_verdicts
 from smtptui.dnscheck.headers.signatures import (
     ArcSeal,
     DkimSignature,
@@ -26,23 +27,12 @@ from smtptui.dnscheck.headers.signatures import (
     parse_dkim_signature,
 )
 from smtptui.dnscheck.headers.trust import trusted_results
+from smtptui.dnscheck.headers.verdict import Verdict, by_method, domain_of
 from smtptui.dnscheck.model import JsonMixin, Level, worst
 from smtptui.dnscheck.orgdomain import aligned
 from smtptui.probe.sanitize import clean
 
 SLOW_DELIVERY_S = 600.0
-
-
-@dataclass(frozen=True)
-class Verdict(JsonMixin):
-    """One mechanism's outcome: ``result`` as the receiver reported it (or ``none``)."""
-
-    mechanism: str
-    result: str
-    level: Level
-    detail: str
-    reason: str | None = None
-    """Why this may send mail to spam (``None`` when it does not)."""
 
 
 @dataclass(frozen=True)
@@ -102,24 +92,14 @@ class HeaderReport(JsonMixin):
         return tuple(v.reason for v in self.verdicts if v.reason)
 
 
-def _domain_of(value: str | None) -> str | None:
-    if not value:
-        return None
-    return value.rpartition("@")[2].strip("<>").lower().rstrip(".") or None
-
-
-def _by_method(results: list[AuthResult], method: str) -> list[AuthResult]:
-    return [r for r in results if r.method == method]
-
-
 def _spf_verdict(results: list[AuthResult], received: list[ReceivedSpf],
                  from_domain: str | None, dkim_ok: bool) -> tuple[Verdict, bool]:
-    spf = _by_method(results, "spf")
+    spf = by_method(results, "spf")
     if spf:
-        result, mailfrom = spf[0].result, _domain_of(spf[0].prop(*ENVELOPE_PROPS))
+        result, mailfrom = spf[0].result, domain_of(spf[0].prop(*ENVELOPE_PROPS))
     elif received:
         result = received[0].result
-        mailfrom = _domain_of(received[0].props.get("envelope-from"))
+        mailfrom = domain_of(received[0].props.get("envelope-from"))
     else:
         return Verdict("spf", "none", "warn", "no SPF result in the headers",
                        "no SPF result recorded by the receiver"), False
@@ -142,9 +122,9 @@ def _spf_verdict(results: list[AuthResult], received: list[ReceivedSpf],
 
 def _dkim_verdict(results: list[AuthResult], sigs: list[DkimSignature],
                   from_domain: str | None) -> tuple[Verdict, bool]:
-    dkim = _by_method(results, "dkim")
+    dkim = by_method(results, "dkim")
     passing = [r for r in dkim if r.result == "pass"]
-    domains = [_domain_of(r.prop("header.d", "header.i")) for r in passing]
+    domains = [domain_of(r.prop("header.d", "header.i")) for r in passing]
     good = [d for d in domains if d and from_domain and aligned(d, from_domain)]
     weak_alg = [s for s in sigs if s.algorithm == "rsa-sha1"]
     suffix = "; uses rsa-sha1 (deprecated, RFC 8301)" if weak_alg else ""
@@ -153,7 +133,7 @@ def _dkim_verdict(results: list[AuthResult], sigs: list[DkimSignature],
                        f"pass, d={good[0]} aligned with From" + suffix), True
     if passing:
         others = ", ".join(d for d in domains if d) or "another domain"
-        broken = [_domain_of(r.prop("header.d", "header.i")) or "?" for r in dkim
+        broken = [domain_of(r.prop("header.d", "header.i")) or "?" for r in dkim
                   if r.result != "pass"]
         if broken:
             suffix = f"; d={', '.join(broken)} did not verify (changed in transit?)" + suffix
@@ -180,7 +160,7 @@ def _dkim_verdict(results: list[AuthResult], sigs: list[DkimSignature],
 
 def _dmarc_verdict(results: list[AuthResult], from_domain: str | None, spf_ok: bool,
                    dkim_ok: bool, arc_ok: bool) -> Verdict:
-    dmarc = _by_method(results, "dmarc")
+    dmarc = by_method(results, "dmarc")
     if not dmarc:
         if spf_ok or dkim_ok:
             return Verdict("dmarc", "unknown", "info", "no receiver result; an aligned "
@@ -224,14 +204,14 @@ def _arc(msg_seals: list[str], msg_ar: list[str], results: list[AuthResult]) -> 
     numbers = [s.instance for s in seals]
     valid = (numbers == list(range(1, len(seals) + 1)) and seals[0].cv == "none"
              and all(s.cv == "pass" for s in seals[1:]))
-    reported = _by_method(results, "arc")
+    reported = by_method(results, "arc")
     if reported and reported[0].result != "pass":
         valid = False
     return ArcChain(len(seals), seals, ars, valid)
 
 
 def _arc_verdict(chain: ArcChain, results: list[AuthResult]) -> Verdict:
-    reported = _by_method(results, "arc")
+    reported = by_method(results, "arc")
     result = reported[0].result if reported else ("none" if not chain.instances else "unknown")
     if not chain.instances:
         return Verdict("arc", result, "info", "no ARC headers (not relayed through an ARC "
@@ -329,40 +309,6 @@ def _completeness_verdict(get: dict[str, list[str]], count: int) -> Verdict | No
                    + "; ".join(missing) + ": paste all the headers of the delivered message")
 
 
-def _from_verdicts(boxes: tuple[Mailbox, ...], fields: int,
-                   results: list[AuthResult]) -> list[Verdict]:
-    """No usable From, several From addresses, a display name showing another address,
-    and the receiver's own ``header.from`` when it names another domain."""
-    usable = [b for b in boxes if b.domain]
-    if not usable:
-        return [Verdict("from", "none", "warn", "no usable From address",
-                        "the From header is missing or malformed")]
-    out = []
-    if len(boxes) > 1 or fields > 1:
-        listing = ", ".join(b.address for b in boxes)
-        where = f"{fields} From header fields" if fields > 1 else f"{len(boxes)} addresses"
-        out.append(Verdict(
-            "from", "several", "fail",
-            f"{where} ({listing}): RFC 5322 allows one From field; DMARC receivers reject "
-            f"such a message or check every domain (RFC 7489 6.6.1); {usable[0].address} is "
-            "used here", "several From addresses: receivers reject such messages"))
-    first = usable[0]
-    shown = first.shown_address
-    if shown:
-        out.append(Verdict(
-            "from", "display-name", "warn",
-            f"the display name shows {shown}, but the message is from {first.address}: the "
-            "verdicts below are for " + str(first.domain),
-            f"the display name pretends to be {shown} (the sender is {first.address})"))
-    dmarc = _by_method(results, "dmarc")
-    theirs = _domain_of(dmarc[0].prop("header.from")) if dmarc else None
-    if theirs and first.domain and theirs != first.domain:
-        out.append(Verdict("from", "mismatch", "warn",
-                           f"the receiver checked DMARC for header.from={theirs}, but the "
-                           f"From address is {first.address}"))
-    return out
-
-
 def analyse_headers(text: str, trust: tuple[str, ...] = ()) -> HeaderReport:
     """Analyse a pasted header block (a whole message is fine: the body is ignored).
 
@@ -395,7 +341,7 @@ def analyse_headers(text: str, trust: tuple[str, ...] = ()) -> HeaderReport:
     spam = _spam_filter_verdicts({n.lower(): get(n) for n in (
         "X-MS-Exchange-Organization-SCL", "X-Forefront-Antispam-Report", "X-Spam-Flag",
         "X-Spam-Status")})
-    verdicts = [*_from_verdicts(boxes, len(from_fields), results), spf_v, dkim_v,
+    verdicts = [*from_verdicts(boxes, len(from_fields), results), spf_v, dkim_v,
                 _dmarc_verdict(results, from_domain, spf_ok, dkim_ok, bool(arc.valid)),
                 _arc_verdict(arc, results), unsub_v, *spam, _delivery_verdict(hops, total)]
     count = len(msg.keys())
