@@ -22,6 +22,7 @@ from smtptui.pipesafe import PipeSafe
 
 SUBCOMMANDS: tuple[str, ...] = (
     "probe", "compare", "profiles", "dns", "discover", "headers", "demo", "app",
+    "exporter",
 )
 
 
