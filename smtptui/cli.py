@@ -22,6 +22,7 @@ from smtptui.pipesafe import PipeSafe
 
 SUBCOMMANDS: tuple[str, ...] = (
     "probe", "compare", "profiles", "dns", "discover", "headers", "demo", "app",
+    "history", "diff", "open",
     "exporter", "watch",
 )
 
@@ -68,7 +69,7 @@ def _chosen_command(argv: Sequence[str]) -> str | None:
     for token in argv:
         if skip:
             skip = False
-        elif token == "--profiles":
+        elif token in ("--profiles", "--history"):
             skip = True
         elif not token.startswith("-"):
             return token if token in SUBCOMMANDS else None
@@ -84,6 +85,10 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"smtptui {__version__}")
     parser.add_argument("--profiles", metavar="FILE", help="profiles file (default: "
                         "$SMTPTUI_PROFILES or the user config dir)")
+    parser.add_argument("--history", metavar="FILE", help="history database (default: "
+                        "$SMTPTUI_HISTORY or the user state dir)")
+    parser.add_argument("--no-history", action="store_true", help="record nothing in the "
+                        "history")
     parser.add_argument("--no-mouse", action="store_true", help="disable mouse support")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for name in (only,) if only else SUBCOMMANDS:

@@ -138,6 +138,15 @@ _LOOPBACK_NAMES = {"localhost", "localhost.localdomain", "ip6-localhost", ""}
 
 
 @pytest.fixture(autouse=True)
+def _private_history(tmp_path_factory: pytest.TempPathFactory,
+                     monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Runs are recorded in a history of the test's own, never the user's."""
+    path = tmp_path_factory.mktemp("history") / "history.sqlite3"
+    monkeypatch.setenv("SMTPTUI_HISTORY", str(path))
+    return path
+
+
+@pytest.fixture(autouse=True)
 def _only_loopback_resolution(monkeypatch: pytest.MonkeyPatch) -> None:
     """Guard: no test may ask the machine's resolver about anything but loopback."""
     import ipaddress

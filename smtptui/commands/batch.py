@@ -11,6 +11,7 @@ from smtptui.errors import ExitCode, UsageError
 from smtptui.probe.batch import DEFAULT_CONCURRENCY
 
 if TYPE_CHECKING:
+    from smtptui.history.record import HistorySink
     from smtptui.profiles.model import Profile
 
 
@@ -58,7 +59,11 @@ def run_batch(args: argparse.Namespace) -> int:
                   f"({profile.client or 'no client'}): {error}", flush=True)
     import asyncio
 
-    failed += asyncio.run(_run(configs, names, concurrency, json_out=args.json, color=color))
+    from smtptui.commands.history_args import sink_for
+
+    with sink_for(args, "batch") as sink:
+        failed += asyncio.run(_run(configs, names, concurrency, json_out=args.json,
+                                   color=color, sink=sink))
     if not args.json:
         total = len(chosen)
         print(f"\n{total - failed} of {total} profiles passed", flush=True)
@@ -87,25 +92,34 @@ def not_run(profile: Profile, error: str) -> dict[str, object]:
 
 
 async def _run(configs: list, names: list, concurrency: int, *, json_out: bool,  # type: ignore[type-arg]
-               color: bool) -> int:
+               color: bool, sink: HistorySink) -> int:
     from smtptui.glyphs import glyph
+    from smtptui.history.changes import sentence
+    from smtptui.history.record import record_each
     from smtptui.probe.batch import probe_many
     from smtptui.reports.text import paint
 
     failed = 0
-    async for index, report in probe_many(configs, concurrency):
+    who = [(p.name, p.client) for p in names]
+    results = probe_many(configs, concurrency)
+    async for index, report, recorded in record_each(results, who, sink,
+                                                     [c.secrets for c in configs]):
         profile = names[index]
         failed += not report.ok
         if json_out:
             doc = report.to_json()
             doc["profile"] = profile.name
             doc["client"] = profile.client
+            if recorded is not None:
+                doc["history"] = recorded.to_json()
             print(json.dumps(doc, ensure_ascii=False), flush=True)
             continue
         status = "fail" if not report.ok else ("warn" if report.warnings else "pass")
         bad = report.failed_stage
         detail = (f"failed at {bad.stage}: {bad.diagnosis.summary}" if bad and bad.diagnosis
                   else f"{report.total_ms:.0f} ms")
+        if recorded is not None and recorded.changes:
+            detail += f"; changed: {sentence(recorded.changes, limit=2)}"
         print(f"{paint(glyph(status) + ' ' + status, status, color)}  {profile.name}  "
               f"({profile.client or 'no client'}, {report.target.host}:{report.target.port})  "
               f"{detail}", flush=True)
