@@ -22,7 +22,8 @@ pytestmark = pytest.mark.slow
 @pytest.fixture
 async def exporter_url(relay_factory: RelayFactory, server_ctx: ssl.SSLContext,
                        bad_certs: dict[str, ssl.SSLContext], cafile: str, tmp_path: Path,
-                       monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[str]:
+                       monkeypatch: pytest.MonkeyPatch, _private_history: Path
+                       ) -> AsyncIterator[str]:
     from smtptui.exporter.app import Exporter
     from smtptui.exporter.http import HTTPServer
     from smtptui.exporter.targets import Targets, load_targets
@@ -33,11 +34,15 @@ async def exporter_url(relay_factory: RelayFactory, server_ctx: ssl.SSLContext,
     expired = await relay_factory(starttls=bad_certs["expired"])
     path = write_profiles(tmp_path / "profiles.toml", cafile, {
         "healthy": healthy.port, "wrong-password": strict.port, "expired-cert": expired.port})
-    exporter = Exporter(Targets(path, await asyncio.to_thread(load_targets, path)))
+    from smtptui.history.record import HistorySink
+
+    sink = HistorySink(_private_history, origin="exporter")
+    exporter = Exporter(Targets(path, await asyncio.to_thread(load_targets, path)), sink=sink)
     server = HTTPServer(exporter.handle)
     port = await server.start("127.0.0.1", 0, None)
     yield f"127.0.0.1:{port}"
     await server.close()
+    sink.close()
 
 
 def scrape_config(exporter: str) -> str:
@@ -56,7 +61,10 @@ def _get(url: str) -> str:
         return r.read().decode()
 
 
-async def test_prometheus_scrapes_the_three_relays(exporter_url: str, tmp_path: Path) -> None:
+async def test_prometheus_scrapes_the_three_relays(exporter_url: str, tmp_path: Path,
+                                                   _private_history: Path) -> None:
+    from smtptui.history.store import HistoryStore
+
     need(BINARY, "prometheus")
     prom = Prometheus(scrape_config(exporter_url), tmp_path)
     try:
@@ -99,3 +107,10 @@ async def test_prometheus_scrapes_the_three_relays(exporter_url: str, tmp_path: 
         assert CANARY not in body
     assert "535" in await asyncio.to_thread(
         _get, f"http://{exporter_url}/probe?profile=wrong-password&debug=true")
+    # Each probe the exporter ran is one run in the history (scrapes that shared it: none).
+    with HistoryStore.open(_private_history) as store:
+        runs = store.runs(profile="expired-cert")
+        assert runs and {r.origin for r in runs} == {"exporter"}
+        assert {r.failed_stage for r in runs} == {"starttls"}
+    for file in _private_history.parent.iterdir():  # the database, its WAL and journal
+        assert CANARY.encode() not in file.read_bytes()

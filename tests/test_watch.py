@@ -94,7 +94,9 @@ async def _start_watch(tmp_path: Path, relays: dict[str, int], cafile: str, *arg
 
 async def test_headless_watch_prints_one_line_per_change(
         relay_factory: RelayFactory, server_ctx: ssl.SSLContext, cafile: str,
-        tmp_path: Path) -> None:
+        tmp_path: Path, _private_history: Path) -> None:
+    from smtptui.history.store import HistoryStore
+
     users = ScriptedUsers(USER, CANARY, [True] * 3 + [False] * 3 + [True])
     relay = await relay_factory(starttls=server_ctx, users=users)
     log = tmp_path / "hook.log"
@@ -112,6 +114,14 @@ async def test_headless_watch_prints_one_line_per_change(
     assert users.asked == 7  # seven runs, three lines
     assert log.read_text().split() == ["pass", "fail", "pass"]
     assert CANARY not in out.decode() + err.decode()
+    # Every run is in the history; each change names its run there.
+    with HistoryStore.open(_private_history) as store:
+        runs = store.runs(profile="flaky")
+        assert [r.origin for r in runs] == ["watch"] * 7
+        failing = store.get(docs[1]["history_run"])
+        assert failing is not None and failing.failed_stage == "auth"
+    for file in _private_history.parent.iterdir():  # the database, its WAL and journal
+        assert CANARY.encode() not in file.read_bytes()
 
 
 async def test_headless_watch_text_and_exit_codes(relay_factory: RelayFactory,

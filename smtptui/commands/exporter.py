@@ -32,6 +32,9 @@ def register(sub: Any) -> None:
                    help="deadline when the scraper sends no X-Prometheus-Scrape-Timeout-Seconds "
                         "(default 10)")
     p.add_argument("--profiles", metavar="FILE", default=argparse.SUPPRESS, help="profiles file")
+    from smtptui.commands.history_args import add_history_args
+
+    add_history_args(p)
 
 
 def parse_listen(text: str) -> tuple[str, int, bool]:
@@ -92,12 +95,14 @@ async def _serve(targets: Any, web: Any, host: str, port: int,
     import asyncio
     import signal
 
+    from smtptui.commands.history_args import sink_for
     from smtptui.exporter.app import Exporter
     from smtptui.exporter.http import HTTPServer
     from smtptui.probe.warmup import warm_up
 
+    sink = sink_for(args, "exporter")
     exporter = Exporter(targets, web=web, concurrency=args.concurrency,
-                        default_timeout=args.default_timeout)
+                        default_timeout=args.default_timeout, sink=sink)
     await asyncio.to_thread(warm_up, list(targets.current.configs.values()))
     server = HTTPServer(exporter.handle)
     try:
@@ -118,5 +123,6 @@ async def _serve(targets: Any, web: Any, host: str, port: int,
         await stop.wait()
     finally:
         await server.close()
+        sink.close()
     print("smtptui exporter: stopped", file=sys.stderr)
     return ExitCode.OK

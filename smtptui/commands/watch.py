@@ -58,6 +58,9 @@ def register(sub: Any) -> None:
                    help="probes at once (default 10)")
     p.add_argument("--profiles", metavar="FILE", default=argparse.SUPPRESS,
                    help="profiles file")
+    from smtptui.commands.history_args import add_history_args
+
+    add_history_args(p)
 
 
 def _targets(args: argparse.Namespace) -> list[WatchTarget]:
@@ -129,11 +132,13 @@ async def _watch(targets: list[WatchTarget], args: argparse.Namespace,
 
     loop.add_signal_handler(signal.SIGTERM, stop, ExitCode.OK)
     loop.add_signal_handler(signal.SIGINT, stop, ExitCode.INTERRUPT)
+    from smtptui.commands.history_args import sink_for
+
     changes = 0
-    events = watch(targets, concurrency=concurrency)
+    sink = sink_for(args, "watch")
+    events = watch(targets, concurrency=concurrency, sink=sink)
     try:
         async for event in events:
-            # HISTORY(i14): record event.report (a Tick) in the run-history store here.
             if not isinstance(event, Changed):
                 continue
             changes += 1
@@ -151,6 +156,7 @@ async def _watch(targets: list[WatchTarget], args: argparse.Namespace,
         return stopped[0]
     finally:
         await events.aclose()
+        sink.close()
         if hook:
             if not stopped:
                 await hook.wait()

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import sys
 import time
+from typing import TYPE_CHECKING
 from urllib.parse import parse_qs, urlsplit
 
 from smtptui.exporter.http import Request, Response
@@ -18,6 +19,9 @@ from smtptui.exporter.prober import Prober
 from smtptui.exporter.selfmetrics import SelfMetrics
 from smtptui.exporter.targets import Targets
 from smtptui.exporter.webconfig import WebConfig
+
+if TYPE_CHECKING:
+    from smtptui.history.record import HistorySink
 
 TIMEOUT_OFFSET = 0.5
 """Seconds kept back from Prometheus' scrape timeout to answer in time (blackbox's value)."""
@@ -37,17 +41,19 @@ class BadScrape(Exception):
 
 class Exporter:
     def __init__(self, targets: Targets, *, web: WebConfig | None = None,
-                 concurrency: int = 50, default_timeout: float = 10.0) -> None:
+                 concurrency: int = 50, default_timeout: float = 10.0,
+                 sink: HistorySink | None = None) -> None:
         self.targets = targets
         self.web = web
         self.stats = SelfMetrics()
-        self.prober = Prober(concurrency, self.stats)
+        self.prober = Prober(concurrency, self.stats, sink)
         self.default_timeout = default_timeout
         self._refresh_lock = asyncio.Lock()
         self._checked = 0.0
         self._count_profiles()
 
     def _count_profiles(self) -> None:
+        self.prober.clients = self.targets.current.client_of
         self.stats.profiles.set(len(self.targets.current.configs))
         self.stats.reload_errors.set(self.targets.reload_errors)
 

@@ -8,11 +8,15 @@ import dataclasses
 import functools
 import time
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from smtptui.exporter.metrics import Outcome
 from smtptui.exporter.selfmetrics import SelfMetrics
 from smtptui.probe.config import ProbeConfig
 from smtptui.probe.events import ProbeReport
+
+if TYPE_CHECKING:
+    from smtptui.history.record import HistorySink
 
 
 @dataclass
@@ -22,10 +26,14 @@ class _Shared:
 
 
 class Prober:
-    def __init__(self, concurrency: int, stats: SelfMetrics) -> None:
+    def __init__(self, concurrency: int, stats: SelfMetrics,
+                 sink: HistorySink | None = None) -> None:
         self._limit = asyncio.Semaphore(concurrency)
         self._running: dict[str, _Shared] = {}
         self.stats = stats
+        self.sink = sink
+        self.clients: dict[str, str] = {}
+        """Profile -> client, for the history."""
 
     async def run(self, name: str, config: ProbeConfig, budget: float) -> Outcome:
         """Probe profile ``name`` (or join its running probe), waiting at most ``budget``
@@ -36,7 +44,7 @@ class Prober:
             # Each stage gets at most the whole budget, so a silent relay is diagnosed as a
             # timeout at its stage rather than cut off without a word.
             config = dataclasses.replace(config, timeout=min(config.timeout, budget))
-            shared = _Shared(asyncio.create_task(self._probe(config)))
+            shared = _Shared(asyncio.create_task(self._probe(name, config)))
             self._running[name] = shared
             shared.task.add_done_callback(functools.partial(self._forget, name, shared))
         else:
@@ -60,7 +68,7 @@ class Prober:
         if not shared.task.cancelled():
             shared.task.exception()  # retrieved here; the waiters re-raise it
 
-    async def _probe(self, config: ProbeConfig) -> ProbeReport:
+    async def _probe(self, name: str, config: ProbeConfig) -> ProbeReport:
         from smtptui.probe.engine import probe
 
         async with self._limit:
@@ -71,5 +79,7 @@ class Prober:
             finally:
                 self.stats.in_flight.dec()
             self.stats.probe_seconds.observe(time.monotonic() - start)
-        # HISTORY(i14): record the exporter's run here once smtptui/history lands.
+        if self.sink is not None:  # one run, one row, however many scrapes shared it
+            self.sink.record(report, profile=name, client=self.clients.get(name),
+                             secrets=config.secrets)
         return report

@@ -18,6 +18,9 @@ from smtptui.probe.config import ProbeConfig
 class Loaded:
     configs: dict[str, ProbeConfig] = field(default_factory=dict)
     clients: dict[str, list[str]] = field(default_factory=dict)
+    """Client -> its profiles."""
+    client_of: dict[str, str] = field(default_factory=dict)
+    """Profile -> its client."""
     stamp: tuple[int, int] = (0, 0)
 
 
@@ -38,7 +41,7 @@ def load_targets(path: Path) -> Loaded:
         configs[profile.name] = profile.to_probe_config(problems=[])
         if profile.client:
             clients.setdefault(profile.client, []).append(profile.name)
-    return Loaded(configs, clients, stamp)
+    return Loaded(configs, clients, {p.name: p.client for p in pf.profiles}, stamp)
 
 
 class Targets:

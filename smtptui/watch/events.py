@@ -17,6 +17,8 @@ class Tick:
     state: State
     at: str
     """When the run finished, ISO 8601 UTC."""
+    run_id: int | None = None
+    """The run's id in the history store, when recorded."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,6 +30,11 @@ class Changed:
     state: State
     reason: str
     at: str
+    run_id: int | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.state.status != "fail"
 
     def to_json(self) -> dict[str, Any]:
         """The change as `watch --json` prints it and `--on-change` reads it on stdin
@@ -35,7 +42,8 @@ class Changed:
         return {"event": "changed", "at": self.at, "profile": self.profile,
                 "client": self.client, "reason": self.reason,
                 "previous": self.previous.to_json() if self.previous else None,
-                "current": self.state.to_json(), "report": self.report.to_json()}
+                "current": self.state.to_json(), "history_run": self.run_id,
+                "report": self.report.to_json()}
 
 
 WatchEvent = Tick | Changed

@@ -13,11 +13,15 @@ import time
 from collections.abc import AsyncGenerator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from smtptui.probe.config import ProbeConfig
 from smtptui.probe.events import ProbeReport
 from smtptui.watch.events import Changed, Tick, WatchEvent
 from smtptui.watch.state import State, change
+
+if TYPE_CHECKING:
+    from smtptui.history.record import HistorySink
 
 DEFAULT_INTERVAL = 60.0
 DEFAULT_CONCURRENCY = 10
@@ -44,10 +48,12 @@ def _now() -> str:
 
 
 async def watch(targets: Sequence[WatchTarget], *, concurrency: int = DEFAULT_CONCURRENCY,
-                initial: dict[str, State] | None = None) -> AsyncGenerator[WatchEvent, None]:
+                initial: dict[str, State] | None = None, sink: HistorySink | None = None
+                ) -> AsyncGenerator[WatchEvent, None]:
     """Probe every target forever; yield a ``Tick`` per run and, before it, a ``Changed``
     when the state changed (the first run is a change from "unknown" unless ``initial``
-    gives the last state known). Closing the generator cancels every probe."""
+    gives the last state known). Each run is recorded in ``sink`` (the history) first.
+    Closing the generator cancels every probe."""
     limit = asyncio.Semaphore(concurrency)
     queue: asyncio.Queue[WatchEvent | BaseException] = asyncio.Queue()
     states = dict(initial or {})
@@ -62,13 +68,17 @@ async def watch(targets: Sequence[WatchTarget], *, concurrency: int = DEFAULT_CO
                 queue.put_nowait(exc)
                 return
             at = _now()
+            recorded = sink.record(report, profile=target.profile, client=target.client,
+                                   secrets=target.config.secrets) if sink else None
+            run_id = recorded.run_id if recorded else None
             state = State.of(report)
             reason = change(states.get(target.profile), state)
             if reason is not None:
                 queue.put_nowait(Changed(target.profile, target.client, report,
-                                         states.get(target.profile), state, reason, at))
+                                         states.get(target.profile), state, reason, at,
+                                         run_id))
             states[target.profile] = state
-            queue.put_nowait(Tick(target.profile, target.client, report, state, at))
+            queue.put_nowait(Tick(target.profile, target.client, report, state, at, run_id))
             now = time.monotonic()
             due += target.interval
             if due < now:  # the run took longer than the interval: start again now
