@@ -29,6 +29,7 @@ from smtptui.app.screens.editor import Mode, ProfileEditor
 from smtptui.app.screens.help import HelpScreen, help_content, key_label
 from smtptui.app.screens.prompt import TextPrompt
 from smtptui.app.status import report_state
+from smtptui.app.watching import Watching, WatchUpdate
 from smtptui.app.widgets.footer import FittingFooter
 from smtptui.app.widgets.probe_view import ProbeSource, ProbeView
 from smtptui.app.widgets.sidebar import Sidebar
@@ -74,6 +75,10 @@ class MainScreen(Screen[None]):
                 tooltip="Copy the transcript to the clipboard (OSC 52, works over SSH)"),
         Binding("w", "save_report", "Save", id="save-report",
                 tooltip="Save the report as JSON and plain text"),
+        Binding("W,shift+w", "watch", "Watch", id="watch",
+                tooltip="Watch the selected profile or client: run it every N s (the "
+                        "profile's watch_interval, else 60) and notify on a change; again to "
+                        "stop"),
         Binding("ctrl+r", "reload", "Reload", id="reload", show=False,
                 tooltip="Reload the profiles file (keeps the selection)"),
         Binding("enter", "run", "Run", show=False),
@@ -104,6 +109,7 @@ class MainScreen(Screen[None]):
         self.selected_client: str | None = None
         self._dns_run = 0
         self._dns_running: tuple[str, DnsPlan] | None = None
+        self.watching = Watching(self)
 
     @property
     def smtp_app(self) -> SmtpTuiApp:
@@ -325,7 +331,7 @@ class MainScreen(Screen[None]):
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """A bug in preparing or batching must not pass silently (nor crash the app)."""
         if event.state == WorkerState.ERROR and event.worker.group in (
-                "prepare", "batch", "dns"):
+                "prepare", "batch", "dns", "watch", "prepare-watch"):
             error = event.worker.error
             self.notify(clean(f"{type(error).__name__}: {error}"),
                         title="Internal error (the app keeps running)", severity="error",
@@ -351,6 +357,58 @@ class MainScreen(Screen[None]):
             failed = states.count("fail")
             self.notify(f"Batch finished: {len(states) - failed} passed, {failed} failed.",
                         timeout=4)
+
+    # -- watch (W) --------------------------------------------------------------------
+    def action_watch(self) -> None:
+        entry, client = self._at_cursor()
+        entries = [entry] if entry is not None else [
+            e for e in self.entries if client is not None and e.client == client]
+        if not entries:
+            self.notify("Pick a profile or a client to watch first.", severity="warning")
+            return
+        what = entries[0].name if entry is not None else client
+        if all(e.key in self.watching for e in entries):
+            self.watching.remove([e.key for e in entries])
+            self.sidebar.profile_tree.notes = self.watching.ages()
+            self.notify(f"Stopped watching {what}.", timeout=3)
+            return
+        self._start_watching([e for e in entries if e.key not in self.watching], str(what))
+
+    @work(group="prepare-watch", exit_on_error=False)
+    async def _start_watching(self, entries: list[Entry], what: str) -> None:
+        try:
+            await self.watching.add(entries)
+        except SecretError as exc:
+            self.notify(f"{exc}: not watched.", title="Cancelled", timeout=4)
+            return
+        every = {t.interval for k, t in self.watching.targets.items()
+                 if k in {e.key for e in entries}}
+        self.notify(f"Watching {what} every {' / '.join(f'{s:g}' for s in sorted(every))} s. "
+                    "Press W again to stop.", timeout=4)
+        self.sidebar.profile_tree.notes = self.watching.ages()
+        if self.watching.timer is None:
+            self.watching.timer = self.set_interval(1.0, self._show_ages, name="watch-ages")
+
+    def _show_ages(self) -> None:
+        self.sidebar.profile_tree.notes = self.watching.ages()
+
+    def on_watch_update(self, message: WatchUpdate) -> None:
+        from smtptui.watch.events import Changed
+
+        if message.key not in self.watching:
+            return  # stopped meanwhile
+        event = message.event
+        self.watching.seen(message.key, event)
+        if isinstance(event, Changed):
+            if event.previous is not None:
+                title = f"smtptui: {event.profile} {event.reason}"
+                self.smtp_app.notify_terminal(title, event.state.summary or "")
+                self.notify(event.state.summary or event.reason, title=title,
+                            severity="error" if event.state.status == "fail" else "information",
+                            timeout=8)
+            return
+        self.record_result(message.key, event.report)
+        self._show_ages()
 
     # -- profiles ---------------------------------------------------------------------
     def _editable(self, what: str) -> Entry | None:
