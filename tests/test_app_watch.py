@@ -12,6 +12,7 @@ from textual.drivers.headless_driver import HeadlessDriver
 from textual.message import Message
 
 from smtptui.app.watching import WatchUpdate
+from smtptui.app.widgets.history_pane import HistoryPane
 from smtptui.watch.events import Tick
 from tests.app_helpers import PASSWORD_ENV, app_for, profile, select, until, write_profiles
 from tests.conftest import CANARY, USER, RelayFactory
@@ -48,6 +49,11 @@ async def test_watch_notifies_once_per_change(relay_factory: RelayFactory,
         await pilot.pause()
         assert [t.state.status for t in ticks] == ["pass", "fail", "fail"]
         assert "⟳" in app.export_screenshot()  # the sidebar shows the watched profile's age
+        # The History tab lists the runs, the change among them.
+        await pilot.press("H")
+        pane = app.main.query_one(HistoryPane)
+        await until(pilot, lambda: len(pane.runs) >= 3, "the History tab", rounds=500)
+        assert [r.verdict for r in pane.runs][-2:] == ["fail", "pass"]  # newest first
         await pilot.press("W")  # stop
         assert not app.main.watching.targets
         notes = [w for w in written if "]777;notify;" in w]
@@ -58,4 +64,4 @@ async def test_watch_notifies_once_per_change(relay_factory: RelayFactory,
     assert relay.max_active == 1 and users.asked == 3  # one run at a time, three runs
     with HistoryStore.open(_private_history) as store:
         assert [r.verdict for r in store.runs(profile="Flaky")][-1:] == ["pass"]
-        assert [r.origin for r in store.runs(profile="Flaky")] == ["app-watch"] * 3
+        assert [r.origin for r in store.runs(profile="Flaky")] == ["watch"] * 3

@@ -6,6 +6,7 @@ Screens show and ask; the app reads and writes. Nothing here draws.
 from __future__ import annotations
 
 import asyncio
+import threading
 from collections.abc import Iterable
 from dataclasses import replace
 from functools import partial
@@ -35,7 +36,10 @@ from smtptui.profiles.store import ProfileFile, load_or_empty, modify
 
 if TYPE_CHECKING:
     from smtptui.app.dns_plan import DnsOutcome
+    from smtptui.app.screens.compare import CompareScreen
     from smtptui.demo.embedded import Demo
+    from smtptui.history.record import HistorySink, Recorded
+    from smtptui.probe.report_json import ReadReport
 
 DEMO_CLIENT = "Demo (loopback relays)"
 
@@ -63,9 +67,19 @@ class SmtpTuiApp(App[int]):
                 return
 
     def __init__(self, profiles_path: Path, *, demo: bool = False,
-                 source: ProbeSource | None = None) -> None:
+                 source: ProbeSource | None = None, history: Path | None = None,
+                 record_history: bool = True, viewing: tuple[ReadReport, str] | None = None
+                 ) -> None:
         super().__init__()
+        self.viewing = viewing
+        """A saved report to show read-only instead of the dashboard (``smtptui open``)."""
         self.profiles_path = profiles_path
+        self.history_path = history
+        """The history database (None: ``$SMTPTUI_HISTORY`` or the state dir)."""
+        self.record_history = record_history
+        self._history_sink: HistorySink | None = None
+        self.recorded: dict[str, Recorded] = {}
+        """What recording each entry's last run found out (what changed), by key."""
         self.want_demo = demo
         self.probe_source = source
         self.profile_file: ProfileFile | None = None
@@ -89,10 +103,15 @@ class SmtpTuiApp(App[int]):
         """Seconds all DNS checks of one profile (or one discovery) may take."""
         self.last_headers = ""
         """The text last analysed on the header screen (shown again when it reopens)."""
-        self.read_profiles()
+        if viewing is None:
+            self.read_profiles()
 
     # -- screens ----------------------------------------------------------------------
     def get_default_screen(self) -> Screen[None]:
+        if self.viewing is not None:
+            from smtptui.app.screens.report_view import ReportScreen
+
+            return ReportScreen(*self.viewing)
         return MainScreen(source=self.probe_source)
 
     @property
@@ -102,6 +121,8 @@ class SmtpTuiApp(App[int]):
         return screen
 
     async def on_mount(self) -> None:
+        if self.viewing is not None:
+            return
         self.main.entries = self.entries()
         if self.load_error is not None:
             self.push_screen(ProfilesErrorScreen(str(self.profiles_path), self.load_error))
@@ -115,6 +136,52 @@ class SmtpTuiApp(App[int]):
     async def on_unmount(self) -> None:
         await self.stop_demo()
         self._prompted.clear()
+        if self._history_sink is not None:
+            self._history_sink.close()
+
+    # -- history ----------------------------------------------------------------------
+    @property
+    def history_file(self) -> Path:
+        from smtptui.locations import history_path
+
+        return self.history_path if self.history_path is not None else history_path()
+
+    @property
+    def history(self) -> HistorySink:
+        """Where runs are recorded (opened on first use; never raises)."""
+        if self._history_sink is None:
+            from smtptui.history.record import HistorySink
+
+            self._history_sink = HistorySink(self.history_file, origin="app",
+                                             enabled=self.record_history,
+                                             warn=self._history_problem)
+        return self._history_sink
+
+    def _history_problem(self, line: str) -> None:
+        """Said once (the sink stops trying): from a worker thread or the app's own."""
+        def say() -> None:
+            self.notify(f"{line}. Probes still run; nothing more is recorded this session.",
+                        title="History", severity="warning", timeout=8)
+
+        if self._thread_id == threading.get_ident():
+            say()
+        else:
+            self.call_from_thread(say)
+
+    def on_compare_screen_finished(self, message: CompareScreen.Finished) -> None:
+        """Both sides of a comparison go into the history, like `smtptui compare`."""
+        comparison = message.comparison
+        by_name = {e.name: e for e in self.entries()}
+        runs = [(side.name, r) for side in (comparison.a, comparison.b) for r in side.reports]
+        self.run_worker(partial(self._record_all, runs, by_name), thread=True,
+                        group="history-record", exit_on_error=False)
+
+    def _record_all(self, runs: list[tuple[str, ProbeReport]], by_name: dict[str, Entry]
+                    ) -> None:
+        for name, report in runs:
+            entry = by_name.get(name)
+            self.history.record(report, profile=name, client=entry.client if entry else None,
+                                origin="app")
 
     async def on_welcome_screen_choice(self, message: WelcomeScreen.Choice) -> None:
         if isinstance(self.screen, WelcomeScreen):

@@ -78,14 +78,13 @@ class Watching:
                               exit_on_error=False)
 
     async def _run(self, targets: dict[str, WatchTarget]) -> None:
-        from smtptui.history.record import HistorySink
         from smtptui.watch.runner import watch
 
         keys = {t.profile: key for key, t in targets.items()}
         initial = {t.profile: self.states[k] for k, t in targets.items() if k in self.states}
-        with HistorySink(None, origin="app-watch") as sink:
-            async for event in watch(list(targets.values()), initial=initial, sink=sink):
-                self.screen.post_message(WatchUpdate(keys[event.profile], event))
+        # The screen records each run in the history (as for `r`), with origin "watch".
+        async for event in watch(list(targets.values()), initial=initial):
+            self.screen.post_message(WatchUpdate(keys[event.profile], event))
 
     def seen(self, key: str, event: Tick | Changed) -> None:
         self.states[key] = event.state

@@ -216,6 +216,11 @@ def diff_reports(old: ProbeReport, new: ProbeReport) -> list[Change]:
     return out
 
 
+def notable(changes: Sequence[Change]) -> bool:
+    """Something other than latency changed (latency alone is too noisy for a mark)."""
+    return any(not c.key.startswith("latency.") for c in changes)
+
+
 def sentence(changes: Sequence[Change], *, limit: int = 4) -> str:
     """The changes as one clause list: "AUTH LOGIN is no longer offered; …"."""
     texts = [c.text for c in changes[:limit]]

@@ -70,16 +70,16 @@ _lock = threading.Lock()
 
 
 def say_unavailable(reason: str, warn: Warn | None = None) -> None:
-    """``history unavailable: <reason>`` once per process (stderr, or ``warn``)."""
+    """``history unavailable: <reason>`` to ``warn``, or once per process to stderr."""
     line = f"history unavailable: {reason}"
+    if warn is not None:
+        warn(line)
+        return
     with _lock:
         if line in _said:
             return
         _said.add(line)
-    if warn is not None:
-        warn(line)
-    else:
-        print(f"smtptui: {line}", file=sys.stderr, flush=True)
+    print(f"smtptui: {line}", file=sys.stderr, flush=True)
 
 
 def _scrub(blob_doc: dict[str, Any], secrets: Iterable[str]) -> bytes | None:
@@ -175,6 +175,8 @@ class HistorySink:
         self.warn = warn
         self.retention = retention
         self._store: HistoryStore | None = None
+        self._lock = threading.Lock()
+        """One run at a time (the dashboard records from worker threads)."""
 
     @property
     def where(self) -> Path:
@@ -184,24 +186,29 @@ class HistorySink:
 
     def record(self, report: ProbeReport, *, profile: str | None, client: str | None = None,
                secrets: Iterable[str] = (), origin: str | None = None) -> Recorded | None:
-        if not self.enabled:
-            return None
-        try:
-            if self._store is None:
-                self._store = HistoryStore.open(self.where)
-            return record_with(self._store, report, profile=profile_key(report, profile),
-                               client=client or "", origin=origin or self.origin,
-                               retention=self.retention, secrets=secrets)
-        except HistoryUnavailable as exc:
-            reason = str(exc)
-        except Exception as exc:  # never stop a probe over its history
-            reason = f"{self.where}: {explain(exc)}"
-        self.enabled = False
-        self.close()
+        with self._lock:
+            if not self.enabled:
+                return None
+            try:
+                if self._store is None:
+                    self._store = HistoryStore.open(self.where)
+                return record_with(self._store, report, profile=profile_key(report, profile),
+                                   client=client or "", origin=origin or self.origin,
+                                   retention=self.retention, secrets=secrets)
+            except HistoryUnavailable as exc:
+                reason = str(exc)
+            except Exception as exc:  # never stop a probe over its history
+                reason = f"{self.where}: {explain(exc)}"
+            self.enabled = False
+            self._close()
         say_unavailable(reason, self.warn)
         return None
 
     def close(self) -> None:
+        with self._lock:
+            self._close()
+
+    def _close(self) -> None:
         if self._store is not None:
             store, self._store = self._store, None
             try:

@@ -321,6 +321,17 @@ class HistoryStore:
         return int(self._query("SELECT COUNT(*) FROM runs")[0][0])
 
 
+def local_time(started_at: str) -> str:
+    """A report's ``started_at`` (UTC) in local time, as runs show theirs."""
+    import calendar
+
+    try:
+        stamp = calendar.timegm(time.strptime(started_at, "%Y-%m-%dT%H:%M:%SZ"))
+    except ValueError:
+        return started_at
+    return time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(stamp))
+
+
 def _started(report: ProbeReport) -> float:
     """The report's start time as Unix seconds: to the millisecond when it just ended
     (``started_at`` has whole seconds), else as written (now, when it has none)."""

@@ -31,6 +31,7 @@ from smtptui.app.screens.prompt import TextPrompt
 from smtptui.app.status import report_state
 from smtptui.app.watching import Watching, WatchUpdate
 from smtptui.app.widgets.footer import FittingFooter
+from smtptui.app.widgets.history_pane import HistoryPane
 from smtptui.app.widgets.probe_view import ProbeSource, ProbeView
 from smtptui.app.widgets.sidebar import Sidebar
 from smtptui.probe.config import ProbeConfig
@@ -43,6 +44,8 @@ from smtptui.reports.files import SavePrompt, pair_paths, slug, write_pair
 if TYPE_CHECKING:
     from smtptui.app.app import SmtpTuiApp
     from smtptui.app.dns_plan import DnsOutcome, DnsPlan
+    from smtptui.history.record import Recorded
+    from smtptui.history.store import Run
 
 BATCH_CONCURRENCY = 10
 
@@ -75,6 +78,8 @@ class MainScreen(Screen[None]):
                 tooltip="Copy the transcript to the clipboard (OSC 52, works over SSH)"),
         Binding("w", "save_report", "Save", id="save-report",
                 tooltip="Save the report as JSON and plain text"),
+        Binding("H,shift+h", "history", "History", id="history",
+                tooltip="Past runs of this profile and what changed (History tab)"),
         Binding("W,shift+w", "watch", "Watch", id="watch",
                 tooltip="Watch the selected profile or client: run it every N s (the "
                         "profile's watch_interval, else 60) and notify on a change; again to "
@@ -87,6 +92,8 @@ class MainScreen(Screen[None]):
     entries: reactive[list[Entry]] = reactive(list, always_update=True)
     states: reactive[dict[str, str]] = reactive(dict, always_update=True)
     marked: reactive[frozenset[str]] = reactive(frozenset)
+    changed: reactive[frozenset[str]] = reactive(frozenset)
+    """Profiles whose last run differs from the run before (the sidebar marks them Δ)."""
     send_mode: reactive[bool] = reactive(False)
 
     class BatchResult(Message):
@@ -120,8 +127,9 @@ class MainScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Sidebar(id="sidebar").data_bind(MainScreen.entries, MainScreen.states,
-                                              MainScreen.marked)
+                                              MainScreen.marked, MainScreen.changed)
         yield ProbeView(source=self._source, id="probe")
+        yield HistoryPane(id="history")
         yield FittingFooter(compact=True)
 
     @property
@@ -135,6 +143,7 @@ class MainScreen(Screen[None]):
     def on_mount(self) -> None:
         self.query_one("#profiles").focus()
         self._show_selected()
+        self._load_changed_marks()
 
     def entry(self, key: str | None) -> Entry | None:
         return next((e for e in self.entries if e.key == key), None)
@@ -192,6 +201,7 @@ class MainScreen(Screen[None]):
         if report is not None:
             view.show_report(entry.key, report, name=entry.name, detail=entry.target,
                              planned=app.planned.get(entry.key, ()))
+            self._annotate(entry.key, report)
         elif entry.key in app.errors:
             view.show_problem(entry.key, "Could not start", app.errors[entry.key],
                               name=entry.name, detail=entry.target)
@@ -221,6 +231,8 @@ class MainScreen(Screen[None]):
         self.selected_client = message.client
         if not self.view.running:
             self._show_selected()
+        if self.has_class("-history"):
+            self._load_history()
 
     def on_sidebar_run_requested(self, message: Sidebar.RunRequested) -> None:
         entry = self.entry(message.key)
@@ -266,10 +278,13 @@ class MainScreen(Screen[None]):
             self.notify(f"{entry.name}: no from/to address, so no test message is sent. "
                         "Set them with e.", severity="warning")
 
-    def record_result(self, key: str, report: ProbeReport) -> None:
+    def record_result(self, key: str, report: ProbeReport, origin: str | None = None) -> None:
         """Keep ``report`` as ``key``'s last result; show it if that profile is selected."""
         self.smtp_app.record(key, report)
         self.set_state(key, report_state(report))
+        entry = self.entry(key)
+        self._record_history(key, report, entry.name if entry else key,
+                             entry.client if entry else "", origin)
         if self.selected is not None and self.selected.key == key and not self.view.running and (
                 self.view.report is not report):
             self._show_selected()
@@ -407,7 +422,7 @@ class MainScreen(Screen[None]):
                             severity="error" if event.state.status == "fail" else "information",
                             timeout=8)
             return
-        self.record_result(message.key, event.report)
+        self.record_result(message.key, event.report, origin="watch")
         self._show_ages()
 
     # -- profiles ---------------------------------------------------------------------
@@ -653,6 +668,192 @@ class MainScreen(Screen[None]):
 
             card = outcome_card(self.smtp_app.dns_results[key])
         self.view.show_section(card, scroll=scroll and card is not None)
+
+
+    # -- history ----------------------------------------------------------------------
+    class HistoryRecorded(Message):
+        def __init__(self, key: str, report: ProbeReport, recorded: Recorded | None) -> None:
+            super().__init__()
+            self.key, self.report, self.recorded = key, report, recorded
+
+    class HistoryLoaded(Message):
+        def __init__(self, key: str, name: str, runs: list[Run], problem: str = "") -> None:
+            super().__init__()
+            self.key, self.name, self.runs, self.problem = key, name, runs, problem
+
+    @work(thread=True, group="history-record", exit_on_error=False)
+    def _record_history(self, key: str, report: ProbeReport, name: str, client: str,
+                        origin: str | None = None) -> None:
+        recorded = self.smtp_app.history.record(report, profile=name, client=client,
+                                                origin=origin)
+        self.post_message(self.HistoryRecorded(key, report, recorded))
+
+    def on_main_screen_history_recorded(self, message: HistoryRecorded) -> None:
+        key, recorded = message.key, message.recorded
+        if recorded is None:
+            return
+        self.smtp_app.recorded[key] = recorded
+        from smtptui.history.changes import notable
+
+        self.changed = (self.changed | {key} if notable(recorded.changes)
+                        else self.changed - {key})
+        view = self.view
+        if view.key == key and view.report is message.report:
+            self._annotate(key, message.report)
+        if self.has_class("-history") and self.query_one(HistoryPane).key == key:
+            self._load_history()
+
+    def _annotate(self, key: str, report: ProbeReport) -> None:
+        """What changed (from the history) under the shown report's headline."""
+        recorded = self.smtp_app.recorded.get(key)
+        if recorded is None or self.smtp_app.results.get(key) is not report:
+            return
+        lines = recorded.lines(failed=not report.ok)
+        if lines:
+            self.view.annotate([render.Bullet(Content.styled("Δ ", "bold $warning"),
+                                              Content(line)) for line in lines])
+
+    @work(thread=True, group="history-load", exit_on_error=False)
+    def _load_changed_marks(self) -> None:
+        """On start: mark the profiles whose last recorded run changed something."""
+        app = self.smtp_app
+        if not app.history_file.exists():
+            return
+        from smtptui.history.store import HistoryStore, HistoryUnavailable
+
+        try:
+            with HistoryStore.open(app.history_file, create=False) as store:
+                newest = store.newest_per_profile()
+        except HistoryUnavailable:
+            return  # said when something is recorded or the History tab opens
+        from smtptui.history.changes import Change, notable
+
+        names = {name for name, run in newest.items()
+                 if notable([Change.from_json(c) for c in run.changes])}
+        self.app.call_from_thread(self._set_changed_names, names)
+
+    def _set_changed_names(self, names: set[str]) -> None:
+        keys = {e.key for e in self.entries if e.name in names}
+        self.changed = self.changed | keys
+
+    def action_history(self) -> None:
+        """H: show (or leave) the History tab of the selected profile."""
+        if self.has_class("-history"):
+            self.remove_class("-history")
+            self.query_one("#profiles").focus()
+            return
+        self._at_cursor()
+        self.add_class("-history")
+        self._load_history()
+        self.query_one(HistoryPane).focus_table()
+
+    def _load_history(self) -> None:
+        entry = self.selected
+        pane = self.query_one(HistoryPane)
+        if entry is None:
+            pane.show_message(None, self.selected_client or "History",
+                              "pick a profile to see its past runs")
+            return
+        self._history_runs(entry.key, entry.name)
+
+    @work(thread=True, exclusive=True, group="history-load", exit_on_error=False)
+    def _history_runs(self, key: str, name: str) -> None:
+        from smtptui.history.store import HistoryStore, HistoryUnavailable
+
+        path = self.smtp_app.history_file
+        runs: list[Run] = []
+        problem = ""
+        if not path.exists():
+            problem = "no runs recorded yet: press r to run it"
+        else:
+            try:
+                with HistoryStore.open(path, create=False) as store:
+                    runs = store.runs(profile=name, limit=HISTORY_ROWS)
+            except HistoryUnavailable as exc:
+                problem = f"history unavailable: {exc}"
+        self.post_message(self.HistoryLoaded(key, name, runs, problem))
+
+    def on_main_screen_history_loaded(self, message: HistoryLoaded) -> None:
+        if self.selected is None or self.selected.key != message.key:
+            return  # the selection moved on meanwhile
+        pane = self.query_one(HistoryPane)
+        if message.problem:
+            pane.show_message(message.key, message.name, message.problem)
+        else:
+            pane.show_runs(message.key, message.name, message.runs)
+
+    def on_history_pane_open_run(self, message: HistoryPane.OpenRun) -> None:
+        self._open_past(message.run)
+
+    def on_history_pane_diff_run(self, message: HistoryPane.DiffRun) -> None:
+        self._diff_past(message.run)
+
+    def _past_report(self, run: Run) -> ProbeReport | None:
+        """A past run's report (in a worker thread); a problem is notified."""
+        from smtptui.history.store import HistoryStore, HistoryUnavailable
+
+        try:
+            with HistoryStore.open(self.smtp_app.history_file, create=False) as store:
+                return store.report(run.id)
+        except (HistoryUnavailable, ValueError) as exc:
+            self.app.call_from_thread(self.notify, f"Run {run.id}: {exc}",
+                                      title="History", severity="error")
+        return None
+
+    @work(thread=True, exclusive=True, group="history-open", exit_on_error=False)
+    def _open_past(self, run: Run) -> None:
+        report = self._past_report(run)
+        if report is not None:
+            self.app.call_from_thread(self._show_past, run, report)
+
+    def _show_past(self, run: Run, report: ProbeReport) -> None:
+        entry = self.selected
+        if entry is None or entry.name != run.profile or self.view.running:
+            return
+        self.remove_class("-history")
+        view = self.view
+        view.show_report(entry.key, report, name=entry.name,
+                         detail=f"past run of {run.when} · read-only")
+        view.annotate([render.Bullet(Content.styled("◷ ", "bold $accent"), Content.assemble(
+            (f"Past run of {run.when}", "bold"), f" (run {run.id}, recorded by {run.origin}). "
+            "Read-only: r runs the profile now, H goes back to the history."))])
+        view.transcript.focus()
+
+    @work(thread=True, exclusive=True, group="history-open", exit_on_error=False)
+    def _diff_past(self, run: Run) -> None:
+        from smtptui.history.changes import diff_reports
+        from smtptui.history.store import local_time
+        from smtptui.history.text import describe_run
+
+        entry = self.selected
+        if entry is None:
+            return
+        old = self._past_report(run)
+        if old is None:
+            return
+        current = self.smtp_app.results.get(entry.key)
+        if current is not None:
+            label = f"the current run ({local_time(current.started_at)})"
+        else:
+            pane = self.query_one(HistoryPane)
+            newest = pane.runs[0] if pane.runs else None
+            if newest is None or newest.id == run.id:
+                self.app.call_from_thread(self.notify, "Nothing newer to compare with: press "
+                                          "r to run the profile now.", severity="warning")
+                return
+            current = self._past_report(newest)
+            label = f"the newest run ({newest.when})"
+        if current is None:
+            return
+        changes = diff_reports(old, current)
+        from smtptui.app.screens.history_diff import HistoryDiffScreen
+
+        self.app.call_from_thread(self.app.push_screen,
+                                  HistoryDiffScreen(describe_run(run), label, changes))
+
+
+HISTORY_ROWS = 500
+"""Past runs the History tab lists (the newest)."""
 
 
 def report_saver(report: ProbeReport) -> SavePrompt:

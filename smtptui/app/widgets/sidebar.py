@@ -25,6 +25,8 @@ from smtptui.app.status import glyph
 from smtptui.probe.sanitize import clean
 
 MARK = "◆"
+CHANGED = "Δ"
+"""After a profile's name: its last run differs from the one before (see the History tab)."""
 
 
 class ProfileTree(Tree[str]):
@@ -44,6 +46,8 @@ class ProfileTree(Tree[str]):
         self.guide_depth = 2
         self.states: dict[str, str] = {}
         self.marked: frozenset[str] = frozenset()
+        self.changed: frozenset[str] = frozenset()
+        """Profiles whose last result differs from the run before (marked ``Δ``)."""
         self._notes: dict[str, str] = {}
 
     @property
@@ -85,7 +89,9 @@ class ProfileTree(Tree[str]):
         label.stylize(style)
         note = f" ⟳{self._notes[key]}" if key in self._notes else ""
         # a profile sits one guide in; a name too long for the sidebar ends in "…"
-        room = self.scrollable_content_region.width - self.guide_depth - 3 - len(note)
+        changed = key in self.changed
+        room = (self.scrollable_content_region.width - self.guide_depth - 3 - 2 * changed
+                - len(note))
         if room > 1 and label.cell_len > room:
             label.truncate(room, overflow="ellipsis")
         return Text.assemble(
@@ -93,6 +99,7 @@ class ProfileTree(Tree[str]):
             (glyph(state) if state else " ", base_style + state_style),
             " ",
             label,
+            (f" {CHANGED}" if changed else "", base_style + mark_style),
             (note, base_style + self._style("profiles--client")),
         )
 
@@ -134,6 +141,7 @@ class Sidebar(Vertical):
     entries: reactive[list[Entry]] = reactive(list, always_update=True)
     states: reactive[dict[str, str]] = reactive(dict, always_update=True)
     marked: reactive[frozenset[str]] = reactive(frozenset)
+    changed: reactive[frozenset[str]] = reactive(frozenset)
     filter_text: reactive[str] = reactive("")
 
     class Highlighted(Message):
@@ -182,6 +190,11 @@ class Sidebar(Vertical):
             self.profile_tree.marked = marked
             self._refresh_labels()
 
+    def watch_changed(self, changed: frozenset[str]) -> None:
+        if self.is_mounted:
+            self.profile_tree.changed = changed
+            self._refresh_labels()
+
     @on(Input.Changed, "#filter")
     def _filter_changed(self, event: Input.Changed) -> None:
         event.stop()
@@ -201,7 +214,7 @@ class Sidebar(Vertical):
     def _rebuild(self) -> None:
         """Rebuild the tree for the current entries and filter, keeping the cursor's profile."""
         tree = self.profile_tree
-        tree.states, tree.marked = self.states, self.marked
+        tree.states, tree.marked, tree.changed = self.states, self.marked, self.changed
         current = tree.cursor_node.data if tree.cursor_node is not None else None
         tree.clear()
         tree.cursor_line = -1
