@@ -70,18 +70,11 @@ def _targets(args: argparse.Namespace) -> list[WatchTarget]:
     chosen = sum(bool(x) for x in (args.profile, args.client, args.all))
     if chosen != 1:
         raise UsageError("give one of PROFILE, --client NAME or --all")
+    from smtptui.commands.batch import pick_profiles
+
     profiles = load_profiles(args)
-    if args.profile:
-        picked = [profiles.get(args.profile)]
-    elif args.client:
-        picked = [p for p in profiles.profiles if p.client == args.client]
-        if not picked:
-            known = ", ".join(sorted({p.client for p in profiles.profiles if p.client}))
-            raise UsageError(f'no profiles for client "{args.client}" (known: {known or "none"})')
-    else:
-        picked = list(profiles.profiles)
-        if not picked:
-            raise UsageError(f"no profiles in {profiles.path}")
+    picked = ([profiles.get(args.profile)] if args.profile
+              else pick_profiles(profiles, args.client))
     return [WatchTarget(p.name, p.client, config_from_profile(p, args),
                         args.every or p.watch_interval or DEFAULT_INTERVAL) for p in picked]
 
