@@ -9,6 +9,7 @@ output and exit status never depend on the history.
 
 from __future__ import annotations
 
+import json
 import sys
 import threading
 from collections.abc import AsyncIterator, Callable, Iterable, Sequence
@@ -18,7 +19,14 @@ from typing import Any
 
 from smtptui.history.changes import Change, diff_reports, sentence
 from smtptui.history.retention import Retention
-from smtptui.history.store import HistoryStore, HistoryUnavailable, Run, explain, pack, unpack
+from smtptui.history.store import (
+    HistoryStore,
+    HistoryUnavailable,
+    Run,
+    explain,
+    pack,
+    report_text,
+)
 from smtptui.probe.events import ProbeReport
 from smtptui.probe.redact import REDACTED
 
@@ -82,31 +90,26 @@ def say_unavailable(reason: str, warn: Warn | None = None) -> None:
     print(f"smtptui: {line}", file=sys.stderr, flush=True)
 
 
-def _scrub(blob_doc: dict[str, Any], secrets: Iterable[str]) -> bytes | None:
+def _scrub(text: str, secrets: Iterable[str]) -> str:
     """Defence in depth: the engine redacts, but a secret that slipped into the report
-    (a server echoing it) is replaced here too. None when nothing needed replacing."""
+    (a server echoing it) is replaced here too."""
     import json
 
-    text = json.dumps(blob_doc, ensure_ascii=False, separators=(",", ":"))
-    found = [s for s in secrets if s and len(s) >= 4 and s in text]
-    if not found:
-        return None
-    for secret in found:
-        text = text.replace(json.dumps(secret)[1:-1], REDACTED)
-    import zlib
-
-    return zlib.compress(text.encode(), 6)
+    for secret in secrets:
+        if secret and len(secret) >= 4 and secret in text:
+            text = text.replace(json.dumps(secret, ensure_ascii=False)[1:-1], REDACTED)
+    return text
 
 
 def record_with(store: HistoryStore, report: ProbeReport, *, profile: str, client: str = "",
                 origin: str, retention: Retention | None = None,
                 secrets: Iterable[str] = ()) -> Recorded:
     """Record ``report`` in an open store (raises :class:`HistoryUnavailable`)."""
-    blob = pack(report)
-    scrubbed = _scrub(unpack(blob), secrets) if secrets else None
-    if scrubbed is not None:
-        blob = scrubbed
-        report = ProbeReport.from_json(unpack(blob))
+    text = report_text(report)
+    scrubbed = _scrub(text, secrets) if secrets else text
+    if scrubbed is not text and scrubbed != text:
+        text, report = scrubbed, ProbeReport.from_json(json.loads(scrubbed))
+    blob = pack(text)
     with store.writing():
         previous = store.latest(profile)
         last_pass = (previous if previous is not None and previous.ok
@@ -116,10 +119,11 @@ def record_with(store: HistoryStore, report: ProbeReport, *, profile: str, clien
         if before is not None:
             changes = tuple(diff_reports(before, report))
         if last_pass is not None:
-            old = before if previous is not None and last_pass.id == previous.id \
-                else store.report(last_pass.id)
-            if old is not None:
-                since_pass = tuple(diff_reports(old, report))
+            if previous is not None and last_pass.id == previous.id:
+                since_pass = changes
+            else:
+                old = store.report(last_pass.id)
+                since_pass = tuple(diff_reports(old, report)) if old is not None else ()
         run_id = store.insert(report, profile=profile, client=client, origin=origin,
                               changes=[c.to_json() for c in changes], blob=blob)
         store.prune(retention or Retention.from_env(), profile=profile)

@@ -16,7 +16,7 @@ import time
 import zlib
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -33,9 +33,10 @@ class HistoryUnavailable(Exception):
     """The history cannot be used right now; the message is one line."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, eq=False)
 class Run:
-    """One recorded run, without its report (what a listing needs)."""
+    """One recorded run, without its report (what a listing needs). Treat as read-only
+    (not frozen: listing 10,000 runs is faster without frozen-field set-up)."""
 
     id: int
     profile: str
@@ -50,7 +51,7 @@ class Run:
     failed_reply: str | None
     diagnosis_kind: str | None
     total_ms: float
-    stage_ms: dict[str, float]
+    stage_ms_json: str
     tls_version: str | None
     tls_cipher: str | None
     cert_sha256: str | None
@@ -59,8 +60,26 @@ class Run:
     extensions: str
     auth_mechs: str
     banner: str
-    changes: tuple[dict[str, Any], ...] = field(default=())
-    """What changed since the profile's run before (``Change.to_json()`` records)."""
+    changes_json: str = "[]"
+
+    @property
+    def stage_ms(self) -> dict[str, float]:
+        """Milliseconds per completed stage (parsed when asked: listings stay fast)."""
+        value: dict[str, float] = json.loads(self.stage_ms_json or "{}")
+        return value
+
+    @property
+    def changes(self) -> tuple[dict[str, Any], ...]:
+        """What changed since the profile's run before (``Change.to_json()`` records)."""
+        if self.changes_json in ("", "[]"):
+            return ()
+        return tuple(json.loads(self.changes_json))
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Run) and other.id == self.id
+
+    def __hash__(self) -> int:
+        return hash(self.id)
 
     @property
     def ok(self) -> bool:
@@ -89,26 +108,49 @@ class Run:
                 "banner": self.banner, "changes": list(self.changes)}
 
 
+INSERT_RUN = (
+    "INSERT INTO runs (profile, client, started, origin, verdict, failed_stage, failed_reply, "
+    "diagnosis_kind, total_ms, stage_ms, tls_version, tls_cipher, cert_sha256, cert_issuer, "
+    "cert_not_after, extensions, auth_mechs, banner, target, changes) "
+    "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
+INSERT_REPORT = "INSERT INTO reports (run_id, report) VALUES (?, ?)"
+
 _COLUMNS = ("id, profile, client, target, started, origin, verdict, failed_stage, "
             "failed_reply, diagnosis_kind, total_ms, stage_ms, tls_version, tls_cipher, "
             "cert_sha256, cert_issuer, cert_not_after, extensions, auth_mechs, banner, changes")
 
 
 def _run(row: Sequence[Any]) -> Run:
-    values = list(row)
-    values[11] = json.loads(values[11] or "{}")
-    values[20] = tuple(json.loads(values[20] or "[]"))
-    return Run(*values)
+    return Run(*row)
 
 
-def pack(report: ProbeReport) -> bytes:
-    """The report as compressed JSON (what the ``report`` column holds)."""
-    text = json.dumps(report.to_json(), ensure_ascii=False, separators=(",", ":"))
-    return zlib.compress(text.encode(), 6)
+def report_text(report: ProbeReport) -> str:
+    """The report's JSON, compact."""
+    return json.dumps(report.to_json(), ensure_ascii=False, separators=(",", ":"))
+
+
+def pack(report: ProbeReport | str) -> bytes:
+    """The report (or its JSON text) compressed with the preset dictionary (what the
+    ``report`` column holds): its id byte, then the zlib stream."""
+    from smtptui.history.zdict import ZDICT_ID, ZDICT_V1
+
+    text = report if isinstance(report, str) else report_text(report)
+    packer = zlib.compressobj(6, zdict=ZDICT_V1)
+    return bytes((ZDICT_ID,)) + packer.compress(text.encode()) + packer.flush()
 
 
 def unpack(blob: bytes) -> dict[str, Any]:
-    doc: dict[str, Any] = json.loads(zlib.decompress(blob))
+    """The report's JSON object from :func:`pack` (or plain zlib, without a dictionary)."""
+    if blob[:1] == b"\x78":
+        data = zlib.decompress(blob)
+    elif blob[:1] == b"\x01":
+        from smtptui.history.zdict import ZDICT_V1
+
+        unpacker = zlib.decompressobj(zdict=ZDICT_V1)
+        data = unpacker.decompress(blob[1:]) + unpacker.flush()
+    else:
+        raise ValueError(f"unknown report format {blob[:1]!r}")
+    doc: dict[str, Any] = json.loads(data)
     return doc
 
 
@@ -206,18 +248,15 @@ class HistoryStore:
         row = (profile, client or "", when, origin, f.verdict, f.failed_stage, f.failed_reply,
                f.diagnosis_kind, f.total_ms, json.dumps(f.stage_ms), f.tls_version,
                f.tls_cipher, f.cert_sha256, f.cert_issuer, f.cert_not_after, f.extensions,
-               f.auth_mechs, f.banner, blob if blob is not None else pack(report), f.target,
+               f.auth_mechs, f.banner, f.target,
                json.dumps(list(changes), ensure_ascii=False))
         try:
-            cur = self.conn.execute(
-                "INSERT INTO runs (profile, client, started, origin, verdict, failed_stage, "
-                "failed_reply, diagnosis_kind, total_ms, stage_ms, tls_version, tls_cipher, "
-                "cert_sha256, cert_issuer, cert_not_after, extensions, auth_mechs, banner, "
-                "report, target, changes) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                row)
+            cur = self.conn.execute(INSERT_RUN, row)
+            assert cur.lastrowid is not None
+            self.conn.execute(INSERT_REPORT, (cur.lastrowid, blob if blob is not None
+                                              else pack(report)))
         except sqlite3.Error as exc:
             raise HistoryUnavailable(f"{self.path}: {explain(exc)}") from None
-        assert cur.lastrowid is not None
         return cur.lastrowid
 
     def prune(self, retention: Retention, *, profile: str | None = None,
@@ -286,7 +325,7 @@ class HistoryStore:
 
     def report_json(self, run_id: int) -> dict[str, Any] | None:
         """The run's report as it was saved (JSON object), or None if there is no such run."""
-        rows = self._query("SELECT report FROM runs WHERE id = ?", (run_id,))
+        rows = self._query("SELECT report FROM reports WHERE run_id = ?", (run_id,))
         if not rows:
             return None
         try:
