@@ -175,3 +175,28 @@ def test_a_non_loopback_listen_needs_a_web_config(tmp_path: Path) -> None:
                   "--web-config", str(tmp_path / "web.yml"))
     assert out.returncode == 2 and "unsupported key(s) cipher_suites" in out.stderr
     assert run_cli("--listen", "nonsense").returncode == 2
+
+
+async def test_the_exporter_command_serves_and_stops_on_sigterm(
+        relay_factory: RelayFactory, server_ctx: ssl.SSLContext, cafile: str,
+        tmp_path: Path) -> None:
+    import os
+    import signal
+
+    from tests.prometheus import free_port
+
+    relay = await relay_factory(starttls=server_ctx)
+    path = write_profiles(tmp_path / "profiles.toml", cafile, {"main": relay.port})
+    port = free_port()
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "smtptui", "exporter", "--profiles", str(path),
+        "--listen", f"127.0.0.1:{port}", "--no-history",
+        env={**os.environ, PASSWORD_VAR: CANARY}, stderr=asyncio.subprocess.PIPE)
+    assert proc.stderr is not None
+    banner = await asyncio.wait_for(proc.stderr.readline(), 30)  # said once it listens
+    assert f"listening on http://127.0.0.1:{port}/ (1 profile from" in banner.decode()
+    status, body = await aget(f"http://127.0.0.1:{port}/probe?profile=main")
+    assert status == 200 and 'smtptui_reply_code{profile="main",stage="auth"} 235.0' in body
+    assert CANARY not in body
+    proc.send_signal(signal.SIGTERM)
+    assert await asyncio.wait_for(proc.wait(), 30) == 0

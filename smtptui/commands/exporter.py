@@ -112,8 +112,9 @@ async def _serve(targets: Any, web: Any, host: str, port: int,
         return ExitCode.FAILED
     scheme = "https" if web and web.tls else "http"
     shown = f"[{host}]" if ":" in host else (host or "0.0.0.0")
+    count = len(targets.current.configs)
     print(f"smtptui exporter: listening on {scheme}://{shown}:{bound}/ "
-          f"({len(targets.current.configs)} profiles from {targets.path})",
+          f"({count} profile{'s' if count != 1 else ''} from {targets.path})",
           file=sys.stderr, flush=True)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
