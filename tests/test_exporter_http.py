@@ -200,3 +200,13 @@ async def test_the_exporter_command_serves_and_stops_on_sigterm(
     assert CANARY not in body
     proc.send_signal(signal.SIGTERM)
     assert await asyncio.wait_for(proc.wait(), 30) == 0
+
+
+async def test_probes_are_bounded(relay_factory: RelayFactory, server_ctx: ssl.SSLContext,
+                                  start_exporter: Start) -> None:
+    relay = await relay_factory(starttls=server_ctx, greeting_delay=0.2)
+    url = await start_exporter({"one": relay.port, "two": relay.port, "three": relay.port},
+                               concurrency=1)
+    status, body = await aget(f"{url}/probe?client=Acme")
+    assert status == 200 and body.count("} 1.0\n") >= 3
+    assert relay.connections == 3 and relay.max_active == 1  # one at a time
