@@ -158,3 +158,21 @@ async def test_sigterm_stops_the_watch_and_kills_a_running_hook(
     assert await asyncio.wait_for(proc.wait(), 30) == 0
     with pytest.raises(ProcessLookupError):
         os.kill(int(started[1]), 0)
+
+
+async def test_a_profile_that_cannot_run_does_not_stop_the_others(
+        relay_factory: RelayFactory, server_ctx: ssl.SSLContext, cafile: str,
+        tmp_path: Path) -> None:
+    relay = await relay_factory(starttls=server_ctx)
+    path = write_profiles(tmp_path / "profiles.toml", cafile, {"ok": relay.port})
+    path.write_text(path.read_text() + '\n[[profile]]\nname = "broken"\nclient = "Acme"\n'
+                    'host = "127.0.0.1"\ncafile = "/nonexistent/ca.pem"\n')
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "smtptui", "watch", "--profiles", str(path), "--client", "Acme",
+        "--changes", "1", stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+        env={**os.environ, PASSWORD_VAR: CANARY})
+    out, err = await asyncio.wait_for(proc.communicate(), 60)
+    assert proc.returncode == 0
+    assert "ok (Acme)  [first run: pass]" in out.decode()
+    assert err.decode().startswith("smtptui watch: not watched: ")
+    assert "broken" in err.decode() and err.decode().count("\n") == 1

@@ -75,8 +75,21 @@ def _targets(args: argparse.Namespace) -> list[WatchTarget]:
     profiles = load_profiles(args)
     picked = ([profiles.get(args.profile)] if args.profile
               else pick_profiles(profiles, args.client))
-    return [WatchTarget(p.name, p.client, config_from_profile(p, args),
-                        args.every or p.watch_interval or DEFAULT_INTERVAL) for p in picked]
+    targets: list[WatchTarget] = []
+    problems: list[tuple[str, UsageError]] = []
+    for p in picked:
+        try:
+            config = config_from_profile(p, args)
+        except UsageError as exc:  # a missing secret, an unreadable CA file …
+            problems.append((p.name, exc))
+            continue
+        targets.append(WatchTarget(p.name, p.client, config,
+                                   args.every or p.watch_interval or DEFAULT_INTERVAL))
+    if problems and not targets:
+        raise problems[0][1]
+    for name, problem in problems:  # the others are watched; these cannot run until fixed
+        print(f'smtptui watch: not watched: "{name}": {problem}', file=sys.stderr, flush=True)
+    return targets
 
 
 def run(args: argparse.Namespace) -> int:
