@@ -66,3 +66,24 @@ async def test_watch_notifies_once_per_change(relay_factory: RelayFactory,
         assert [r.verdict for r in store.runs(profile="Flaky")][-1:] == ["pass"]
         runs = store.runs(profile="Flaky")
         assert len(runs) >= 3 and {r.origin for r in runs} == {"watch"}
+
+
+
+async def test_w_again_stops_the_watch(relay_factory: RelayFactory, server_ctx: ssl.SSLContext,
+                                       cafile: str, tmp_path: Path,
+                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    relay = await relay_factory(starttls=server_ctx)
+    monkeypatch.setenv(PASSWORD_ENV, CANARY)
+    path = write_profiles(tmp_path / "profiles.toml", [profile("Solo", relay.port, cafile)])
+    app = app_for(path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await select(pilot, app, "Solo")
+        await pilot.press("W", "W")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        main = app.main
+        assert not main.watching.targets and not main.watching.pending
+        assert not [w for w in main.workers if w.group == "watch" and w.is_running]
+        assert main.sidebar.profile_tree.notes == {}
+        assert "⟳" not in app.export_screenshot()
+    assert relay.connections <= 1

@@ -42,27 +42,37 @@ class Watching:
         self.screen = screen
         self.targets: dict[str, WatchTarget] = {}
         """Entry key -> what to probe."""
+        self.pending: set[str] = set()
         self.states: dict[str, State] = {}
         self.last_run: dict[str, float] = {}
         self.timer: Timer | None = None
         """Repaints the ages in the sidebar once a second."""
 
     def __contains__(self, key: str) -> bool:
-        return key in self.targets
+        """Watched, or about to be (its secrets being resolved): keys pressed in a burst
+        see the watch they asked for a moment ago."""
+        return key in self.targets or key in self.pending
 
     async def add(self, entries: list[Entry]) -> None:
-        """Watch ``entries`` too (resolving their secrets: run it in a worker)."""
+        """Watch ``entries`` too (resolving their secrets: run it in a worker). The keys
+        must already be in :attr:`pending`; one removed meanwhile is not added."""
         app = self.screen.smtp_app
-        for entry in entries:
-            config = await app.resolve_config(entry, send=False)
-            interval = (entry.profile.watch_interval if entry.profile is not None else None)
-            self.targets[entry.key] = WatchTarget(entry.name, entry.client, config,
-                                                  interval or DEFAULT_INTERVAL)
-        self.restart()
+        try:
+            for entry in entries:
+                config = await app.resolve_config(entry, send=False)
+                interval = (entry.profile.watch_interval if entry.profile is not None
+                            else None)
+                if entry.key in self.pending:
+                    self.targets[entry.key] = WatchTarget(entry.name, entry.client, config,
+                                                          interval or DEFAULT_INTERVAL)
+        finally:
+            self.pending.difference_update(e.key for e in entries)
+            self.restart()
 
     def remove(self, keys: list[str]) -> None:
         for key in keys:
             self.targets.pop(key, None)
+            self.pending.discard(key)
             self.last_run.pop(key, None)
         self.restart()
 

@@ -387,7 +387,9 @@ class MainScreen(Screen[None]):
             self.sidebar.profile_tree.notes = self.watching.ages()
             self.notify(f"Stopped watching {what}.", timeout=3)
             return
-        self._start_watching([e for e in entries if e.key not in self.watching], str(what))
+        new = [e for e in entries if e.key not in self.watching]
+        self.watching.pending.update(e.key for e in new)
+        self._start_watching(new, str(what))
 
     @work(group="prepare-watch", exit_on_error=False)
     async def _start_watching(self, entries: list[Entry], what: str) -> None:
