@@ -32,10 +32,6 @@ class Changed:
     at: str
     run_id: int | None = None
 
-    @property
-    def ok(self) -> bool:
-        return self.state.status != "fail"
-
     def to_json(self) -> dict[str, Any]:
         """The change as `watch --json` prints it and `--on-change` reads it on stdin
         (the report is the redacted headless contract)."""
