@@ -27,11 +27,8 @@ import statistics
 import sys
 import tempfile
 import time
-from multiprocessing.connection import Connection
 from pathlib import Path
 
-from smtptui.demo.certs import make_pki
-from smtptui.demo.relay import Relay, RelayOptions
 from smtptui.history.facts import facts
 from smtptui.history.record import record_report
 from smtptui.history.retention import Retention
@@ -40,19 +37,8 @@ from smtptui.probe.config import ProbeConfig, Secret
 from smtptui.probe.engine import probe
 from smtptui.probe.events import ProbeReport, StageFinished
 
-USER, PASSWORD = "bench@smtptui.test", "bench-password"
-
-
-def serve(conn: Connection) -> None:
-    """The relay in its own process, so only the client side is timed."""
-    async def run() -> None:
-        pki = make_pki()
-        relay = await Relay(RelayOptions(starttls=pki.good, users={USER: PASSWORD})).start()
-        conn.send((relay.port, str(pki.ca_file)))
-        await asyncio.get_running_loop().run_in_executor(None, conn.recv)
-        await relay.stop()
-
-    asyncio.run(run())
+sys.path.insert(0, str(Path(__file__).parent))
+from probe_overhead import PASSWORD, USER, serve  # noqa: E402  (the same relay process)
 
 
 def fill(db: Path, report: ProbeReport, profile: str, runs: int, *, start: float,
@@ -79,26 +65,29 @@ async def recording(n: int, tmp: Path) -> ProbeReport:
     without: list[float] = []
     with_history: list[float] = []
     record_only: list[float] = []
+    record_cpu: list[float] = []
     for i in range(n + 10):
         for recorded in ((False, True) if i % 2 else (True, False)):  # interleaved
             t0 = time.perf_counter()
             result = await probe(config)
-            t1 = time.perf_counter()
+            t1, c1 = time.perf_counter(), time.process_time()
             if recorded:
                 assert record_report(result, profile="bench", client="Bench",
                                      origin="probe", path=db) is not None
-            t2 = time.perf_counter()
+            t2, c2 = time.perf_counter(), time.process_time()
             if i < 10:
                 continue  # warm-up
             (with_history if recorded else without).append((t2 - t0) * 1000)
             if recorded:
                 record_only.append((t2 - t1) * 1000)
+                record_cpu.append((c2 - c1) * 1000)
     parent.send("stop")
     server.join(5)
     a, b = statistics.median(without), statistics.median(with_history)
     print(f"recording: probe alone median {a:.2f} ms, probe + record {b:.2f} ms: "
           f"+{b - a:.2f} ms (record alone: median {statistics.median(record_only):.2f} ms, "
-          f"p95 {sorted(record_only)[int(len(record_only) * 0.95)]:.2f} ms; n={n})")
+          f"p95 {sorted(record_only)[int(len(record_only) * 0.95)]:.2f} ms, CPU time median "
+          f"{statistics.median(record_cpu):.2f} ms; n={n})")
     return report
 
 
@@ -110,7 +99,7 @@ def listing(report: ProbeReport, tmp: Path) -> None:
     with HistoryStore.open(db) as store:
         for _ in range(7):
             t0 = time.perf_counter()
-            runs = store.runs(profile="bench")
+            runs = store.runs(profile="bench", brief=True)  # as `history` and the tab list
             times.append((time.perf_counter() - t0) * 1000)
             assert len(runs) == 10_000
     print(f"listing: 10,000 runs of a profile (of 20,000) in {statistics.median(times):.1f} ms "
@@ -139,10 +128,10 @@ def size(report: ProbeReport, tmp: Path, days: int, profiles: int = 50) -> None:
     start = time.time() - days * 86400
     t0 = time.perf_counter()
     n = 0
-    sql = ("INSERT INTO runs (id, profile, client, started, origin, changes, verdict, "
+    sql = ("INSERT INTO runs (id, profile, client, started, origin, changes, notable, verdict, "
            "failed_stage, failed_reply, diagnosis_kind, total_ms, stage_ms, tls_version, "
            "tls_cipher, cert_sha256, cert_issuer, cert_not_after, extensions, auth_mechs, "
-           "banner, target) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
+           "banner, target) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
     with HistoryStore.open(db) as store:
         for day in range(days):
             batch, blobs = [], []
@@ -154,7 +143,8 @@ def size(report: ProbeReport, tmp: Path, days: int, profiles: int = 50) -> None:
                     r = failed if (n % 200 == 0) else base
                     changed = r is not base or (day % 60 == 0 and k == 0 and day > 0)
                     batch.append((n, name, "Bench", start + day * 86400 + k * 300, "watch",
-                                  '[{"key":"x"}]' if changed else "[]", *rows[id(r)][:-1]))
+                                  '[{"key":"x"}]' if changed else "[]", int(changed),
+                                  *rows[id(r)][:-1]))
                     blobs.append((n, rows[id(r)][-1]))
             with store.writing():
                 store.conn.executemany(sql, batch)

@@ -7,6 +7,7 @@ import json
 import ssl
 from pathlib import Path
 
+import pytest
 from textual.widgets import Sparkline
 
 from smtptui.app.screens.history_diff import HistoryDiffScreen
@@ -30,11 +31,14 @@ def runs_in(db: Path, profile: str = "Acme relay") -> int:
         return len(store.runs(profile=profile))
 
 
-async def _record_earlier_run(db: Path, relay_factory: RelayFactory,
-                              server_ctx: ssl.SSLContext, cafile: str) -> None:
-    """A run of "Acme relay" from before: its relay also offered CRAM-MD5."""
+@pytest.fixture
+async def earlier(tmp_path: Path, relay_factory: RelayFactory, server_ctx: ssl.SSLContext,
+                  cafile: str) -> Path:
+    """A history holding a run of "Acme relay" from before: its relay also offered
+    CRAM-MD5 (today's does not)."""
     from tests.conftest import make_config
 
+    db = tmp_path / "history.sqlite3"
     older = await relay_factory(starttls=server_ctx, banner="ESMTP healthy test relay",
                                 auth_mechanisms=("PLAIN", "LOGIN", "CRAM-MD5"))
     report = await probe(make_config(older.port, cafile=cafile, profile="Acme relay"))
@@ -42,6 +46,7 @@ async def _record_earlier_run(db: Path, relay_factory: RelayFactory,
     assert report.ok
     assert record_report(report, profile="Acme relay", client="Acme", origin="probe",
                          path=db) is not None
+    return db
 
 
 async def test_runs_are_recorded_and_listed_in_the_history_tab(acme_file: Path,
@@ -72,10 +77,8 @@ async def test_runs_are_recorded_and_listed_in_the_history_tab(acme_file: Path,
 
 
 async def test_a_changed_run_is_marked_and_explained_in_the_diagnosis(
-        acme_file: Path, tmp_path: Path, relay_factory: RelayFactory,
-        server_ctx: ssl.SSLContext, cafile: str) -> None:
-    db = tmp_path / "history.sqlite3"
-    await _record_earlier_run(db, relay_factory, server_ctx, cafile)
+        acme_file: Path, earlier: Path) -> None:
+    db = earlier
     app = app_for(acme_file, history=db)
     async with app.run_test(size=(120, 40)) as pilot:
         await select(pilot, app, "Acme relay")
@@ -93,12 +96,8 @@ async def test_a_changed_run_is_marked_and_explained_in_the_diagnosis(
         await until(pilot, lambda: KEY in again.main.changed, "the mark on start-up")
 
 
-async def test_enter_opens_a_past_run_read_only(acme_file: Path, tmp_path: Path,
-                                                relay_factory: RelayFactory,
-                                                server_ctx: ssl.SSLContext,
-                                                cafile: str) -> None:
-    db = tmp_path / "history.sqlite3"
-    await _record_earlier_run(db, relay_factory, server_ctx, cafile)
+async def test_enter_opens_a_past_run_read_only(acme_file: Path, earlier: Path) -> None:
+    db = earlier
     app = app_for(acme_file, history=db)
     async with app.run_test(size=(120, 40)) as pilot:
         await select(pilot, app, "Acme relay")
@@ -123,10 +122,8 @@ async def test_enter_opens_a_past_run_read_only(acme_file: Path, tmp_path: Path,
 
 
 async def test_equals_diffs_a_past_run_against_the_current_one(
-        acme_file: Path, tmp_path: Path, relay_factory: RelayFactory,
-        server_ctx: ssl.SSLContext, cafile: str) -> None:
-    db = tmp_path / "history.sqlite3"
-    await _record_earlier_run(db, relay_factory, server_ctx, cafile)
+        acme_file: Path, earlier: Path) -> None:
+    db = earlier
     app = app_for(acme_file, history=db)
     async with app.run_test(size=(80, 24)) as pilot:
         await select(pilot, app, "Acme relay")
@@ -197,3 +194,25 @@ async def test_open_shows_a_saved_report_read_only_with_unknown_fields(
         assert "relay.test ESMTP" in screen.view.transcript.text()
         await pilot.press("q")
     assert app.return_code == 0
+
+
+async def test_a_comparison_in_the_dashboard_records_both_sides(acme_file: Path,
+                                                                tmp_path: Path) -> None:
+    from smtptui.app.screens.compare import CompareScreen
+
+    db = tmp_path / "history.sqlite3"
+    app = app_for(acme_file, history=db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await select(pilot, app, "Acme relay")
+        await pilot.press("space")
+        await select(pilot, app, "Other relay")
+        await pilot.press("space", "c")
+        await until(pilot, lambda: isinstance(app.screen, CompareScreen), "the compare screen")
+        screen = app.screen
+        assert isinstance(screen, CompareScreen)
+        await until(pilot, lambda: screen.comparison is not None, "the comparison", 500)
+        await until(pilot, lambda: runs_in(db, "Acme relay") and runs_in(db, "Other relay"),
+                    "both sides recorded")
+    with HistoryStore.open(db) as store:
+        assert {(r.profile, r.client, r.origin) for r in store.runs()} == {
+            ("Acme relay", "Acme", "app"), ("Other relay", "Globex", "app")}

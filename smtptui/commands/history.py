@@ -106,7 +106,7 @@ def _list(args: argparse.Namespace) -> int:
         return ExitCode.OK
     with open_store(args) as store:
         runs = store.runs(profile=args.what, client=args.client, since=since,
-                          limit=limit or None)
+                          limit=limit or None, brief=not args.json)
         if not runs and args.what and not store.runs(profile=args.what, limit=1):
             known = [p for p, _, _ in store.profiles()]
             raise UsageError(f'no runs recorded for "{args.what}" (recorded: '

@@ -148,7 +148,7 @@ def _certificate(old: ProbeReport, new: ProbeReport) -> list[Change]:
         out.append(Change("cert.issuer", "certificate issuer", a.issuer, b.issuer,
                           f"certificate issuer {short_name(a.issuer)} → "
                           f"{short_name(b.issuer)}"))
-    if a.not_after != b.not_after:
+    if a.not_after[:10] != b.not_after[:10]:  # a re-issue within the day: "replaced" says it
         out.append(Change("cert.not_after", "certificate expiry", a.not_after, b.not_after,
                           f"the certificate now expires {b.not_after[:10]} "
                           f"(was {a.not_after[:10]})"))

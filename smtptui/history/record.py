@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from smtptui.history.changes import Change, diff_reports, sentence
+from smtptui.history.changes import Change, diff_reports, notable, sentence
 from smtptui.history.retention import Retention
 from smtptui.history.store import (
     HistoryStore,
@@ -125,7 +125,8 @@ def record_with(store: HistoryStore, report: ProbeReport, *, profile: str, clien
                 old = store.report(last_pass.id)
                 since_pass = tuple(diff_reports(old, report)) if old is not None else ()
         run_id = store.insert(report, profile=profile, client=client, origin=origin,
-                              changes=[c.to_json() for c in changes], blob=blob)
+                              changes=[c.to_json() for c in changes], blob=blob,
+                              notable=not report.ok or notable(changes))
         store.prune(retention or Retention.from_env(), profile=profile)
     return Recorded(run_id, previous, changes, last_pass, since_pass)
 

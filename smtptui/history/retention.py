@@ -1,8 +1,9 @@
 """How long runs are kept: the last N of each profile and everything newer than D days;
-failures and runs where something changed are kept longer (they are what people look
-back for). The newest passing run of a profile is always kept ("since the last passing
-run" needs it). Defaults can be changed with environment variables or on the command
-line (``smtptui history prune --keep-runs N --keep-days D``)."""
+failures and runs where something other than latency changed are kept longer (they are
+what people look back for; latency alone changes too often to count). The newest passing
+run of a profile is always kept ("since the last passing run" needs it). Defaults can be
+changed with environment variables or on the command line (``smtptui history prune
+--keep-runs N --keep-days D``)."""
 
 from __future__ import annotations
 

@@ -61,6 +61,12 @@ MIGRATIONS: tuple[Migration, ...] = (
     CREATE INDEX runs_started ON runs (started);
     """,
     _reports_apart,
+    # 3 -> 4: runs kept longer by the retention (failures, changes other than latency)
+    """
+    ALTER TABLE runs ADD COLUMN notable INTEGER NOT NULL DEFAULT 0;
+    UPDATE runs SET notable = 1 WHERE verdict = 'fail' OR changes != '[]';
+    CREATE INDEX runs_notable ON runs (profile, notable, started);
+    """,
 )
 VERSION = len(MIGRATIONS)
 

@@ -111,9 +111,14 @@ class Run:
 INSERT_RUN = (
     "INSERT INTO runs (profile, client, started, origin, verdict, failed_stage, failed_reply, "
     "diagnosis_kind, total_ms, stage_ms, tls_version, tls_cipher, cert_sha256, cert_issuer, "
-    "cert_not_after, extensions, auth_mechs, banner, target, changes) "
-    "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
+    "cert_not_after, extensions, auth_mechs, banner, target, changes, notable) "
+    "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
 INSERT_REPORT = "INSERT INTO reports (run_id, report) VALUES (?, ?)"
+_BRIEF = ("id, profile, client, target, started, origin, verdict, failed_stage, failed_reply, "
+          "diagnosis_kind, total_ms, stage_ms, NULL, NULL, NULL, NULL, NULL, '', '', '', "
+          "changes")
+"""What a table of runs shows (the TLS, extension and banner facts left out: NULL is
+the cheapest value to fetch)."""
 
 _COLUMNS = ("id, profile, client, target, started, origin, verdict, failed_stage, "
             "failed_reply, diagnosis_kind, total_ms, stage_ms, tls_version, tls_cipher, "
@@ -241,15 +246,18 @@ class HistoryStore:
     # -- writing ----------------------------------------------------------------------
     def insert(self, report: ProbeReport, *, profile: str, client: str = "",
                origin: str, changes: Sequence[dict[str, Any]] = (),
-               started: float | None = None, blob: bytes | None = None) -> int:
-        """Add one run (call inside :meth:`writing`, or alone: then it commits itself)."""
+               started: float | None = None, blob: bytes | None = None,
+               notable: bool | None = None) -> int:
+        """Add one run (call inside :meth:`writing`, or alone: then it commits itself).
+        ``notable`` runs (default: failed, or something changed) are kept longer."""
         f = facts(report)
         when = started if started is not None else _started(report)
         row = (profile, client or "", when, origin, f.verdict, f.failed_stage, f.failed_reply,
                f.diagnosis_kind, f.total_ms, json.dumps(f.stage_ms), f.tls_version,
                f.tls_cipher, f.cert_sha256, f.cert_issuer, f.cert_not_after, f.extensions,
                f.auth_mechs, f.banner, f.target,
-               json.dumps(list(changes), ensure_ascii=False))
+               json.dumps(list(changes), ensure_ascii=False),
+               int(notable if notable is not None else (f.verdict == "fail" or bool(changes))))
         try:
             cur = self.conn.execute(INSERT_RUN, row)
             assert cur.lastrowid is not None
@@ -280,7 +288,7 @@ class HistoryStore:
             try:
                 cur = self.conn.execute(
                     "DELETE FROM runs WHERE profile = ? AND started < ? "
-                    "AND NOT ((verdict = 'fail' OR changes != '[]') AND started >= ?) "
+                    "AND NOT (notable AND started >= ?) "
                     "AND id IS NOT (SELECT id FROM runs WHERE profile = ? AND verdict != 'fail' "
                     "ORDER BY started DESC LIMIT 1)",
                     (name, cutoff, notable, name))
@@ -292,26 +300,22 @@ class HistoryStore:
     # -- reading ----------------------------------------------------------------------
     def runs(self, *, profile: str | None = None, client: str | None = None,
              since: float | None = None, limit: int | None = None,
-             before_id: int | None = None, verdicts: Sequence[str] = ()) -> list[Run]:
-        """Runs, newest first, filtered by profile, client, start time, id and verdict."""
+             before_id: int | None = None, verdicts: Sequence[str] = (),
+             brief: bool = False) -> list[Run]:
+        """Runs, newest first, filtered by profile, client, start time, id and verdict.
+        ``brief``: without the TLS, extension and banner facts (a table of runs needs
+        none; listing is then about twice as fast)."""
         where: list[str] = []
         params: list[Any] = []
-        if profile is not None:
-            where.append("profile = ?")
-            params.append(profile)
-        if client is not None:
-            where.append("client = ?")
-            params.append(client)
-        if since is not None:
-            where.append("started >= ?")
-            params.append(since)
-        if before_id is not None:
-            where.append("id < ?")
-            params.append(before_id)
+        for clause, value in (("profile = ?", profile), ("client = ?", client),
+                              ("started >= ?", since), ("id < ?", before_id)):
+            if value is not None:
+                where.append(clause)
+                params.append(value)
         if verdicts:
             where.append(f"verdict IN ({','.join('?' * len(verdicts))})")
             params.extend(verdicts)
-        sql = f"SELECT {_COLUMNS} FROM runs"
+        sql = f"SELECT {_BRIEF if brief else _COLUMNS} FROM runs"
         if where:
             sql += " WHERE " + " AND ".join(where)
         sql += " ORDER BY started DESC, id DESC"

@@ -770,7 +770,7 @@ class MainScreen(Screen[None]):
         else:
             try:
                 with HistoryStore.open(path, create=False) as store:
-                    runs = store.runs(profile=name, limit=HISTORY_ROWS)
+                    runs = store.runs(profile=name, limit=HISTORY_ROWS, brief=True)
             except HistoryUnavailable as exc:
                 problem = f"history unavailable: {exc}"
         self.post_message(self.HistoryLoaded(key, name, runs, problem))
