@@ -28,7 +28,8 @@ async def test_watch_notifies_once_per_change(relay_factory: RelayFactory,
     from smtptui.history.store import HistoryStore
 
     users = ScriptedUsers(USER, CANARY, [True, False, False])
-    relay = await relay_factory(starttls=server_ctx, users=users)
+    relay = await relay_factory(starttls=server_ctx, users=users,  # markup: shown as text
+                                auth_fail_reply="535 5.7.8 Bad [/help] [bold credentials")
     monkeypatch.setenv(PASSWORD_ENV, CANARY)
     path = write_profiles(tmp_path / "profiles.toml",
                           [profile("Flaky", relay.port, cafile, watch_interval=1)])
@@ -60,6 +61,8 @@ async def test_watch_notifies_once_per_change(relay_factory: RelayFactory,
         assert len(notes) == 1  # pass -> fail; not the first run, not fail -> fail
         assert notes[0].startswith("\a") and "]9;smtptui: Flaky pass -> fail" in notes[0]
         assert app.main.states["file:Flaky"] == "fail"
+        toasts = [n.message for n in app._notifications if "[/help] [bold" in n.message]
+        assert len(toasts) == 1  # the server's reply, literally, in the one change's toast
         assert CANARY not in "".join(written) + app.export_screenshot()
     assert relay.max_active == 1 and users.asked >= 3  # one run at a time
     with HistoryStore.open(_private_history) as store:

@@ -420,9 +420,9 @@ class MainScreen(Screen[None]):
             if event.previous is not None:
                 title = f"smtptui: {event.profile} {event.reason}"
                 self.smtp_app.notify_terminal(title, event.state.summary or "")
-                self.notify(event.state.summary or event.reason, title=title,
+                self.notify(event.state.summary or event.reason, title=title, markup=False,
                             severity="error" if event.state.status == "fail" else "information",
-                            timeout=8)
+                            timeout=8)  # server text in the summary: never markup
             return
         self.record_result(message.key, event.report, origin="watch")
         self._show_ages()
