@@ -72,3 +72,6 @@ def test_a_notification_cannot_smuggle_escape_sequences() -> None:
     # Exactly the two sequences we meant, each ended by ST; nothing from the body.
     assert body.count("\x1b") == 4 and "\x07" not in body
     assert "bad, worse/" in body
+    wrapped = terminal_notification("t", "b", tmux=True)
+    assert wrapped == ("\a\x1bPtmux;\x1b\x1b]777;notify;t;b\x07\x1b\\"
+                       "\x1bPtmux;\x1b\x1b]9;t: b\x07\x1b\\")

@@ -299,10 +299,13 @@ class SmtpTuiApp(App[int]):
     def notify_terminal(self, title: str, body: str) -> None:
         """Bell plus a desktop notification through the terminal (OSC 777 and OSC 9),
         written the way Textual writes its own OSC 52 (``copy_to_clipboard``)."""
+        import os
+
         from smtptui.watch.notify import terminal_notification
 
         if self._driver is not None:
-            self._driver.write(terminal_notification(title, body))
+            self._driver.write(terminal_notification(title, body,
+                                                     tmux=bool(os.environ.get("TMUX"))))
 
     # -- demo relays ------------------------------------------------------------------
     async def start_demo(self) -> None:
