@@ -22,7 +22,7 @@ from smtptui.pipesafe import PipeSafe
 
 SUBCOMMANDS: tuple[str, ...] = (
     "probe", "compare", "profiles", "dns", "discover", "headers", "tls", "mx", "demo",
-    "oauth", "history", "diff", "open", "app",
+    "oauth", "history", "diff", "open", "exporter", "watch", "app",
 )
 
 
@@ -121,7 +121,7 @@ def _main(argv: list[str]) -> int:
         return ExitCode.USAGE
     except KeyboardInterrupt:
         print("smtptui: interrupted", file=sys.stderr)
-        return 130
+        return ExitCode.INTERRUPT
     except Exception as exc:  # last line of defence: one line, never a traceback
         if os.environ.get("SMTPTUI_DEBUG"):
             raise

@@ -14,6 +14,8 @@ class ExitCode(IntEnum):
     """A stage failed: network, TLS, the server or the credentials said no."""
     USAGE = 2
     """The user's input was wrong: unknown profile, bad flag, unreadable or invalid file."""
+    INTERRUPT = 130
+    """Interrupted (Ctrl-C, SIGINT)."""
 
 
 class UsageError(Exception):

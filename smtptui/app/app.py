@@ -311,6 +311,17 @@ class SmtpTuiApp(App[int]):
             for which in ("password", "oauth_token"):
                 self._prompted.pop((key, which), None)  # let the user type it again
 
+    def notify_terminal(self, title: str, body: str) -> None:
+        """Bell plus a desktop notification through the terminal (OSC 777 and OSC 9),
+        written the way Textual writes its own OSC 52 (``copy_to_clipboard``)."""
+        import os
+
+        from smtptui.watch.notify import terminal_notification
+
+        if self._driver is not None:
+            self._driver.write(terminal_notification(title, body,
+                                                     tmux=bool(os.environ.get("TMUX"))))
+
     # -- demo relays ------------------------------------------------------------------
     async def start_demo(self) -> None:
         """Start the loopback relays in this event loop and list their profiles."""

@@ -13,6 +13,7 @@ from smtptui.probe.batch import DEFAULT_CONCURRENCY
 if TYPE_CHECKING:
     from smtptui.history.record import HistorySink
     from smtptui.profiles.model import Profile
+    from smtptui.profiles.store import ProfileFile
 
 
 def run_batch(args: argparse.Namespace) -> int:
@@ -31,14 +32,7 @@ def run_batch(args: argparse.Namespace) -> int:
     if not 1 <= concurrency <= 500:
         raise UsageError(f"--concurrency must be 1-500, got {concurrency}")
     profiles = load_profiles(args)
-    chosen = profiles.profiles
-    if args.client:
-        chosen = [p for p in chosen if p.client == args.client]
-        if not chosen:
-            known = ", ".join(sorted({p.client for p in profiles.profiles if p.client}))
-            raise UsageError(f'no profiles for client "{args.client}" (known: {known or "none"})')
-    if not chosen:
-        raise UsageError(f"no profiles in {profiles.path}")
+    chosen = pick_profiles(profiles, args.client)
     configs, names, errors = [], [], []
     for profile in chosen:
         try:
@@ -68,6 +62,19 @@ def run_batch(args: argparse.Namespace) -> int:
         total = len(chosen)
         print(f"\n{total - failed} of {total} profiles passed", flush=True)
     return ExitCode.FAILED if failed else ExitCode.OK
+
+
+def pick_profiles(profiles: ProfileFile, client: str | None) -> list[Profile]:
+    """Every profile in the file, or one client's (also `smtptui watch`); none is bad input."""
+    chosen = profiles.profiles
+    if client:
+        chosen = [p for p in chosen if p.client == client]
+        if not chosen:
+            known = ", ".join(sorted({p.client for p in profiles.profiles if p.client}))
+            raise UsageError(f'no profiles for client "{client}" (known: {known or "none"})')
+    if not chosen:
+        raise UsageError(f"no profiles in {profiles.path}")
+    return list(chosen)
 
 
 def check_batch_flags(args: argparse.Namespace) -> None:

@@ -141,6 +141,17 @@ def _seconds(key: str, value: object) -> float:
     return float(value)
 
 
+MAX_WATCH_INTERVAL = 86400.0
+
+
+def _interval(key: str, value: object) -> float:
+    if not isinstance(value, int | float) or isinstance(value, bool) or not (
+            1 <= value <= MAX_WATCH_INTERVAL):
+        raise Invalid(f"{key} must be a number of seconds >= 1 and <= {MAX_WATCH_INTERVAL:g}, "
+                      f"got {show(value)}")
+    return float(value)
+
+
 def _text_list(key: str, value: object) -> tuple[str, ...]:
     if not isinstance(value, list):
         raise Invalid(f"{key} must be a list of strings, got {show(value)}")
@@ -234,6 +245,7 @@ _CHECKS: dict[str, Callable[[str, object], Any]] = {
     "from": _address, "to": _address_list, "ehlo": _name, "timeout": _seconds, "cafile": _nonblank,
     "servername": _name, "insecure": _bool, "send": _bool, "stop_after": _choice(STOP_AFTER),
     "nameserver": _nameserver, "dkim_selectors": _text_list, "notes": _text,
+    "watch_interval": _interval,
 }
 
 

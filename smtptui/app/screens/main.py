@@ -31,6 +31,7 @@ from smtptui.app.screens.editor import Mode, ProfileEditor
 from smtptui.app.screens.help import HelpScreen, help_content, key_label
 from smtptui.app.screens.prompt import TextPrompt
 from smtptui.app.status import report_state
+from smtptui.app.watching import Watching, WatchUpdate
 from smtptui.app.widgets.client_overview import ClientOverview, Row, row_for
 from smtptui.app.widgets.diagnostics import DiagnosticsPanel
 from smtptui.app.widgets.footer import FittingFooter
@@ -91,6 +92,10 @@ class MainScreen(Screen[None]):
                 "Esc returns"),
         Binding("l", "toggle_wrap", "Wrap", id="wrap",
                 tooltip="Wrap long transcript lines, or scroll them sideways"),
+        Binding("W,shift+w", "watch", "Watch", id="watch",
+                tooltip="Watch the selected profile or client: run it every N s (the "
+                        "profile's watch_interval, else 60) and notify on a change; again to "
+                        "stop"),
         Binding("ctrl+r", "reload", "Reload", id="reload", show=False,
                 tooltip="Reload the profiles file (keeps the selection)"),
         Binding("enter", "run_now", "Run", show=False),
@@ -126,6 +131,7 @@ class MainScreen(Screen[None]):
         self.selected_client: str | None = None
         self._dns_run = 0
         self._dns_running: tuple[str, DnsPlan] | None = None
+        self.watching = Watching(self)
 
     @property
     def smtp_app(self) -> SmtpTuiApp:
@@ -325,13 +331,13 @@ class MainScreen(Screen[None]):
             self.notify(f"{entry.name}: no from/to address, so no test message is sent. "
                         "Set them with e.", severity="warning")
 
-    def record_result(self, key: str, report: ProbeReport) -> None:
+    def record_result(self, key: str, report: ProbeReport, origin: str | None = None) -> None:
         """Keep ``report`` as ``key``'s last result; show it if that profile is selected."""
         self.smtp_app.record(key, report)
         self.set_state(key, report_state(report))
         entry = self.entry(key)
         self._record_history(key, report, entry.name if entry else key,
-                             entry.client if entry else "")
+                             entry.client if entry else "", origin)
         if self.selected is None and self.selected_client is not None:
             self._show_overview(self._overview_rows() is not None)
         if self.selected is not None and self.selected.key == key and not self.view.running and (
@@ -404,7 +410,7 @@ class MainScreen(Screen[None]):
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """A bug in preparing or batching must not pass silently (nor crash the app)."""
         if event.state == WorkerState.ERROR and event.worker.group in (
-                "prepare", "batch", "dns"):
+                "prepare", "batch", "dns", "watch", "prepare-watch"):
             error = event.worker.error
             self.notify(clean(f"{type(error).__name__}: {error}"),
                         title="Internal error (the app keeps running)", severity="error",
@@ -433,6 +439,60 @@ class MainScreen(Screen[None]):
                        "results kept)" if message.skipped else "")
             self.notify(f"Batch finished: {len(states) - failed} passed, {failed} failed"
                         f"{skipped}.", timeout=4)
+
+    # -- watch (W) --------------------------------------------------------------------
+    def action_watch(self) -> None:
+        entry, client = self._at_cursor()
+        entries = [entry] if entry is not None else [
+            e for e in self.entries if client is not None and e.client == client]
+        if not entries:
+            self.notify("Pick a profile or a client to watch first.", severity="warning")
+            return
+        what = entries[0].name if entry is not None else client
+        if all(e.key in self.watching for e in entries):
+            self.watching.remove([e.key for e in entries])
+            self.sidebar.profile_tree.notes = self.watching.ages()
+            self.notify(f"Stopped watching {what}.", timeout=3)
+            return
+        new = [e for e in entries if e.key not in self.watching]
+        self.watching.pending.update(e.key for e in new)
+        self._start_watching(new, str(what))
+
+    @work(group="prepare-watch", exit_on_error=False)
+    async def _start_watching(self, entries: list[Entry], what: str) -> None:
+        try:
+            await self.watching.add(entries)
+        except SecretError as exc:
+            self.notify(f"{exc}: not watched.", title="Cancelled", timeout=4)
+            return
+        every = {t.interval for k, t in self.watching.targets.items()
+                 if k in {e.key for e in entries}}
+        self.notify(f"Watching {what} every {' / '.join(f'{s:g}' for s in sorted(every))} s. "
+                    "Press W again to stop.", timeout=4)
+        self.sidebar.profile_tree.notes = self.watching.ages()
+        if self.watching.timer is None:
+            self.watching.timer = self.set_interval(1.0, self._show_ages, name="watch-ages")
+
+    def _show_ages(self) -> None:
+        self.sidebar.profile_tree.notes = self.watching.ages()
+
+    def on_watch_update(self, message: WatchUpdate) -> None:
+        from smtptui.watch.events import Changed
+
+        if message.key not in self.watching:
+            return  # stopped meanwhile
+        event = message.event
+        self.watching.seen(message.key, event)
+        if isinstance(event, Changed):
+            if event.previous is not None:
+                title = f"smtptui: {event.profile} {event.reason}"
+                self.smtp_app.notify_terminal(title, event.state.summary or "")
+                self.notify(event.state.summary or event.reason, title=title, markup=False,
+                            severity="error" if event.state.status == "fail" else "information",
+                            timeout=8)  # server text in the summary: never markup
+            return
+        self.record_result(message.key, event.report, origin="watch")
+        self._show_ages()
 
     # -- profiles ---------------------------------------------------------------------
     def _editable(self, what: str) -> Entry | None:
@@ -748,8 +808,10 @@ class MainScreen(Screen[None]):
             self.key, self.name, self.runs, self.problem = key, name, runs, problem
 
     @work(thread=True, group="history-record", exit_on_error=False)
-    def _record_history(self, key: str, report: ProbeReport, name: str, client: str) -> None:
-        recorded = self.smtp_app.history.record(report, profile=name, client=client)
+    def _record_history(self, key: str, report: ProbeReport, name: str, client: str,
+                        origin: str | None = None) -> None:
+        recorded = self.smtp_app.history.record(report, profile=name, client=client,
+                                                origin=origin)
         self.post_message(self.HistoryRecorded(key, report, recorded))
 
     def on_main_screen_history_recorded(self, message: HistoryRecorded) -> None:

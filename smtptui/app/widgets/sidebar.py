@@ -54,6 +54,25 @@ class ProfileTree(Tree[str]):
         self.marked: frozenset[str] = frozenset()
         self.changed: frozenset[str] = frozenset()
         """Profiles whose last result differs from the run before (marked ``Δ``)."""
+        self._notes: dict[str, str] = {}
+
+    @property
+    def notes(self) -> dict[str, str]:
+        """Key -> a short note after the name (a watched profile's age)."""
+        return self._notes
+
+    @notes.setter
+    def notes(self, notes: dict[str, str]) -> None:
+        if notes != self._notes:
+            self._notes = notes
+            self.refresh_labels()
+
+    def refresh_labels(self) -> None:
+        stack = list(self.root.children)
+        while stack:
+            node = stack.pop()
+            node.refresh()
+            stack.extend(node.children)
 
     def _style(self, name: str) -> Style:
         try:
@@ -74,9 +93,11 @@ class ProfileTree(Tree[str]):
             "pass", "warn", "fail", "running") else Style()
         label = Text(str(node.label))
         label.stylize(style)
+        note = f" ⟳{self._notes[key]}" if key in self._notes else ""
         # a profile sits one guide in; a name too long for the sidebar ends in "…"
         changed = key in self.changed
-        room = self.scrollable_content_region.width - self.guide_depth - 3 - 2 * changed
+        room = (self.scrollable_content_region.width - self.guide_depth - 3 - 2 * changed
+                - len(note))
         if room > 1 and label.cell_len > room:
             label.truncate(room, overflow="ellipsis")
         return Text.assemble(
@@ -85,6 +106,7 @@ class ProfileTree(Tree[str]):
             " ",
             label,
             (f" {CHANGED}" if changed else "", base_style + mark_style),
+            (note, base_style + self._style("profiles--client")),
         )
 
     def action_select_cursor(self) -> None:
@@ -205,11 +227,7 @@ class Sidebar(Vertical):
         self.query_one(FilterInput).focus()
 
     def _refresh_labels(self) -> None:
-        stack = list(self.profile_tree.root.children)
-        while stack:
-            node = stack.pop()
-            node.refresh()
-            stack.extend(node.children)
+        self.profile_tree.refresh_labels()
 
     def _rebuild(self) -> None:
         """Rebuild the tree for the current entries and filter, keeping the cursor's profile."""
