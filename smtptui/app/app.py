@@ -101,6 +101,8 @@ class SmtpTuiApp(App[int]):
         """The last DNS checks (:class:`~smtptui.app.dns_plan.DnsOutcome`) of each entry."""
         self.dns_timeout = 5.0
         """Seconds one DNS lookup may take (checks and discovery)."""
+        self.inbound_port = 25
+        """The MX port the inbound view (I) probes; tests point it at a loopback relay."""
         self.dns_deadline = 30.0
         """Seconds all DNS checks of one profile (or one discovery) may take."""
         self.last_headers = ""

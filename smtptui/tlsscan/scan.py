@@ -73,7 +73,7 @@ async def scan_tls(endpoint: Endpoint, host: str, *, cafile: str | None = None,
         Section("ciphers", tuple(cipher_findings(weak, groups, order, strict=strict)))]
     sections.append(Section("certificate", tuple(chain_mod.chain_findings(
         main.chain, verified.verified_chain, verify_error,
-        list(names) or ([endpoint.servername] if endpoint.servername else []),
+        list(names) or [endpoint.servername or host],
         strict=strict))))
     return TlsScanReport(
         host=host, address=endpoint.address, port=endpoint.port, mode=endpoint.mode,

@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import work
 from textual.app import ComposeResult
@@ -38,6 +38,7 @@ from smtptui.app.widgets.footer import FittingFooter
 from smtptui.app.widgets.history_pane import HistoryPane
 from smtptui.app.widgets.probe_view import ProbeSource, ProbeView
 from smtptui.app.widgets.sidebar import Sidebar
+from smtptui.app.widgets.tls_pane import TlsPane
 from smtptui.app.widgets.transcript import TranscriptView
 from smtptui.probe.config import ProbeConfig
 from smtptui.probe.events import ProbeReport
@@ -87,6 +88,12 @@ class MainScreen(Screen[None]):
                 tooltip="Save the report as JSON and plain text"),
         Binding("H,shift+h", "history", "History", id="history",
                 tooltip="Past runs of this profile and what changed (History tab)"),
+        Binding("T,shift+t", "tls", "TLS", id="tls",
+                tooltip="TLS tab: inspect the selected profile's TLS (versions, weak ciphers, "
+                "the chain as served, DANE) and what to change; again to leave"),
+        Binding("I,shift+i", "inbound", "Inbound", id="inbound",
+                tooltip="Inbound view of the profile's domain in the TLS tab: every MX on "
+                "port 25, STARTTLS, certificates, MTA-STS, DANE"),
         Binding("z", "zoom", "Zoom", id="zoom",
                 tooltip="Give the focused pane (transcript or diagnosis) the whole screen; "
                 "Esc returns"),
@@ -147,6 +154,7 @@ class MainScreen(Screen[None]):
         yield ProbeView(source=self._source, id="probe")
         yield ClientOverview(id="client-overview")
         yield HistoryPane(id="history")
+        yield TlsPane(id="tls-pane")
         yield FittingFooter(compact=True)
 
     @property
@@ -250,11 +258,12 @@ class MainScreen(Screen[None]):
             rows = self._overview_rows()
             assert rows is not None and self.selected_client is not None
             overview.show(self.selected_client, rows)
-        if overview.display != shown:
+        if self.has_class("-overview") != shown:
             if not shown and overview.has_focus:
                 self.sidebar.profile_tree.focus()
-            overview.display = shown
-            self.view.display = not shown
+            # a class, not inline display: the History and TLS tabs (classes too) must be
+            # able to take the place of both the overview and the probe view
+            self.set_class(shown, "-overview")
 
     def on_client_overview_open(self, message: ClientOverview.Open) -> None:
         self.sidebar.select_key(message.key)
@@ -353,7 +362,7 @@ class MainScreen(Screen[None]):
     def action_cancel(self) -> None:
         cancelled = self.view.cancel()
         for worker in list(self.workers):
-            if worker.node is self and worker.group in ("prepare", "batch", "dns") and (
+            if worker.node is self and worker.group in ("prepare", "batch", "dns", "tls") and (
                     worker.is_running):
                 worker.cancel()
                 cancelled = True
@@ -869,6 +878,7 @@ class MainScreen(Screen[None]):
             self.query_one("#profiles").focus()
             return
         self._at_cursor()
+        self.remove_class("-tls")
         self.add_class("-history")
         self._load_history()
         self.query_one(HistoryPane).focus_table()
@@ -978,6 +988,98 @@ class MainScreen(Screen[None]):
                                   HistoryDiffScreen(describe_run(run), label, changes))
 
 
+    # -- the TLS tab (T: TLS inspection, I: inbound view) -------------------------------
+    def _tls_tab(self) -> TlsPane:
+        pane = self.query_one(TlsPane)
+        self.remove_class("-history")
+        self.add_class("-tls")
+        return pane
+
+    def _leave_tls(self) -> bool:
+        if not self.has_class("-tls"):
+            return False
+        self.remove_class("-tls")
+        self.query_one("#profiles").focus()
+        return True
+
+    def action_tls(self) -> None:
+        """T: the TLS tab for the selected profile (inspects it); T again leaves."""
+        if self._leave_tls():
+            return
+        entry, _ = self._at_cursor()
+        if entry is None:
+            self.notify("Pick a profile first.", severity="warning")
+            return
+        from smtptui.app.tls_card import running_card
+
+        target = tls_target(entry)
+        pane = self._tls_tab()
+        pane.show(f"tls:{entry.key}", running_card(
+            f"inspecting the TLS of {target['host']} port {target['port']}"),
+            title=f"TLS · {entry.name}")
+        pane.focus()
+        self._inspect_tls(f"tls:{entry.key}", entry.name, target)
+
+    def action_inbound(self) -> None:
+        """I: the inbound view of the selected profile's domain, in the TLS tab."""
+        entry, _ = self._at_cursor()
+        if entry is None:
+            self.notify("Pick a profile first.", severity="warning")
+            return
+        target = tls_target(entry)
+        domain = target["domain"]
+        if not domain:
+            self.notify("This profile has no From address (or login) with a domain: set "
+                        "From with e.", severity="warning")
+            return
+        from smtptui.app.tls_card import running_card
+
+        pane = self._tls_tab()
+        pane.show(f"mx:{domain}", running_card(f"probing every MX of {domain} on port 25"),
+                  title=f"Inbound · {domain}")
+        pane.focus()
+        self._inbound(f"mx:{domain}", domain, target["nameserver"])
+
+    @work(exclusive=True, group="tls", exit_on_error=False)
+    async def _inspect_tls(self, key: str, name: str, target: dict[str, Any]) -> None:
+        from smtptui.app.tls_card import message_card, tls_card
+        from smtptui.tlsscan.inspect import inspect
+        from smtptui.tlsscan.target import TargetError
+
+        try:
+            report = await inspect(
+                target["host"], target["port"], target["mode"],
+                servername=target["servername"], cafile=target["cafile"],
+                nameserver=target["nameserver"], timeout=min(target["timeout"], 10.0))
+            card = tls_card(report)
+        except TargetError as exc:
+            card = message_card("TLS", f"cannot resolve the host: {exc}")
+        except asyncio.CancelledError:
+            self._tls_show(key, message_card("TLS", "cancelled; press T twice to run it "
+                                                    "again"))
+            raise
+        self._tls_show(key, card)
+
+    @work(exclusive=True, group="tls", exit_on_error=False)
+    async def _inbound(self, key: str, domain: str, nameserver: str | None) -> None:
+        from smtptui.app.tls_card import inbound_card, message_card
+        from smtptui.tlsscan.inbound import InboundOptions, check_inbound
+
+        try:
+            report = await check_inbound(domain, InboundOptions(
+                port=self.smtp_app.inbound_port, nameserver=nameserver,
+                timeout=self.smtp_app.dns_timeout * 2))
+        except asyncio.CancelledError:
+            self._tls_show(key, message_card("Inbound", "cancelled; press I to run it again"))
+            raise
+        self._tls_show(key, inbound_card(report))
+
+    def _tls_show(self, key: str, card: render.Card) -> None:
+        pane = self.query_one(TlsPane)
+        if pane.key == key:  # not replaced by a newer request meanwhile
+            pane.show(key, card, title=pane.border_title or "TLS")
+
+
 HISTORY_ROWS = 500
 """Past runs the History tab lists (the newest)."""
 
@@ -989,3 +1091,17 @@ def report_saver(report: ProbeReport) -> SavePrompt:
 
     return SavePrompt(lambda base: write_pair(
         base, report.to_json(), render_text(report, color=False, verbose=True)))
+
+
+def tls_target(entry: Entry) -> dict[str, Any]:
+    """Where the TLS tab looks for ``entry``: host, port, mode, names, trust, resolver, and
+    the domain of its From address (or login) for the inbound view."""
+    source: Any = entry.config if entry.config is not None else entry.profile
+    mode = source.tls if source.tls in ("starttls", "implicit") else (
+        "implicit" if source.port == 465 else "starttls")
+    sender = getattr(source, "mail_from", None) or getattr(source, "username", None) or ""
+    return {"host": source.host, "port": source.port, "mode": mode,
+            "servername": source.servername, "cafile": source.cafile,
+            "nameserver": nameserver_for(source.nameserver),
+            "timeout": float(source.timeout or 10.0),
+            "domain": sender.rpartition("@")[2] if "@" in sender else ""}
