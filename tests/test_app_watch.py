@@ -29,7 +29,8 @@ async def test_watch_notifies_once_per_change(relay_factory: RelayFactory,
 
     users = ScriptedUsers(USER, CANARY, [True, False, False])
     relay = await relay_factory(starttls=server_ctx, users=users,  # markup: shown as text
-                                auth_fail_reply="535 5.7.8 Bad [/help] [bold credentials")
+                                auth_fail_reply="535 5.7.8 Bad [/help] [bold credentials",
+                                auth_mechanisms=("PLAIN",))  # one AUTH per run
     monkeypatch.setenv(PASSWORD_ENV, CANARY)
     path = write_profiles(tmp_path / "profiles.toml",
                           [profile("Flaky", relay.port, cafile, watch_interval=1)])

@@ -28,7 +28,8 @@ Make = Callable[..., ProbeConfig]
 async def test_changes_not_runs(relay_factory: RelayFactory, server_ctx: ssl.SSLContext,
                                 config_for: Make) -> None:
     users = ScriptedUsers(USER, CANARY, [True] * 3 + [False] * 3 + [True])
-    relay = await relay_factory(starttls=server_ctx, users=users)
+    # one mechanism: a failing password costs one AUTH (no fallback), one scripted verdict
+    relay = await relay_factory(starttls=server_ctx, users=users, auth_mechanisms=("PLAIN",))
     target = WatchTarget("flaky", "Acme", config_for(relay.port), interval=0.1)
     changes: list[Changed] = []
     ticks = 0
@@ -98,7 +99,8 @@ async def test_headless_watch_prints_one_line_per_change(
     from smtptui.history.store import HistoryStore
 
     users = ScriptedUsers(USER, CANARY, [True] * 3 + [False] * 3 + [True])
-    relay = await relay_factory(starttls=server_ctx, users=users)
+    # one mechanism: a failing password costs one AUTH (no fallback), one scripted verdict
+    relay = await relay_factory(starttls=server_ctx, users=users, auth_mechanisms=("PLAIN",))
     log = tmp_path / "hook.log"
     hook = f"{sys.executable} -c \"import json,sys; d=json.load(sys.stdin); " \
            f"open({str(log)!r}, 'a').write(d['current']['status'] + chr(10))\""
