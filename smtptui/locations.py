@@ -15,6 +15,7 @@ PROFILES_ENV = "SMTPTUI_PROFILES"
 PROFILES_FILE = "profiles.toml"
 HISTORY_ENV = "SMTPTUI_HISTORY"
 HISTORY_FILE = "history.sqlite3"
+STATE_ENV = "SMTPTUI_STATE_DIR"
 
 
 def config_dir() -> Path:
@@ -24,6 +25,10 @@ def config_dir() -> Path:
 
 
 def state_dir() -> Path:
+    """``$SMTPTUI_STATE_DIR``, else the user's state dir (history, OAuth token files)."""
+    env = _from_env(STATE_ENV)
+    if env is not None:
+        return env
     from platformdirs import user_state_dir
 
     return Path(user_state_dir(APP_NAME, appauthor=False))

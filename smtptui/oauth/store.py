@@ -19,7 +19,6 @@ from pathlib import Path
 from smtptui.oauth.tokens import Tokens
 
 KEYRING_SERVICE = "smtptui-oauth"
-STATE_ENV = "SMTPTUI_STATE_DIR"
 _SAFE = re.compile(r"^[A-Za-z0-9_.-]{1,100}$")
 
 
@@ -28,13 +27,11 @@ class StoreError(Exception):
 
 
 def state_dir() -> Path:
-    """``$SMTPTUI_STATE_DIR``, else the user's state dir for smtptui."""
-    env = os.environ.get(STATE_ENV, "").strip()
-    if env:
-        return Path(env).expanduser()
-    from platformdirs import user_state_dir
+    """``$SMTPTUI_STATE_DIR``, else the user's state dir for smtptui (one place for both:
+    :mod:`smtptui.locations`)."""
+    from smtptui.locations import state_dir as shared
 
-    return Path(user_state_dir("smtptui", appauthor=False))
+    return shared()
 
 
 def _file_name(name: str) -> str:
