@@ -114,11 +114,17 @@ INSERT_RUN = (
     "cert_not_after, extensions, auth_mechs, banner, target, changes, notable) "
     "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
 INSERT_REPORT = "INSERT INTO reports (run_id, report) VALUES (?, ?)"
-_BRIEF = ("id, profile, client, target, started, origin, verdict, failed_stage, failed_reply, "
-          "diagnosis_kind, total_ms, stage_ms, NULL, NULL, NULL, NULL, NULL, '', '', '', "
-          "changes")
-"""What a table of runs shows (the TLS, extension and banner facts left out: NULL is
-the cheapest value to fetch)."""
+_BRIEF = ("id, profile, started, origin, verdict, failed_stage, failed_reply, "
+          "diagnosis_kind, total_ms, stage_ms, changes")
+"""What a table of runs shows (every column fetched costs: 10,000 rows of these take
+half the time of all of them)."""
+
+
+def _brief_run(row: Sequence[Any]) -> Run:
+    (run_id, profile, started, origin, verdict, failed_stage, failed_reply, kind, total_ms,
+     stage_ms, changes) = row
+    return Run(run_id, profile, "", "", started, origin, verdict, failed_stage, failed_reply,
+               kind, total_ms, stage_ms, None, None, None, None, None, "", "", "", changes)
 
 _COLUMNS = ("id, profile, client, target, started, origin, verdict, failed_stage, "
             "failed_reply, diagnosis_kind, total_ms, stage_ms, tls_version, tls_cipher, "
@@ -303,8 +309,8 @@ class HistoryStore:
              before_id: int | None = None, verdicts: Sequence[str] = (),
              brief: bool = False) -> list[Run]:
         """Runs, newest first, filtered by profile, client, start time, id and verdict.
-        ``brief``: without the TLS, extension and banner facts (a table of runs needs
-        none; listing is then about twice as fast)."""
+        ``brief``: only what a table of runs shows (no client, target, origin, TLS,
+        extension or banner facts); listing is then about twice as fast."""
         where: list[str] = []
         params: list[Any] = []
         for clause, value in (("profile = ?", profile), ("client = ?", client),
@@ -321,7 +327,8 @@ class HistoryStore:
         sql += " ORDER BY started DESC, id DESC"
         if limit is not None:
             sql += f" LIMIT {int(limit)}"
-        return [_run(r) for r in self._query(sql, params)]
+        make = _brief_run if brief else _run
+        return [make(r) for r in self._query(sql, params)]
 
     def get(self, run_id: int) -> Run | None:
         rows = self._query(f"SELECT {_COLUMNS} FROM runs WHERE id = ?", (run_id,))
