@@ -115,14 +115,14 @@ def record_with(store: HistoryStore, report: ProbeReport, *, profile: str, clien
         last_pass = (previous if previous is not None and previous.ok
                      else store.latest(profile, passing=True))
         changes = since_pass = ()  # type: tuple[Change, ...]
-        before = store.report(previous.id) if previous is not None else None
+        before = store.report(previous.id, transcript=False) if previous is not None else None
         if before is not None:
             changes = tuple(diff_reports(before, report))
         if last_pass is not None:
             if previous is not None and last_pass.id == previous.id:
                 since_pass = changes
             else:
-                old = store.report(last_pass.id)
+                old = store.report(last_pass.id, transcript=False)
                 since_pass = tuple(diff_reports(old, report)) if old is not None else ()
         run_id = store.insert(report, profile=profile, client=client, origin=origin,
                               changes=[c.to_json() for c in changes], blob=blob,

@@ -344,9 +344,14 @@ class HistoryStore:
         except (zlib.error, ValueError) as exc:
             raise HistoryUnavailable(f"run {run_id}: its report is damaged ({exc})") from None
 
-    def report(self, run_id: int) -> ProbeReport | None:
+    def report(self, run_id: int, *, transcript: bool = True) -> ProbeReport | None:
+        """The run's report (``transcript=False``: without it, for comparing runs)."""
         doc = self.report_json(run_id)
-        return ProbeReport.from_json(doc) if doc is not None else None
+        if doc is None:
+            return None
+        from smtptui.probe.report_json import read_report
+
+        return read_report(doc, transcript=transcript).report
 
     def latest(self, profile: str, *, before_id: int | None = None,
                passing: bool = False) -> Run | None:
