@@ -67,6 +67,9 @@ MIGRATIONS: tuple[Migration, ...] = (
     UPDATE runs SET notable = 1 WHERE verdict = 'fail' OR changes != '[]';
     CREATE INDEX runs_notable ON runs (profile, notable, started);
     """,
+    # 4 -> 5: what the run's report says but latency, in one string: an equal one means
+    # nothing but latency changed (recording then need not read the earlier report)
+    "ALTER TABLE runs ADD COLUMN signature TEXT NOT NULL DEFAULT ''",
 )
 VERSION = len(MIGRATIONS)
 

@@ -61,6 +61,8 @@ class Run:
     auth_mechs: str
     banner: str
     changes_json: str = "[]"
+    signature: str = ""
+    """:func:`smtptui.history.changes.signature` of the report ("" before schema 5)."""
 
     @property
     def stage_ms(self) -> dict[str, float]:
@@ -111,8 +113,8 @@ class Run:
 INSERT_RUN = (
     "INSERT INTO runs (profile, client, started, origin, verdict, failed_stage, failed_reply, "
     "diagnosis_kind, total_ms, stage_ms, tls_version, tls_cipher, cert_sha256, cert_issuer, "
-    "cert_not_after, extensions, auth_mechs, banner, target, changes, notable) "
-    "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
+    "cert_not_after, extensions, auth_mechs, banner, target, changes, notable, signature) "
+    "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
 INSERT_REPORT = "INSERT INTO reports (run_id, report) VALUES (?, ?)"
 _BRIEF = ("id, profile, started, origin, verdict, failed_stage, failed_reply, "
           "diagnosis_kind, total_ms, stage_ms, changes")
@@ -128,7 +130,8 @@ def _brief_run(row: Sequence[Any]) -> Run:
 
 _COLUMNS = ("id, profile, client, target, started, origin, verdict, failed_stage, "
             "failed_reply, diagnosis_kind, total_ms, stage_ms, tls_version, tls_cipher, "
-            "cert_sha256, cert_issuer, cert_not_after, extensions, auth_mechs, banner, changes")
+            "cert_sha256, cert_issuer, cert_not_after, extensions, auth_mechs, banner, changes, "
+            "signature")
 
 
 def _run(row: Sequence[Any]) -> Run:
@@ -253,7 +256,7 @@ class HistoryStore:
     def insert(self, report: ProbeReport, *, profile: str, client: str = "",
                origin: str, changes: Sequence[dict[str, Any]] = (),
                started: float | None = None, blob: bytes | None = None,
-               notable: bool | None = None) -> int:
+               notable: bool | None = None, signature: str = "") -> int:
         """Add one run (call inside :meth:`writing`, or alone: then it commits itself).
         ``notable`` runs (default: failed, or something changed) are kept longer."""
         f = facts(report)
@@ -263,7 +266,8 @@ class HistoryStore:
                f.tls_cipher, f.cert_sha256, f.cert_issuer, f.cert_not_after, f.extensions,
                f.auth_mechs, f.banner, f.target,
                json.dumps(list(changes), ensure_ascii=False),
-               int(notable if notable is not None else (f.verdict == "fail" or bool(changes))))
+               int(notable if notable is not None else (f.verdict == "fail" or bool(changes))),
+               signature)
         try:
             cur = self.conn.execute(INSERT_RUN, row)
             assert cur.lastrowid is not None
