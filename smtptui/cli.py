@@ -21,8 +21,8 @@ from smtptui.errors import ExitCode, UsageError
 from smtptui.pipesafe import PipeSafe
 
 SUBCOMMANDS: tuple[str, ...] = (
-    "probe", "compare", "profiles", "dns", "discover", "headers", "demo", "app",
-    "history", "diff", "open",
+    "probe", "compare", "profiles", "dns", "discover", "headers", "tls", "mx", "demo",
+    "oauth", "history", "diff", "open", "app",
 )
 
 
@@ -128,3 +128,7 @@ def _main(argv: list[str]) -> int:
         print(f"smtptui: internal error: {type(exc).__name__}: {exc} "
               "(set SMTPTUI_DEBUG=1 for details)", file=sys.stderr)
         return ExitCode.FAILED
+
+
+if __name__ == "__main__":  # `python -m smtptui.cli …` works like `smtptui …`
+    sys.exit(main())

@@ -16,7 +16,9 @@ import trustme
 from smtptui.demo.relay import Relay, RelayOptions
 from smtptui.probe.config import ProbeConfig, Secret
 
-pytest_plugins = ["tests.servers", "tests.dns_fixtures", "tests.app_fixtures"]
+pytest_plugins = [
+    "tests.servers", "tests.dns_fixtures", "tests.app_fixtures", "tests.oauth_fixtures",
+]
 
 CANARY = "Canary-Pw-7d1e9c"
 """The password every test relay accepts. It must never appear in any output."""

@@ -178,7 +178,7 @@ async def test_a_damaged_history_is_one_notice_and_probes_still_run(acme_file: P
 async def test_open_shows_a_saved_report_read_only_with_unknown_fields(
         relay, config_for, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     report = await probe(config_for(relay.port, profile="Acme relay"))
-    doc = report.to_json() | {"schema": 3, "tested_until": "rcpt"}
+    doc = report.to_json() | {"schema": 3, "relay_region": "eu"}
     saved = tmp_path / "colleague.json"
     saved.write_text(json.dumps(doc))
     app = app_for(None, viewing=(read_report(json.loads(saved.read_text())), str(saved)))
@@ -189,7 +189,7 @@ async def test_open_shows_a_saved_report_read_only_with_unknown_fields(
         text = screen.query_one(DiagnosticsPanel).text
         assert f"Saved report from {saved}. Read-only: nothing is run." in text
         assert ("Written by a newer smtptui (report schema 3, this one reads 2): not shown "
-                "here: tested_until") in text
+                "here: relay_region") in text
         assert "read-only" in str(screen.query_one("#probe-title").render())
         assert "relay.test ESMTP" in screen.view.transcript.text()
         await pilot.press("q")

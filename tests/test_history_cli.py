@@ -98,14 +98,14 @@ async def test_diff_of_two_saved_reports_and_a_history_export(
     assert out.endswith("  nothing changed (latency within the noise threshold)\n")
     newer = json.loads(saved.read_text())
     newer["schema"] = 99
-    newer["tested_until"] = "rcpt"
+    newer["relay_region"] = "eu"
     newer["banner"] = "relay.test ESMTP Postfix"
     (tmp_path / "newer.json").write_text(json.dumps(newer))
     code, out, err = await smtptui("diff", str(saved), str(tmp_path / "newer.json"),
                                    "--json")
     assert code == 1
     assert err == ("Written by a newer smtptui (report schema 99, this one reads 2): "
-                   "not shown here: tested_until\n")
+                   "not shown here: relay_region\n")
     assert json.loads(out)["changes"][0]["key"] == "greeting"
     for bad, message in ((tmp_path / "nope.json", "no such file"),
                          (profiles, "not JSON")):

@@ -28,6 +28,24 @@ async def test_a_report_reads_back_to_the_same_json(relay, config_for) -> None: 
     assert ProbeReport.from_json(doc).tls == read.report.tls
 
 
+async def test_refusals_info_and_coverage_read_back(relay_factory, server_ctx,  # type: ignore[no-untyped-def]
+                                                    config_for) -> None:
+    from smtptui.probe.engine import probe
+
+    relay = await relay_factory(starttls=server_ctx, extensions=("PIPELINING",),
+                                rcpt_replies={"gone@x.test": "550 5.1.1 No such user"})
+    report = await probe(config_for(relay.port, mail_from="a@x.test",
+                                    rcpt_to=("ok@x.test", "gone@x.test")))
+    doc = report.to_json()
+    rcpt = next(s for s in doc["stages"] if s["stage"] == "rcpt")
+    assert rcpt["refused"] and doc["info"] and doc["tested_until"]
+    read = read_report(doc)
+    assert read.unknown == ()
+    again = read.report.to_json()
+    assert abs(again.pop("cold_ms") - doc.pop("cold_ms")) < 0.01
+    assert again == doc
+
+
 def test_a_version_1_report_and_a_batch_not_run_line_are_read() -> None:
     v1 = {"ok": False, "target": {"host": "mx.example.net", "port": 25, "tls": "starttls",
                                   "profile": "Old"},
@@ -48,9 +66,9 @@ def test_a_version_1_report_and_a_batch_not_run_line_are_read() -> None:
 def test_unknown_fields_and_values_are_named_not_fatal() -> None:
     doc = {"schema": 7, "target": {"host": "h", "port": 1, "tls": "none", "region": "eu"},
            "stages": [{"stage": "ehlo", "status": "info", "elapsed_ms": 1, "severity": 2}],
-           "tested_until": "rcpt"}
+           "coverage_map": "rcpt"}
     read = read_report(doc)
-    assert read.unknown == ("tested_until", "target.region", "stages[].severity",
+    assert read.unknown == ("coverage_map", "target.region", "stages[].severity",
                             "stage status 'info'")
     assert read.report.stages[0].status == "warn"
     assert read.notice().startswith("Written by a newer smtptui (report schema 7")

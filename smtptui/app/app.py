@@ -30,7 +30,7 @@ from smtptui.app.widgets.probe_view import ProbeSource
 from smtptui.probe.config import ProbeConfig, Secret
 from smtptui.probe.events import ProbeReport
 from smtptui.probe.sanitize import clean
-from smtptui.profiles.errors import ProfilesError, SecretError
+from smtptui.profiles.errors import ProfilesError, SecretError, TokenUnavailable
 from smtptui.profiles.secrets import PromptSource
 from smtptui.profiles.store import ProfileFile, load_or_empty, modify
 
@@ -42,6 +42,8 @@ if TYPE_CHECKING:
     from smtptui.probe.report_json import ReadReport
 
 DEMO_CLIENT = "Demo (loopback relays)"
+PROMPTED = (("password", "password"), ("oauth_token", "OAuth token"))
+"""The secrets a profile may ask for when it runs (``{ prompt = true }``)."""
 
 
 class SmtpTuiApp(App[int]):
@@ -120,7 +122,20 @@ class SmtpTuiApp(App[int]):
         assert isinstance(screen, MainScreen)
         return screen
 
+    colour_system: str | None = None
+    """Rich's name for the terminal's colours ("truecolor", "256", "standard"); None:
+    what the console detected (tests set it to see a 16-colour terminal's theme)."""
+
+    def _pick_theme(self) -> None:
+        from smtptui.app.theme import LOW_COLOUR, theme_for
+
+        name = theme_for(self.colour_system or self.console.color_system)
+        if name is not None:
+            self.register_theme(LOW_COLOUR)
+            self.theme = name
+
     async def on_mount(self) -> None:
+        self._pick_theme()
         if self.viewing is not None:
             return
         self.main.entries = self.entries()
@@ -313,6 +328,11 @@ class SmtpTuiApp(App[int]):
         finally:
             self._demo_starting = False
         self.main.entries = self.entries()
+        # The demo's promise (a green run and two diagnosed failures, nothing to press):
+        # its profiles run at once, and the screen says so.
+        self.main.run_entries([e for e in self.main.entries if e.client == DEMO_CLIENT],
+                              "Running the three demo profiles: a healthy relay and two "
+                              "diagnosed failures. Pick one to read its run.")
 
     def start_demo_soon(self) -> None:
         self.run_worker(self.start_demo(), group="demo", exclusive=True)
@@ -336,7 +356,7 @@ class SmtpTuiApp(App[int]):
             profile = entry.profile
             assert profile is not None
             answers: list[Secret] = []
-            for which, what in (("password", "password"), ("oauth_token", "OAuth token")):
+            for which, what in PROMPTED:
                 if isinstance(getattr(profile, which), PromptSource):
                     answers.append(await self._ask(entry, which, what))
             queue = iter(answers)
@@ -345,11 +365,45 @@ class SmtpTuiApp(App[int]):
                 profile.to_probe_config, prompt=lambda _question: next(queue).reveal(),
                 problems=problems)
             for problem in problems:  # in full here (a command's stderr), brief in reports
-                self.notify(f"{problem}. Testing everything up to AUTH.",
-                            title="Missing secret", severity="warning", timeout=8)
+                oauth = isinstance(problem, TokenUnavailable)  # before connecting, say so
+                self.notify(f"{problem}" + (" (e, then Sign in…)" if oauth else "")
+                            + ". Testing everything up to AUTH.",
+                            title="OAuth sign-in needed" if oauth else "Missing secret",
+                            severity="warning", timeout=8)
         if send and not config.send and config.mail_from and config.rcpt_to:
             config = replace(config, send=True)
         return config
+
+    async def ask_batch(self, entries: list[Entry]) -> set[str]:
+        """Ask, in one dialog, for every prompted secret of ``entries`` not known yet.
+
+        Must run in a worker. Returns the keys of the profiles whose secret was not
+        given (skipped: they are not run and keep their previous result).
+        """
+        from smtptui.app.screens.batch_secrets import Ask, BatchSecrets
+
+        asks: list[Ask] = []
+        for entry in entries:
+            profile = entry.profile
+            if profile is None:
+                continue
+            for which, what in PROMPTED:
+                if isinstance(getattr(profile, which), PromptSource) and (
+                        entry.key, which) not in self._prompted:
+                    user = profile.username
+                    asks.append(Ask(entry.key, which, entry.name, what,
+                                    (f"{user} at " if user else "") + entry.target))
+        if not asks:
+            return set()
+        answers = await self.push_screen_wait(BatchSecrets(asks)) or {}
+        skipped: set[str] = set()
+        for ask in asks:
+            answer = answers.get((ask.key, ask.which))
+            if answer:
+                self._prompted[(ask.key, ask.which)] = Secret(answer)
+            else:
+                skipped.add(ask.key)
+        return skipped
 
     async def _ask(self, entry: Entry, which: str, what: str) -> Secret:
         cached = self._prompted.get((entry.key, which))
@@ -386,6 +440,23 @@ class SmtpTuiApp(App[int]):
                            escape(f"{clean(e.client or 'no client', 40)} · {e.target}"))
              for e in entries], placeholder=prompt)
 
+    def _sign_in_command(self, screen: MainScreen) -> SystemCommand | None:
+        """"Sign in…" for the selected profile when its token comes from an OAuth sign-in."""
+        from smtptui.profiles.secrets import OAuthSource
+
+        profile = screen.selected.profile if screen.selected is not None else None
+        source = next((s for s in (profile.oauth_token, profile.password)
+                       if isinstance(s, OAuthSource)), None) if profile else None
+        if source is None or source.account is None:
+            return None
+        from smtptui.app.screens.sign_in import SignInScreen
+
+        account = source.account
+        return SystemCommand(  # the palette reads markup: the name is escaped for it
+            f"Sign in ({escape(clean(source.name, 40))})…",
+            "OAuth: get a token the profile's probes refresh by themselves",
+            lambda: self.push_screen(SignInScreen(account)))
+
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         if isinstance(screen, MainScreen):
             yield SystemCommand("Mark / unmark profile for compare", "key: space",
@@ -400,6 +471,9 @@ class SmtpTuiApp(App[int]):
                     key = key_label(binding.key)
                     yield SystemCommand(binding.tooltip or binding.description, f"key: {key}",
                                         partial(target.run_action, action))
+            sign_in = self._sign_in_command(screen)
+            if sign_in is not None:
+                yield sign_in
             if self.demo is None:
                 yield SystemCommand("Start the demo relays",
                                     "Three loopback relays: healthy, 535 5.7.8, expired "

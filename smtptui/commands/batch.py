@@ -77,9 +77,10 @@ def check_batch_flags(args: argparse.Namespace) -> None:
     if args.verbose:
         raise UsageError("-v/--verbose does not apply to --all/--client (use --json for each "
                          "profile's transcript, or probe one PROFILE with -v)")
-    if args.swaks:
-        raise UsageError("--swaks does not apply to --all/--client "
-                         "(probe one PROFILE with --swaks)")
+    for flag in ("swaks", "openssl"):
+        if getattr(args, flag, False):
+            raise UsageError(f"--{flag} does not apply to --all/--client "
+                             f"(probe one PROFILE with --{flag})")
 
 
 def not_run(profile: Profile, error: str) -> dict[str, object]:
@@ -118,6 +119,8 @@ async def _run(configs: list, names: list, concurrency: int, *, json_out: bool, 
         bad = report.failed_stage
         detail = (f"failed at {bad.stage}: {bad.diagnosis.summary}" if bad and bad.diagnosis
                   else f"{report.total_ms:.0f} ms")
+        if not bad and report.coverage:  # a pass says what it covered
+            detail += f", {report.coverage}"
         if recorded is not None and recorded.changes:
             detail += f"; changed: {sentence(recorded.changes, limit=2)}"
         print(f"{paint(glyph(status) + ' ' + status, status, color)}  {profile.name}  "

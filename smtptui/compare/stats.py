@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import statistics
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -59,23 +60,46 @@ def summarize(samples: list[float]) -> Stats | None:
     return Stats(len(ordered), ordered[0], statistics.median(ordered), ordered[rank - 1])
 
 
-def stage_ms(report: ProbeReport, key: str) -> float | None:
-    """One run's latency for aspect ``key`` (see the module doc), or None if it did not run."""
+def stage_ms(report: ProbeReport, key: str,
+             only: Collection[str] | None = None) -> float | None:
+    """One run's latency for aspect ``key`` (see the module doc), or None if it did not run.
+    With ``only``, just stages of those aspects count (what both sides of a comparison ran):
+    ``total`` is then their sum, not the whole probe."""
     if key == "total":
-        return report.total_ms if report.ok else None
+        if not report.ok:
+            return None
+        if only is None:
+            return report.total_ms
+        return sum(s.elapsed_ms for s in report.stages
+                   if aspect_of(s.stage) in only and s.status in ("pass", "warn"))
     names = next(stages for k, _, stages in LATENCY_ASPECTS if k == key)
     done = [s.elapsed_ms for s in report.stages
-            if s.stage in names and s.status in ("pass", "warn")]
+            if s.stage in names and s.status in ("pass", "warn")
+            and (only is None or aspect_of(s.stage) in only)]
     return sum(done) if done else None
 
 
-def latency_stats(reports: list[ProbeReport]) -> dict[str, Stats | None]:
-    """Stats of every latency aspect over ``reports`` (one per run)."""
+def latency_stats(reports: list[ProbeReport],
+                  only: Collection[str] | None = None) -> dict[str, Stats | None]:
+    """Stats of every latency aspect over ``reports`` (one per run), optionally counting
+    only the stages in ``only``."""
     out: dict[str, Stats | None] = {}
     for key, _, _ in LATENCY_ASPECTS:
-        samples = [x for x in (stage_ms(r, key) for r in reports) if x is not None]
+        samples = [x for x in (stage_ms(r, key, only) for r in reports) if x is not None]
         out[key] = summarize(samples)
     return out
+
+
+def aspect_of(stage: str) -> str:
+    """The latency aspect a stage counts towards (``starttls`` -> ``tls``); else itself."""
+    return next((k for k, _, stages in LATENCY_ASPECTS if stage in stages), stage)
+
+
+def stages_tried(reports: list[ProbeReport]) -> frozenset[str]:
+    """The aspects of every stage these runs tried (ran and did not skip): implicit TLS
+    and STARTTLS are both the TLS handshake."""
+    return frozenset(aspect_of(s.stage) for r in reports for s in r.stages
+                     if s.status != "skip")
 
 
 def meaningfully_different(a: float, b: float) -> bool:

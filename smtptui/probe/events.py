@@ -46,6 +46,19 @@ class WireLine:
 
 
 @dataclass(frozen=True, slots=True)
+class Refusal:
+    """One recipient the server refused at RCPT, with its own reply and cause."""
+
+    address: str
+    reply: Reply
+    diagnosis: Diagnosis | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {"address": self.address, "reply": self.reply.to_json(),
+                "diagnosis": self.diagnosis.to_json() if self.diagnosis else None}
+
+
+@dataclass(frozen=True, slots=True)
 class StageFinished:
     stage: Stage
     status: Status
@@ -55,17 +68,25 @@ class StageFinished:
     warnings: tuple[str, ...] = ()
     note: str = ""
     """A short human summary of what happened (e.g. "TLSv1.3", "PLAIN accepted")."""
+    refused: tuple[Refusal, ...] = ()
+    """RCPT: every refused recipient, each with its own reply and diagnosis."""
+    info: tuple[str, ...] = ()
+    """Facts worth knowing that need no action (severity ``info``: never a warning)."""
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        out = {
             "stage": self.stage,
             "status": self.status,
             "elapsed_ms": round(self.elapsed_ms, 3),
             "replies": [r.to_json() for r in self.replies],
             "diagnosis": self.diagnosis.to_json() if self.diagnosis else None,
             "warnings": list(self.warnings),
+            "info": list(self.info),
             "note": self.note,
         }
+        if self.stage == "rcpt":
+            out["refused"] = [r.to_json() for r in self.refused]
+        return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,6 +167,17 @@ class ProbeReport:
     """Extensions ``added`` / ``removed`` between the pre- and post-TLS EHLO."""
     warm_ms: tuple[float, ...] = ()
     """Timings of further messages on the open connection (``ProbeConfig.warm_runs``)."""
+    tested_until: str | None = None
+    """The last stage that passed (see :mod:`smtptui.probe.coverage`)."""
+    untested: tuple[tuple[tuple[str, ...], str], ...] = ()
+    """Stages a full probe covers that this one did not try, each group with why."""
+
+    @property
+    def coverage(self) -> str:
+        """``"up to AUTH — MAIL/RCPT not tested (no sender/recipient set)"`` or ``""``."""
+        from smtptui.probe.coverage import coverage_text
+
+        return coverage_text(self.tested_until, self.untested)
 
     @property
     def cold_ms(self) -> float:
@@ -164,6 +196,11 @@ class ProbeReport:
     @property
     def warnings(self) -> list[str]:
         return [w for s in self.stages for w in s.warnings]
+
+    @property
+    def info(self) -> list[str]:
+        """Facts that need no action (severity ``info``)."""
+        return [i for s in self.stages for i in s.info]
 
     def stage(self, name: str) -> StageFinished | None:
         """The last run of stage ``name`` (EHLO may run twice)."""
@@ -190,9 +227,13 @@ class ProbeReport:
             "started_at": self.started_at,
             "total_ms": round(self.total_ms, 3),
             "warnings": self.warnings,
+            "info": self.info,
             "ehlo_changes": self.ehlo_changes,
             "cold_ms": round(self.cold_ms, 3),
             "warm_ms": [round(x, 3) for x in self.warm_ms],
+            "tested_until": self.tested_until,
+            "untested": [{"stages": list(stages), "reason": why}
+                         for stages, why in self.untested],
             "schema": SCHEMA_VERSION,
         }
 

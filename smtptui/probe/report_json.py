@@ -16,6 +16,7 @@ from smtptui.probe.events import (
     SCHEMA_VERSION,
     CertInfo,
     ProbeReport,
+    Refusal,
     StageFinished,
     Target,
     TLSInfo,
@@ -23,11 +24,13 @@ from smtptui.probe.events import (
 )
 
 _TOP = {"ok", "target", "stages", "tls", "extensions", "transcript", "banner", "started_at",
-        "total_ms", "warnings", "ehlo_changes", "cold_ms", "warm_ms", "schema"}
-_FRONT_END = {"profile", "client", "error", "swaks", "history"}
+        "total_ms", "warnings", "info", "ehlo_changes", "cold_ms", "warm_ms", "schema",
+        "tested_until", "untested"}
+_FRONT_END = {"profile", "client", "error", "swaks", "swaks_notes", "openssl", "history"}
 """Added by front ends around the report (batch lines, --swaks, history): not unknown."""
 _TARGET = {"host", "port", "tls", "profile", "address"}
-_STAGE = {"stage", "status", "elapsed_ms", "replies", "diagnosis", "warnings", "note"}
+_STAGE = {"stage", "status", "elapsed_ms", "replies", "diagnosis", "warnings", "note", "info",
+          "refused"}
 _REPLY = {"code", "enhanced", "text"}
 _DIAGNOSIS = {"layer", "summary", "advice", "kind"}
 _TLS = {"version", "cipher", "bits", "cert"}
@@ -110,7 +113,14 @@ class _Reader:
             replies=tuple(self.reply(r) for r in d.get("replies") or ()),
             diagnosis=self.diagnosis(d.get("diagnosis")),
             warnings=tuple(str(w) for w in d.get("warnings") or ()),
-            note=str(d.get("note", "") or ""))
+            note=str(d.get("note", "") or ""),
+            refused=tuple(self.refusal(r) for r in d.get("refused") or ()),
+            info=tuple(str(i) for i in d.get("info") or ()))
+
+    def refusal(self, doc: Any) -> Refusal:
+        d = self.obj(doc, "a refused recipient")
+        return Refusal(str(d.get("address", "")), self.reply(d.get("reply") or {}),
+                       self.diagnosis(d.get("diagnosis")))
 
     def cert(self, doc: Any) -> CertInfo | None:
         if doc is None:
@@ -181,7 +191,10 @@ def read_report(doc: Any, *, transcript: bool = True) -> ReadReport:
             started_at=str(d.get("started_at", "") or ""),
             total_ms=float(d.get("total_ms") or 0.0),
             ehlo_changes={str(k): [str(x) for x in v] for k, v in changes.items()},
-            warm_ms=tuple(float(x) for x in d.get("warm_ms") or ()))
+            warm_ms=tuple(float(x) for x in d.get("warm_ms") or ()),
+            tested_until=str(d["tested_until"]) if d.get("tested_until") else None,
+            untested=tuple((tuple(str(x) for x in u.get("stages") or ()),
+                            str(u.get("reason", ""))) for u in d.get("untested") or ()))
     except (TypeError, AttributeError, ValueError) as exc:
         text = str(exc)
         raise ValueError(text if text.startswith("not a smtptui report")

@@ -20,6 +20,8 @@ from textual.content import Content
 from textual.message import Message
 from textual.reactive import reactive
 from textual.screen import Screen
+from textual.widget import Widget
+from textual.widgets import Static
 from textual.worker import Worker, WorkerState
 
 from smtptui.app import render
@@ -29,10 +31,13 @@ from smtptui.app.screens.editor import Mode, ProfileEditor
 from smtptui.app.screens.help import HelpScreen, help_content, key_label
 from smtptui.app.screens.prompt import TextPrompt
 from smtptui.app.status import report_state
+from smtptui.app.widgets.client_overview import ClientOverview, Row, row_for
+from smtptui.app.widgets.diagnostics import DiagnosticsPanel
 from smtptui.app.widgets.footer import FittingFooter
 from smtptui.app.widgets.history_pane import HistoryPane
 from smtptui.app.widgets.probe_view import ProbeSource, ProbeView
 from smtptui.app.widgets.sidebar import Sidebar
+from smtptui.app.widgets.transcript import TranscriptView
 from smtptui.probe.config import ProbeConfig
 from smtptui.probe.events import ProbeReport
 from smtptui.probe.sanitize import clean
@@ -54,6 +59,8 @@ class MainScreen(Screen[None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [  # the footer shows the first ones that fit
         Binding("r", "run", "Run", id="run", tooltip="Run the selected profile (or Enter)"),
+        Binding("r", "run_sending", "Run+SEND", id="run-send"),  # the footer's run key in
+        # send mode: the same run, labelled so nobody sends real mail unaware
         Binding("escape", "cancel", "Cancel", id="cancel", tooltip="Cancel the running probe"),
         Binding("question_mark", "help", "Help", id="help", tooltip="Keys and tips"),
         Binding("q", "app.quit", "Quit", id="quit", tooltip="Quit smtptui"),
@@ -79,9 +86,14 @@ class MainScreen(Screen[None]):
                 tooltip="Save the report as JSON and plain text"),
         Binding("H,shift+h", "history", "History", id="history",
                 tooltip="Past runs of this profile and what changed (History tab)"),
+        Binding("z", "zoom", "Zoom", id="zoom",
+                tooltip="Give the focused pane (transcript or diagnosis) the whole screen; "
+                "Esc returns"),
+        Binding("l", "toggle_wrap", "Wrap", id="wrap",
+                tooltip="Wrap long transcript lines, or scroll them sideways"),
         Binding("ctrl+r", "reload", "Reload", id="reload", show=False,
                 tooltip="Reload the profiles file (keeps the selection)"),
-        Binding("enter", "run", "Run", show=False),
+        Binding("enter", "run_now", "Run", show=False),
     ]
 
     entries: reactive[list[Entry]] = reactive(list, always_update=True)
@@ -99,10 +111,13 @@ class MainScreen(Screen[None]):
             self.problem = problem
 
     class BatchEnded(Message):
-        def __init__(self, keys: list[str], unfinished: list[str]) -> None:
+        def __init__(self, keys: list[str], unfinished: list[str],
+                     skipped: list[str] | None = None) -> None:
             super().__init__()
             self.keys = keys
             self.unfinished = unfinished
+            self.skipped = skipped or []
+            """Not run: a prompted secret was not given (their previous results stay)."""
 
     def __init__(self, *, source: ProbeSource | None = None) -> None:
         super().__init__()
@@ -122,7 +137,9 @@ class MainScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Sidebar(id="sidebar").data_bind(MainScreen.entries, MainScreen.states,
                                               MainScreen.marked, MainScreen.changed)
+        yield Static(id="send-badge", markup=False)
         yield ProbeView(source=self._source, id="probe")
+        yield ClientOverview(id="client-overview")
         yield HistoryPane(id="history")
         yield FittingFooter(compact=True)
 
@@ -175,6 +192,7 @@ class MainScreen(Screen[None]):
     def _show_selected_card(self) -> None:
         entry = self.selected
         view = self.view
+        self._show_overview(entry is None and self._overview_rows() is not None)
         if entry is None:
             if not self.entries:
                 view.show_content(None, render.message_card(
@@ -203,6 +221,39 @@ class MainScreen(Screen[None]):
             view.show_content(entry.key, render.entry_card(entry, send=self.send_mode),
                               name=entry.name, detail=entry.target)
 
+    # -- a client's overview ----------------------------------------------------------
+    @property
+    def overview(self) -> ClientOverview:
+        return self.query_one(ClientOverview)
+
+    def _overview_rows(self) -> list[Row] | None:
+        """The selected client's rows, once one of its profiles has a result (else None)."""
+        client = self.selected_client
+        if client is None or self.selected is not None:
+            return None
+        app = self.smtp_app
+        entries = [e for e in self.entries if e.client == client]
+        if not any(e.key in app.results or e.key in app.errors for e in entries):
+            return None
+        return [row_for(e, app.results.get(e.key), app.errors.get(e.key)) for e in entries]
+
+    def _show_overview(self, shown: bool) -> None:
+        """The client's table in place of the probe view (or the probe view back)."""
+        overview = self.overview
+        if shown:
+            rows = self._overview_rows()
+            assert rows is not None and self.selected_client is not None
+            overview.show(self.selected_client, rows)
+        if overview.display != shown:
+            if not shown and overview.has_focus:
+                self.sidebar.profile_tree.focus()
+            overview.display = shown
+            self.view.display = not shown
+
+    def on_client_overview_open(self, message: ClientOverview.Open) -> None:
+        self.sidebar.select_key(message.key)
+        self.sidebar.profile_tree.focus()
+
     def _at_cursor(self) -> tuple[Entry | None, str | None]:
         """The profile (or client) under the tree's cursor right now.
 
@@ -223,6 +274,8 @@ class MainScreen(Screen[None]):
     def on_sidebar_highlighted(self, message: Sidebar.Highlighted) -> None:
         self.selected = self.entry(message.key)
         self.selected_client = message.client
+        if self.send_mode:
+            self._show_send_badge()
         if not self.view.running:
             self._show_selected()
         if self.has_class("-history"):
@@ -279,6 +332,8 @@ class MainScreen(Screen[None]):
         entry = self.entry(key)
         self._record_history(self.smtp_app.history, key, report,
                              entry.name if entry else key, entry.client if entry else "")
+        if self.selected is None and self.selected_client is not None:
+            self._show_overview(self._overview_rows() is not None)
         if self.selected is not None and self.selected.key == key and not self.view.running and (
                 self.view.report is not report):
             self._show_selected()
@@ -305,10 +360,14 @@ class MainScreen(Screen[None]):
             self.notify("Pick a client (or one of its profiles) first.", severity="warning")
             return
         entries = [e for e in self.entries if e.client == client]
+        self.run_entries(entries, f"Running {len(entries)} profile"
+                         f"{'s' if len(entries) != 1 else ''} of {client} …")
+
+    def run_entries(self, entries: list[Entry], say: str) -> None:
+        """Run ``entries`` as one batch, saying ``say`` first."""
         if not entries:
             return
-        self.notify(f"Running {len(entries)} profile{'s' if len(entries) != 1 else ''} "
-                    f"of {client} …", timeout=3)
+        self.notify(say, timeout=5)
         self._run_batch(entries)
 
     @work(exclusive=True, group="batch", exit_on_error=False)
@@ -318,24 +377,29 @@ class MainScreen(Screen[None]):
 
         app = self.smtp_app
         pending = [e.key for e in entries]
+        skipped: list[str] = []
         for key in pending:
             self.set_state(key, "running")
         keys: list[str] = []
         configs: list[ProbeConfig] = []
         try:
+            unanswered = await app.ask_batch(entries)  # one dialog for all prompted secrets
             for entry in entries:
                 try:
+                    if entry.key in unanswered:
+                        raise SecretError("skipped")
                     configs.append(await app.resolve_config(entry, send=self.send_mode))
                     keys.append(entry.key)
                     app.planned[entry.key] = planned_stages(configs[-1])
-                except SecretError as exc:
+                except SecretError:  # not run: its previous result stays
                     pending.remove(entry.key)
-                    self.post_message(self.BatchResult(entry.key, None, str(exc)))
+                    skipped.append(entry.key)
+                    self._restore_state(entry.key)
             async for index, report in probe_many_in_process(configs, BATCH_CONCURRENCY):
                 pending.remove(keys[index])
                 self.post_message(self.BatchResult(keys[index], report))
         finally:
-            self.post_message(self.BatchEnded([e.key for e in entries], pending))
+            self.post_message(self.BatchEnded([e.key for e in entries], pending, skipped))
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """A bug in preparing or batching must not pass silently (nor crash the app)."""
@@ -362,10 +426,13 @@ class MainScreen(Screen[None]):
         for key in message.unfinished:
             self._restore_state(key)
         if not message.unfinished:
-            states = [self.states.get(k) for k in message.keys]
+            ran = [k for k in message.keys if k not in message.skipped]
+            states = [self.states.get(k) for k in ran]
             failed = states.count("fail")
-            self.notify(f"Batch finished: {len(states) - failed} passed, {failed} failed.",
-                        timeout=4)
+            skipped = (f", {len(message.skipped)} skipped (no secret given; previous "
+                       "results kept)" if message.skipped else "")
+            self.notify(f"Batch finished: {len(states) - failed} passed, {failed} failed"
+                        f"{skipped}.", timeout=4)
 
     # -- profiles ---------------------------------------------------------------------
     def _editable(self, what: str) -> Entry | None:
@@ -457,6 +524,44 @@ class MainScreen(Screen[None]):
     def action_filter(self) -> None:
         self.sidebar.focus_filter()
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """r is "Run" or, while test messages are on, "Run+SEND" (in the footer too)."""
+        if action == "run":
+            return not self.send_mode
+        if action == "run_sending":
+            return self.send_mode
+        return True
+
+    def action_run_sending(self) -> None:
+        self.action_run()
+
+    def action_run_now(self) -> None:
+        self.action_run()
+
+    def watch_send_mode(self) -> None:
+        self.refresh_bindings()
+        self._show_send_badge()
+
+    def _show_send_badge(self) -> None:
+        """While test messages are on, a lasting line says so, and to whom."""
+        badge = self.query_one("#send-badge", Static)
+        badge.display = self.send_mode
+        if not self.send_mode:
+            return
+        head = "⚠ TEST MESSAGES ON (s: off): runs send a real message"
+        entry = self.selected
+        source = (entry.profile or entry.config) if entry is not None else None
+        if source is None:
+            badge.update(f"{head}, to each profile's recipients.")
+            return
+        sender, rcpts = source.mail_from, list(source.rcpt_to)
+        if sender and rcpts:
+            badge.update(f"{head} from {clean(sender, 60)} to "
+                         f"{clean(', '.join(rcpts), 120)}.")
+        else:
+            badge.update(f"{head}; {clean(entry.name if entry else '', 40)} has no from/to, "
+                         "so it stops before DATA.")
+
     def action_toggle_send(self) -> None:
         self.send_mode = not self.send_mode
         if self.send_mode:
@@ -533,6 +638,25 @@ class MainScreen(Screen[None]):
                 key = key_label(binding.key)
                 keys.append((key, binding.tooltip or binding.description))
         self.app.push_screen(HelpScreen(help_content(keys, str(self.smtp_app.profiles_path))))
+
+    def action_zoom(self) -> None:
+        """Maximise the focused pane (the transcript unless the diagnosis has the focus);
+        z again or Esc restores the layout."""
+        if self.maximized is not None:
+            self.minimize()
+            return
+        focused = self.focused
+        pane: Widget = (focused if isinstance(focused, (TranscriptView, DiagnosticsPanel,
+                                                        ClientOverview))
+                        else self.view.transcript)
+        self.maximize(pane, container=False)
+        pane.focus()
+
+    def action_toggle_wrap(self) -> None:
+        transcript = self.view.transcript
+        transcript.wrap = not transcript.wrap
+        self.notify("Long lines wrap under their text." if transcript.wrap else
+                    "Long lines scroll sideways (left/right in the transcript).", timeout=3)
 
     def action_reload(self) -> None:
         self.smtp_app.reload_profiles()
