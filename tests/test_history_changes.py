@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import trustme
 
-from smtptui.history.changes import diff_reports, short_name
+from smtptui.history.changes import diff_reports, notable, short_name, signature
 from smtptui.history.record import record_report
 from smtptui.probe.config import ProbeConfig
 from smtptui.probe.engine import probe
@@ -36,13 +36,18 @@ async def _run(relay_factory: RelayFactory, config_for: ConfigFor, **options: ob
 
 
 def texts(old: ProbeReport, new: ProbeReport) -> list[str]:
-    return [c.text for c in diff_reports(old, new)]
+    changes = diff_reports(old, new)
+    # recording skips reading the earlier report when the signatures are equal: they
+    # must differ exactly when something other than latency changed
+    assert (signature(old) != signature(new)) == notable(changes)
+    return [c.text for c in changes]
 
 
 async def test_the_same_relay_twice_changes_nothing(relay, config_for: ConfigFor) -> None:  # type: ignore[no-untyped-def]
     first = await probe(config_for(relay.port))
     second = await probe(config_for(relay.port))
-    assert diff_reports(first, second) == []
+    assert [c for c in diff_reports(first, second) if not c.key.startswith("latency.")] == []
+    assert signature(first) == signature(second)
 
 
 async def test_a_certificate_from_another_ca(relay_factory: RelayFactory, ca: trustme.CA,
@@ -63,6 +68,7 @@ async def test_a_certificate_from_another_ca(relay_factory: RelayFactory, ca: tr
     after = await run(_ctx(other.issue_cert("localhost", "127.0.0.1", "mail.acme.test")))
     assert before.ok and after.ok
     changes = {c.key: c for c in diff_reports(before, after)}
+    assert signature(before) != signature(after)
     assert before.tls and before.tls.cert and after.tls and after.tls.cert
     issuer_a, issuer_b = (short_name(r.tls.cert.issuer) for r in (before, after))  # type: ignore[union-attr]
     assert changes["cert.sha256"].text == (
@@ -139,6 +145,19 @@ async def test_latency_beyond_the_noise_threshold(relay, config_for: ConfigFor, 
     a, b = _slower(report, "greeting", before), _slower(report, "greeting", after)
     keys = [c.key for c in diff_reports(a, b)]
     assert keys == (["latency.greeting"] if changed else [])
+    assert signature(a) == signature(b)
+
+
+async def test_recording_finds_latency_changes_without_reading_the_report(
+        relay, config_for: ConfigFor, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    report = await probe(config_for(relay.port))
+    a, b = _slower(report, "greeting", 20.0), _slower(report, "greeting", 300.0)
+    db = tmp_path / "history.sqlite3"
+    record_report(a, profile="p", origin="test", path=db)
+    recorded = record_report(b, profile="p", origin="test", path=db)
+    assert recorded is not None
+    assert recorded.changes == tuple(diff_reports(a, b))
+    assert [c.text for c in recorded.changes] == ["greeting took 300 ms (was 20 ms, slower)"]
 
 
 async def test_a_run_that_never_reached_tls_is_not_a_tls_change(relay,  # type: ignore[no-untyped-def]

@@ -180,7 +180,7 @@ class SmtpTuiApp(App[int]):
             self.notify(f"{line}. Probes still run; nothing more is recorded this session.",
                         title="History", severity="warning", timeout=8)
 
-        if self._thread_id == threading.get_ident():
+        if threading.current_thread() is threading.main_thread():
             say()
         else:
             self.call_from_thread(say)
@@ -190,15 +190,16 @@ class SmtpTuiApp(App[int]):
         comparison = message.comparison
         by_name = {e.name: e for e in self.entries()}
         runs = [(side.name, r) for side in (comparison.a, comparison.b) for r in side.reports]
-        self.run_worker(partial(self._record_all, runs, by_name), thread=True,
+        self.run_worker(partial(self._record_all, self.history, runs, by_name), thread=True,
                         group="history-record", exit_on_error=False)
 
-    def _record_all(self, runs: list[tuple[str, ProbeReport]], by_name: dict[str, Entry]
-                    ) -> None:
+    @staticmethod
+    def _record_all(sink: HistorySink, runs: list[tuple[str, ProbeReport]],
+                    by_name: dict[str, Entry]) -> None:
         for name, report in runs:
             entry = by_name.get(name)
-            self.history.record(report, profile=name, client=entry.client if entry else None,
-                                origin="app")
+            sink.record(report, profile=name, client=entry.client if entry else None,
+                        origin="app")
 
     async def on_welcome_screen_choice(self, message: WelcomeScreen.Choice) -> None:
         if isinstance(self.screen, WelcomeScreen):

@@ -163,8 +163,8 @@ def _certificate(old: ProbeReport, new: ProbeReport) -> list[Change]:
     return out
 
 
-def _latency(old: ProbeReport, new: ProbeReport) -> list[Change]:
-    a, b = stage_ms(old), stage_ms(new)
+def latency_changes(a: dict[str, float], b: dict[str, float]) -> list[Change]:
+    """Stages whose time changed beyond the noise threshold (``stage -> ms`` of two runs)."""
     out = []
     for stage, before in a.items():
         after = b.get(stage)
@@ -211,9 +211,36 @@ def diff_reports(old: ProbeReport, new: ProbeReport) -> list[Change]:
     if addr_a and addr_b and addr_a != addr_b:
         out.append(Change("address", "resolved address", addr_a, addr_b,
                           f"{new.target.host} now resolves to {addr_b} (was {addr_a})"))
-    out += _latency(old, new)
+    out += latency_changes(stage_ms(old), stage_ms(new))
     add("warnings")
     return out
+
+
+def signature(report: ProbeReport) -> str:
+    """Everything :func:`diff_reports` compares but latency, as one string: two runs with
+    the same signature differ at most in latency (recording then skips reading the
+    earlier report)."""
+    import json
+
+    from smtptui.history.facts import facts
+
+    f = facts(report)
+    tls = report.tls
+    cert = tls.cert if tls else None
+    failed = report.failed_stage
+    reached = sorted({s.stage for s in report.stages if s.status in ("pass", "warn")})
+    return json.dumps([
+        f.verdict, f.failed_stage, f.failed_reply, f.diagnosis_kind,
+        failed.diagnosis.layer if failed and failed.diagnosis else None,
+        [r.code for r in failed.replies] if failed else None,
+        [tls.version, tls.cipher, tls.bits] if tls else None,
+        [cert.fingerprint, cert.issuer, cert.not_after[:10], sorted(cert.san), cert.verified,
+         cert.error] if cert else None,
+        sorted(report.extensions.items()), report.target.tls,
+        sorted(report.ehlo_changes.get("removed", [])), reached,
+        report.banner.split("\n", 1)[0], report.target.address,
+        sorted(set(report.warnings)),
+    ], ensure_ascii=False, separators=(",", ":"))
 
 
 def notable(changes: Sequence[Change]) -> bool:

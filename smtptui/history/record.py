@@ -17,7 +17,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from smtptui.history.changes import Change, diff_reports, notable, sentence
+from smtptui.history.changes import (
+    Change,
+    diff_reports,
+    latency_changes,
+    notable,
+    sentence,
+    signature,
+)
+from smtptui.history.facts import stage_ms
 from smtptui.history.retention import Retention
 from smtptui.history.store import (
     HistoryStore,
@@ -110,25 +118,34 @@ def record_with(store: HistoryStore, report: ProbeReport, *, profile: str, clien
     if scrubbed is not text and scrubbed != text:
         text, report = scrubbed, ProbeReport.from_json(json.loads(scrubbed))
     blob = pack(text)
+    sig = signature(report)
+    times = stage_ms(report)
     with store.writing():
         previous = store.latest(profile)
         last_pass = (previous if previous is not None and previous.ok
                      else store.latest(profile, passing=True))
-        changes = since_pass = ()  # type: tuple[Change, ...]
-        before = store.report(previous.id) if previous is not None else None
-        if before is not None:
-            changes = tuple(diff_reports(before, report))
-        if last_pass is not None:
-            if previous is not None and last_pass.id == previous.id:
-                since_pass = changes
-            else:
-                old = store.report(last_pass.id)
-                since_pass = tuple(diff_reports(old, report)) if old is not None else ()
+        changes = _since(store, previous, report, sig, times)
+        if last_pass is not None and previous is not None and last_pass.id == previous.id:
+            since_pass = changes
+        else:
+            since_pass = _since(store, last_pass, report, sig, times)
         run_id = store.insert(report, profile=profile, client=client, origin=origin,
                               changes=[c.to_json() for c in changes], blob=blob,
-                              notable=not report.ok or notable(changes))
+                              notable=not report.ok or notable(changes), signature=sig)
         store.prune(retention or Retention.from_env(), profile=profile)
     return Recorded(run_id, previous, changes, last_pass, since_pass)
+
+
+def _since(store: HistoryStore, earlier: Run | None, report: ProbeReport, sig: str,
+           times: dict[str, float]) -> tuple[Change, ...]:
+    """What changed since ``earlier``: from the listed facts alone when its signature is
+    the same (only latency can differ), else from its report."""
+    if earlier is None:
+        return ()
+    if earlier.signature == sig:
+        return tuple(latency_changes(earlier.stage_ms, times))
+    before = store.report(earlier.id, transcript=False)
+    return tuple(diff_reports(before, report)) if before is not None else ()
 
 
 def profile_key(report: ProbeReport, profile: str | None) -> str:

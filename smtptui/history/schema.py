@@ -67,6 +67,13 @@ MIGRATIONS: tuple[Migration, ...] = (
     UPDATE runs SET notable = 1 WHERE verdict = 'fail' OR changes != '[]';
     CREATE INDEX runs_notable ON runs (profile, notable, started);
     """,
+    # 4 -> 5: what the run's report says but latency, in one string: an equal one means
+    # nothing but latency changed (recording then need not read the earlier report); the
+    # retention finds its runs through runs_profile, so runs_notable only cost writes
+    """
+    ALTER TABLE runs ADD COLUMN signature TEXT NOT NULL DEFAULT '';
+    DROP INDEX runs_notable;
+    """,
 )
 VERSION = len(MIGRATIONS)
 

@@ -61,6 +61,8 @@ class Run:
     auth_mechs: str
     banner: str
     changes_json: str = "[]"
+    signature: str = ""
+    """:func:`smtptui.history.changes.signature` of the report ("" before schema 5)."""
 
     @property
     def stage_ms(self) -> dict[str, float]:
@@ -111,18 +113,25 @@ class Run:
 INSERT_RUN = (
     "INSERT INTO runs (profile, client, started, origin, verdict, failed_stage, failed_reply, "
     "diagnosis_kind, total_ms, stage_ms, tls_version, tls_cipher, cert_sha256, cert_issuer, "
-    "cert_not_after, extensions, auth_mechs, banner, target, changes, notable) "
-    "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
+    "cert_not_after, extensions, auth_mechs, banner, target, changes, notable, signature) "
+    "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
 INSERT_REPORT = "INSERT INTO reports (run_id, report) VALUES (?, ?)"
-_BRIEF = ("id, profile, client, target, started, origin, verdict, failed_stage, failed_reply, "
-          "diagnosis_kind, total_ms, stage_ms, NULL, NULL, NULL, NULL, NULL, '', '', '', "
-          "changes")
-"""What a table of runs shows (the TLS, extension and banner facts left out: NULL is
-the cheapest value to fetch)."""
+_BRIEF = ("id, profile, started, origin, verdict, failed_stage, failed_reply, "
+          "diagnosis_kind, total_ms, stage_ms, changes")
+"""What a table of runs shows (every column fetched costs: 10,000 rows of these take
+half the time of all of them)."""
+
+
+def _brief_run(row: Sequence[Any]) -> Run:
+    (run_id, profile, started, origin, verdict, failed_stage, failed_reply, kind, total_ms,
+     stage_ms, changes) = row
+    return Run(run_id, profile, "", "", started, origin, verdict, failed_stage, failed_reply,
+               kind, total_ms, stage_ms, None, None, None, None, None, "", "", "", changes)
 
 _COLUMNS = ("id, profile, client, target, started, origin, verdict, failed_stage, "
             "failed_reply, diagnosis_kind, total_ms, stage_ms, tls_version, tls_cipher, "
-            "cert_sha256, cert_issuer, cert_not_after, extensions, auth_mechs, banner, changes")
+            "cert_sha256, cert_issuer, cert_not_after, extensions, auth_mechs, banner, changes, "
+            "signature")
 
 
 def _run(row: Sequence[Any]) -> Run:
@@ -247,7 +256,7 @@ class HistoryStore:
     def insert(self, report: ProbeReport, *, profile: str, client: str = "",
                origin: str, changes: Sequence[dict[str, Any]] = (),
                started: float | None = None, blob: bytes | None = None,
-               notable: bool | None = None) -> int:
+               notable: bool | None = None, signature: str = "") -> int:
         """Add one run (call inside :meth:`writing`, or alone: then it commits itself).
         ``notable`` runs (default: failed, or something changed) are kept longer."""
         f = facts(report)
@@ -257,7 +266,8 @@ class HistoryStore:
                f.tls_cipher, f.cert_sha256, f.cert_issuer, f.cert_not_after, f.extensions,
                f.auth_mechs, f.banner, f.target,
                json.dumps(list(changes), ensure_ascii=False),
-               int(notable if notable is not None else (f.verdict == "fail" or bool(changes))))
+               int(notable if notable is not None else (f.verdict == "fail" or bool(changes))),
+               signature)
         try:
             cur = self.conn.execute(INSERT_RUN, row)
             assert cur.lastrowid is not None
@@ -303,8 +313,8 @@ class HistoryStore:
              before_id: int | None = None, verdicts: Sequence[str] = (),
              brief: bool = False) -> list[Run]:
         """Runs, newest first, filtered by profile, client, start time, id and verdict.
-        ``brief``: without the TLS, extension and banner facts (a table of runs needs
-        none; listing is then about twice as fast)."""
+        ``brief``: only what a table of runs shows (no client, target, origin, TLS,
+        extension or banner facts); listing is then about twice as fast."""
         where: list[str] = []
         params: list[Any] = []
         for clause, value in (("profile = ?", profile), ("client = ?", client),
@@ -321,7 +331,8 @@ class HistoryStore:
         sql += " ORDER BY started DESC, id DESC"
         if limit is not None:
             sql += f" LIMIT {int(limit)}"
-        return [_run(r) for r in self._query(sql, params)]
+        make = _brief_run if brief else _run
+        return [make(r) for r in self._query(sql, params)]
 
     def get(self, run_id: int) -> Run | None:
         rows = self._query(f"SELECT {_COLUMNS} FROM runs WHERE id = ?", (run_id,))
@@ -337,9 +348,14 @@ class HistoryStore:
         except (zlib.error, ValueError) as exc:
             raise HistoryUnavailable(f"run {run_id}: its report is damaged ({exc})") from None
 
-    def report(self, run_id: int) -> ProbeReport | None:
+    def report(self, run_id: int, *, transcript: bool = True) -> ProbeReport | None:
+        """The run's report (``transcript=False``: without it, for comparing runs)."""
         doc = self.report_json(run_id)
-        return ProbeReport.from_json(doc) if doc is not None else None
+        if doc is None:
+            return None
+        from smtptui.probe.report_json import read_report
+
+        return read_report(doc, transcript=transcript).report
 
     def latest(self, profile: str, *, before_id: int | None = None,
                passing: bool = False) -> Run | None:

@@ -50,7 +50,7 @@ from smtptui.reports.files import SavePrompt, pair_paths, slug, write_pair
 if TYPE_CHECKING:
     from smtptui.app.app import SmtpTuiApp
     from smtptui.app.dns_plan import DnsOutcome, DnsPlan
-    from smtptui.history.record import Recorded
+    from smtptui.history.record import HistorySink, Recorded
     from smtptui.history.store import Run
 
 BATCH_CONCURRENCY = 10
@@ -345,8 +345,9 @@ class MainScreen(Screen[None]):
         self.smtp_app.record(key, report)
         self.set_state(key, report_state(report))
         entry = self.entry(key)
-        self._record_history(key, report, entry.name if entry else key,
-                             entry.client if entry else "", origin)
+        self._record_history(self.smtp_app.history, key, report,
+                             entry.name if entry else key, entry.client if entry else "",
+                             origin)
         if self.selected is None and self.selected_client is not None:
             self._show_overview(self._overview_rows() is not None)
         if self.selected is not None and self.selected.key == key and not self.view.running and (
@@ -817,10 +818,10 @@ class MainScreen(Screen[None]):
             self.key, self.name, self.runs, self.problem = key, name, runs, problem
 
     @work(thread=True, group="history-record", exit_on_error=False)
-    def _record_history(self, key: str, report: ProbeReport, name: str, client: str,
-                        origin: str | None = None) -> None:
-        recorded = self.smtp_app.history.record(report, profile=name, client=client,
-                                                origin=origin)
+    def _record_history(self, sink: HistorySink, key: str, report: ProbeReport, name: str,
+                        client: str, origin: str | None = None) -> None:
+        """In a thread (the sink is made on the app's thread, before)."""
+        recorded = sink.record(report, profile=name, client=client, origin=origin)
         self.post_message(self.HistoryRecorded(key, report, recorded))
 
     def on_main_screen_history_recorded(self, message: HistoryRecorded) -> None:
