@@ -195,7 +195,7 @@ def _check(profile: Profile) -> None:
 
 
 def _reason(exc: OSError) -> str:
-    return exc.strerror or type(exc).__name__
+    return exc.strerror or str(exc) or type(exc).__name__
 
 
 def parse(text: str, path: Path) -> ProfileFile:
@@ -236,6 +236,8 @@ def load(path: Path) -> ProfileFile:
         data, fingerprint = atomic.read(path)
     except FileNotFoundError:
         raise ProfilesError(f"{path}: no such file") from None
+    except atomic.FileRefused as exc:
+        raise ProfilesError(f"{path}: cannot read: {exc}") from None
     except OSError as exc:
         raise ProfilesError(f"{path}: cannot read: {_reason(exc)}") from None
     try:

@@ -1,0 +1,133 @@
+"""Hostile inputs that must end in a clean "no": profiles paths that are not files or
+never end, huge files, password commands that print without end or outlive us."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import resource
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import CANARY, USER
+
+
+def smtptui(*args: str, env: dict[str, str] | None = None, timeout: float = 30,
+            mem_mb: int | None = None) -> subprocess.CompletedProcess[str]:
+    """The real CLI in a subprocess (optionally with its address space capped)."""
+    def cap() -> None:
+        if mem_mb is not None:
+            resource.setrlimit(resource.RLIMIT_AS, (mem_mb << 20, mem_mb << 20))
+
+    full = {**os.environ, "NO_COLOR": "1", "SMTP_PW": CANARY, **(env or {})}
+    if "SMTPTUI_PROFILES" not in (env or {}):
+        full.pop("SMTPTUI_PROFILES", None)
+    proc = subprocess.run([sys.executable, "-m", "smtptui", *args], env=full,
+                          stdin=subprocess.DEVNULL, capture_output=True, text=True,
+                          timeout=timeout, preexec_fn=cap)
+    assert "Traceback" not in proc.stderr and CANARY not in proc.stdout + proc.stderr
+    return proc
+
+
+def one_line_usage_error(proc: subprocess.CompletedProcess[str]) -> str:
+    assert proc.returncode == 2, proc.stderr
+    assert proc.stdout == "" and proc.stderr.count("\n") == 1, proc.stderr
+    return proc.stderr
+
+
+@pytest.mark.parametrize("how", ["flag", "env"])
+def test_profiles_path_that_never_ends_is_refused(how: str) -> None:
+    args, env = (["--profiles", "/dev/zero"], None) if how == "flag" else (
+        [], {"SMTPTUI_PROFILES": "/dev/zero"})
+    err = one_line_usage_error(smtptui(*args, "profiles", "list", env=env, mem_mb=1024))
+    assert "/dev/zero" in err and "not a regular file" in err
+
+
+def test_profiles_path_that_is_a_fifo_is_refused_without_waiting(tmp_path: Path) -> None:
+    fifo = tmp_path / "profiles.toml"
+    os.mkfifo(fifo)
+    err = one_line_usage_error(smtptui("--profiles", str(fifo), "probe", "A", timeout=20))
+    assert "a FIFO" in err
+
+
+def test_a_profiles_file_over_the_size_limit_is_refused(tmp_path: Path) -> None:
+    from smtptui.profiles.atomic import MAX_FILE_SIZE
+
+    big = tmp_path / "profiles.toml"
+    with open(big, "wb") as fh:
+        fh.write(b"# padding\n" * (MAX_FILE_SIZE // 10 + 1))
+    err = one_line_usage_error(smtptui("--profiles", str(big), "profiles", "list",
+                                       mem_mb=1024))
+    assert "larger than 16 MiB" in err
+
+
+def _running(*argv: str) -> list[int]:
+    """Process ids whose command line is exactly ``argv``."""
+    want = "\0".join(argv).encode() + b"\0"
+    found = []
+    for pid in os.listdir("/proc"):
+        if pid.isdigit():
+            try:
+                with open(f"/proc/{pid}/cmdline", "rb") as fh:
+                    if fh.read() == want:
+                        found.append(int(pid))
+            except OSError:
+                continue
+    return found
+
+
+def _until(check: Callable[[], bool], what: str, limit: float = 15.0) -> None:
+    """Poll ``check`` (a process list) until it holds; fail after ``limit`` seconds."""
+    deadline = time.monotonic() + limit
+    while not check():
+        assert time.monotonic() < deadline, what
+        time.sleep(0.02)
+
+
+async def test_a_password_command_printing_without_end_is_read_only_up_to_the_bound(
+        relay: object, cafile: str) -> None:
+    """`yes PASSWORD` never stops: its first line is used, the rest is never read, and
+    the command is killed; the probe authenticates."""
+    port = relay.port  # type: ignore[attr-defined]
+    proc = await asyncio.to_thread(
+        smtptui, "probe", "--host", "127.0.0.1", "--port", str(port), "--cafile", cafile,
+        "--user", USER, "--password-cmd", f"yes {CANARY}",
+        "--stop-after", "auth", mem_mb=1024)
+    assert proc.returncode == 0, proc.stderr
+    assert _running("yes", CANARY) == []
+
+
+def test_a_password_command_printing_a_gigabyte_without_a_line_end_is_refused() -> None:
+    from smtptui.profiles.command import OUTPUT_LIMIT
+
+    proc = smtptui("probe", "--host", "127.0.0.1", "--port", "1", "--user", USER,
+                   "--password-cmd", "head -c 1000000000 /dev/zero", mem_mb=1024)
+    assert proc.returncode != 0 and proc.stderr.count("\n") == 1, proc.stderr
+    assert f"more than {OUTPUT_LIMIT // 1024} KiB without a line end" in proc.stderr
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM, signal.SIGHUP])
+def test_a_password_command_dies_with_smtptui_however_it_ends(signum: int) -> None:
+    marker = f"300.{signum}{os.getpid()}"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "smtptui", "probe", "--host", "127.0.0.1", "--port", "1",
+         "--user", USER, "--password-cmd", f"sh -c 'sleep {marker}; echo pw'"],
+        env={**os.environ, "NO_COLOR": "1"}, stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        _until(lambda: bool(_running("sleep", marker)), "the command never started")
+        proc.send_signal(signum)
+        _out, err = proc.communicate(timeout=15)
+        assert proc.returncode == 128 + signum, err
+        assert "Traceback" not in err
+        _until(lambda: not _running("sleep", marker), "the command outlived smtptui", 5)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
