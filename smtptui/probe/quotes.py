@@ -33,6 +33,8 @@ class Held:
     start: int
     end: int
     quoted: bool = False
+    raw: str = ""
+    """The line as received, secrets already replaced, before cleaning or cutting."""
 
     @property
     def shown(self) -> str:
@@ -51,12 +53,13 @@ class QuoteGuard:
         self._pos = 0
         """Characters of text seen so far on this connection."""
 
-    def feed(self, text: str, prefix: str, body: str, t_ms: float) -> list[Held]:
+    def feed(self, text: str, prefix: str, body: str, t_ms: float, raw: str = ""
+             ) -> list[Held]:
         """Add a line (``body`` is the part that may quote, ``prefix`` the reply code
         kept in view); return the lines that can now be shown, in order."""
         find = self._redactor.squeezed()
         chars = squeeze(body)
-        entry = Held(text, prefix, t_ms, self._pos, self._pos + len(chars))
+        entry = Held(text, prefix, t_ms, self._pos, self._pos + len(chars), raw=raw)
         self._held.append(entry)
         self._pos = entry.end
         self._tail += chars

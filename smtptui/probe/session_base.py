@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import socket
 import time
+from collections import deque
 from collections.abc import Awaitable, Callable
 
 from smtptui.diagnose.model import Diagnosis, Fault, Reply
@@ -22,7 +23,7 @@ from smtptui.probe.events import (
     WireLine,
 )
 from smtptui.probe.extensions import split_enhanced
-from smtptui.probe.quotes import QuoteGuard
+from smtptui.probe.quotes import HOLD_LIMIT, Held, QuoteGuard
 from smtptui.probe.redact import REDACTED, Redactor
 from smtptui.probe.sanitize import clean, clean_multiline
 from smtptui.probe.wire import (
@@ -113,6 +114,8 @@ class SessionBase:
         self.redactor = Redactor(config.secrets)  # from the first byte: a server may
         self.redactor.add(*encodings(config))  # have learned a secret on an earlier run
         self._quotes = QuoteGuard(self.redactor)
+        self._quoted_lines: deque[str] = deque(maxlen=HOLD_LIMIT)
+        """Server lines recently shown as ``<redacted>`` (see :meth:`scrub_quote`)."""
         self.transcript: list[WireLine] = []
         self.stages: list[StageFinished] = []
         self.addresses: list[tuple[int, str]] = []
@@ -170,15 +173,30 @@ class SessionBase:
             shown = f"{clean(text, UNTERMINATED_SHOWN)}… [{size} bytes without a line end]"
         else:
             shown = clean(text) + (f"… [+{dropped} bytes]" if dropped else "")
-        for held in self._quotes.feed(shown, clean(prefix), body, now):
-            self._record("S", held.shown, held.t_ms)
+        for held in self._quotes.feed(shown, clean(prefix), body, now, text):
+            self._show(held)
         if ends_reply:
             self.release_held()
 
     def release_held(self) -> None:
         """Record the server lines held back (the reply is complete, or cut short)."""
         for held in self._quotes.release():
-            self._record("S", held.shown, held.t_ms)
+            self._show(held)
+
+    def _show(self, held: Held) -> None:
+        if held.quoted:
+            self._quoted_lines.append(held.raw)
+        self._record("S", held.shown, held.t_ms)
+
+    def scrub_quote(self, text: str) -> str:
+        """``text`` (which may quote server lines, e.g. a parser's error) scrubbed, and
+        without the lines the transcript showed as ``<redacted>``: they carried part of
+        a secret spread over several lines."""
+        text = self.scrub(text)
+        for raw in self._quoted_lines:
+            if raw and raw in text:
+                text = text.replace(raw, REDACTED)
+        return text
 
     def _record(self, direction: str, text: str, t_ms: float) -> None:
         wl = WireLine(direction, text, t_ms)  # type: ignore[arg-type]
@@ -268,7 +286,7 @@ class SessionBase:
             self.note(f"timeout: {detail}")
             return self.explain(self._timeout_kind(name), name, detail)
         if isinstance(exc, SMTPResponseException):
-            text = clean(self.scrub(exc.message))
+            text = clean(self.scrub_quote(exc.message))
             kind = "response_too_long" if "too long" in text.lower() else "malformed_reply"
             self.note(f"protocol error: {text}")
             return self.explain(kind, name, text)

@@ -9,11 +9,13 @@ recorded as ``<redacted>`` *before* anything is stored.
 from __future__ import annotations
 
 import asyncio
+import re
 import ssl
 from collections.abc import Callable
 from typing import cast
 
 from smtptui.probe._aiosmtplib import (
+    MAX_LINE_LENGTH,
     SMTPProtocol,
     SMTPResponse,
     SMTPResponseException,
@@ -33,6 +35,9 @@ PARTIAL_LIMIT = LINE_LIMIT * 4 + 4 * MIN_RUN
 past what is ever shown lets a secret cut at the limit still be recognised (and removed)
 before the line is cut for display."""
 
+
+
+_REPLY_LINE = re.compile(rb"[0-9]{3}(?:[ -]|\r?\n\Z)")
 
 
 def raw_text(data: bytes) -> str:
@@ -88,6 +93,26 @@ class CapturingProtocol(SMTPProtocol):
         self._partial.clear()
         self._partial_dropped = 0
         self._sink("S", raw_text(line.rstrip(b"\r\n")), dropped, False)
+
+    def _read_response_from_buffer(self) -> SMTPResponse | None:
+        """aiosmtplib's reply parser, after a strict check of each line of the reply:
+        it reads ``int(line[:3])``, so ``2500 weird`` passes as 250 and `` 25`` or
+        ``+35`` as codes. RFC 5321 section 4.2: a reply line is exactly three digits,
+        then a space, ``-`` or the line end; anything else is a protocol violation."""
+        offset = 0
+        while (end := self._buffer.find(b"\n", offset)) != -1:
+            line = bytes(self._buffer[offset:end + 1])
+            if len(line) > MAX_LINE_LENGTH:
+                break  # aiosmtplib reports it ("Response too long")
+            if not _REPLY_LINE.match(line):
+                shown = raw_text(line.rstrip(b"\r\n")[:LINE_LIMIT])
+                raise SMTPResponseException(
+                    -1, f"malformed reply line (not three digits, then a space, - or "
+                        f"the line end): '{shown}'")
+            if line[3:4] != b"-":
+                break
+            offset = end + 1
+        return super()._read_response_from_buffer()
 
     def has_extra_reply(self) -> bool:
         """Is a further complete reply line already waiting, though no command asked?"""

@@ -1,0 +1,67 @@
+"""Reply codes are exactly three digits followed by a space, ``-`` or the line end
+(RFC 5321 section 4.2); anything else fails the stage with a diagnosis that quotes it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+from smtptui.probe.config import ProbeConfig
+from smtptui.probe.engine import run_probe
+from smtptui.probe.events import ProbeFinished
+from tests.servers import Conn, RawFactory
+
+ConfigFor = Callable[..., ProbeConfig]
+
+
+@pytest.mark.parametrize(("greeting", "ehlo"), [
+    ("220 ok", ("2500 weird",)),
+    ("220 ok", ("250-first", "2500 weird")),
+    ("220 ok", ("250-first", "25- second", "250 last")),
+    ("220 ok", ("+35-x", "250 last")),
+    ("220 ok", (" 250 padded",)),
+    ("220 ok", ("250\tTAB",)),
+    ("2200 hello", ("250 ok",)),
+])
+async def test_a_reply_code_that_is_not_three_digits_then_a_separator_fails(
+        raw_server: RawFactory, config_for: ConfigFor, greeting: str,
+        ehlo: tuple[str, ...]) -> None:
+    async def handler(conn: Conn) -> None:
+        await conn.send(greeting)
+        while line := await conn.readline():
+            if line.upper().startswith("EHLO"):
+                await conn.send(*ehlo)
+            else:
+                await conn.send("221 bye")
+                return
+
+    server = await raw_server(handler)
+    events = [e async for e in run_probe(config_for(server.port, tls="none", username=None,
+                                                    password=None, stop_after="ehlo"))]
+    final = events[-1]
+    assert isinstance(final, ProbeFinished)
+    failed = final.report.failed_stage
+    bad = next(line for line in (greeting, *ehlo) if line not in ("220 ok", "250-first"))
+    assert failed is not None and failed.stage == ("greeting" if bad == greeting else "ehlo")
+    assert failed.diagnosis is not None and failed.diagnosis.layer == "protocol"
+    assert bad.replace("\t", " ") in failed.diagnosis.summary
+    assert not final.report.ok
+
+
+async def test_three_digit_codes_with_every_allowed_separator_pass(
+        raw_server: RawFactory, config_for: ConfigFor) -> None:
+    async def handler(conn: Conn) -> None:
+        await conn.send("220-mx.test", "220")
+        while line := await conn.readline():
+            if line.upper().startswith("EHLO"):
+                await conn.send("250-mx.test", "250-SIZE 1000", "250 8BITMIME")
+            else:
+                await conn.send("221")
+                return
+
+    server = await raw_server(handler)
+    final = [e async for e in run_probe(config_for(server.port, tls="none", username=None,
+                                                   password=None, stop_after="ehlo"))][-1]
+    assert isinstance(final, ProbeFinished)
+    assert final.report.failed_stage is None
