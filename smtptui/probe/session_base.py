@@ -41,6 +41,8 @@ SLOW_GREETING_MS = 3000.0
 QUIT_TIMEOUT = 5.0
 SIDE_CONNECTION_TIMEOUT = 5.0
 """Seconds a diagnostic second connection (legacy TLS, certificate fetch) may take."""
+SIDE_CONNECTION_MARGIN = 0.1
+"""Seconds of the stage's time a side connection leaves for reporting the failure."""
 CONNECT_TRY_MIN = 3.0
 """Seconds each address gets at least when a host has several."""
 
@@ -114,6 +116,8 @@ class SessionBase:
         self.redactor = Redactor(config.secrets)  # from the first byte: a server may
         self.redactor.add(*encodings(config))  # have learned a secret on an earlier run
         self._quotes = QuoteGuard(self.redactor)
+        self.stage_deadline = self._deadline
+        """When the running stage's time is up (a side connection must end before)."""
         self._quoted_lines: deque[str] = deque(maxlen=HOLD_LIMIT)
         """Server lines recently shown as ``<redacted>`` (see :meth:`scrub_quote`)."""
         self.transcript: list[WireLine] = []
@@ -242,6 +246,7 @@ class SessionBase:
         remaining = self._deadline - start
         limit = self.config.timeout if timeout is None else timeout
         budget = min(limit, max(remaining, 0.0))
+        self.stage_deadline = start + budget
         status: Status = "fail"
         diagnosis: Diagnosis | None = None
         failure: Exception | None = None

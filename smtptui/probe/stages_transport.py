@@ -14,6 +14,7 @@ from smtptui.probe.events import Status, TLSInfo
 from smtptui.probe.sanitize import clean
 from smtptui.probe.session_base import (
     CONNECT_TRY_MIN,
+    SIDE_CONNECTION_MARGIN,
     SIDE_CONNECTION_TIMEOUT,
     SLOW_GREETING_MS,
     SNIFF_GRACE,
@@ -167,11 +168,14 @@ class TransportStages(SessionBase):
 
     async def _second_handshake(self, *, legacy: bool = False
                                 ) -> tuple[str, tuple[str, int], bytes | None] | None:
-        """An unverified handshake on a fresh connection (bounded by what time is left):
-        (version, (cipher, bits), DER certificate), or None when it fails too."""
+        """An unverified handshake on a fresh connection (version, (cipher, bits), DER
+        certificate), or None when it fails too or the stage has no time left for it:
+        it ends before the stage's own deadline, so the stage reports what went wrong
+        on the real connection, not a timeout of this one."""
         from smtptui.probe.sniff import fetch_certificate
 
-        remaining = min(SIDE_CONNECTION_TIMEOUT, self._deadline - time.perf_counter())
+        remaining = min(SIDE_CONNECTION_TIMEOUT,
+                        self.stage_deadline - SIDE_CONNECTION_MARGIN - time.perf_counter())
         if remaining <= 0 or self.address is None:
             return None
         try:

@@ -100,6 +100,8 @@ def classify(exc: BaseException) -> tuple[str, str]:
         return "tls_handshake_failed", clean(exc.reason or str(exc))
     if isinstance(exc, TimeoutError):
         return "tls_handshake_timeout", "the TLS handshake did not complete in time"
+    if isinstance(exc, ConnectionResetError | ConnectionAbortedError | BrokenPipeError):
+        return "tls_handshake_failed", "the server reset the connection during the handshake"
     return "tls_handshake_failed", clean(str(exc) or type(exc).__name__)
 
 
