@@ -131,3 +131,21 @@ def test_a_password_command_dies_with_smtptui_however_it_ends(signum: int) -> No
         if proc.poll() is None:
             proc.kill()
             proc.wait()
+
+
+@pytest.mark.parametrize(("command", "reason"), [
+    ("echo 'x", "is not a valid command line (No closing quotation)"),
+    ("   ", "must not be empty"),
+    ("", "must not be empty"),
+    ("echo \x1b[31m", "must not contain control characters"),
+])
+@pytest.mark.parametrize("where", ["probe", "profiles add"])
+def test_a_password_command_that_cannot_run_is_a_usage_error(
+        command: str, reason: str, where: str, tmp_path: Path) -> None:
+    profiles = str(tmp_path / "profiles.toml")
+    args = (["probe", "--host", "127.0.0.1", "--port", "1", "--user", USER] if where == "probe"
+            else ["profiles", "add", "P", "--host", "127.0.0.1", "--user", USER])
+    err = one_line_usage_error(smtptui("--profiles", profiles, *args, "--password-cmd",
+                                       command))
+    assert f"--password-cmd {reason}" in err
+    assert not os.path.exists(profiles)

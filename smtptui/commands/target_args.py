@@ -20,7 +20,7 @@ from smtptui.probe.config import AUTH_MECHS, STOP_AFTER, TLS_MODES, ProbeConfig
 if TYPE_CHECKING:
     from smtptui.probe.config import Secret
     from smtptui.profiles.model import Profile
-    from smtptui.profiles.secrets import SecretSource
+    from smtptui.profiles.secrets import CommandSource, SecretSource
     from smtptui.profiles.store import ProfileFile
 
 
@@ -98,7 +98,7 @@ def _prompt(question: str) -> str:
 
 
 def _overrides(args: argparse.Namespace) -> dict[str, Any]:
-    from smtptui.profiles.secrets import CommandSource, EnvSource, PromptSource
+    from smtptui.profiles.secrets import EnvSource, PromptSource
 
     fields: dict[str, Any] = {}
     for attr, field in (("host", "host"), ("port", "port"), ("tls", "tls"),
@@ -115,13 +115,25 @@ def _overrides(args: argparse.Namespace) -> dict[str, Any]:
         fields["rcpt_to"] = tuple(args.rcpt_to)
     if getattr(args, "password_env", None):
         fields["password"] = EnvSource(args.password_env)
-    elif getattr(args, "password_cmd", None):
-        fields["password"] = CommandSource(args.password_cmd)
+    elif getattr(args, "password_cmd", None) is not None:
+        fields["password"] = command_source(args.password_cmd)
     elif getattr(args, "ask_password", False):
         fields["password"] = PromptSource()
     if getattr(args, "oauth_token_env", None):
         fields["oauth_token"] = EnvSource(args.oauth_token_env)
     return fields
+
+
+def command_source(command: str) -> CommandSource:
+    """``--password-cmd``, checked as the profile schema checks ``{ command = ... }``."""
+    from smtptui.profiles.schema import Invalid, check_command
+    from smtptui.profiles.secrets import CommandSource
+
+    try:
+        check_command("--password-cmd", command)
+    except Invalid as exc:
+        raise UsageError(str(exc)) from None
+    return CommandSource(command)
 
 
 def load_profiles(args: argparse.Namespace) -> ProfileFile:

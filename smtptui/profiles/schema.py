@@ -191,15 +191,24 @@ def _secret(key: str, value: object) -> SecretSource:
         return EnvSource(arg)
     if kind == "keyring":
         return KeyringSource(arg)
-    try:
-        argv = shlex.split(arg)
-    except ValueError as exc:
-        raise Invalid(f"{key}.command is not a valid command line ({exc})") from None
-    if not argv:
-        raise Invalid(f"{key}.command must not be empty")
+    check_command(f"{key}.command", arg)
     if "timeout" in value:
         return CommandSource(arg, _seconds(f"{key}.timeout", value["timeout"]))
     return CommandSource(arg)
+
+
+def check_command(what: str, command: str) -> list[str]:
+    """The argument vector of a password command (``{ command = ... }`` or
+    ``--password-cmd``), or :class:`Invalid` saying, under ``what``, why it cannot run."""
+    if _CONTROL.search(command):
+        raise Invalid(f"{what} must not contain control characters")
+    try:
+        argv = shlex.split(command)
+    except ValueError as exc:
+        raise Invalid(f"{what} is not a valid command line ({exc})") from None
+    if not argv:
+        raise Invalid(f"{what} must not be empty")
+    return argv
 
 
 _CHECKS: dict[str, Callable[[str, object], Any]] = {
