@@ -149,3 +149,31 @@ def test_a_password_command_that_cannot_run_is_a_usage_error(
                                        command))
     assert f"--password-cmd {reason}" in err
     assert not os.path.exists(profiles)
+
+
+@pytest.mark.parametrize("where", ["top", "profile"])
+def test_a_profiles_file_nested_too_deeply_is_a_usage_error(where: str, tmp_path: Path
+                                                              ) -> None:
+    path = tmp_path / "profiles.toml"
+    deep = "[" * 1000 + "]" * 1000
+    path.write_text(f"x = {deep}\n" if where == "top" else
+                    f'[[profile]]\nname = "a"\nhost = "h"\nnotes = {deep}\n')
+    path.chmod(0o600)
+    for args in (["profiles", "list"], ["probe", "a"], ["profiles", "check"]):
+        err = one_line_usage_error(smtptui("--profiles", str(path), *args))
+        assert str(path) in err and "nested too deeply" in err
+
+
+async def test_the_dashboard_shows_a_profiles_file_nested_too_deeply_as_an_error(
+        tmp_path: Path) -> None:
+    from smtptui.app.screens.error import ProfilesErrorScreen
+    from tests.app_helpers import app_for
+
+    path = tmp_path / "profiles.toml"
+    path.write_text("x = " + "[" * 1000 + "]" * 1000 + "\n")
+    app = app_for(path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, ProfilesErrorScreen)
+        text = str(app.screen.query_one("#error-text").render())
+        assert "nested too deeply" in text

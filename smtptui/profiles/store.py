@@ -202,9 +202,11 @@ def parse(text: str, path: Path) -> ProfileFile:
     """Validate the text of a profiles file (see :func:`load`)."""
     try:
         doc = tomllib.loads(text)
+        parsed = parse_document(doc)
     except tomllib.TOMLDecodeError as exc:
         raise ProfilesError(_syntax_message(path, exc)) from None
-    parsed = parse_document(doc)
+    except RecursionError:  # tomllib recurses once per level of [ or {
+        raise ProfilesError(f"{path}: arrays or inline tables nested too deeply") from None
     if parsed.problems:
         raise ProfilesError(f"{path}: " + "; ".join(parsed.problems), parsed.problems)
     for profile in parsed.profiles:
