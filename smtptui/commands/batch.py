@@ -38,6 +38,10 @@ def run_batch(args: argparse.Namespace) -> int:
             raise UsageError(f'no profiles for client "{args.client}" (known: {known or "none"})')
     if not chosen:
         raise UsageError(f"no profiles in {profiles.path}")
+    from smtptui.profiles.store import check_literal_secrets
+
+    check_literal_secrets(profiles, [profile_from_args(args, p.name, profiles)
+                                     for p in chosen])  # the file's problem: nothing runs
     configs, names, errors = [], [], []
     for profile in chosen:
         try:

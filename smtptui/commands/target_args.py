@@ -150,8 +150,12 @@ def profile_from_args(args: argparse.Namespace, name: str | None,
     check_flags(args)
     fields = _overrides(args)
     if name is not None:
-        base = (profiles or load_profiles(args)).get(name)
-        return dataclasses.replace(base, **fields)
+        from smtptui.profiles.store import check_literal_secrets
+
+        profiles = profiles or load_profiles(args)
+        profile = dataclasses.replace(profiles.get(name), **fields)
+        check_literal_secrets(profiles, [profile])
+        return profile
     if "host" not in fields:
         raise UsageError("give a PROFILE name or --host (see smtptui probe --help)")
     fields.setdefault("port", 465 if fields.get("tls") == "implicit" else 587)
