@@ -18,7 +18,6 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-
 PREFIX = "smtptui-demo-"
 """Demo folders are ``<tmp>/smtptui-demo-<pid>-<random>``."""
 
