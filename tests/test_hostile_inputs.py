@@ -177,3 +177,35 @@ async def test_the_dashboard_shows_a_profiles_file_nested_too_deeply_as_an_error
         assert isinstance(app.screen, ProfilesErrorScreen)
         text = str(app.screen.query_one("#error-text").render())
         assert "nested too deeply" in text
+
+
+def test_temporaries_of_a_save_killed_with_sigkill_are_removed_by_the_next(
+        tmp_path: Path) -> None:
+    path = tmp_path / "profiles.toml"
+    path.write_text('[[profile]]\nname = "a"\nhost = "h"\n')
+    writer = subprocess.Popen([sys.executable, "-c", """
+import os, sys, time
+from pathlib import Path
+from smtptui.profiles import Profile, load
+
+def hang(fd):  # the temporary is written; die here, before the rename
+    print("ready", flush=True)
+    time.sleep(60)
+
+pf = load(Path(sys.argv[1]))
+pf.add(Profile(name="b", host="h"))
+os.fsync = hang
+pf.save()
+""", str(path)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert writer.stdout is not None and writer.stdout.readline() == "ready\n"
+        left = list(tmp_path.glob(".profiles.toml.*.tmp"))
+        assert left  # what kill -9 leaves behind
+    finally:
+        writer.kill()
+        writer.wait()
+    from smtptui.profiles import Profile, modify
+
+    modify(path, lambda pf: pf.add(Profile(name="c", host="h")))
+    assert list(tmp_path.glob(".profiles.toml.*.tmp")) == []
+    assert "c" in path.read_text() and "b" not in path.read_text()

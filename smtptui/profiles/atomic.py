@@ -7,6 +7,7 @@ with ``os.replace``; the previous version is kept as ``<file>.bak``. New files a
 from __future__ import annotations
 
 import contextlib
+import glob
 import hashlib
 import os
 import stat
@@ -153,9 +154,27 @@ def locked(path: Path) -> Iterator[None]:
                 fcntl.flock(fd, fcntl.LOCK_EX)
             except OSError as exc:
                 raise _lock_error(path, lock, exc) from None
+            remove_stale_temporaries(path)
         yield
     finally:
         os.close(fd)  # closing releases the lock
+
+
+def remove_stale_temporaries(path: Path, before: float | None = None) -> list[Path]:
+    """Remove the temporary files a writer of ``path`` left when it was killed (kill -9,
+    power loss) before its rename. Called holding the lock: every writer holds it while
+    its temporary exists, so one older than our lock (``before``: now) has no owner."""
+    import time
+
+    real = real_path(path)
+    cutoff = time.time() if before is None else before
+    removed = []
+    for tmp in real.parent.glob(f".{glob.escape(real.name)}.*.tmp"):
+        with contextlib.suppress(OSError):
+            if tmp.is_file() and not tmp.is_symlink() and tmp.stat().st_mtime < cutoff:
+                tmp.unlink()
+                removed.append(tmp)
+    return removed
 
 
 def private_dirs(folder: Path) -> None:
