@@ -199,3 +199,23 @@ async def test_unit_quote_guard_finds_every_split_and_releases_the_rest() -> Non
                                                                    strict=True))
                 if limit == 256:
                     assert shown[0] == lines[0] or at == 0
+
+
+async def test_a_secret_in_the_servers_certificate_never_shows(
+        ca: object, relay_factory: object, config_for: ConfigFor) -> None:
+    """Certificate names are server text too: a server that learned the password may
+    put it in the certificate it presents on the next connection."""
+    import ssl
+
+    ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    ca.issue_cert("localhost", "127.0.0.1", f"{CANARY.lower()}.example.test",  # type: ignore[attr-defined]
+                  organization_unit_name=f"unit {CANARY.lower()}").configure_cert(ctx)
+    relay = await relay_factory(starttls=ctx)  # type: ignore[operator]
+    events = [e async for e in run_probe(config_for(relay.port, stop_after="tls",
+                                                    password=Secret(CANARY.lower())))]
+    final = events[-1]
+    assert isinstance(final, ProbeFinished)
+    shown = shown_by(final.report, events)
+    assert leaked(CANARY.lower(), shown.lower()) == []
+    assert final.report.tls is not None and final.report.tls.cert is not None
+    assert "<redacted>" in final.report.tls.cert.subject

@@ -65,3 +65,24 @@ async def test_three_digit_codes_with_every_allowed_separator_pass(
                                                    password=None, stop_after="ehlo"))][-1]
     assert isinstance(final, ProbeFinished)
     assert final.report.failed_stage is None
+
+
+async def test_an_escaped_extension_keyword_keeps_its_escape_when_upper_cased(
+        raw_server: RawFactory, config_for: ConfigFor) -> None:
+    async def handler(conn: Conn) -> None:
+        await conn.send("220 ok")
+        while line := await conn.readline():
+            if line.upper().startswith("EHLO"):
+                await conn.send("250-mx.test", "250-\x1bx1 param", "250-auth plain \u202egin",
+                                "250 size 10")
+            else:
+                await conn.send("221 bye")
+                return
+
+    server = await raw_server(handler)
+    final = [e async for e in run_probe(config_for(server.port, tls="none", username=None,
+                                                   password=None, stop_after="ehlo"))][-1]
+    assert isinstance(final, ProbeFinished)
+    ext = final.report.extensions
+    assert "\\x1bX1" in ext and "\\X1B" not in str(ext)
+    assert ext["AUTH"] == "PLAIN \\u202eGIN" and ext["SIZE"] == "10"

@@ -5,6 +5,7 @@ whatever went wrong into a diagnosed, emitted :class:`StageFinished`."""
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import socket
 import time
 from collections import deque
@@ -152,6 +153,18 @@ class SessionBase:
         ``<redacted>``. The wire layer already records what we send as ``<redacted>``;
         this catches a server that echoes a password or an AUTH payload back."""
         return self.redactor(text)
+
+    def scrub_tls(self, tls: TLSInfo) -> TLSInfo:
+        """``tls`` with secrets removed from what the server chose to put in its
+        certificate (names are server text too, quoted from the first byte)."""
+        cert = tls.cert
+        if cert is None:
+            return tls
+        cert = dataclasses.replace(
+            cert, subject=self.scrub(cert.subject), issuer=self.scrub(cert.issuer),
+            san=tuple(self.scrub(name) for name in cert.san),
+            error=None if cert.error is None else self.scrub(cert.error))
+        return dataclasses.replace(tls, cert=cert)
 
     def keep_secret(self, *values: str | bytes) -> None:
         """Also scrub these (e.g. the base64 AUTH payloads) from anything stored."""

@@ -141,7 +141,7 @@ class TransportStages(SessionBase):
         assert self.proto is not None and self.proto.transport is not None
         self.encrypted = True
         obj = self.proto.transport.get_extra_info("ssl_object")
-        self.tls = inspect(obj, verified=not self.config.insecure)
+        self.tls = self.scrub_tls(inspect(obj, verified=not self.config.insecure))
         self.note(f"TLS established: {self.tls.version}, {self.tls.cipher} ({self.tls.bits} bits)")
         cert = self.tls.cert
         if cert:
@@ -202,8 +202,11 @@ class TransportStages(SessionBase):
         version, (cipher, bits), der = info
         if der is None:
             return
-        cert = cert_from_der(der, verified=False, error=error)
-        self.tls = TLSInfo(version=version, cipher=cipher, bits=bits, cert=cert)
+        self.tls = self.scrub_tls(TLSInfo(version=version, cipher=cipher, bits=bits,
+                                          cert=cert_from_der(der, verified=False, error=error)))
+        cert = self.tls.cert
+        if cert is None:
+            return
         self.note(f"certificate (fetched again without verification for display): {cert.subject} "
                   f"issued by {cert.issuer}, valid {cert.not_before} to {cert.not_after}")
 
