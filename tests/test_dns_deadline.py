@@ -48,3 +48,13 @@ def test_a_check_of_many_slow_answers_ends_at_its_deadline(
     slow = [name for _t, name, _q in server.log if name.startswith("h")]
     budget = DEADLINE_FACTOR * timeout / SLOW
     assert len(slow) <= budget + 2  # 100 slow lookups were needed; the deadline cut them
+
+
+async def test_a_cname_loop_is_named_as_such(dns_server_factory: DnsServerFactory) -> None:
+    from smtptui.dnscheck.resolver import Dns
+
+    server = dns_server_factory({"loop.test": {"@": [("TXT", "v=spf1 -all")],
+                                               "a": [("CNAME", "b")], "b": [("CNAME", "a")]}})
+    lookup = await Dns(server.address, 2).query("a.loop.test", "A")
+    assert lookup.error == "CNAME loop at a.loop.test"
+    assert "The" not in lookup.describe()

@@ -240,7 +240,10 @@ class Dns:
             return Lookup(name, rdtype, "timeout",
                           error=f"timed out after {self.timeout:g} s ({self.label})")
         except dns.resolver.NoNameservers as exc:
-            m = re.search(r"answered (\w+)", str(exc))
+            loop = _cname_trouble(exc)
+            if loop:
+                return Lookup(name, rdtype, "error", error=loop)
+            m = re.search(r"answered ([A-Z]+)\b", str(exc))
             return Lookup(name, rdtype, "servfail",
                           error=f"server answered {m.group(1)}" if m else "server failure")
         except dns.resolver.YXDOMAIN:
@@ -254,6 +257,30 @@ class Dns:
         return Lookup(name, rdtype, "ok", ttl=answer.rrset.ttl,
                       records=tuple(record_text(r) for r in rdata),
                       authenticated=ad, rdata=rdata)
+
+
+def _cname_trouble(exc: dns.resolver.NoNameservers) -> str | None:
+    """"CNAME loop at NAME" (or a chain too long) when that is why every server
+    "failed": dnspython reports it as ``ChainTooLong`` inside NoNameservers."""
+    import dns.message
+
+    from smtptui.probe.sanitize import clean
+
+    for error in exc.kwargs.get("errors") or ():
+        if len(error) < 5 or not isinstance(error[3], dns.message.ChainTooLong):
+            continue
+        seen: set[str] = set()
+        response = error[4]
+        for rrset in getattr(response, "answer", ()):
+            if rrset.rdtype != dns.rdatatype.CNAME:
+                continue
+            owner = rrset.name.to_text(omit_final_dot=True)
+            target = rrset[0].target.to_text(omit_final_dot=True)
+            seen.add(owner.lower())
+            if target.lower() in seen:
+                return f"CNAME loop at {clean(target, 255)}"
+        return "CNAME chain too long (more than dnspython follows)"
+    return None
 
 
 def _first_line(exc: BaseException, fallback: str) -> str:
