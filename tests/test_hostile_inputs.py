@@ -209,3 +209,18 @@ pf.save()
     modify(path, lambda pf: pf.add(Profile(name="c", host="h")))
     assert list(tmp_path.glob(".profiles.toml.*.tmp")) == []
     assert "c" in path.read_text() and "b" not in path.read_text()
+
+
+@pytest.mark.parametrize("char", ["\u202e", "\u200b", "\u2066", "\u2028"])
+@pytest.mark.parametrize("field", ["name", "client"])
+def test_a_name_with_invisible_or_bidi_characters_is_refused(
+        tmp_path: Path, char: str, field: str) -> None:
+    path = tmp_path / "profiles.toml"
+    name = f"evil{char}gnp.exe"
+    table = {"name": "ok", "client": "ok", "host": "h", field: name}
+    path.write_text("[[profile]]\n" + "".join(
+        f'{k} = "{v.encode("unicode_escape").decode()}"\n'.replace("\\\\u", "\\u")
+        for k, v in table.items()), encoding="utf-8")
+    err = one_line_usage_error(smtptui("--profiles", str(path), "profiles", "list"))
+    assert f"{field} must not contain invisible characters" in err
+    assert char not in err  # the error itself shows it escaped

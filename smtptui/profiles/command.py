@@ -7,6 +7,11 @@ kept; past the output limit, or past its time, the command is stopped. On every 
 — success, failure, timeout, too much output, Ctrl-C, SIGTERM or SIGHUP to smtptui
 (see :func:`stop_all`) — its whole process group is killed, so nothing it started keeps
 running.
+
+It is started with ``posix_spawn`` while Ctrl-C, SIGTERM and SIGHUP are held back in
+this thread (the command itself starts with none held back): a signal that arrives
+during the start is raised only once the command's process id is known, so it cannot
+be lost between the fork and the bookkeeping (which ``subprocess.Popen`` allows).
 """
 
 from __future__ import annotations
@@ -14,7 +19,6 @@ from __future__ import annotations
 import os
 import selectors
 import signal
-import subprocess
 import time
 from dataclasses import dataclass
 
@@ -23,8 +27,10 @@ OUTPUT_LIMIT = 64 * 1024
 ERROR_LIMIT = 4096
 """Bytes of its error output kept (for the first line of a failure's reason)."""
 
-_RUNNING: set[subprocess.Popen[bytes]] = set()
-"""Commands running now, for :func:`stop_all`."""
+_RUNNING: set[int] = set()
+"""Process (and group) ids of commands running now, for :func:`stop_all`."""
+_END_SIGNALS = {getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP")
+                if hasattr(signal, name)}
 
 
 @dataclass(frozen=True)
@@ -41,28 +47,42 @@ class Finished:
 
 def run(argv: list[str], timeout: float) -> Finished:
     """Run ``argv``; raises :class:`OSError` if it cannot start."""
-    proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, process_group=0)
-    _RUNNING.add(proc)
+    out_r, out_w = os.pipe()
+    err_r, err_w = os.pipe()
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, _END_SIGNALS)
+    pid = 0
     try:
-        out, err, timed_out, overflowed = _collect(proc, timeout)
+        try:
+            pid = os.posix_spawnp(argv[0], argv, dict(os.environ), setpgroup=0,
+                                  setsigmask=(), file_actions=[
+                                      (os.POSIX_SPAWN_OPEN, 0, os.devnull, os.O_RDONLY, 0),
+                                      (os.POSIX_SPAWN_DUP2, out_w, 1),
+                                      (os.POSIX_SPAWN_DUP2, err_w, 2),
+                                      (os.POSIX_SPAWN_CLOSE, out_r),
+                                      (os.POSIX_SPAWN_CLOSE, err_r)])
+            _RUNNING.add(pid)
+        finally:
+            os.close(out_w)
+            os.close(err_w)
+            signal.pthread_sigmask(signal.SIG_SETMASK, held)  # a held signal is raised here
+        out, err, timed_out, overflowed = _collect(out_r, err_r, timeout)
         if not (timed_out or overflowed):
-            _wait_exit(proc, max(timeout, 0.1))
+            _wait_exit(pid, max(timeout, 0.1))
     finally:
-        _stop(proc)  # whatever happened, nothing it started outlives the lookup
+        os.close(out_r)
+        os.close(err_r)
+        status = _stop(pid) if pid else None  # nothing it started outlives the lookup
     stopped = timed_out or overflowed
-    return Finished(out, err, None if stopped else proc.returncode, timed_out, overflowed)
+    return Finished(out, err, None if stopped else status, timed_out, overflowed)
 
 
-def _collect(proc: subprocess.Popen[bytes], timeout: float
-             ) -> tuple[bytes, bytes, bool, bool]:
+def _collect(out_fd: int, err_fd: int, timeout: float) -> tuple[bytes, bytes, bool, bool]:
     """Read both pipes until both end, the time is up or the output passes its limit."""
-    assert proc.stdout is not None and proc.stderr is not None
     deadline = time.monotonic() + timeout
     out, err = bytearray(), bytearray()
     with selectors.DefaultSelector() as sel:
-        sel.register(proc.stdout, selectors.EVENT_READ, out)
-        sel.register(proc.stderr, selectors.EVENT_READ, err)
+        sel.register(out_fd, selectors.EVENT_READ, out)
+        sel.register(err_fd, selectors.EVENT_READ, err)
         while sel.get_map():
             left = deadline - time.monotonic()
             if left <= 0:
@@ -70,10 +90,9 @@ def _collect(proc: subprocess.Popen[bytes], timeout: float
             for key, _events in sel.select(left):
                 chunk = os.read(key.fd, 65536)
                 if not chunk:
-                    sel.unregister(key.fileobj)
+                    sel.unregister(key.fd)
                     continue
-                buf: bytearray = key.data
-                if buf is err:
+                if key.data is err:
                     if len(err) < ERROR_LIMIT:
                         err += chunk  # past the limit, drained and dropped
                     continue
@@ -83,42 +102,39 @@ def _collect(proc: subprocess.Popen[bytes], timeout: float
     return bytes(out), bytes(err[:ERROR_LIMIT]), False, False
 
 
-def _wait_exit(proc: subprocess.Popen[bytes], timeout: float) -> None:
+def _wait_exit(pid: int, timeout: float) -> None:
     """Wait for the command to exit *without reaping it*: while it is a zombie its
     process id (and so its group id) cannot be given to another process."""
-    waitid = getattr(os, "waitid", None)
     deadline = time.monotonic() + timeout
-    while waitid is not None and time.monotonic() < deadline:
+    while time.monotonic() < deadline:
         try:
-            info = waitid(os.P_PID, proc.pid, os.WEXITED | os.WNOWAIT | os.WNOHANG)
+            if os.waitid(os.P_PID, pid, os.WEXITED | os.WNOWAIT | os.WNOHANG) is not None:
+                return
         except ChildProcessError:
-            return
-        if info is not None:
             return
         time.sleep(0.005)
 
 
-def _stop(proc: subprocess.Popen[bytes]) -> None:
-    """Kill the command's process group, close its pipes and reap it."""
+def _stop(pid: int) -> int | None:
+    """Kill the command's process group and reap it; its exit status (negative: the
+    signal that ended it)."""
     try:
-        os.killpg(proc.pid, signal.SIGKILL)
+        os.killpg(pid, signal.SIGKILL)
     except OSError:  # the group is gone already
-        if proc.returncode is None:
-            try:
-                proc.kill()
-            except OSError:
-                pass
-    for stream in (proc.stdout, proc.stderr):
-        if stream is not None:
-            stream.close()
-    proc.wait()
-    _RUNNING.discard(proc)
+        pass
+    try:
+        _pid, status = os.waitpid(pid, 0)
+    except ChildProcessError:
+        return None
+    finally:
+        _RUNNING.discard(pid)
+    return os.waitstatus_to_exitcode(status)
 
 
 def stop_all() -> None:
     """Kill every password command still running (smtptui is ending)."""
-    for proc in list(_RUNNING):
+    for pid in list(_RUNNING):
         try:
-            os.killpg(proc.pid, signal.SIGKILL)
+            os.killpg(pid, signal.SIGKILL)
         except OSError:
             pass

@@ -75,6 +75,9 @@ def _text(key: str, value: object) -> str:
         raise Invalid(f"{key} must be a string, got {show(value)}")
     if _CONTROL.search(value):
         raise Invalid(f"{key} must not contain control characters, got {show(value)}")
+    if not value.isprintable():  # bidi overrides, zero-width and other format characters
+        raise Invalid(f"{key} must not contain invisible characters (such as bidi "
+                      f"overrides), got {show(value)}")
     return value
 
 
