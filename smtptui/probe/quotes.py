@@ -4,9 +4,10 @@ A server may spread a secret over its reply lines: one character per line, a few
 line, over any number of lines. :class:`QuoteGuard` follows the text of every server
 line of one connection, from its first byte, joined without whitespace (reply codes
 left out), and holds each line back only while a quote still to come could include its
-characters — that is, while the text it ends is still copied from a secret. So whatever
+characters. So whatever
 the reply's length or split, the lines carrying a quote are released as
-``<redacted>``; the decision never depends on where a batch of lines ends.
+``<redacted>``; the decision never depends on where a batch of lines ends. (A line is
+held until the reply ends or enough text follows it to rule a quote in or out.)
 
 Lines are held at most :data:`HOLD_LIMIT` at a time; past that, the oldest is
 released, and as ``<redacted>`` if a quote could still include it.
@@ -18,6 +19,7 @@ from collections import deque
 from dataclasses import dataclass
 
 from smtptui.probe.redact import REDACTED, Redactor, squeeze
+from smtptui.probe.sanitize import clean
 
 HOLD_LIMIT = 256
 """Server lines held back at most."""
@@ -38,7 +40,7 @@ class Held:
 
     @property
     def shown(self) -> str:
-        return f"{self.prefix}{REDACTED}" if self.quoted else self.text
+        return f"{clean(self.prefix)}{REDACTED}" if self.quoted else self.text
 
 
 class QuoteGuard:
@@ -58,6 +60,8 @@ class QuoteGuard:
         """Add a line (``body`` is the part that may quote, ``prefix`` the reply code
         kept in view); return the lines that can now be shown, in order."""
         find = self._redactor.squeezed()
+        if not find.secrets:  # nothing to look for: nothing to hold
+            return [*self.release(), Held(text, prefix, t_ms, self._pos, self._pos, raw=raw)]
         chars = squeeze(body)
         entry = Held(text, prefix, t_ms, self._pos, self._pos + len(chars), raw=raw)
         self._held.append(entry)
@@ -67,14 +71,20 @@ class QuoteGuard:
         for start, end in find.spans(self._tail):
             self._mark(base + start, base + end)
         keep = max(find.window - 1, 0)
-        open_end = find.quotes_end_of(self._tail, keep)
-        self._tail = self._tail[-keep:] if keep else ""
-        safe = self._pos - open_end
+        # A quote still to come can include at most the last `keep` characters: lines
+        # before them are safe. Only when forced to show a line among them is it worth
+        # asking how many of them really read as the start of a quote.
+        safe = self._pos - min(keep, len(self._tail))
         out: list[Held] = []
-        while self._held and (self._held[0].end <= safe or len(self._held) > self._limit):
-            first = self._held.popleft()
-            first.quoted = first.quoted or first.end > safe
-            out.append(first)
+        while self._held and self._held[0].end <= safe:
+            out.append(self._held.popleft())
+        if len(self._held) > self._limit:
+            safe = self._pos - find.quotes_end_of(self._tail, keep)
+            while len(self._held) > self._limit:
+                first = self._held.popleft()
+                first.quoted = first.quoted or first.end > safe
+                out.append(first)
+        self._tail = self._tail[-keep:] if keep else ""
         return out
 
     def release(self) -> list[Held]:

@@ -50,7 +50,7 @@ class Redactor:
     def window(self) -> int:
         """Characters that always suffice to find a quote: a whole short secret or a
         run of :data:`MIN_RUN` (0 when there is nothing to look for)."""
-        return max((min(len(s), MIN_RUN) for s in self._whole), default=0)
+        return self._window
 
     def add(self, *secrets: str | bytes) -> None:
         """Look for these too (for bytes, their ASCII text: base64 payloads)."""
@@ -63,6 +63,7 @@ class Redactor:
                 self._long.append(text)
             self._squeezed = None
         self._whole.sort(key=len, reverse=True)
+        self._window = max((min(len(s), MIN_RUN) for s in self._whole), default=0)
 
     def squeezed(self) -> Redactor:
         """The same secrets without whitespace, to look for in text without whitespace

@@ -182,15 +182,16 @@ class SessionBase:
             self.release_held()  # whatever the server sent before comes first
             self._record(direction, self.redactor(text), now)
             return
-        size = len(text.encode("utf-8", "surrogateescape")) + dropped
         ends_reply = unterminated or not _continues(text)
+        if unterminated:
+            size = len(text.encode("utf-8", "surrogateescape")) + dropped
         text = self.redactor(text)
         prefix, body = _split(text)
         if unterminated:
             shown = f"{clean(text, UNTERMINATED_SHOWN)}… [{size} bytes without a line end]"
         else:
             shown = clean(text) + (f"… [+{dropped} bytes]" if dropped else "")
-        for held in self._quotes.feed(shown, clean(prefix), body, now, text):
+        for held in self._quotes.feed(shown, prefix, body, now, text):
             self._show(held)
         if ends_reply:
             self.release_held()
