@@ -49,7 +49,8 @@ class EnvSource:
 
 @dataclass(frozen=True)
 class CommandSource:
-    """``{ command = "pass show x" }``: the first line a command prints (run without a shell)."""
+    """``{ command = "pass show x" }``: the first line a command prints (run without a
+    shell, within bounds: :mod:`smtptui.profiles.command`)."""
 
     command: str
     timeout: float = COMMAND_TIMEOUT
@@ -177,7 +178,8 @@ class PromptSource:
 
 @dataclass(frozen=True)
 class LiteralSource:
-    """``password = "..."``: stored in plain text in the file. Works, with a warning."""
+    """``password = "..."``: stored in plain text in the file. Used only while the file
+    is private (see :func:`smtptui.profiles.store.check_literal_secrets`)."""
 
     value: Secret
 
