@@ -7,7 +7,6 @@ with ``os.replace``; the previous version is kept as ``<file>.bak``. New files a
 from __future__ import annotations
 
 import contextlib
-import glob
 import hashlib
 import os
 import stat
@@ -164,6 +163,7 @@ def remove_stale_temporaries(path: Path, before: float | None = None) -> list[Pa
     """Remove the temporary files a writer of ``path`` left when it was killed (kill -9,
     power loss) before its rename. Called holding the lock: every writer holds it while
     its temporary exists, so one older than our lock (``before``: now) has no owner."""
+    import glob  # here: only a save needs it (start-up time)
     import time
 
     real = real_path(path)
