@@ -15,7 +15,7 @@ class ExitCode(IntEnum):
     USAGE = 2
     """The user's input was wrong: unknown profile, bad flag, unreadable or invalid file."""
     INTERRUPT = 130
-    """Interrupted (Ctrl-C, SIGINT)."""
+    """Interrupted by Ctrl-C (128 + SIGINT); SIGTERM and SIGHUP end with 128 + theirs."""
 
 
 class UsageError(Exception):

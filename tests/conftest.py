@@ -5,7 +5,9 @@ Everything listens on 127.0.0.1 with an ephemeral port. No other network is used
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
+import re
 import ssl
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
@@ -25,12 +27,27 @@ CANARY = "Canary-Pw-7d1e9c"
 USER = "ops@acme.test"
 
 
+_REPLY_CODE = re.compile(r"(?m)^.*?\d{3}[- ](?:\d\.\d{1,3}\.\d{1,3} )?")
+_JSON_TEXT = re.compile(r'"text": "(?:\d{3}[- ](?:\d\.\d{1,3}\.\d{1,3} )?)?((?:[^"\\]|\\.)*)"')
+_CANARY_B64 = base64.b64encode(CANARY.encode()).decode()
+
+
+def canary_shows(content: str) -> bool:
+    """Is the canary in ``content``, whole, base64-encoded, or spread over lines (one
+    character per reply line, a few per line: reply codes and whitespace taken out)?"""
+    if CANARY in content or _CANARY_B64 in content:
+        return True
+    flat = "".join(_REPLY_CODE.sub("", content).split())
+    quoted = "".join("".join(_JSON_TEXT.findall(content)).split())
+    return CANARY in flat or CANARY in quoted
+
+
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(item, call):  # type: ignore[no-untyped-def]
-    """Fail any test whose captured output or log contains the canary password."""
+    """Fail any test whose captured output or log shows the canary password."""
     report = yield
     for name, content in report.sections:
-        if CANARY in content:
+        if canary_shows(content):
             report.outcome = "failed"
             report.longrepr = f"the canary password leaked into {name}"
     return report

@@ -87,6 +87,9 @@ VARIANT_EXAMPLES: list[tuple[str, Fault]] = [
                                                 detail="tlsv13 alert certificate required")),
     ("tls_handshake_failed/no-common-cipher", _fault("tls_handshake_failed", "starttls",
                                                      detail="sslv3 alert handshake failure")),
+    ("tls_handshake_failed/reset", _fault(
+        "tls_handshake_failed", "tls", tls_mode="implicit",
+        detail="the server reset the connection during the handshake")),
     ("tls_handshake_failed/sni", _fault("tls_handshake_failed", "starttls",
                                         detail="tlsv1 unrecognized name")),
     ("tls_handshake_timeout/implicit-on-plain-port",

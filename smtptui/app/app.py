@@ -32,7 +32,12 @@ from smtptui.probe.events import ProbeReport
 from smtptui.probe.sanitize import clean
 from smtptui.profiles.errors import ProfilesError, SecretError, TokenUnavailable
 from smtptui.profiles.secrets import PromptSource
-from smtptui.profiles.store import ProfileFile, load_or_empty, modify
+from smtptui.profiles.store import (
+    ProfileFile,
+    check_literal_secrets,
+    load_or_empty,
+    modify,
+)
 
 if TYPE_CHECKING:
     from smtptui.app.dns_plan import DnsOutcome
@@ -368,6 +373,11 @@ class SmtpTuiApp(App[int]):
         else:
             profile = entry.profile
             assert profile is not None
+            if self.profile_file is not None:
+                try:  # the same rule as the command line: no plain-text secret others can read
+                    check_literal_secrets(self.profile_file, [profile])
+                except ProfilesError as exc:
+                    raise SecretError(str(exc)) from None
             answers: list[Secret] = []
             for which, what in PROMPTED:
                 if isinstance(getattr(profile, which), PromptSource):

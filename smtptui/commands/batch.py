@@ -33,6 +33,10 @@ def run_batch(args: argparse.Namespace) -> int:
         raise UsageError(f"--concurrency must be 1-500, got {concurrency}")
     profiles = load_profiles(args)
     chosen = pick_profiles(profiles, args.client)
+    from smtptui.profiles.store import check_literal_secrets
+
+    check_literal_secrets(profiles, [profile_from_args(args, p.name, profiles)
+                                     for p in chosen])  # the file's problem: nothing runs
     configs, names, errors = [], [], []
     for profile in chosen:
         try:

@@ -24,7 +24,8 @@ def add_dns_args(p: argparse.ArgumentParser) -> None:
                    help=f"DNS resolver to ask (IP; IPv6 as [::1]:53; default ${NAMESERVER_ENV} "
                         "or the system's)")
     p.add_argument("--timeout", metavar="S", type=float, default=5.0,
-                   help="seconds per DNS lookup (default 5)")
+                   help="seconds per DNS lookup (default 5); the whole check stops after "
+                        "4 times this")
 
 
 def nameserver_of(args: argparse.Namespace, fallback: str | None = None) -> str | None:

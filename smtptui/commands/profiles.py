@@ -209,10 +209,10 @@ def _add(args: argparse.Namespace, path: Path) -> int:
 
 def _fields_from_args(args: argparse.Namespace) -> dict[str, Any]:
     """The new profile's fields (Profile attribute names) from the flags and any preset."""
+    from smtptui.commands.target_args import command_source
     from smtptui.errors import UsageError
     from smtptui.profiles import (
         PRESETS,
-        CommandSource,
         EnvSource,
         KeyringSource,
         PromptSource,
@@ -238,8 +238,8 @@ def _fields_from_args(args: argparse.Namespace) -> dict[str, Any]:
         fields["dkim_selectors"] = tuple(args.dkim_selectors)
     if args.password_env:
         fields["password"] = EnvSource(args.password_env)
-    elif args.password_cmd:
-        fields["password"] = CommandSource(args.password_cmd)
+    elif args.password_cmd is not None:
+        fields["password"] = command_source(args.password_cmd)
     elif args.password_keyring:
         fields["password"] = KeyringSource(args.password_keyring)
     elif args.password_prompt:

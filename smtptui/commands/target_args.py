@@ -20,7 +20,7 @@ from smtptui.probe.config import AUTH_MECHS, STOP_AFTER, TLS_MODES, ProbeConfig
 if TYPE_CHECKING:
     from smtptui.probe.config import Secret
     from smtptui.profiles.model import Profile
-    from smtptui.profiles.secrets import OAuthSource, SecretSource
+    from smtptui.profiles.secrets import CommandSource, OAuthSource, SecretSource
     from smtptui.profiles.store import ProfileFile
 
 
@@ -101,7 +101,7 @@ def _prompt(question: str) -> str:
 
 
 def _overrides(args: argparse.Namespace) -> dict[str, Any]:
-    from smtptui.profiles.secrets import CommandSource, EnvSource, PromptSource
+    from smtptui.profiles.secrets import EnvSource, PromptSource
 
     fields: dict[str, Any] = {}
     for attr, field in (("host", "host"), ("port", "port"), ("tls", "tls"),
@@ -124,13 +124,25 @@ def _overrides(args: argparse.Namespace) -> dict[str, Any]:
         fields["cafile"] = None
     if getattr(args, "password_env", None):
         fields["password"] = EnvSource(args.password_env)
-    elif getattr(args, "password_cmd", None):
-        fields["password"] = CommandSource(args.password_cmd)
+    elif getattr(args, "password_cmd", None) is not None:
+        fields["password"] = command_source(args.password_cmd)
     elif getattr(args, "ask_password", False):
         fields["password"] = PromptSource()
     if getattr(args, "oauth_token_env", None):
         fields["oauth_token"] = EnvSource(args.oauth_token_env)
     return fields
+
+
+def command_source(command: str) -> CommandSource:
+    """``--password-cmd``, checked as the profile schema checks ``{ command = ... }``."""
+    from smtptui.profiles.schema import Invalid, check_command
+    from smtptui.profiles.secrets import CommandSource
+
+    try:
+        check_command("--password-cmd", command)
+    except Invalid as exc:
+        raise UsageError(str(exc)) from None
+    return CommandSource(command)
 
 
 def load_profiles(args: argparse.Namespace) -> ProfileFile:
@@ -148,13 +160,17 @@ def profile_from_args(args: argparse.Namespace, name: str | None,
     check_flags(args)
     fields = _overrides(args)
     if name is not None:
+        from smtptui.profiles.store import check_literal_secrets
+
         profiles = profiles or load_profiles(args)
         base = profiles.get(name)
         if getattr(args, "oauth", None):
             fields["oauth_token"] = _oauth_source(args, profiles)
             if isinstance(base.password, OAuthSource):
                 fields["password"] = None  # --oauth replaces the profile's sign-in
-        return dataclasses.replace(base, **fields)
+        profile = dataclasses.replace(base, **fields)
+        check_literal_secrets(profiles, [profile])
+        return profile
     if "host" not in fields:
         raise UsageError("give a PROFILE name or --host (see smtptui probe --help)")
     fields.setdefault("port", 465 if fields.get("tls") == "implicit" else 587)

@@ -302,6 +302,13 @@ FAULT_RULES: tuple[FaultRule, ...] = (
         variant="sni", detail=r"unrecogni[sz]ed name"),
     FaultRule(
         "tls_handshake_failed", "tls",
+        "{target} reset the connection during the TLS handshake.",
+        "Usual causes: the server (or a firewall in front of it) refuses this client's "
+        "TLS version, ciphers or name (try --servername), or the port does not speak TLS "
+        "in this mode. Reproduce it with {s_client}.",
+        variant="reset", detail=r"reset the connection"),
+    FaultRule(
+        "tls_handshake_failed", "tls",
         "The TLS handshake with {target} failed.",
         "Reproduce it with {s_client} to see the server's side. Usual causes: no common "
         "protocol or cipher, a required client certificate, a name the server does not "

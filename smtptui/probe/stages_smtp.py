@@ -186,7 +186,6 @@ class SmtpStages(TransportStages):
         cfg = self.config
         assert self.proto is not None and cfg.username is not None
         proto, user = self.proto, cfg.username
-        self.redactor.pieces = True  # from here on, the server may quote what it gets
 
         async def send_secret(payload: bytes, shown: str, prefix: bytes = b"") -> Reply:
             self.keep_secret(payload)

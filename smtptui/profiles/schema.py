@@ -76,6 +76,9 @@ def _text(key: str, value: object) -> str:
         raise Invalid(f"{key} must be a string, got {show(value)}")
     if _CONTROL.search(value):
         raise Invalid(f"{key} must not contain control characters, got {show(value)}")
+    if not value.isprintable():  # bidi overrides, zero-width and other format characters
+        raise Invalid(f"{key} must not contain invisible characters (such as bidi "
+                      f"overrides), got {show(value)}")
     return value
 
 
@@ -227,15 +230,24 @@ def _secret(key: str, value: object) -> SecretSource:
         return KeyringSource(arg)
     if kind == "oauth":
         return OAuthSource(arg)
-    try:
-        argv = shlex.split(arg)
-    except ValueError as exc:
-        raise Invalid(f"{key}.command is not a valid command line ({exc})") from None
-    if not argv:
-        raise Invalid(f"{key}.command must not be empty")
+    check_command(f"{key}.command", arg)
     if "timeout" in value:
         return CommandSource(arg, _seconds(f"{key}.timeout", value["timeout"]))
     return CommandSource(arg)
+
+
+def check_command(what: str, command: str) -> list[str]:
+    """The argument vector of a password command (``{ command = ... }`` or
+    ``--password-cmd``), or :class:`Invalid` saying, under ``what``, why it cannot run."""
+    if _CONTROL.search(command):
+        raise Invalid(f"{what} must not contain control characters")
+    try:
+        argv = shlex.split(command)
+    except ValueError as exc:
+        raise Invalid(f"{what} is not a valid command line ({exc})") from None
+    if not argv:
+        raise Invalid(f"{what} must not be empty")
+    return argv
 
 
 _CHECKS: dict[str, Callable[[str, object], Any]] = {

@@ -15,8 +15,6 @@ from typing import TYPE_CHECKING, Any
 from smtptui.probe.config import Secret
 
 if TYPE_CHECKING:
-    import subprocess
-
     from smtptui.oauth.account import Account
 from smtptui.probe.sanitize import clean
 from smtptui.profiles.errors import SecretError, TokenUnavailable
@@ -54,7 +52,8 @@ class EnvSource:
 
 @dataclass(frozen=True)
 class CommandSource:
-    """``{ command = "pass show x" }``: the first line a command prints (run without a shell)."""
+    """``{ command = "pass show x" }``: the first line a command prints (run without a
+    shell, within bounds: :mod:`smtptui.profiles.command`)."""
 
     command: str
     timeout: float = COMMAND_TIMEOUT
@@ -70,34 +69,40 @@ class CommandSource:
 
     def resolve(self, label: str, prompt: Prompt | None = None) -> Secret:
         import shlex
-        import subprocess  # here, not at the top: a probe without a command never pays
+
+        from smtptui.profiles import command  # here: a probe without a command never pays
 
         shown = clean(self.command, 200)
-        argv = shlex.split(self.command)
         try:
-            proc = subprocess.Popen(
-                argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                stderr=subprocess.PIPE, process_group=0,
-            )
+            argv = shlex.split(self.command)
+        except ValueError as exc:
+            raise SecretError(f"{label}: command {shown!r} is not a valid command line "
+                              f"({exc})") from None
+        if not argv:
+            raise SecretError(f"{label}: the command is empty")
+        try:
+            done = command.run(argv, self.timeout)
         except OSError as exc:
             reason = exc.strerror or type(exc).__name__
             raise SecretError(f"{label}: command {shown!r} could not start: {reason}") from None
-        try:
-            out, err = proc.communicate(timeout=self.timeout)
-        except subprocess.TimeoutExpired:
-            _kill_group(proc)
+        if done.timed_out:
             raise SecretError(
                 f"{label}: command {shown!r} did not finish within {self.timeout:g} s "
                 "and was killed"
-            ) from None
-        if proc.returncode != 0:
-            detail = _first_line(err)
-            reason = f"exit status {proc.returncode}" if proc.returncode > 0 else (
-                f"killed by signal {-proc.returncode}")
+            )
+        first, newline, _rest = done.out.partition(b"\n")
+        if done.overflowed and not newline:
+            raise SecretError(
+                f"{label}: command {shown!r} printed more than "
+                f"{command.OUTPUT_LIMIT // 1024} KiB without a line end and was killed")
+        if done.returncode is not None and done.returncode != 0:
+            detail = _first_line(done.err)
+            reason = f"exit status {done.returncode}" if done.returncode > 0 else (
+                f"killed by signal {-done.returncode}")
             brief = f"{label}: command {shown!r} failed ({reason})"
             raise SecretError(brief + (f": {detail}" if detail else ""), brief)
         try:
-            text = out.decode("utf-8")
+            text = first.decode("utf-8")
         except UnicodeDecodeError:
             raise SecretError(
                 f"{label}: command {shown!r} printed bytes that are not UTF-8") from None
@@ -176,7 +181,8 @@ class PromptSource:
 
 @dataclass(frozen=True)
 class LiteralSource:
-    """``password = "..."``: stored in plain text in the file. Works, with a warning."""
+    """``password = "..."``: stored in plain text in the file. Used only while the file
+    is private (see :func:`smtptui.profiles.store.check_literal_secrets`)."""
 
     value: Secret
 
@@ -222,24 +228,6 @@ class OAuthSource:
 
 SecretSource = (EnvSource | CommandSource | KeyringSource | PromptSource | LiteralSource
                 | OAuthSource)
-
-
-def _kill_group(proc: subprocess.Popen[bytes]) -> None:
-    """Kill a timed-out command and everything it started, then reap it."""
-    import signal
-    import subprocess
-
-    try:
-        os.killpg(proc.pid, signal.SIGKILL)
-    except OSError:
-        proc.kill()
-    try:
-        proc.communicate(timeout=2)
-    except subprocess.TimeoutExpired:  # a grandchild escaped the group and holds the pipe
-        for stream in (proc.stdout, proc.stderr):
-            if stream is not None:
-                stream.close()
-        proc.wait()
 
 
 def _utf8(value: str, what: str) -> Secret:
