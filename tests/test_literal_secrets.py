@@ -82,3 +82,14 @@ async def test_the_dashboard_refuses_a_literal_password_others_can_read(
         await until(pilot, lambda: any("refusing to use it" in n.message
                                        for n in app._notifications), "the refusal")
     assert relays.healthy.connections == 0
+
+
+@pytest.mark.parametrize("command", [["watch", "--all", "--json"],
+                                     ["exporter", "--listen", "127.0.0.1:0"]])
+async def test_watch_and_the_exporter_refuse_a_readable_literal_before_running(
+        tmp_path: Path, relays: Relays, cafile: str, command: list[str]) -> None:
+    path = literal_file(tmp_path / "profiles.toml", relays, cafile, 0o644)
+    code, out, err = await smtptui("--profiles", str(path), *command)
+    assert (code, out) == (2, ""), err
+    assert err.count("\n") == 1 and f"chmod 600 {path}" in err
+    assert relays.healthy.connections == 0

@@ -75,6 +75,9 @@ def _targets(args: argparse.Namespace) -> list[WatchTarget]:
     profiles = load_profiles(args)
     picked = ([profiles.get(args.profile)] if args.profile
               else pick_profiles(profiles, args.client))
+    from smtptui.profiles.store import check_literal_secrets
+
+    check_literal_secrets(profiles, picked)  # a readable file's literal: nothing is watched
     targets: list[WatchTarget] = []
     problems: list[tuple[str, UsageError]] = []
     for p in picked:

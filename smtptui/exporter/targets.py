@@ -33,8 +33,11 @@ def load_targets(path: Path) -> Loaded:
     """Blocking (secret commands may run): call it in a thread. Raises ProfilesError."""
     from smtptui.profiles import load
 
+    from smtptui.profiles.store import check_literal_secrets
+
     stamp = _stamp(path)
     pf = load(path)
+    check_literal_secrets(pf, pf.profiles)  # a readable file's literal: refused, not served
     configs: dict[str, ProbeConfig] = {}
     clients: dict[str, list[str]] = {}
     for profile in pf.profiles:
