@@ -32,7 +32,6 @@ def _stamp(path: Path) -> tuple[int, int]:
 def load_targets(path: Path) -> Loaded:
     """Blocking (secret commands may run): call it in a thread. Raises ProfilesError."""
     from smtptui.profiles import load
-
     from smtptui.profiles.store import check_literal_secrets
 
     stamp = _stamp(path)
