@@ -106,7 +106,8 @@ async def test_table_shows_every_difference_and_no_false_one(
     assert comparison.faster["greeting"] == "a"
     assert comparison.faster["overall"] == "a"
     assert comparison.stats["b"]["greeting"] is not None
-    assert comparison.stats["b"]["greeting"].min >= 150
+    # the relay waits 150 ms from its accept; the client's clock starts a little later
+    assert comparison.stats["b"]["greeting"].min >= 120
     assert comparison.stats["a"]["greeting"] is not None
     assert comparison.stats["a"]["greeting"].median < 50
     latency = {k.removeprefix("latency.") for k in differing if k.startswith("latency.")}
