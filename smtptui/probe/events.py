@@ -6,10 +6,10 @@ frozen dataclasses. ``ProbeReport.to_json()`` is the headless contract.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from smtptui.diagnose.model import Diagnosis, Reply
+from smtptui.records import field, record
 
 Stage = Literal[
     "resolve", "connect", "tls", "greeting", "ehlo", "starttls",
@@ -19,13 +19,13 @@ Status = Literal["pass", "warn", "fail", "skip"]
 Direction = Literal["C", "S", "*"]
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class StageStarted:
     stage: Stage
     t_ms: float
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class WireLine:
     """One line of the transcript: ``C`` client, ``S`` server, ``*`` the tool's own note.
 
@@ -41,7 +41,7 @@ class WireLine:
         return {"t_ms": round(self.t_ms, 3), "dir": self.direction, "text": self.text}
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class StageFinished:
     stage: Stage
     status: Status
@@ -64,7 +64,7 @@ class StageFinished:
         }
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class CertInfo:
     subject: str
     issuer: str
@@ -86,7 +86,7 @@ class CertInfo:
         }
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class TLSInfo:
     version: str
     cipher: str
@@ -100,7 +100,7 @@ class TLSInfo:
         }
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class Target:
     host: str
     port: int
@@ -114,7 +114,7 @@ class Target:
                 "profile": self.profile, "address": self.address}
 
 
-@dataclass(frozen=True)
+@record
 class ProbeReport:
     """Everything one probe found. Serialises to the headless JSON contract."""
 
@@ -172,7 +172,7 @@ class ProbeReport:
         }
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class ProbeFinished:
     report: ProbeReport
 
