@@ -279,13 +279,17 @@ def _materialise(cls: type) -> None:
     import dataclasses
 
     namespace: dict[str, Any] = {"__annotations__": {}, "__module__": cls.__module__,
-                                 "__qualname__": cls.__qualname__}
+                                 "__qualname__": cls.__qualname__, "__doc__": cls.__doc__ or ""}
     for f in cls.__dict__[_SPEC]:
         declared = next(k.__dict__["__annotations__"][f.name] for k in cls.__mro__
                         if f.name in k.__dict__.get("__annotations__", {}))
         namespace["__annotations__"][f.name] = declared
         namespace[f.name] = dataclasses.field(**f.options)
+    # Nothing generated (no exec), and a docstring, so no signature is computed either.
     made: Any = dataclasses.dataclass(type(cls.__name__, (), namespace), init=False,
-                                      repr=False, eq=False, frozen=True)
+                                      repr=False, eq=False)
+    params = made.__dataclass_params__
+    params.init = params.repr = params.frozen = True
+    params.eq = "__eq__" in cls.__dict__
     type.__setattr__(cls, _FIELDS, made.__dataclass_fields__)
-    type.__setattr__(cls, "__dataclass_params__", made.__dataclass_params__)
+    type.__setattr__(cls, "__dataclass_params__", params)
