@@ -28,7 +28,10 @@ def register(sub: Any) -> None:
     b.add_argument("--all", action="store_true", help="probe every saved profile")
     b.add_argument("--client", metavar="NAME", help="probe every profile of one client")
     b.add_argument("--concurrency", type=int, default=None, metavar="N",
-                   help="probes at once in a batch (default 10)")
+                   help="probes at once in a batch (default: adapts to the CPUs and the "
+                        "relays' latency)")
+    b.add_argument("--ordered", action="store_true",
+                   help="print a batch's results in the file's order (default: as each ends)")
     o = p.add_argument_group("output")
     o.add_argument("--json", action="store_true", help="one JSON object (per line in a batch)")
     o.add_argument("-v", "--verbose", action="store_true", help="show the transcript")
@@ -52,6 +55,8 @@ def run(args: argparse.Namespace) -> int:
         return run_batch(args)
     if args.concurrency is not None:
         raise UsageError("--concurrency only applies with --all or --client")
+    if args.ordered:
+        raise UsageError("--ordered only applies with --all or --client")
     from smtptui.commands.target_args import config_from_profile, env_vars, profile_from_args
 
     profile = profile_from_args(args, args.profile)
