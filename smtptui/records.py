@@ -208,29 +208,29 @@ def _init(qualname: str, fields: tuple[_Field, ...], slots: bool) -> Callable[..
                 raise fail(args, kwargs, values)
             setter(self, "__dict__", values)
     else:
-        steps = tuple((f.name, f.init, f.default, f.factory) for f in fields)
+        # What is left to set after n positional arguments, for each n.
+        tails = tuple(tuple((f.name, f.init, f.default, f.factory) for f in fields
+                            if not (f.init and not f.kw_only and f.name in positional[:n]))
+                      for n in range(len(positional) + 1))
         missing = _MISSING
 
         def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
-            if args:
-                if len(args) > len(positional):
-                    raise fail(args, kwargs, ())
-                for name, value in zip(positional, args, strict=False):
-                    if name in kwargs:
-                        raise fail(args, kwargs, ())
-                    kwargs[name] = value
-            for name, init, default, factory in steps:
-                value = kwargs.pop(name, missing) if init else missing
-                if value is missing:
-                    if default is not missing:
-                        value = default
-                    elif factory is not missing:
-                        value = factory()
-                    elif not init:
-                        continue  # as dataclasses: left unset
-                    else:
-                        raise fail(args, {}, {n for n in keywords if hasattr(self, n)} | set(
-                            positional[:len(args)]))
+            if len(args) > len(positional):
+                raise fail(args, kwargs, ())
+            for name, value in zip(positional, args, strict=False):
+                setter(self, name, value)
+            for name, init, default, factory in tails[len(args)]:
+                if init and name in kwargs:
+                    value = kwargs.pop(name)
+                elif default is not missing:
+                    value = default
+                elif factory is not missing:
+                    value = factory()
+                elif not init:
+                    continue  # as dataclasses: left unset
+                else:
+                    raise fail(args, kwargs, {**dict(zip(positional, args, strict=False)),
+                                              **kwargs})
                 setter(self, name, value)
             if kwargs:
                 raise fail(args, kwargs, ())
