@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import importlib.util
 import os
 import sys
 from collections.abc import Sequence
@@ -86,9 +85,12 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     parser.add_argument("--no-mouse", action="store_true", help="disable mouse support")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for name in (only,) if only else SUBCOMMANDS:
-        if importlib.util.find_spec(f"smtptui.commands.{name}") is None:
+        try:
+            module = importlib.import_module(f"smtptui.commands.{name}")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"smtptui.commands.{name}":
+                raise
             continue  # not installed in this build (a test checks that all are)
-        module = importlib.import_module(f"smtptui.commands.{name}")
         module.register(sub)
     return parser
 

@@ -77,20 +77,21 @@ def run(args: argparse.Namespace) -> int:
 
 async def _probe(config: ProbeConfig, *, json_out: bool, verbose: bool) -> ProbeReport:
     """Run the probe; in human mode stream each stage (and transcript line) as it happens."""
+    if json_out:  # nothing to show until the end: no event stream to feed
+        from smtptui.probe.engine import probe
+
+        return await probe(config)
     from smtptui.probe.engine import run_probe
     from smtptui.probe.events import ProbeFinished, StageFinished, WireLine
     from smtptui.reports.text import format_stage, format_wire
 
     color = use_color(sys.stdout)
-    if not json_out:
-        target = f"{config.host}:{config.port} ({config.tls})"
-        label = f' — profile "{config.profile}"' if config.profile else ""
-        print(f"smtptui probe of {target}{label}", flush=True)
+    target = f"{config.host}:{config.port} ({config.tls})"
+    label = f' — profile "{config.profile}"' if config.profile else ""
+    print(f"smtptui probe of {target}{label}", flush=True)
     async for event in run_probe(config):
         if isinstance(event, ProbeFinished):
             return event.report
-        if json_out:
-            continue
         if isinstance(event, StageFinished):
             print(format_stage(event, color=color), flush=True)
         elif verbose and isinstance(event, WireLine):

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import argparse
-import dataclasses
 from typing import TYPE_CHECKING, Any
 
 from smtptui.commands.target_checks import (
@@ -16,6 +15,7 @@ from smtptui.commands.target_checks import (
 )
 from smtptui.errors import UsageError
 from smtptui.probe.config import AUTH_MECHS, STOP_AFTER, TLS_MODES, ProbeConfig
+from smtptui.records import replace
 
 if TYPE_CHECKING:
     from smtptui.probe.config import Secret
@@ -142,7 +142,7 @@ def profile_from_args(args: argparse.Namespace, name: str | None,
     if name is not None:
         if base is None:
             base = (profiles or load_profiles(args)).get(name)
-        return dataclasses.replace(base, **fields) if fields else base
+        return replace(base, **fields) if fields else base
     if "host" not in fields:
         raise UsageError("give a PROFILE name or --host (see smtptui probe --help)")
     fields.setdefault("port", 465 if fields.get("tls") == "implicit" else 587)
@@ -158,16 +158,16 @@ def config_from_profile(profile: Profile, args: argparse.Namespace) -> ProbeConf
     host = check_host(profile.host, "--host" if from_flag else f"{where}host")
     check_combination(profile, args, where)
     if adhoc:
-        config = dataclasses.replace(profile, password=None, oauth_token=None).to_probe_config()
-        config = dataclasses.replace(
+        config = replace(profile, password=None, oauth_token=None).to_probe_config()
+        config = replace(
             config, profile=None,
             password=_resolve(profile.password, "password", profile.username, args),
             oauth_token=_resolve(profile.oauth_token, "OAuth token", profile.username, args))
     else:
         config = profile.to_probe_config(prompt=_prompt)
-    config = dataclasses.replace(config, host=host)
+    config = replace(config, host=host)
     if getattr(args, "subject", None):
-        config = dataclasses.replace(config, subject=args.subject)
+        config = replace(config, subject=args.subject)
     if config.cafile:
         check_cafile(config.cafile)
     if config.nameserver:
