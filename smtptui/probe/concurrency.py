@@ -11,7 +11,7 @@ By Little's law the core stays busy with ``wall / cpu`` probes in flight, where 
 is how long one probe takes and ``cpu`` the core time it needs. :class:`Adaptive` starts
 at ``4 x CPUs`` and, every few completions, moves half-way to
 
-    share x median(wall) / cpu          clamped to [2 x CPUs, 256] and to the open-file limit
+    share x median(wall) / cpu          clamped to [2 x CPUs, 100] and to the open-file limit
 
 with ``cpu`` measured as the process's CPU time per completed probe, and ``share`` the
 part of the core the batch may take: 3/4 (1/2 on a single CPU, where the relays or the
@@ -26,8 +26,10 @@ import os
 import time
 from collections.abc import Callable
 
-MAX_LIMIT = 256
-"""No more probes at once than this, however slow the network."""
+MAX_LIMIT = 100
+"""No more probes at once than this, however slow the network: each TLS connection holds
+about 0.35 MB (asyncio gives every one a 256 KiB buffer), so that a batch of 10,000
+profiles stays under 150 MB."""
 FILES_PER_PROBE = 2
 """Sockets one probe may hold at once (its connection and a TLS sniff)."""
 
