@@ -15,9 +15,7 @@ The relays (aiosmtpd, STARTTLS + AUTH) run in a separate process.
 
 from __future__ import annotations
 
-import asyncio
 import json
-import multiprocessing as mp
 import os
 import statistics
 import subprocess
@@ -26,22 +24,8 @@ import tempfile
 import time
 from pathlib import Path
 
-USER, PASSWORD = "bench@smtptui.test", "bench-password"
-
-
-def serve(count: int, latency: float, conn: mp.connection.Connection) -> None:
-    from smtptui.demo.certs import make_pki
-    from smtptui.demo.relay import Relay, RelayOptions
-
-    async def main() -> None:
-        pki = make_pki()
-        relays = [await Relay(RelayOptions(starttls=pki.good, users={USER: PASSWORD},
-                                           greeting_delay=latency)).start()
-                  for _ in range(count)]
-        conn.send(([r.port for r in relays], str(pki.ca_file)))
-        await asyncio.get_running_loop().run_in_executor(None, conn.recv)
-
-    asyncio.run(main())
+sys.path.insert(0, str(Path(__file__).parent))
+from _relay_process import PASSWORD, USER, relays_in_process  # noqa: E402
 
 
 def write_profiles(path: Path, ports: list[int], per: int, cafile: str) -> int:
@@ -81,30 +65,23 @@ def run_cli(path: Path, *extra: str) -> tuple[float, float, float, list[str], in
 
 
 def main(relays: int, per: int, latency: float) -> None:
-    parent, child = mp.Pipe()
-    proc = mp.Process(target=serve, args=(relays, latency, child), daemon=True)
-    proc.start()
-    ports, cafile = parent.recv()
-    try:
-        with tempfile.TemporaryDirectory() as tmp:
-            small, big = Path(tmp) / "small.toml", Path(tmp) / "big.toml"
-            n_small = write_profiles(small, ports[:1], 200, cafile)
-            n_big = write_profiles(big, ports, per, cafile)
-            run_cli(small)  # one-off: byte-compiled modules, page cache
-            t_small, _, rss_small, _, _ = run_cli(small)
-            t_big, first, rss_big, names, code = run_cli(big)
-            t_ord, _, rss_ord, ordered, _ = run_cli(big, "--ordered")
-            loads = []
-            code_load = ("import sys, time; from pathlib import Path; "
-                         "from smtptui.profiles import load; t = time.perf_counter(); "
-                         f"load(Path({str(big)!r})); print(time.perf_counter() - t)")
-            for _ in range(3):
-                out = subprocess.run([sys.executable, "-c", code_load], capture_output=True,
-                                     text=True, check=True)
-                loads.append(float(out.stdout))
-    finally:
-        parent.send("stop")
-        proc.join(10)
+    with relays_in_process(relays, latency) as (ports, cafile), \
+            tempfile.TemporaryDirectory() as tmp:
+        small, big = Path(tmp) / "small.toml", Path(tmp) / "big.toml"
+        n_small = write_profiles(small, ports[:1], 200, cafile)
+        n_big = write_profiles(big, ports, per, cafile)
+        run_cli(small)  # one-off: byte-compiled modules, page cache
+        t_small, _, rss_small, _, _ = run_cli(small)
+        t_big, first, rss_big, names, code = run_cli(big)
+        t_ord, _, rss_ord, ordered, _ = run_cli(big, "--ordered")
+        loads = []
+        code_load = ("import sys, time; from pathlib import Path; "
+                     "from smtptui.profiles import load; t = time.perf_counter(); "
+                     f"load(Path({str(big)!r})); print(time.perf_counter() - t)")
+        for _ in range(3):
+            out = subprocess.run([sys.executable, "-c", code_load], capture_output=True,
+                                 text=True, check=True)
+            loads.append(float(out.stdout))
     per_small, per_big = t_small / n_small * 1000, t_big / n_big * 1000
     print(f"{relays} loopback relays (STARTTLS + AUTH + QUIT, {latency * 1000:.0f} ms greeting "
           "latency), default concurrency")
