@@ -8,6 +8,8 @@ import datetime as dt
 import json
 import ssl
 import sys
+from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 import trustme
@@ -57,3 +59,61 @@ async def test_an_unknown_ca_is_shown_without_importing_cryptography(
     assert imported is False
     assert cert["verified"] is False and "issuer" in cert["error"]
     assert cert["san"] == ["localhost", "127.0.0.1"] and cert["subject"].startswith("OU=")
+
+
+@pytest.fixture
+def hashed_store(ca: trustme.CA, tmp_path: Path,
+                 monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """A system store laid out as update-ca-certificates does: the bundle file inside a
+    directory of certificates named by subject hash, holding the test CA."""
+    import shutil
+    import subprocess
+
+    from smtptui.probe import tlsinfo
+
+    if shutil.which("openssl") is None:
+        pytest.skip("needs the openssl command to name the certificate by its hash")
+    store = tmp_path / "certs"
+    store.mkdir()
+    bundle = store / "ca-certificates.crt"
+    ca.cert_pem.write_to_path(str(bundle))
+    digest = subprocess.run(["openssl", "x509", "-subject_hash", "-noout", "-in", str(bundle)],
+                            capture_output=True, text=True, check=True).stdout.strip()
+    (store / f"{digest}.0").symlink_to(bundle)
+    paths = ssl.DefaultVerifyPaths(str(bundle), str(store), "SSL_CERT_FILE", str(bundle),
+                                   "SSL_CERT_DIR", str(store))
+    monkeypatch.setattr(ssl, "get_default_verify_paths", lambda: paths)
+    tlsinfo._context.cache_clear()
+    yield store
+    tlsinfo._context.cache_clear()
+
+
+async def test_the_system_store_is_read_by_name_not_loaded_whole(
+        hashed_store: Path, relay_factory: RelayFactory, server_ctx: ssl.SSLContext,
+        bad_certs: dict[str, ssl.SSLContext]) -> None:
+    from smtptui.probe.engine import probe
+    from smtptui.probe.tlsinfo import make_context, system_trust_dir
+    from tests.conftest import make_config
+
+    assert system_trust_dir() == str(hashed_store)
+    assert make_context(cafile=None, insecure=False).cert_store_stats()["x509_ca"] == 0
+    good = await relay_factory(starttls=server_ctx)
+    report = await probe(make_config(good.port, servername="localhost"))
+    assert report.ok and report.tls is not None and report.tls.cert is not None
+    assert report.tls.cert.verified is True
+    stranger = await relay_factory(starttls=bad_certs["unknown_ca"])
+    report = await probe(make_config(stranger.port, servername="localhost"))
+    assert not report.ok and report.failed_stage is not None
+    assert report.failed_stage.stage == "starttls"
+
+
+def test_a_bundle_outside_the_directory_is_loaded_as_usual(
+        hashed_store: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from smtptui.probe.tlsinfo import system_trust_dir
+
+    own = tmp_path / "own.pem"
+    own.write_text((hashed_store / "ca-certificates.crt").read_text())
+    paths = ssl.DefaultVerifyPaths(str(own), str(hashed_store), "SSL_CERT_FILE", str(own),
+                                   "SSL_CERT_DIR", str(hashed_store))
+    monkeypatch.setattr(ssl, "get_default_verify_paths", lambda: paths)
+    assert system_trust_dir() is None

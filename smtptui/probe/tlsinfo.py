@@ -74,7 +74,34 @@ def _context(cafile: str | None, insecure: bool, _stamp: int) -> ssl.SSLContext:
         ctx.check_hostname = False
         ctx.verify_mode = ssl.CERT_NONE
         return ctx
+    if cafile is None:
+        directory = system_trust_dir()
+        if directory:
+            return ssl.create_default_context(capath=directory)
     return ssl.create_default_context(cafile=cafile)
+
+
+def system_trust_dir() -> str | None:
+    """The system's hashed CA directory (``/etc/ssl/certs`` on Debian), when verifying
+    against it can stand for the system store: OpenSSL then reads just the certificates a
+    chain needs, by name, where loading the bundle file parses all ~140 of them (20-40 ms
+    of every process that probes without ``--cafile``). Only where the bundle file
+    (``SSL_CERT_FILE`` or OpenSSL's default) lies in that directory, as
+    update-ca-certificates keeps the two, so both hold the same certificates; else None,
+    and the bundle is loaded as usual (Fedora, macOS, a bundle of one's own)."""
+    paths = ssl.get_default_verify_paths()  # SSL_CERT_FILE / SSL_CERT_DIR count here
+    directory, bundle = paths.capath, paths.cafile
+    if not directory or not bundle:
+        return None
+    real = os.path.realpath(directory)
+    if os.path.dirname(os.path.realpath(bundle)) != real:
+        return None
+    try:
+        with os.scandir(real) as entries:
+            hashed = any(e.name.endswith(".0") and len(e.name) == 10 for e in entries)
+    except OSError:
+        return None
+    return directory if hashed else None
 
 
 def unverified_context() -> ssl.SSLContext:
