@@ -16,6 +16,11 @@ if TYPE_CHECKING:
     from smtptui.probe.events import ProbeReport
 
 
+EXIT_WITHOUT_TEARDOWN = True
+"""One probe or a batch, output printed, nothing left open: the process may skip the
+interpreter's teardown (see :func:`smtptui.cli.entry`)."""
+
+
 def register(sub: Any) -> None:
     p = sub.add_parser(
         "probe", help="probe a relay headless (scripts, cron, CI)",

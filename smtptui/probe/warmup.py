@@ -1,10 +1,11 @@
 """One-off work a probe may need, done before probes are timed side by side.
 
 The first probe in a process pays for what no later probe does: OpenSSL's first context
-and the CA file or store (1-2 ms from a hashed directory, 20-60 ms from a bundle file), the diagnosis tables on its first failure (about 30 ms), what
-reads the first certificate that fails verification (``tempfile``, ``ipaddress``; never
-``cryptography``, which only a Python without CPython's decoder falls back to). When
-probes share an event loop (compare, batch) and one pays while another is being timed,
+and the CA file or store (1-2 ms from a hashed directory, 20-60 ms from a bundle file),
+the diagnosis tables on its first failure (about 30 ms), what reads the first
+certificate that fails verification (``tempfile``, ``ipaddress``; never ``cryptography``,
+which only a Python without CPython's decoder falls back to). When probes share an
+event loop (compare, batch) and one pays while another is being timed,
 the other's stage looks slow for nothing. :func:`warm_up` pays it all up front.
 """
 
