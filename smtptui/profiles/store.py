@@ -216,9 +216,10 @@ def parse(text: str, path: Path) -> ProfileFile:
                        origins={p.name: p.name for p in parsed.profiles})
 
 
-FAST_PARSE_BYTES = 256 * 1024
-"""From this size on (about 1,000 profiles) a file is parsed with ``toml-rs`` where it is
-installed: tomllib, pure Python, takes about a second for 10,000 profiles."""
+FAST_PARSE_BYTES = 128 * 1024
+"""From this size on (about 500 profiles) a file is parsed with ``toml-rs`` where it is
+installed: tomllib, pure Python, takes about a second for 10,000 profiles; below it,
+tomllib is done before ``toml-rs`` would have been imported."""
 
 
 def read_toml(text: str) -> dict[str, Any]:
