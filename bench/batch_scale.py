@@ -43,7 +43,7 @@ def run_cli(path: Path, *extra: str) -> tuple[float, float, float, list[str], in
     """(seconds, seconds to the first line, peak RSS in MB, profile names in print order,
     exit code) of `smtptui probe --all --json`."""
     cmd = [sys.executable, "-m", "smtptui", "probe", "--all", "--json", "--profiles",
-           str(path), *extra]
+           str(path), "--history", str(path.with_suffix(".history.db")), *extra]
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True,
                             env={**os.environ, "BENCH_PW": PASSWORD})

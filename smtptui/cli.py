@@ -20,7 +20,8 @@ from smtptui.errors import ExitCode, UsageError
 from smtptui.pipesafe import PipeSafe
 
 SUBCOMMANDS: tuple[str, ...] = (
-    "probe", "compare", "profiles", "dns", "discover", "headers", "demo", "app",
+    "probe", "compare", "profiles", "dns", "discover", "headers", "tls", "mx", "demo",
+    "oauth", "history", "diff", "open", "app",
 )
 
 
@@ -66,7 +67,7 @@ def _chosen_command(argv: Sequence[str]) -> str | None:
     for token in argv:
         if skip:
             skip = False
-        elif token == "--profiles":
+        elif token in ("--profiles", "--history"):
             skip = True
         elif not token.startswith("-"):
             return token if token in SUBCOMMANDS else None
@@ -82,6 +83,10 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"smtptui {__version__}")
     parser.add_argument("--profiles", metavar="FILE", help="profiles file (default: "
                         "$SMTPTUI_PROFILES or the user config dir)")
+    parser.add_argument("--history", metavar="FILE", help="history database (default: "
+                        "$SMTPTUI_HISTORY or the user state dir)")
+    parser.add_argument("--no-history", action="store_true", help="record nothing in the "
+                        "history")
     parser.add_argument("--no-mouse", action="store_true", help="disable mouse support")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for name in (only,) if only else SUBCOMMANDS:
@@ -151,3 +156,7 @@ def _main(argv: list[str]) -> int:
         print(f"smtptui: internal error: {type(exc).__name__}: {exc} "
               "(set SMTPTUI_DEBUG=1 for details)", file=sys.stderr)
         return ExitCode.FAILED
+
+
+if __name__ == "__main__":  # `python -m smtptui.cli …` works like `smtptui …`
+    sys.exit(main())

@@ -16,7 +16,9 @@ import trustme
 from smtptui.demo.relay import Relay, RelayOptions
 from smtptui.probe.config import ProbeConfig, Secret
 
-pytest_plugins = ["tests.servers", "tests.dns_fixtures", "tests.app_fixtures"]
+pytest_plugins = [
+    "tests.servers", "tests.dns_fixtures", "tests.app_fixtures", "tests.oauth_fixtures",
+]
 
 CANARY = "Canary-Pw-7d1e9c"
 """The password every test relay accepts. It must never appear in any output."""
@@ -135,6 +137,15 @@ def profiles_path(tmp_path: Path) -> Path:
 
 
 _LOOPBACK_NAMES = {"localhost", "localhost.localdomain", "ip6-localhost", ""}
+
+
+@pytest.fixture(autouse=True)
+def _private_history(tmp_path_factory: pytest.TempPathFactory,
+                     monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Runs are recorded in a history of the test's own, never the user's."""
+    path = tmp_path_factory.mktemp("history") / "history.sqlite3"
+    monkeypatch.setenv("SMTPTUI_HISTORY", str(path))
+    return path
 
 
 @pytest.fixture(autouse=True)

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from smtptui.errors import ExitCode, UsageError
 
 if TYPE_CHECKING:
+    from smtptui.history.record import HistorySink, Recorded
     from smtptui.probe.config import ProbeConfig
     from smtptui.probe.events import ProbeReport
     from smtptui.profiles.model import Profile
@@ -55,7 +56,10 @@ def run_batch(args: argparse.Namespace) -> int:
         out.not_run(position, str(error))
     import asyncio
 
-    asyncio.run(_run(configs, where, concurrency, out))
+    from smtptui.commands.history_args import sink_for
+
+    with sink_for(args, "batch") as sink:
+        asyncio.run(_run(configs, where, concurrency, out, sink))
     out.flush()
     if not args.json:
         total = len(chosen)
@@ -70,9 +74,10 @@ def check_batch_flags(args: argparse.Namespace) -> None:
     if args.verbose:
         raise UsageError("-v/--verbose does not apply to --all/--client (use --json for each "
                          "profile's transcript, or probe one PROFILE with -v)")
-    if args.swaks:
-        raise UsageError("--swaks does not apply to --all/--client "
-                         "(probe one PROFILE with --swaks)")
+    for flag in ("swaks", "openssl"):
+        if getattr(args, flag, False):
+            raise UsageError(f"--{flag} does not apply to --all/--client "
+                             f"(probe one PROFILE with --{flag})")
 
 
 def not_run(profile: Profile, error: str) -> dict[str, object]:
@@ -85,11 +90,15 @@ def not_run(profile: Profile, error: str) -> dict[str, object]:
 
 
 async def _run(configs: list[ProbeConfig], where: list[int], concurrency: int | None,
-               out: Output) -> None:
+               out: Output, sink: HistorySink) -> None:
+    from smtptui.history.record import record_each
     from smtptui.probe.batch import probe_many
 
-    async for index, report in probe_many(configs, concurrency):
-        out.report(where[index], report)
+    who = [(out.chosen[p].name, out.chosen[p].client) for p in where]
+    results = probe_many(configs, concurrency)
+    async for index, report, recorded in record_each(results, who, sink,
+                                                     [c.secrets for c in configs]):
+        out.report(where[index], report, recorded)
 
 
 class Output:
@@ -115,22 +124,29 @@ class Output:
             self._emit(position, f"{glyph('fail')} fail  {profile.name}  "
                                  f"({profile.client or 'no client'}): {error}")
 
-    def report(self, position: int, report: ProbeReport) -> None:
+    def report(self, position: int, report: ProbeReport, recorded: Recorded | None) -> None:
         self.failed += not report.ok
         profile = self.chosen[position]
         if self.json_out:
             doc = report.to_json()
             doc["profile"] = profile.name
             doc["client"] = profile.client
+            if recorded is not None:
+                doc["history"] = recorded.to_json()
             self._emit(position, json.dumps(doc, ensure_ascii=False))
             return
         from smtptui.glyphs import glyph
+        from smtptui.history.changes import sentence
         from smtptui.reports.text import paint
 
         status = "fail" if not report.ok else ("warn" if report.warnings else "pass")
         bad = report.failed_stage
         detail = (f"failed at {bad.stage}: {bad.diagnosis.summary}" if bad and bad.diagnosis
                   else f"{report.total_ms:.0f} ms")
+        if not bad and report.coverage:  # a pass says what it covered
+            detail += f", {report.coverage}"
+        if recorded is not None and recorded.changes:
+            detail += f"; changed: {sentence(recorded.changes, limit=2)}"
         self._emit(position, f"{paint(glyph(status) + ' ' + status, status, self.color)}  "
                              f"{profile.name}  ({profile.client or 'no client'}, "
                              f"{report.target.host}:{report.target.port})  {detail}")

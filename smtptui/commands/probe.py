@@ -6,8 +6,10 @@ import argparse
 import json
 import os
 import sys
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, TextIO
 
+from smtptui.commands.history_args import add_history_args, sink_for
 from smtptui.commands.target_args import add_target_args
 from smtptui.errors import ExitCode, UsageError
 
@@ -42,8 +44,11 @@ def register(sub: Any) -> None:
     o.add_argument("-v", "--verbose", action="store_true", help="show the transcript")
     o.add_argument("--swaks", action="store_true",
                    help="also print the equivalent swaks command line")
+    o.add_argument("--openssl", action="store_true",
+                   help="also print the openssl s_client line for the TLS handshake")
     p.add_argument("--profiles", metavar="FILE", default=argparse.SUPPRESS,
                    help="profiles file")
+    add_history_args(p)
 
 
 def use_color(stream: TextIO) -> bool:
@@ -72,22 +77,44 @@ def _run_one(args: argparse.Namespace) -> int:
         raise UsageError("--concurrency only applies with --all or --client")
     if args.ordered:
         raise UsageError("--ordered only applies with --all or --client")
-    from smtptui.commands.target_args import config_from_profile, env_vars, profile_from_args
+    from smtptui.commands.target_args import config_from_profile, profile_from_args
 
     profile = profile_from_args(args, args.profile)
     config = config_from_profile(profile, args)
-    swaks = swaks_line(config, *env_vars(profile)) if args.swaks else None
+    bridges = _bridges(config, profile, swaks=args.swaks, openssl=args.openssl)
     import asyncio
 
     report = asyncio.run(_probe(config, json_out=args.json, verbose=args.verbose))
+    with sink_for(args, "probe") as sink:
+        recorded = sink.record(report, profile=profile.name if args.profile else None,
+                               client=profile.client, secrets=config.secrets)
     if args.json:
         doc = report.to_json()
-        if swaks:
-            doc["swaks"] = swaks
+        doc.update(bridges)
+        if recorded is not None:
+            doc["history"] = recorded.to_json()
         print(json.dumps(doc, ensure_ascii=False))
     else:
-        _print_summary(report, swaks=swaks)
+        _print_summary(report, bridges,
+                       since=recorded.lines(failed=not report.ok) if recorded else ())
     return ExitCode.OK if report.ok else ExitCode.FAILED
+
+
+def _bridges(config: ProbeConfig, profile: Any, *, swaks: bool,
+             openssl: bool) -> dict[str, Any]:
+    """The JSON keys for --swaks (``swaks``: the line or null, ``swaks_notes``) and
+    --openssl (``openssl``: the s_client line, null without TLS)."""
+    from smtptui.commands.reproduce import openssl_line, swaks_notes, swaks_unsupported
+    from smtptui.commands.target_args import env_vars
+
+    out: dict[str, Any] = {}
+    if swaks:
+        why_not = swaks_unsupported(config)
+        out["swaks"] = None if why_not else swaks_line(config, *env_vars(profile))
+        out["swaks_notes"] = [f"# {why_not}"] if why_not else swaks_notes(config)
+    if openssl:
+        out["openssl"] = openssl_line(config)
+    return out
 
 
 async def _probe(config: ProbeConfig, *, json_out: bool, verbose: bool) -> ProbeReport:
@@ -114,14 +141,20 @@ async def _probe(config: ProbeConfig, *, json_out: bool, verbose: bool) -> Probe
     raise RuntimeError("probe ended without a report")  # pragma: no cover
 
 
-def _print_summary(report: ProbeReport, *, swaks: str | None) -> None:
+def _print_summary(report: ProbeReport, bridges: dict[str, Any],
+                   since: Sequence[str] = ()) -> None:
     from smtptui.reports.text import format_summary
 
     print()
-    print("\n".join(format_summary(report, color=use_color(sys.stdout))))
-    if swaks:
+    print("\n".join(format_summary(report, color=use_color(sys.stdout), since=since)))
+    if "swaks_notes" in bridges:
         print()
-        print(f"Reproduce with swaks:\n  {swaks}")
+        lines = [bridges["swaks"]] if bridges["swaks"] else []
+        print("\n  ".join(["Reproduce with swaks:", *lines, *bridges["swaks_notes"]]))
+    if "openssl" in bridges:
+        print()
+        line = bridges["openssl"] or "# no TLS in this probe (--tls none)"
+        print(f"Check the TLS handshake with openssl:\n  {line}")
 
 
 def swaks_line(config: ProbeConfig, password_var: str | None = None,
@@ -130,6 +163,8 @@ def swaks_line(config: ProbeConfig, password_var: str | None = None,
     (``"$VAR"`` of the variable the secret came from, else ``"$SMTP_PASSWORD"``)."""
     import re
     import shlex
+
+    from smtptui.commands.reproduce import swaks_timeout
 
     def placeholder(var: str | None, default: str) -> str:
         ok = var is not None and re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", var)
@@ -166,7 +201,7 @@ def swaks_line(config: ProbeConfig, password_var: str | None = None,
         parts += ["--quit-after", quit_after[config.stop_after]]
     elif not config.send:
         parts += ["--quit-after", "rcpt" if config.rcpt_to else "auth"]
-    parts += ["--timeout", f"{config.timeout:g}"]
+    parts += ["--timeout", str(swaks_timeout(config))]
     return " ".join(p if isinstance(p, _Raw) else shlex.quote(p) for p in parts)
 
 

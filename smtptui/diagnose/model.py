@@ -71,3 +71,5 @@ class Fault:
     detail: str = ""
     servername: str = ""
     """The name TLS checked the certificate against, when not ``host`` (--servername)."""
+    authenticated: bool = False
+    """The client logged in successfully earlier in this session."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import time
 
+from smtptui.probe.coverage import tested_until, untested
 from smtptui.probe.events import ProbeFinished, ProbeReport, Target
 from smtptui.probe.session_base import Emit, StageFailed
 from smtptui.probe.stages_smtp import SmtpStages
@@ -33,6 +34,7 @@ class Session(SmtpStages):
             stages=tuple(self.stages), tls=self.tls, extensions=dict(self.extensions),
             transcript=tuple(self.transcript), banner=self.banner, started_at=started,
             total_ms=self.now_ms(), ehlo_changes=self.ehlo_changes, warm_ms=tuple(self.warm_ms),
+            tested_until=tested_until(self.stages), untested=untested(cfg, self.stages),
         )
         self._emit(ProbeFinished(report))
         return report

@@ -14,6 +14,7 @@ from smtptui.probe.auth import encodings
 from smtptui.probe.config import ProbeConfig
 from smtptui.probe.events import (
     ProbeEvent,
+    Refusal,
     Stage,
     StageFinished,
     StageStarted,
@@ -34,7 +35,13 @@ from smtptui.probe.wire import (
 Emit = Callable[[ProbeEvent], None]
 
 SNIFF_GRACE = 1.0
-"""Seconds of silence after connecting before a TLS handshake is tried in parallel."""
+"""Seconds of silence after connecting before a TLS handshake is tried in parallel (at
+most: a third of the stage timeout when that is shorter, see :func:`sniff_grace`)."""
+
+
+def sniff_grace(timeout: float) -> float:
+    """The wait before the parallel TLS handshake: short timeouts still leave it time."""
+    return min(SNIFF_GRACE, timeout / 3)
 SLOW_GREETING_MS = 3000.0
 QUIT_TIMEOUT = 5.0
 SIDE_CONNECTION_TIMEOUT = 5.0
@@ -61,11 +68,14 @@ def _body(text: str) -> str:
 class StageFailed(Exception):
     """A stage ended in failure; ``kind`` is a fault kind understood by ``diagnose``."""
 
-    def __init__(self, kind: str, detail: str = "", reply: Reply | None = None) -> None:
+    def __init__(self, kind: str, detail: str = "", reply: Reply | None = None,
+                 diagnosis: Diagnosis | None = None) -> None:
         super().__init__(kind)
         self.kind = kind
         self.detail = detail
         self.reply = reply
+        self.diagnosis = diagnosis
+        """Already explained (e.g. several refused recipients): used as is."""
 
 
 def diagnose(fault: Fault, redact: Callable[[str], str]) -> Diagnosis:
@@ -116,6 +126,8 @@ class SessionBase:
         self.sock: socket.socket | None = None
         self.proto: CapturingProtocol | None = None
         self.encrypted = False
+        self.authenticated = False
+        """AUTH succeeded in this session (a later reply may mean something else then)."""
         self.in_sync = False
         self.extensions: dict[str, str] = {}
         self.pre_tls_extensions: dict[str, str] | None = None
@@ -124,14 +136,17 @@ class SessionBase:
         self.banner = ""
         self.ehlo_host = ""
         self.accepted_rcpts: list[str] = []
-        self.sniffed_tls = False
+        self.sniffed_tls = ""
+        """How a TLS handshake on the same port, tried while we waited for the greeting,
+        ended: "" (not tried or still running), "failed", or "silent" (no answer)."""
         self._out_of_step = False
-        """A TLS handshake on the same port was tried (and failed) while we waited."""
         self.warm_ms: list[float] = []
         # per-stage scratch
         self._replies: list[Reply] = []
         self._warnings: list[tuple[str, str]] = []
         self._note = ""
+        self._refused: list[Refusal] = []
+        self._info: list[str] = []
         self._held: list[tuple[str, float]] = []
         """Server lines of a multi-line reply not yet recorded (see :meth:`line`)."""
 
@@ -201,7 +216,12 @@ class SessionBase:
         return rep
 
     def warn(self, kind: str, text: str) -> None:
+        """Something to do (a ⚠): the stage passes with a warning, explained by ``kind``."""
         self._warnings.append((kind, self.scrub(text)))
+
+    def inform(self, text: str) -> None:
+        """A fact that needs no action: reported under ``info``, the stage still passes."""
+        self._info.append(self.scrub(text))
 
     @property
     def server_identity(self) -> str:
@@ -215,12 +235,14 @@ class SessionBase:
     def fault(self, kind: str, stage: str, detail: str = "", reply: Reply | None = None) -> Fault:
         return Fault(kind=kind, stage=stage, host=self.config.host, port=self.config.port,
                      tls_mode=self.config.tls, reply=reply, server=self.server_identity,
-                     detail=self.scrub(detail), servername=self.config.servername or "")
+                     detail=self.scrub(detail), servername=self.config.servername or "",
+                     authenticated=self.authenticated)
 
     async def stage(self, name: Stage, body: Callable[[], Awaitable[Status | None]],
                     timeout: float | None = None) -> bool:
         """Run one stage with its deadline; record and emit its result. True if not failed."""
-        self._replies, self._warnings, self._note = [], [], ""
+        self._replies, self._warnings, self._note, self._refused = [], [], "", []
+        self._info = []
         self._emit(StageStarted(name, self.now_ms()))
         start = time.perf_counter()
         remaining = self._deadline - start
@@ -246,7 +268,7 @@ class SessionBase:
         result = StageFinished(
             stage=name, status=status, elapsed_ms=elapsed, replies=tuple(self._replies),
             diagnosis=diagnosis, warnings=tuple(w for _k, w in self._warnings),
-            note=self.scrub(self._note),
+            note=self.scrub(self._note), refused=tuple(self._refused), info=tuple(self._info),
         )
         self.stages.append(result)
         self._emit(result)
@@ -255,6 +277,8 @@ class SessionBase:
     def _failed(self, name: str, exc: Exception, overall: bool, budget: float) -> Diagnosis:
         """Record what went wrong in a stage and explain it."""
         if isinstance(exc, StageFailed):
+            if exc.diagnosis is not None:
+                return exc.diagnosis
             return self.explain(exc.kind, name, exc.detail, exc.reply)
         self.in_sync = False
         if self.proto:
@@ -263,8 +287,10 @@ class SessionBase:
         if isinstance(exc, TimeoutError):
             detail = (f"the whole probe exceeded {self.config.overall_timeout:g} s" if overall
                       else f"no answer within {budget:g} s")
-            if name == "greeting" and self.sniffed_tls:
-                detail += "; a TLS handshake on the same port failed too"
+            if name == "greeting" and self.sniffed_tls == "failed":
+                detail += "; a TLS handshake on a second connection failed too"
+            elif name == "greeting" and self.sniffed_tls == "silent":
+                detail += "; a TLS handshake on a second connection got no answer either"
             if name == "resolve" and self.config.nameserver and not overall:
                 detail = f"{clean(self.config.nameserver)} gave {detail}"
             self.note(f"timeout: {detail}")

@@ -13,7 +13,7 @@ from smtptui.probe.config import (
     TLSMode,
 )
 from smtptui.profiles.errors import SecretError
-from smtptui.profiles.secrets import Prompt, SecretSource
+from smtptui.profiles.secrets import OAuthSource, Prompt, SecretSource
 from smtptui.records import field, record
 
 TOML_KEYS: dict[str, str] = {
@@ -75,8 +75,11 @@ class Profile:
         the probe tests everything up to AUTH and fails there.
         """
         found: list[SecretError] | None = [] if problems is not None else None
-        password = self._secret("password", self.password, prompt, found)
-        token = self._secret("OAuth token", self.oauth_token, prompt, found)
+        password_source, token_source = self.password, self.oauth_token
+        if isinstance(password_source, OAuthSource) and token_source is None:
+            password_source, token_source = None, password_source  # a token, not a password
+        password = self._secret("password", password_source, prompt, found)
+        token = self._secret("OAuth token", token_source, prompt, found)
         if problems is not None and found:
             problems.extend(found)
         return ProbeConfig(

@@ -22,6 +22,7 @@ from smtptui.profiles.secrets import (
     EnvSource,
     KeyringSource,
     LiteralSource,
+    OAuthSource,
     PromptSource,
     SecretSource,
 )
@@ -160,6 +161,28 @@ def _text_list(key: str, value: object) -> tuple[str, ...]:
     return tuple(value)
 
 
+def _address(key: str, value: object) -> str:
+    """An RFC 5321 mailbox (``from`` may be empty: the null sender ``<>``)."""
+    from smtptui.mailbox import mailbox_problem
+
+    text = _text(key, value)
+    problem = mailbox_problem(text) if text else None
+    if problem:
+        raise Invalid(f"{key} {show(value)} is not a valid address: {problem}")
+    return text
+
+
+def _address_list(key: str, value: object) -> tuple[str, ...]:
+    from smtptui.mailbox import mailbox_problem
+
+    items = _text_list(key, value)
+    for item in items:
+        problem = mailbox_problem(item)
+        if problem:
+            raise Invalid(f"{key} has {show(item)}, which is not a valid address: {problem}")
+    return items
+
+
 def _choice(options: tuple[str, ...]) -> Callable[[str, object], str]:
     def check(key: str, value: object) -> str:
         if value not in options:
@@ -201,6 +224,8 @@ def _secret(key: str, value: object) -> SecretSource:
         return EnvSource(arg)
     if kind == "keyring":
         return KeyringSource(arg)
+    if kind == "oauth":
+        return OAuthSource(arg)
     try:
         argv = split_command(arg)
     except ValueError as exc:
@@ -225,7 +250,7 @@ _CHECKS: dict[str, Callable[[str, object], Any]] = {
     "name": _nonblank, "client": _text, "preset": _nonblank, "host": _host, "port": _port,
     "tls": _choice(TLS_MODES), "username": _text, "password": _secret,
     "auth": _choice(AUTH_MECHS), "oauth_token": _secret, "allow_plaintext_auth": _bool,
-    "from": _text, "to": _text_list, "ehlo": _name, "timeout": _seconds, "cafile": _nonblank,
+    "from": _address, "to": _address_list, "ehlo": _name, "timeout": _seconds, "cafile": _nonblank,
     "servername": _name, "insecure": _bool, "send": _bool, "stop_after": _choice(STOP_AFTER),
     "nameserver": _nameserver, "dkim_selectors": _text_list, "notes": _text,
 }
@@ -290,6 +315,9 @@ def parse_document(doc: Mapping[str, Any]) -> Parsed:
     for key, value in doc.items():
         if key in ("profile", "defaults"):
             continue
+        if key == "oauth":  # sign-ins: kept as written, checked in _bind_oauth
+            out.extra[key] = value
+            continue
         near = _near_miss(key)
         if near:  # [[profiles]] would leave the file silently without profiles
             out.problems.append(f"unknown top-level key {show(key)}: did you mean {near}?")
@@ -339,7 +367,52 @@ def parse_document(doc: Mapping[str, Any]) -> Parsed:
         out.warnings += _literal_warnings(where, {k: v for k, v in (
             ("password", table.get("password")), ("oauth_token", table.get("oauth_token")))
             if isinstance(v, str)})
+    _bind_oauth(out, doc.get("oauth"))
     return out
+
+
+def bind_oauth(profile: Profile, tables: object) -> Profile:
+    """``profile`` with each unbound ``{ oauth = "NAME" }`` given its ``[oauth.NAME]`` table
+    (a profile made by the editor); names without a valid table stay unbound."""
+    import dataclasses
+
+    unbound = {k: getattr(profile, k) for k in SECRET_KEYS
+               if isinstance(getattr(profile, k), OAuthSource) and getattr(profile, k).account
+               is None}
+    if not unbound or tables is None:
+        return profile
+    from smtptui.oauth.account import parse_accounts
+
+    accounts, _ = parse_accounts(tables)
+    bound: dict[str, Any] = {k: OAuthSource(s.name, accounts[s.name])
+                             for k, s in unbound.items() if s.name in accounts}
+    return dataclasses.replace(profile, **bound) if bound else profile
+
+
+def _bind_oauth(out: Parsed, tables: object) -> None:
+    """Check the ``[oauth.NAME]`` sign-ins and give each ``{ oauth = "NAME" }`` its table."""
+    import dataclasses
+
+    uses = [(i, p, k) for i, p in enumerate(out.profiles) for k in SECRET_KEYS
+            if isinstance(getattr(p, k), OAuthSource)]
+    if tables is None and not uses:
+        return
+    from smtptui.oauth.account import parse_accounts
+
+    accounts, problems = parse_accounts({} if tables is None else tables)
+    out.problems += problems
+    for index, profile, key in uses:
+        source = getattr(profile, key)
+        account = accounts.get(source.name)
+        if account is None:
+            if not any(p.startswith(f"[oauth.{source.name}]") for p in problems):
+                out.problems.append(f"profile {show(profile.name)}: {key}.oauth names "
+                                    f"{show(source.name)}, but there is no "
+                                    f"[oauth.{clean(source.name, 60)}] table")
+            continue
+        profile = out.profiles[index]
+        bound: dict[str, Any] = {key: OAuthSource(source.name, account)}
+        out.profiles[index] = dataclasses.replace(profile, **bound)
 
 
 def _literal_warnings(where: str, values: Mapping[str, Any]) -> list[str]:

@@ -15,9 +15,11 @@ from smtptui.probe.config import Secret
 
 if TYPE_CHECKING:
     import subprocess
+
+    from smtptui.oauth.account import Account
 from smtptui.probe.sanitize import clean
-from smtptui.profiles.errors import SecretError
-from smtptui.records import record
+from smtptui.profiles.errors import SecretError, TokenUnavailable
+from smtptui.records import field, record
 
 Prompt = Callable[[str], str]
 """Asks the user for a secret; receives the question, returns the answer."""
@@ -26,7 +28,7 @@ COMMAND_TIMEOUT = 10.0
 """Seconds a password command may run before it is killed."""
 
 KEYRING_SERVICE = "smtptui"
-SOURCE_KEYS: tuple[str, ...] = ("env", "command", "keyring", "prompt")
+SOURCE_KEYS: tuple[str, ...] = ("env", "command", "keyring", "prompt", "oauth")
 
 
 @record
@@ -188,7 +190,38 @@ class LiteralSource:
         return self.value
 
 
-SecretSource = EnvSource | CommandSource | KeyringSource | PromptSource | LiteralSource
+@record
+class OAuthSource:
+    """``{ oauth = "NAME" }``: a fresh access token of the ``[oauth.NAME]`` sign-in,
+    refreshed before AUTH when it is about to expire (see :mod:`smtptui.oauth`)."""
+
+    name: str
+    account: Account | None = field(default=None, compare=False, repr=False)
+    """The ``[oauth.NAME]`` table, bound when the profiles file is read."""
+
+    def describe(self) -> str:
+        return f"oauth:{self.name}"
+
+    def to_toml(self) -> dict[str, Any]:
+        return {"oauth": self.name}
+
+    def resolve(self, label: str, prompt: Prompt | None = None) -> Secret:
+        if self.account is None:
+            raise SecretError(f"{label}: there is no [oauth.{self.name}] sign-in in the "
+                              "profiles file")
+        from smtptui.oauth.errors import OAuthError
+        from smtptui.oauth.source import current_tokens
+        from smtptui.oauth.store import StoreError
+
+        try:
+            tokens = current_tokens(self.account)
+        except (OAuthError, StoreError) as exc:
+            raise TokenUnavailable(f"{label}: {exc}", str(exc)) from None
+        return Secret(tokens.access_token, also=(*tokens.secrets, *self.account.secrets))
+
+
+SecretSource = (EnvSource | CommandSource | KeyringSource | PromptSource | LiteralSource
+                | OAuthSource)
 
 
 def _kill_group(proc: subprocess.Popen[bytes]) -> None:

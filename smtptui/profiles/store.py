@@ -23,6 +23,7 @@ from smtptui.profiles.model import BUILTIN_DEFAULTS, Profile
 from smtptui.profiles.presets import PRESETS
 from smtptui.profiles.schema import (
     SECRET_KEYS,
+    bind_oauth,
     check_table,
     parse_document,
     show,
@@ -94,7 +95,7 @@ class ProfileFile:
         _check(profile)
         if profile.name in self:
             raise ProfilesError(f"a profile named {show(profile.name)} already exists")
-        self.profiles.append(profile)
+        self.profiles.append(self._bound(profile))
 
     def replace(self, old_name: str, profile: Profile) -> None:
         """Put ``profile`` where ``old_name`` was (it may rename it, not onto another one)."""
@@ -102,12 +103,24 @@ class ProfileFile:
         _check(profile)
         if profile.name != old_name and profile.name in self:
             raise ProfilesError(f"a profile named {show(profile.name)} already exists")
-        self.profiles[index] = profile
+        self.profiles[index] = self._bound(profile)
         if profile.name != old_name:
             self.explicit[profile.name] = self.explicit.pop(old_name, frozenset())
             origin = self.origins.pop(old_name, None)
             if origin is not None:
                 self.origins[profile.name] = origin
+
+    def _bound(self, profile: Profile) -> Profile:
+        """``profile`` with its ``{ oauth = "NAME" }`` given this file's ``[oauth.NAME]``;
+        a name the file does not define is refused (the file would not load again)."""
+        profile = bind_oauth(profile, self.extra.get("oauth"))
+        for key in SECRET_KEYS:
+            source = getattr(profile, key)
+            if getattr(source, "account", True) is None:
+                raise ProfilesError(f"profile {show(profile.name)}: {key}.oauth names "
+                                    f"{show(source.name)}, but there is no "
+                                    f"[oauth.{clean(source.name, 60)}] table in {self.path}")
+        return profile
 
     def remove(self, name: str) -> Profile:
         """Remove and return the profile called ``name``."""

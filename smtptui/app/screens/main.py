@@ -20,6 +20,8 @@ from textual.content import Content
 from textual.message import Message
 from textual.reactive import reactive
 from textual.screen import Screen
+from textual.widget import Widget
+from textual.widgets import Static
 from textual.worker import Worker, WorkerState
 
 from smtptui.app import render
@@ -29,9 +31,13 @@ from smtptui.app.screens.editor import Mode, ProfileEditor
 from smtptui.app.screens.help import HelpScreen, help_content, key_label
 from smtptui.app.screens.prompt import TextPrompt
 from smtptui.app.status import report_state
+from smtptui.app.widgets.client_overview import ClientOverview, Row, row_for
+from smtptui.app.widgets.diagnostics import DiagnosticsPanel
 from smtptui.app.widgets.footer import FittingFooter
+from smtptui.app.widgets.history_pane import HistoryPane
 from smtptui.app.widgets.probe_view import ProbeSource, ProbeView
 from smtptui.app.widgets.sidebar import Sidebar
+from smtptui.app.widgets.transcript import TranscriptView
 from smtptui.probe.config import ProbeConfig
 from smtptui.probe.events import ProbeReport
 from smtptui.probe.sanitize import clean
@@ -42,6 +48,8 @@ from smtptui.reports.files import SavePrompt, pair_paths, slug, write_pair
 if TYPE_CHECKING:
     from smtptui.app.app import SmtpTuiApp
     from smtptui.app.dns_plan import DnsOutcome, DnsPlan
+    from smtptui.history.record import Recorded
+    from smtptui.history.store import Run
 
 BATCH_CONCURRENCY = 10
 
@@ -51,6 +59,8 @@ class MainScreen(Screen[None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [  # the footer shows the first ones that fit
         Binding("r", "run", "Run", id="run", tooltip="Run the selected profile (or Enter)"),
+        Binding("r", "run_sending", "Run+SEND", id="run-send"),  # the footer's run key in
+        # send mode: the same run, labelled so nobody sends real mail unaware
         Binding("escape", "cancel", "Cancel", id="cancel", tooltip="Cancel the running probe"),
         Binding("question_mark", "help", "Help", id="help", tooltip="Keys and tips"),
         Binding("q", "app.quit", "Quit", id="quit", tooltip="Quit smtptui"),
@@ -74,14 +84,23 @@ class MainScreen(Screen[None]):
                 tooltip="Copy the transcript to the clipboard (OSC 52, works over SSH)"),
         Binding("w", "save_report", "Save", id="save-report",
                 tooltip="Save the report as JSON and plain text"),
+        Binding("H,shift+h", "history", "History", id="history",
+                tooltip="Past runs of this profile and what changed (History tab)"),
+        Binding("z", "zoom", "Zoom", id="zoom",
+                tooltip="Give the focused pane (transcript or diagnosis) the whole screen; "
+                "Esc returns"),
+        Binding("l", "toggle_wrap", "Wrap", id="wrap",
+                tooltip="Wrap long transcript lines, or scroll them sideways"),
         Binding("ctrl+r", "reload", "Reload", id="reload", show=False,
                 tooltip="Reload the profiles file (keeps the selection)"),
-        Binding("enter", "run", "Run", show=False),
+        Binding("enter", "run_now", "Run", show=False),
     ]
 
     entries: reactive[list[Entry]] = reactive(list, always_update=True)
     states: reactive[dict[str, str]] = reactive(dict, always_update=True)
     marked: reactive[frozenset[str]] = reactive(frozenset)
+    changed: reactive[frozenset[str]] = reactive(frozenset)
+    """Profiles whose last run differs from the run before (the sidebar marks them Δ)."""
     send_mode: reactive[bool] = reactive(False)
 
     class BatchResult(Message):
@@ -92,10 +111,13 @@ class MainScreen(Screen[None]):
             self.problem = problem
 
     class BatchEnded(Message):
-        def __init__(self, keys: list[str], unfinished: list[str]) -> None:
+        def __init__(self, keys: list[str], unfinished: list[str],
+                     skipped: list[str] | None = None) -> None:
             super().__init__()
             self.keys = keys
             self.unfinished = unfinished
+            self.skipped = skipped or []
+            """Not run: a prompted secret was not given (their previous results stay)."""
 
     def __init__(self, *, source: ProbeSource | None = None) -> None:
         super().__init__()
@@ -114,8 +136,11 @@ class MainScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Sidebar(id="sidebar").data_bind(MainScreen.entries, MainScreen.states,
-                                              MainScreen.marked)
+                                              MainScreen.marked, MainScreen.changed)
+        yield Static(id="send-badge", markup=False)
         yield ProbeView(source=self._source, id="probe")
+        yield ClientOverview(id="client-overview")
+        yield HistoryPane(id="history")
         yield FittingFooter(compact=True)
 
     @property
@@ -129,6 +154,7 @@ class MainScreen(Screen[None]):
     def on_mount(self) -> None:
         self.query_one("#profiles").focus()
         self._show_selected()
+        self._load_changed_marks()
 
     def entry(self, key: str | None) -> Entry | None:
         return next((e for e in self.entries if e.key == key), None)
@@ -166,6 +192,7 @@ class MainScreen(Screen[None]):
     def _show_selected_card(self) -> None:
         entry = self.selected
         view = self.view
+        self._show_overview(entry is None and self._overview_rows() is not None)
         if entry is None:
             if not self.entries:
                 view.show_content(None, render.message_card(
@@ -186,12 +213,46 @@ class MainScreen(Screen[None]):
         if report is not None:
             view.show_report(entry.key, report, name=entry.name, detail=entry.target,
                              planned=app.planned.get(entry.key, ()))
+            self._annotate(entry.key, report)
         elif entry.key in app.errors:
             view.show_problem(entry.key, "Could not start", app.errors[entry.key],
                               name=entry.name, detail=entry.target)
         else:
             view.show_content(entry.key, render.entry_card(entry, send=self.send_mode),
                               name=entry.name, detail=entry.target)
+
+    # -- a client's overview ----------------------------------------------------------
+    @property
+    def overview(self) -> ClientOverview:
+        return self.query_one(ClientOverview)
+
+    def _overview_rows(self) -> list[Row] | None:
+        """The selected client's rows, once one of its profiles has a result (else None)."""
+        client = self.selected_client
+        if client is None or self.selected is not None:
+            return None
+        app = self.smtp_app
+        entries = [e for e in self.entries if e.client == client]
+        if not any(e.key in app.results or e.key in app.errors for e in entries):
+            return None
+        return [row_for(e, app.results.get(e.key), app.errors.get(e.key)) for e in entries]
+
+    def _show_overview(self, shown: bool) -> None:
+        """The client's table in place of the probe view (or the probe view back)."""
+        overview = self.overview
+        if shown:
+            rows = self._overview_rows()
+            assert rows is not None and self.selected_client is not None
+            overview.show(self.selected_client, rows)
+        if overview.display != shown:
+            if not shown and overview.has_focus:
+                self.sidebar.profile_tree.focus()
+            overview.display = shown
+            self.view.display = not shown
+
+    def on_client_overview_open(self, message: ClientOverview.Open) -> None:
+        self.sidebar.select_key(message.key)
+        self.sidebar.profile_tree.focus()
 
     def _at_cursor(self) -> tuple[Entry | None, str | None]:
         """The profile (or client) under the tree's cursor right now.
@@ -213,8 +274,12 @@ class MainScreen(Screen[None]):
     def on_sidebar_highlighted(self, message: Sidebar.Highlighted) -> None:
         self.selected = self.entry(message.key)
         self.selected_client = message.client
+        if self.send_mode:
+            self._show_send_badge()
         if not self.view.running:
             self._show_selected()
+        if self.has_class("-history"):
+            self._load_history()
 
     def on_sidebar_run_requested(self, message: Sidebar.RunRequested) -> None:
         entry = self.entry(message.key)
@@ -264,6 +329,11 @@ class MainScreen(Screen[None]):
         """Keep ``report`` as ``key``'s last result; show it if that profile is selected."""
         self.smtp_app.record(key, report)
         self.set_state(key, report_state(report))
+        entry = self.entry(key)
+        self._record_history(key, report, entry.name if entry else key,
+                             entry.client if entry else "")
+        if self.selected is None and self.selected_client is not None:
+            self._show_overview(self._overview_rows() is not None)
         if self.selected is not None and self.selected.key == key and not self.view.running and (
                 self.view.report is not report):
             self._show_selected()
@@ -290,10 +360,14 @@ class MainScreen(Screen[None]):
             self.notify("Pick a client (or one of its profiles) first.", severity="warning")
             return
         entries = [e for e in self.entries if e.client == client]
+        self.run_entries(entries, f"Running {len(entries)} profile"
+                         f"{'s' if len(entries) != 1 else ''} of {client} …")
+
+    def run_entries(self, entries: list[Entry], say: str) -> None:
+        """Run ``entries`` as one batch, saying ``say`` first."""
         if not entries:
             return
-        self.notify(f"Running {len(entries)} profile{'s' if len(entries) != 1 else ''} "
-                    f"of {client} …", timeout=3)
+        self.notify(say, timeout=5)
         self._run_batch(entries)
 
     @work(exclusive=True, group="batch", exit_on_error=False)
@@ -303,24 +377,29 @@ class MainScreen(Screen[None]):
 
         app = self.smtp_app
         pending = [e.key for e in entries]
+        skipped: list[str] = []
         for key in pending:
             self.set_state(key, "running")
         keys: list[str] = []
         configs: list[ProbeConfig] = []
         try:
+            unanswered = await app.ask_batch(entries)  # one dialog for all prompted secrets
             for entry in entries:
                 try:
+                    if entry.key in unanswered:
+                        raise SecretError("skipped")
                     configs.append(await app.resolve_config(entry, send=self.send_mode))
                     keys.append(entry.key)
                     app.planned[entry.key] = planned_stages(configs[-1])
-                except SecretError as exc:
+                except SecretError:  # not run: its previous result stays
                     pending.remove(entry.key)
-                    self.post_message(self.BatchResult(entry.key, None, str(exc)))
+                    skipped.append(entry.key)
+                    self._restore_state(entry.key)
             async for index, report in probe_many_in_process(configs, BATCH_CONCURRENCY):
                 pending.remove(keys[index])
                 self.post_message(self.BatchResult(keys[index], report))
         finally:
-            self.post_message(self.BatchEnded([e.key for e in entries], pending))
+            self.post_message(self.BatchEnded([e.key for e in entries], pending, skipped))
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """A bug in preparing or batching must not pass silently (nor crash the app)."""
@@ -347,10 +426,13 @@ class MainScreen(Screen[None]):
         for key in message.unfinished:
             self._restore_state(key)
         if not message.unfinished:
-            states = [self.states.get(k) for k in message.keys]
+            ran = [k for k in message.keys if k not in message.skipped]
+            states = [self.states.get(k) for k in ran]
             failed = states.count("fail")
-            self.notify(f"Batch finished: {len(states) - failed} passed, {failed} failed.",
-                        timeout=4)
+            skipped = (f", {len(message.skipped)} skipped (no secret given; previous "
+                       "results kept)" if message.skipped else "")
+            self.notify(f"Batch finished: {len(states) - failed} passed, {failed} failed"
+                        f"{skipped}.", timeout=4)
 
     # -- profiles ---------------------------------------------------------------------
     def _editable(self, what: str) -> Entry | None:
@@ -442,6 +524,44 @@ class MainScreen(Screen[None]):
     def action_filter(self) -> None:
         self.sidebar.focus_filter()
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """r is "Run" or, while test messages are on, "Run+SEND" (in the footer too)."""
+        if action == "run":
+            return not self.send_mode
+        if action == "run_sending":
+            return self.send_mode
+        return True
+
+    def action_run_sending(self) -> None:
+        self.action_run()
+
+    def action_run_now(self) -> None:
+        self.action_run()
+
+    def watch_send_mode(self) -> None:
+        self.refresh_bindings()
+        self._show_send_badge()
+
+    def _show_send_badge(self) -> None:
+        """While test messages are on, a lasting line says so, and to whom."""
+        badge = self.query_one("#send-badge", Static)
+        badge.display = self.send_mode
+        if not self.send_mode:
+            return
+        head = "⚠ TEST MESSAGES ON (s: off): runs send a real message"
+        entry = self.selected
+        source = (entry.profile or entry.config) if entry is not None else None
+        if source is None:
+            badge.update(f"{head}, to each profile's recipients.")
+            return
+        sender, rcpts = source.mail_from, list(source.rcpt_to)
+        if sender and rcpts:
+            badge.update(f"{head} from {clean(sender, 60)} to "
+                         f"{clean(', '.join(rcpts), 120)}.")
+        else:
+            badge.update(f"{head}; {clean(entry.name if entry else '', 40)} has no from/to, "
+                         "so it stops before DATA.")
+
     def action_toggle_send(self) -> None:
         self.send_mode = not self.send_mode
         if self.send_mode:
@@ -519,6 +639,25 @@ class MainScreen(Screen[None]):
                 keys.append((key, binding.tooltip or binding.description))
         self.app.push_screen(HelpScreen(help_content(keys, str(self.smtp_app.profiles_path))))
 
+    def action_zoom(self) -> None:
+        """Maximise the focused pane (the transcript unless the diagnosis has the focus);
+        z again or Esc restores the layout."""
+        if self.maximized is not None:
+            self.minimize()
+            return
+        focused = self.focused
+        pane: Widget = (focused if isinstance(focused, (TranscriptView, DiagnosticsPanel,
+                                                        ClientOverview))
+                        else self.view.transcript)
+        self.maximize(pane, container=False)
+        pane.focus()
+
+    def action_toggle_wrap(self) -> None:
+        transcript = self.view.transcript
+        transcript.wrap = not transcript.wrap
+        self.notify("Long lines wrap under their text." if transcript.wrap else
+                    "Long lines scroll sideways (left/right in the transcript).", timeout=3)
+
     def action_reload(self) -> None:
         self.smtp_app.reload_profiles()
 
@@ -595,6 +734,190 @@ class MainScreen(Screen[None]):
 
             card = outcome_card(self.smtp_app.dns_results[key])
         self.view.show_section(card, scroll=scroll and card is not None)
+
+
+    # -- history ----------------------------------------------------------------------
+    class HistoryRecorded(Message):
+        def __init__(self, key: str, report: ProbeReport, recorded: Recorded | None) -> None:
+            super().__init__()
+            self.key, self.report, self.recorded = key, report, recorded
+
+    class HistoryLoaded(Message):
+        def __init__(self, key: str, name: str, runs: list[Run], problem: str = "") -> None:
+            super().__init__()
+            self.key, self.name, self.runs, self.problem = key, name, runs, problem
+
+    @work(thread=True, group="history-record", exit_on_error=False)
+    def _record_history(self, key: str, report: ProbeReport, name: str, client: str) -> None:
+        recorded = self.smtp_app.history.record(report, profile=name, client=client)
+        self.post_message(self.HistoryRecorded(key, report, recorded))
+
+    def on_main_screen_history_recorded(self, message: HistoryRecorded) -> None:
+        key, recorded = message.key, message.recorded
+        if recorded is None:
+            return
+        self.smtp_app.recorded[key] = recorded
+        from smtptui.history.changes import notable
+
+        self.changed = (self.changed | {key} if notable(recorded.changes)
+                        else self.changed - {key})
+        view = self.view
+        if view.key == key and view.report is message.report:
+            self._annotate(key, message.report)
+        if self.has_class("-history") and self.query_one(HistoryPane).key == key:
+            self._load_history()
+
+    def _annotate(self, key: str, report: ProbeReport) -> None:
+        """What changed (from the history) under the shown report's headline."""
+        recorded = self.smtp_app.recorded.get(key)
+        if recorded is None or self.smtp_app.results.get(key) is not report:
+            return
+        lines = recorded.lines(failed=not report.ok)
+        if lines:
+            self.view.annotate([render.Bullet(Content.styled("Δ ", "bold $warning"),
+                                              Content(line)) for line in lines])
+
+    @work(thread=True, group="history-load", exit_on_error=False)
+    def _load_changed_marks(self) -> None:
+        """On start: mark the profiles whose last recorded run changed something."""
+        app = self.smtp_app
+        if not app.history_file.exists():
+            return
+        from smtptui.history.store import HistoryStore, HistoryUnavailable
+
+        try:
+            with HistoryStore.open(app.history_file, create=False) as store:
+                newest = store.newest_per_profile()
+        except HistoryUnavailable:
+            return  # said when something is recorded or the History tab opens
+        from smtptui.history.changes import Change, notable
+
+        names = {name for name, run in newest.items()
+                 if notable([Change.from_json(c) for c in run.changes])}
+        self.app.call_from_thread(self._set_changed_names, names)
+
+    def _set_changed_names(self, names: set[str]) -> None:
+        keys = {e.key for e in self.entries if e.name in names}
+        self.changed = self.changed | keys
+
+    def action_history(self) -> None:
+        """H: show (or leave) the History tab of the selected profile."""
+        if self.has_class("-history"):
+            self.remove_class("-history")
+            self.query_one("#profiles").focus()
+            return
+        self._at_cursor()
+        self.add_class("-history")
+        self._load_history()
+        self.query_one(HistoryPane).focus_table()
+
+    def _load_history(self) -> None:
+        entry = self.selected
+        pane = self.query_one(HistoryPane)
+        if entry is None:
+            pane.show_message(None, self.selected_client or "History",
+                              "pick a profile to see its past runs")
+            return
+        self._history_runs(entry.key, entry.name)
+
+    @work(thread=True, exclusive=True, group="history-load", exit_on_error=False)
+    def _history_runs(self, key: str, name: str) -> None:
+        from smtptui.history.store import HistoryStore, HistoryUnavailable
+
+        path = self.smtp_app.history_file
+        runs: list[Run] = []
+        problem = ""
+        if not path.exists():
+            problem = "no runs recorded yet: press r to run it"
+        else:
+            try:
+                with HistoryStore.open(path, create=False) as store:
+                    runs = store.runs(profile=name, limit=HISTORY_ROWS, brief=True)
+            except HistoryUnavailable as exc:
+                problem = f"history unavailable: {exc}"
+        self.post_message(self.HistoryLoaded(key, name, runs, problem))
+
+    def on_main_screen_history_loaded(self, message: HistoryLoaded) -> None:
+        if self.selected is None or self.selected.key != message.key:
+            return  # the selection moved on meanwhile
+        pane = self.query_one(HistoryPane)
+        if message.problem:
+            pane.show_message(message.key, message.name, message.problem)
+        else:
+            pane.show_runs(message.key, message.name, message.runs)
+
+    def on_history_pane_open_run(self, message: HistoryPane.OpenRun) -> None:
+        self._open_past(message.run)
+
+    def on_history_pane_diff_run(self, message: HistoryPane.DiffRun) -> None:
+        self._diff_past(message.run)
+
+    def _past_report(self, run: Run) -> ProbeReport | None:
+        """A past run's report (in a worker thread); a problem is notified."""
+        from smtptui.history.store import HistoryStore, HistoryUnavailable
+
+        try:
+            with HistoryStore.open(self.smtp_app.history_file, create=False) as store:
+                return store.report(run.id)
+        except (HistoryUnavailable, ValueError) as exc:
+            self.app.call_from_thread(self.notify, f"Run {run.id}: {exc}",
+                                      title="History", severity="error")
+        return None
+
+    @work(thread=True, exclusive=True, group="history-open", exit_on_error=False)
+    def _open_past(self, run: Run) -> None:
+        report = self._past_report(run)
+        if report is not None:
+            self.app.call_from_thread(self._show_past, run, report)
+
+    def _show_past(self, run: Run, report: ProbeReport) -> None:
+        entry = self.selected
+        if entry is None or entry.name != run.profile or self.view.running:
+            return
+        self.remove_class("-history")
+        view = self.view
+        view.show_report(entry.key, report, name=entry.name,
+                         detail=f"past run of {run.when} · read-only")
+        view.annotate([render.Bullet(Content.styled("◷ ", "bold $accent"), Content.assemble(
+            (f"Past run of {run.when}", "bold"), f" (run {run.id}, recorded by {run.origin}). "
+            "Read-only: r runs the profile now, H goes back to the history."))])
+        view.transcript.focus()
+
+    @work(thread=True, exclusive=True, group="history-open", exit_on_error=False)
+    def _diff_past(self, run: Run) -> None:
+        from smtptui.history.changes import diff_reports
+        from smtptui.history.store import local_time
+        from smtptui.history.text import describe_run
+
+        entry = self.selected
+        if entry is None:
+            return
+        old = self._past_report(run)
+        if old is None:
+            return
+        current = self.smtp_app.results.get(entry.key)
+        if current is not None:
+            label = f"the current run ({local_time(current.started_at)})"
+        else:
+            pane = self.query_one(HistoryPane)
+            newest = pane.runs[0] if pane.runs else None
+            if newest is None or newest.id == run.id:
+                self.app.call_from_thread(self.notify, "Nothing newer to compare with: press "
+                                          "r to run the profile now.", severity="warning")
+                return
+            current = self._past_report(newest)
+            label = f"the newest run ({newest.when})"
+        if current is None:
+            return
+        changes = diff_reports(old, current)
+        from smtptui.app.screens.history_diff import HistoryDiffScreen
+
+        self.app.call_from_thread(self.app.push_screen,
+                                  HistoryDiffScreen(describe_run(run), label, changes))
+
+
+HISTORY_ROWS = 500
+"""Past runs the History tab lists (the newest)."""
 
 
 def report_saver(report: ProbeReport) -> SavePrompt:

@@ -1,0 +1,205 @@
+"""The certificate chain as served: facts per certificate and what is wrong with it.
+
+Order, missing intermediates (a chain that verifies only because this machine's store
+has the intermediate), an extra root, the leaf's key and signature, its names against the
+names checked, must-staple and days left. Imports ``cryptography`` (lazily, by callers).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import ipaddress
+from collections.abc import Sequence
+from datetime import UTC, datetime
+
+from cryptography import x509
+from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed448, ed25519, rsa
+from cryptography.x509.oid import ExtensionOID
+
+from smtptui.dnscheck.model import Level
+from smtptui.probe.sanitize import clean
+from smtptui.tlsscan.model import CertFacts, TlsFinding
+
+EXPIRY_WARN_DAYS = 14
+MIN_RSA_BITS = 2048
+_WEAK_HASHES = ("md5", "sha1")
+
+
+def _days(n: int) -> str:
+    return f"{n:,} day" if n == 1 else f"{n:,} days"
+
+
+def _name(name: x509.Name) -> str:
+    return clean(name.rfc4514_string(), 200) or "(empty)"
+
+
+def _key(cert: x509.Certificate) -> tuple[str, int | None]:
+    key = cert.public_key()
+    if isinstance(key, rsa.RSAPublicKey):
+        return f"RSA {key.key_size}", key.key_size
+    if isinstance(key, ec.EllipticCurvePublicKey):
+        return f"EC {key.curve.name}", key.key_size
+    if isinstance(key, ed25519.Ed25519PublicKey):
+        return "Ed25519", 256
+    if isinstance(key, ed448.Ed448PublicKey):
+        return "Ed448", 448
+    if isinstance(key, dsa.DSAPublicKey):
+        return f"DSA {key.key_size}", key.key_size
+    return type(key).__name__, None
+
+
+def _sans(cert: x509.Certificate) -> tuple[str, ...]:
+    try:
+        ext = cert.extensions.get_extension_for_oid(ExtensionOID.SUBJECT_ALTERNATIVE_NAME)
+    except x509.ExtensionNotFound:
+        return ()
+    value = ext.value
+    assert isinstance(value, x509.SubjectAlternativeName)
+    names = [str(n) for n in value.get_values_for_type(x509.DNSName)]
+    names += [str(a) for a in value.get_values_for_type(x509.IPAddress)]
+    return tuple(clean(n, 255) for n in names)
+
+
+def _must_staple(cert: x509.Certificate) -> bool:
+    try:
+        ext = cert.extensions.get_extension_for_oid(ExtensionOID.TLS_FEATURE)
+    except x509.ExtensionNotFound:
+        return False
+    value = ext.value
+    return isinstance(value, x509.TLSFeature) and x509.TLSFeatureType.status_request in value
+
+
+def _signature(cert: x509.Certificate) -> str:
+    oid = cert.signature_algorithm_oid
+    return getattr(oid, "_name", None) or oid.dotted_string
+
+
+def facts(der: bytes, now: datetime | None = None) -> CertFacts:
+    cert = x509.load_der_x509_certificate(der)
+    now = now or datetime.now(UTC)
+    not_after = cert.not_valid_after_utc
+    return CertFacts(
+        subject=_name(cert.subject), issuer=_name(cert.issuer), key=_key(cert)[0],
+        signature=_signature(cert), not_after=not_after.isoformat(),
+        days_left=(not_after - now).days, self_signed=cert.issuer == cert.subject,
+        sha256=hashlib.sha256(der).hexdigest(), san=_sans(cert),
+        must_staple=_must_staple(cert))
+
+
+def name_matches(name: str, sans: Sequence[str]) -> bool:
+    """RFC 6125 matching: exact, or a wildcard standing for exactly the leftmost label;
+    IP addresses only against IP entries."""
+    name = name.lower().rstrip(".")
+    try:
+        ip = ipaddress.ip_address(name.strip("[]"))
+    except ValueError:
+        ip = None
+    for san in sans:
+        entry = san.lower().rstrip(".")
+        if ip is not None:
+            try:
+                if ipaddress.ip_address(entry) == ip:
+                    return True
+            except ValueError:
+                pass
+            continue
+        if entry == name:
+            return True
+        if entry.startswith("*.") and "." in name:
+            label, rest = name.split(".", 1)
+            if label and rest == entry[2:]:
+                return True
+    return False
+
+
+def chain_findings(served: Sequence[bytes], verified_chain: Sequence[bytes],
+                   verify_error: str | None, names: Sequence[str], *,
+                   strict: bool) -> list[TlsFinding]:
+    """What is right and wrong with the served chain. ``strict``: clients verify (a
+    submission port); otherwise (MX on port 25) trust problems are warnings, as senders
+    deliver anyway unless MTA-STS or DANE says otherwise."""
+    if not served:
+        return [TlsFinding("warn", "the server sent no certificate")]
+    certs = [x509.load_der_x509_certificate(d) for d in served]
+    leaf = certs[0]
+    out: list[TlsFinding] = []
+    bad: Level = "fail" if strict else "warn"
+    served_set = set(served)
+    from_store = [d for d in verified_chain[1:-1] if d not in served_set]
+    for i in range(len(certs) - 1):
+        if certs[i].issuer != certs[i + 1].subject:
+            out.append(TlsFinding("warn", f"chain out of order: certificate {i + 2} did not "
+                                  f"issue certificate {i + 1}", "chain_order"))
+            break
+    for i, cert in enumerate(certs[1:], start=2):
+        if cert.issuer == cert.subject:
+            out.append(TlsFinding("info", f"certificate {i} is a root ({_name(cert.subject)}): "
+                                  "serving it is harmless but unnecessary", "chain_root"))
+    if verify_error is None and verified_chain:
+        if from_store:
+            missing = ", ".join(_name(x509.load_der_x509_certificate(d).subject)
+                                for d in from_store)
+            out.append(TlsFinding("warn", f"the server does not send the intermediate "
+                                  f"{missing}: the chain verified here only because this "
+                                  "machine's store has it; other clients will fail",
+                                  "chain_incomplete"))
+        else:
+            many = "s" if len(served) > 1 else ""
+            out.append(TlsFinding("pass", f"chain verifies ({len(served)} certificate{many} "
+                                  "served, complete)"))
+    elif verify_error is not None:
+        issuer_served = any(c.subject == leaf.issuer for c in certs[1:])
+        if "issuer" in verify_error.lower() and not issuer_served and leaf.issuer != leaf.subject:
+            out.append(TlsFinding(bad, f"chain incomplete: the server does not send the "
+                                  f"intermediate {_name(leaf.issuer)} and this machine "
+                                  "cannot find it either", "chain_incomplete"))
+        elif not ("expired" in verify_error.lower() or "not yet valid" in verify_error.lower()):
+            # expiry is said once, by the leaf's own finding below
+            out.append(TlsFinding(bad, f"chain does not verify: {clean(verify_error, 200)}",
+                                  "cert_untrusted"))
+    out.extend(_leaf_findings(leaf, certs, names, bad))
+    return out
+
+
+def _leaf_findings(leaf: x509.Certificate, certs: Sequence[x509.Certificate],
+                   names: Sequence[str], bad: Level) -> list[TlsFinding]:
+    out: list[TlsFinding] = []
+    label, size = _key(leaf)
+    if (label.startswith("RSA") and (size or 0) < MIN_RSA_BITS) or label.startswith("DSA") \
+            or (label.startswith("EC") and (size or 0) < 256):
+        out.append(TlsFinding("fail", f"weak leaf key: {label}", "weak_key"))
+    else:
+        out.append(TlsFinding("pass", f"leaf key {label}, signed with {_signature(leaf)}"))
+    for i, cert in enumerate(certs):
+        algo = cert.signature_hash_algorithm
+        if cert.issuer != cert.subject and algo is not None and algo.name in _WEAK_HASHES:
+            out.append(TlsFinding("fail" if i == 0 else "warn",
+                                  f"certificate {i + 1} is signed with {algo.name.upper()}",
+                                  "weak_signature"))
+    sans = _sans(leaf)
+    for name in names:
+        if name_matches(name, sans):
+            out.append(TlsFinding("pass", f"certificate names include {clean(name)}"))
+        else:
+            shown = ", ".join(sans[:5]) + (f" … and {len(sans) - 5:,} more"
+                                           if len(sans) > 5 else "")
+            out.append(TlsFinding(bad, f"certificate is not for {clean(name)} "
+                                  f"(it names {shown or 'nothing'})", "cert_name"))
+    now = datetime.now(UTC)
+    days = (leaf.not_valid_after_utc - now).days
+    if leaf.not_valid_after_utc < now:
+        ago = (now - leaf.not_valid_after_utc).days
+        out.append(TlsFinding("fail", f"certificate expired {_days(ago)} ago "
+                              f"({leaf.not_valid_after_utc:%Y-%m-%d})", "cert_renew"))
+    elif leaf.not_valid_before_utc > now:
+        out.append(TlsFinding("fail", "certificate is not valid yet (from "
+                              f"{leaf.not_valid_before_utc:%Y-%m-%d})", "cert_renew"))
+    elif days < EXPIRY_WARN_DAYS:
+        out.append(TlsFinding("warn", f"certificate expires in {_days(days)}", "cert_renew"))
+    else:
+        out.append(TlsFinding("pass", f"certificate valid until "
+                              f"{leaf.not_valid_after_utc:%Y-%m-%d} ({_days(days)})"))
+    if _must_staple(leaf):
+        out.append(TlsFinding("info", "must-staple is set: clients that check it need the "
+                              "server to staple an OCSP response (SMTP servers rarely do)"))
+    return out

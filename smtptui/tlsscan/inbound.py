@@ -1,0 +1,293 @@
+"""``smtptui mx DOMAIN``: every MX of a domain probed at once, as other servers see them.
+
+The MX set (implicit and null MX included), then for each host on port 25 concurrently:
+greeting, EHLO, STARTTLS, the certificate against the MX name, MTA-STS (policy fetched
+over verified HTTPS) and DANE; TLS-RPT presence; the opt-in open-relay check; and, when
+every MX times out, whether this network blocks outbound port 25.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from dataclasses import dataclass, field
+
+from smtptui.dnscheck.model import JsonMixin, Level, worst
+from smtptui.dnscheck.mtasts import MtaStsReport
+from smtptui.dnscheck.mx import MxHost
+from smtptui.dnscheck.tlsrpt import TlsRptReport
+from smtptui.probe.sanitize import clean
+from smtptui.tlsscan.model import TlsFinding, TlsScanReport
+from smtptui.tlsscan.openrelay import RelayCheck
+from smtptui.tlsscan.policy import PolicyFetch, mx_allowed
+
+EGRESS_PORT = 443
+"""The other port tried on an MX whose port 25 times out (is the host there at all?)."""
+
+_TRUST_FIXES = ("cert_name", "cert_untrusted", "chain_incomplete", "cert_renew")
+
+
+@dataclass(frozen=True)
+class MxResult(JsonMixin):
+    preference: int
+    host: str
+    address: str | None
+    banner: str | None = None
+    starttls: bool | None = None
+    """Offered in EHLO (``None``: not reached)."""
+    tls: TlsScanReport | None = None
+    sts_match: bool | None = None
+    open_relay: RelayCheck | None = None
+    findings: tuple[TlsFinding, ...] = ()
+    failed_kind: str | None = field(default=None, metadata={"json": False})
+
+    @property
+    def level(self) -> Level:
+        return worst((f.level for f in self.findings), default="pass")
+
+    @property
+    def reason(self) -> str:
+        """The worst finding, for the one-line table."""
+        for level in ("fail", "warn"):
+            hit = next((f.text for f in self.findings if f.level == level), None)
+            if hit:
+                return hit
+        return "ok"
+
+
+@dataclass(frozen=True)
+class InboundReport(JsonMixin):
+    domain: str
+    port: int
+    implicit_mx: bool
+    null_mx: bool
+    hosts: tuple[MxResult, ...]
+    mta_sts: MtaStsReport | None
+    policy: PolicyFetch | None
+    tlsrpt: TlsRptReport | None
+    findings: tuple[TlsFinding, ...]
+    open_relay_checked: bool
+    elapsed_ms: float
+
+    @property
+    def level(self) -> Level:
+        levels = [f.level for f in self.findings] + [h.level for h in self.hosts]
+        return worst(levels, default="pass")
+
+
+@dataclass(frozen=True)
+class InboundOptions:
+    port: int = 25
+    nameserver: str | None = None
+    timeout: float = 10.0
+    cafile: str | None = None
+    open_relay: bool = False
+    full_tls: bool = False
+    https_port: int = 443
+    egress_port: int = EGRESS_PORT
+
+
+async def check_inbound(domain: str, options: InboundOptions) -> InboundReport:
+    from smtptui.dnscheck.mtasts import check_mtasts
+    from smtptui.dnscheck.mx import check_mx
+    from smtptui.dnscheck.resolver import Dns
+    from smtptui.dnscheck.tlsrpt import check_tlsrpt
+
+    started = time.perf_counter()
+    dns = Dns(options.nameserver, min(options.timeout, 30.0))
+    mx, sts, rpt = await asyncio.gather(check_mx(dns, domain), check_mtasts(dns, domain),
+                                        check_tlsrpt(dns, domain))
+    findings: list[TlsFinding] = [TlsFinding(f.level, f.text) for f in mx.findings
+                                  if f.level != "pass"]
+    hosts = list(mx.hosts)
+    implicit = False
+    if mx.null_mx:
+        return _report(domain, options, False, True, [], sts, None, rpt, findings, started)
+    if not hosts and not _lookup_failed(mx):
+        implicit = True
+        a, aaaa = await asyncio.gather(dns.query(domain, "A"), dns.query(domain, "AAAA"))
+        addresses = a.records + aaaa.records
+        findings = [TlsFinding("warn" if addresses else "fail",
+                               f"no MX record: senders deliver to {domain}'s own address "
+                               f"(implicit MX, RFC 5321 5.1)" if addresses else
+                               f"no MX record and no address for {domain}: it cannot "
+                               "receive mail")]
+        hosts = [MxHost(0, domain, addresses)] if addresses else []
+    policy = await _policy(domain, sts, options)
+    findings += _domain_findings(domain, sts, policy, rpt)
+    mode = policy.policy.mode if policy and policy.policy and not policy.policy.problems \
+        else None
+    results = await asyncio.gather(*(
+        _one_mx(h, domain, mode, policy, options) for h in hosts))
+    findings += await _egress(results, options)
+    return _report(domain, options, implicit, False, results, sts, policy, rpt, findings,
+                   started)
+
+
+def _lookup_failed(mx: object) -> bool:
+    return any(f.level == "fail" for f in getattr(mx, "findings", ()))
+
+
+def _report(domain: str, options: InboundOptions, implicit: bool, null: bool,
+            hosts: list[MxResult], sts: MtaStsReport | None, policy: PolicyFetch | None,
+            rpt: TlsRptReport | None, findings: list[TlsFinding],
+            started: float) -> InboundReport:
+    if null:
+        findings.append(TlsFinding("info", f"null MX (RFC 7505): {domain} accepts no mail"))
+    return InboundReport(domain, options.port, implicit, null, tuple(hosts), sts, policy, rpt,
+                         tuple(findings), options.open_relay,
+                         (time.perf_counter() - started) * 1000)
+
+
+async def _policy(domain: str, sts: MtaStsReport, options: InboundOptions
+                  ) -> PolicyFetch | None:
+    from smtptui.tlsscan.policy import fetch_policy
+
+    if not sts.records or sts.level == "fail" and not sts.policy_host_addresses:
+        return None
+    if not sts.policy_host_addresses:
+        return None
+    return await fetch_policy(domain, sts.policy_host_addresses[0], port=options.https_port,
+                              cafile=options.cafile, timeout=options.timeout)
+
+
+def _domain_findings(domain: str, sts: MtaStsReport, policy: PolicyFetch | None,
+                     rpt: TlsRptReport) -> list[TlsFinding]:
+    out = [TlsFinding(f.level, f"MTA-STS: {f.text}") for f in sts.findings
+           if "not fetched" not in f.text]
+    if policy is not None:
+        if policy.error:
+            out.append(TlsFinding("fail", f"MTA-STS policy {policy.url}: {policy.error}"))
+        elif policy.policy is not None:
+            p = policy.policy
+            if p.problems:
+                out += [TlsFinding("fail", f"MTA-STS policy: {clean(x)}") for x in p.problems]
+            else:
+                out.append(TlsFinding("pass" if p.mode == "enforce" else "info",
+                                      f"MTA-STS policy: mode {p.mode}, mx "
+                                      f"{', '.join(p.mx) or '(none)'}, max_age {p.max_age}"))
+                if p.mode == "testing":
+                    out.append(TlsFinding("info", "MTA-STS in testing mode: senders report "
+                                          "failures (TLS-RPT) but still deliver"))
+            ctype = (policy.content_type or "").split(";")[0].strip().lower()
+            if ctype != "text/plain":
+                out.append(TlsFinding("warn", f"MTA-STS policy served as "
+                                      f"{clean(ctype or 'no media type')!r}, not text/plain "
+                                      "(RFC 8461 3.2)"))
+    out += [TlsFinding(f.level, f"TLS-RPT: {f.text}") for f in rpt.findings]
+    return out
+
+
+async def _one_mx(host: MxHost, domain: str, mode: str | None, policy: PolicyFetch | None,
+                  options: InboundOptions) -> MxResult:
+    from smtptui.probe.config import ProbeConfig
+    from smtptui.probe.engine import probe
+
+    if not host.addresses:
+        return MxResult(host.preference, host.host, None, findings=(
+            TlsFinding("fail", f"{clean(host.host)} does not resolve"),))
+    address = host.addresses[0]
+    report = await probe(ProbeConfig(
+        host=address, port=options.port, tls="opportunistic", insecure=True,
+        stop_after="ehlo", servername=host.host, timeout=options.timeout,
+        ehlo_name="smtptui.invalid"))
+    findings: list[TlsFinding] = []
+    failed = report.failed_stage
+    if failed is not None:
+        text = failed.diagnosis.summary if failed.diagnosis else f"{failed.stage} failed"
+        kind = failed.diagnosis.kind if failed.diagnosis else None
+        return MxResult(host.preference, host.host, address, report.banner or None,
+                        findings=(TlsFinding("fail", clean(text, 300)),), failed_kind=kind)
+    starttls = "STARTTLS" in report.extensions
+    tls: TlsScanReport | None = None
+    if starttls:
+        tls = await _tls(host, address, options)
+        # per MX: what is wrong, and DANE's word; the library's limits are said once, in
+        # the TLS section of each MX's JSON, not on every line of the table
+        findings += [f for s in tls.sections for f in s.findings
+                     if f.level in ("warn", "fail") or s.name == "dane"]
+        if mode == "enforce":
+            trust = [f for s in tls.sections for f in s.findings
+                     if f.fix in _TRUST_FIXES and f.level in ("warn", "fail")]
+            if trust or tls.error:
+                findings.append(TlsFinding("fail", "MTA-STS enforce: senders that honour it "
+                                           "will not deliver here (the certificate does "
+                                           "not validate for this MX name)", "cert_name"))
+    else:
+        level: Level = "fail" if mode == "enforce" else "warn"
+        findings.append(TlsFinding(level, "STARTTLS not offered: mail to this MX travels "
+                                   "unencrypted" + (" and MTA-STS enforce senders refuse it"
+                                                    if mode == "enforce" else "")))
+    sts_match = None
+    if policy is not None and policy.policy is not None and not policy.policy.problems:
+        sts_match = mx_allowed(host.host, policy.policy.mx)
+        if not sts_match and policy.policy.mode != "none":
+            findings.append(TlsFinding(
+                "fail" if policy.policy.mode == "enforce" else "warn",
+                f"{clean(host.host)} is not among the MTA-STS policy's mx: patterns "
+                f"({', '.join(policy.policy.mx)})"))
+    relay = None
+    if options.open_relay:
+        from smtptui.tlsscan.openrelay import check_open_relay
+
+        relay = await check_open_relay(address, options.port, domain, timeout=options.timeout)
+        findings += _relay_findings(relay)
+    if not any(f.level in ("warn", "fail") for f in findings):
+        findings.insert(0, TlsFinding("pass", "greeting, EHLO, STARTTLS and certificate fine"
+                                      if starttls else "greeting and EHLO fine"))
+    return MxResult(host.preference, host.host, address, report.banner or None, starttls,
+                    tls, sts_match, relay, tuple(findings))
+
+
+async def _tls(host: MxHost, address: str, options: InboundOptions) -> TlsScanReport:
+    from smtptui.tlsscan.handshake import Endpoint
+    from smtptui.tlsscan.inspect import inspect_endpoint
+
+    endpoint = Endpoint(address, options.port, "starttls", host.host, "smtptui.invalid")
+    return await inspect_endpoint(endpoint, host.host, cafile=options.cafile,
+                                  nameserver=options.nameserver, timeout=options.timeout,
+                                  dane=True, names=[host.host], strict=False,
+                                  light=not options.full_tls)
+
+
+def _relay_findings(relay: RelayCheck) -> list[TlsFinding]:
+    if relay.open_variants:
+        first = next(t for t in relay.tries if t.accepted)
+        more = relay.open_variants[1:]
+        also = f"; also accepted: {', '.join(more)}" if more else ""
+        return [TlsFinding("fail", f"OPEN RELAY: accepted RCPT TO:<{clean(first.rcpt)}> "
+                           f"({first.variant}, {first.code} {first.reply}){also}")]
+    if relay.error:
+        return [TlsFinding("warn", f"open-relay check incomplete: {relay.error}")]
+    return [TlsFinding("pass", f"not an open relay: refused all {len(relay.tries)} "
+                       "relay attempts")]
+
+
+async def _egress(results: list[MxResult], options: InboundOptions) -> list[TlsFinding]:
+    """Every MX timed out at connect: is port 25 blocked here, or are the hosts down?"""
+    tried = [r for r in results if r.address]
+    if not tried or not all(r.failed_kind == "connect_timeout" for r in tried):
+        return []
+    address = tried[0].address
+    assert address is not None
+    answered = await _answers(address, options.egress_port, options.timeout)
+    if answered:
+        return [TlsFinding("fail", f"every MX timed out on port {options.port}, yet "
+                           f"{tried[0].host} answers on port {options.egress_port}: outbound "
+                           f"port {options.port} is probably blocked from this network (as "
+                           "most clouds and ISPs do); run this check from elsewhere")]
+    return [TlsFinding("fail", f"every MX timed out on port {options.port}, and "
+                       f"{tried[0].host} does not answer on port {options.egress_port} "
+                       "either: the MX hosts look down or unreachable from here")]
+
+
+async def _answers(address: str, port: int, timeout: float) -> bool:
+    """A TCP connection accepted or actively refused: the host is there."""
+    try:
+        _r, writer = await asyncio.wait_for(asyncio.open_connection(address, port), timeout)
+    except ConnectionRefusedError:
+        return True
+    except (TimeoutError, OSError):
+        return False
+    writer.close()
+    return True
