@@ -104,6 +104,8 @@ def _bridges(config: ProbeConfig, profile: Any, *, swaks: bool,
              openssl: bool) -> dict[str, Any]:
     """The JSON keys for --swaks (``swaks``: the line or null, ``swaks_notes``) and
     --openssl (``openssl``: the s_client line, null without TLS)."""
+    if not (swaks or openssl):
+        return {}
     from smtptui.commands.reproduce import openssl_line, swaks_notes, swaks_unsupported
     from smtptui.commands.target_args import env_vars
 
