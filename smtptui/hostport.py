@@ -80,7 +80,7 @@ def parse_host(host: str) -> str:
         if port.isdigit() and name:
             raise HostError(f"{shown} includes a port", name.strip("[]"), port)
         raise HostError(f"{shown} is not a host name or IP address")
-    if any(c.isspace() for c in host):
+    if " " in host:  # other white space is not printable: refused above
         raise HostError(f"{shown} is not a host name or IP address (it has a space)")
     name = host.removesuffix(".")
     labels = name.split(".")

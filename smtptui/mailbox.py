@@ -4,7 +4,6 @@ server could accept?  A typo such as ``x@@example.com`` is bad input, not a rela
 from __future__ import annotations
 
 import functools
-import ipaddress
 import re
 
 LOCAL_MAX = 64
@@ -51,6 +50,8 @@ def _domain_problem(domain: str) -> str | None:
         if not domain.endswith("]"):
             return f"the address literal {domain!r} has no closing ]"
         inner = domain[1:-1]
+        import ipaddress  # here: only an address literal needs it (1 ms at start-up)
+
         try:
             if inner.lower().startswith("ipv6:"):
                 ipaddress.IPv6Address(inner[5:])

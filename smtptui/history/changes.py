@@ -13,7 +13,6 @@ latency beyond a noise threshold (more than :data:`LATENCY_RATIO` times and more
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from smtptui.compare.model import Row, Side, fmt_ms
@@ -27,12 +26,13 @@ from smtptui.compare.rows import (
 )
 from smtptui.history.facts import greeting_host, stage_ms
 from smtptui.probe.events import ProbeReport
+from smtptui.records import record
 
 LATENCY_RATIO = 2.0
 LATENCY_MIN_MS = 50.0
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class Change:
     """One aspect that differs between an earlier run and a later one."""
 

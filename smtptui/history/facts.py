@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from smtptui.hostport import host_port
 from smtptui.probe.events import ProbeReport
+from smtptui.records import record
 
 
 def verdict(report: ProbeReport) -> str:
@@ -48,7 +47,7 @@ def auth_mechs(report: ProbeReport) -> str:
     return " ".join(sorted(report.extensions.get("AUTH", "").upper().split()))
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class RunFacts:
     verdict: str
     failed_stage: str | None

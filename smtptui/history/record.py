@@ -13,7 +13,6 @@ import json
 import sys
 import threading
 from collections.abc import AsyncIterator, Callable, Iterable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -37,11 +36,12 @@ from smtptui.history.store import (
 )
 from smtptui.probe.events import ProbeReport
 from smtptui.probe.redact import REDACTED
+from smtptui.records import record
 
 Warn = Callable[[str], None]
 
 
-@dataclass(frozen=True)
+@record
 class Recorded:
     """What recording a run found out."""
 

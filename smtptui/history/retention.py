@@ -8,7 +8,8 @@ changed with environment variables or on the command line (``smtptui history pru
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+
+from smtptui.records import record
 
 KEEP_RUNS = 100
 KEEP_DAYS = 7.0
@@ -17,7 +18,7 @@ ENV_RUNS = "SMTPTUI_HISTORY_KEEP_RUNS"
 ENV_DAYS = "SMTPTUI_HISTORY_KEEP_DAYS"
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class Retention:
     keep_runs: int = KEEP_RUNS
     """The newest runs of each profile always kept (0: none by count)."""

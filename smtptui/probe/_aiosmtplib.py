@@ -8,7 +8,7 @@ protocol, response and error modules, so the package is registered bare and its 
 
 from __future__ import annotations
 
-import importlib.util
+import importlib.machinery
 import sys
 import types
 from typing import Any
@@ -17,7 +17,7 @@ from typing import Any
 def _register_bare_package() -> None:
     if "aiosmtplib" in sys.modules:
         return
-    spec = importlib.util.find_spec("aiosmtplib")
+    spec = importlib.machinery.PathFinder.find_spec("aiosmtplib")  # not importlib.util: 0.3 ms
     if spec is None or spec.loader is None or spec.submodule_search_locations is None:
         return  # let the normal import report the problem
     package = types.ModuleType("aiosmtplib")

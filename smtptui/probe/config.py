@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Literal, get_args
+
+from smtptui.records import record
 
 TLSMode = Literal["starttls", "implicit", "none", "opportunistic"]
 AuthMech = Literal["auto", "plain", "login", "cram-md5", "xoauth2", "oauthbearer"]
@@ -51,7 +52,7 @@ class Secret:
         raise TypeError("a Secret cannot be pickled")
 
 
-@dataclass(frozen=True)
+@record
 class ProbeConfig:
     """Everything one probe needs. Plain values; secrets wrapped in :class:`Secret`."""
 

@@ -6,10 +6,10 @@ frozen dataclasses. ``ProbeReport.to_json()`` is the headless contract.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from smtptui.diagnose.model import Diagnosis, Reply
+from smtptui.records import field, record
 
 Stage = Literal[
     "resolve", "connect", "tls", "greeting", "ehlo", "starttls",
@@ -23,13 +23,13 @@ SCHEMA_VERSION = 2
 (a report without it is from version 1). Readers: :mod:`smtptui.probe.report_json`."""
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class StageStarted:
     stage: Stage
     t_ms: float
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class WireLine:
     """One line of the transcript: ``C`` client, ``S`` server, ``*`` the tool's own note.
 
@@ -45,7 +45,7 @@ class WireLine:
         return {"t_ms": round(self.t_ms, 3), "dir": self.direction, "text": self.text}
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class Refusal:
     """One recipient the server refused at RCPT, with its own reply and cause."""
 
@@ -58,7 +58,7 @@ class Refusal:
                 "diagnosis": self.diagnosis.to_json() if self.diagnosis else None}
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class StageFinished:
     stage: Stage
     status: Status
@@ -89,7 +89,7 @@ class StageFinished:
         return out
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class CertInfo:
     subject: str
     issuer: str
@@ -123,7 +123,7 @@ class CertInfo:
         }
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class TLSInfo:
     version: str
     cipher: str
@@ -137,7 +137,7 @@ class TLSInfo:
         }
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class Target:
     host: str
     port: int
@@ -151,7 +151,7 @@ class Target:
                 "profile": self.profile, "address": self.address}
 
 
-@dataclass(frozen=True)
+@record
 class ProbeReport:
     """Everything one probe found. Serialises to the headless JSON contract."""
 
@@ -238,7 +238,7 @@ class ProbeReport:
         }
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class ProbeFinished:
     report: ProbeReport
 

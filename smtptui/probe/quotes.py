@@ -16,7 +16,6 @@ released, and as ``<redacted>`` if a quote could still include it.
 from __future__ import annotations
 
 from collections import deque
-from dataclasses import dataclass
 
 from smtptui.probe.redact import REDACTED, Redactor, squeeze
 from smtptui.probe.sanitize import clean
@@ -25,18 +24,19 @@ HOLD_LIMIT = 256
 """Server lines held back at most."""
 
 
-@dataclass
 class Held:
-    """One server line waiting; ``start``/``end`` index its characters in the text."""
+    """One server line waiting; ``start``/``end`` index its characters in the text.
+    (A plain class: ``quoted`` changes while it waits, and the probe's start-up path
+    does not import :mod:`dataclasses`.)"""
 
-    text: str
-    prefix: str
-    t_ms: float
-    start: int
-    end: int
-    quoted: bool = False
-    raw: str = ""
-    """The line as received, secrets already replaced, before cleaning or cutting."""
+    __slots__ = ("text", "prefix", "t_ms", "start", "end", "quoted", "raw")
+
+    def __init__(self, text: str, prefix: str, t_ms: float, start: int, end: int,
+                 quoted: bool = False, raw: str = "") -> None:
+        self.text, self.prefix, self.t_ms = text, prefix, t_ms
+        self.start, self.end, self.quoted = start, end, quoted
+        self.raw = raw
+        """The line as received, secrets already replaced, before cleaning or cutting."""
 
     @property
     def shown(self) -> str:

@@ -8,7 +8,7 @@ stage timeout, capped by what is left of the overall timeout).
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+import time
 
 from smtptui.probe.coverage import tested_until, untested
 from smtptui.probe.events import ProbeFinished, ProbeReport, Target
@@ -22,7 +22,7 @@ class Session(SmtpStages):
     """Runs one probe; call :meth:`run` once."""
 
     async def run(self) -> ProbeReport:
-        started = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        started = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
         cfg = self.config
         try:
             await self._run_stages()

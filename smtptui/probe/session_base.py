@@ -5,7 +5,6 @@ whatever went wrong into a diagnosed, emitted :class:`StageFinished`."""
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import socket
 import time
 from collections import deque
@@ -34,6 +33,7 @@ from smtptui.probe.wire import (
     SMTPResponseException,
     SMTPServerDisconnected,
 )
+from smtptui.records import replace
 
 Emit = Callable[[ProbeEvent], None]
 
@@ -175,11 +175,11 @@ class SessionBase:
         cert = tls.cert
         if cert is None:
             return tls
-        cert = dataclasses.replace(
+        cert = replace(
             cert, subject=self.scrub(cert.subject), issuer=self.scrub(cert.issuer),
             san=tuple(self.scrub(name) for name in cert.san),
             error=None if cert.error is None else self.scrub(cert.error))
-        return dataclasses.replace(tls, cert=cert)
+        return replace(tls, cert=cert)
 
     def keep_secret(self, *values: str | bytes) -> None:
         """Also scrub these (e.g. the base64 AUTH payloads) from anything stored."""

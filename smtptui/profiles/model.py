@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
 
 from smtptui.probe.config import (
@@ -15,6 +14,7 @@ from smtptui.probe.config import (
 )
 from smtptui.profiles.errors import SecretError
 from smtptui.profiles.secrets import OAuthSource, Prompt, SecretSource
+from smtptui.records import field, record
 
 TOML_KEYS: dict[str, str] = {
     "name": "name", "client": "client", "preset": "preset", "host": "host", "port": "port",
@@ -35,7 +35,7 @@ BUILTIN_DEFAULTS: dict[str, Any] = {
 """TOML values a profile has when neither it nor ``[defaults]`` says otherwise (else absent)."""
 
 
-@dataclass(frozen=True, kw_only=True)
+@record(kw_only=True)
 class Profile:
     """One relay profile, with ``[defaults]`` already applied. Secrets are sources, not values."""
 

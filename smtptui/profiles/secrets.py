@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from smtptui.probe.config import Secret
@@ -18,6 +17,7 @@ if TYPE_CHECKING:
     from smtptui.oauth.account import Account
 from smtptui.probe.sanitize import clean
 from smtptui.profiles.errors import SecretError, TokenUnavailable
+from smtptui.records import field, record
 
 Prompt = Callable[[str], str]
 """Asks the user for a secret; receives the question, returns the answer."""
@@ -29,7 +29,7 @@ KEYRING_SERVICE = "smtptui"
 SOURCE_KEYS: tuple[str, ...] = ("env", "command", "keyring", "prompt", "oauth")
 
 
-@dataclass(frozen=True)
+@record
 class EnvSource:
     """``{ env = "VAR" }``: the value of an environment variable."""
 
@@ -50,7 +50,7 @@ class EnvSource:
         return _utf8(value, f"{label}: environment variable {self.var}")
 
 
-@dataclass(frozen=True)
+@record
 class CommandSource:
     """``{ command = "pass show x" }``: the first line a command prints (run without a
     shell, within bounds: :mod:`smtptui.profiles.command`)."""
@@ -112,7 +112,7 @@ class CommandSource:
         return Secret(value)
 
 
-@dataclass(frozen=True)
+@record
 class KeyringSource:
     """``{ keyring = "name" }``: service ``smtptui``, username *name*, from the OS keyring."""
 
@@ -158,7 +158,7 @@ class KeyringSource:
         return Secret(value)
 
 
-@dataclass(frozen=True)
+@record
 class PromptSource:
     """``{ prompt = true }``: asked interactively each time."""
 
@@ -179,7 +179,7 @@ class PromptSource:
         return _utf8(value, f"{label}: the text entered")
 
 
-@dataclass(frozen=True)
+@record
 class LiteralSource:
     """``password = "..."``: stored in plain text in the file. Used only while the file
     is private (see :func:`smtptui.profiles.store.check_literal_secrets`)."""
@@ -196,7 +196,7 @@ class LiteralSource:
         return self.value
 
 
-@dataclass(frozen=True)
+@record
 class OAuthSource:
     """``{ oauth = "NAME" }``: a fresh access token of the ``[oauth.NAME]`` sign-in,
     refreshed before AUTH when it is about to expire (see :mod:`smtptui.oauth`)."""
