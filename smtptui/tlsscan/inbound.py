@@ -259,6 +259,11 @@ def _relay_findings(relay: RelayCheck) -> list[TlsFinding]:
                            f"({first.variant}, {first.code} {first.reply}){also}")]
     if relay.error:
         return [TlsFinding("warn", f"open-relay check incomplete: {relay.error}")]
+    if relay.unanswered:
+        t = relay.unanswered[0]
+        return [TlsFinding("warn", f"open-relay check inconclusive: RCPT TO:<{clean(t.rcpt)}> "
+                           f"({t.variant}) answered {t.code} {t.reply}, neither accepted nor "
+                           "refused for good")]
     return [TlsFinding("pass", f"not an open relay: refused all {len(relay.tries)} "
                        "relay attempts")]
 

@@ -1,0 +1,47 @@
+"""`smtptui tls` and `smtptui mx` against hostile servers, policy hosts and DNS: every
+path bounded, nothing untrusted reaching the terminal raw, no verdict claimed that was
+not observed."""
+
+from __future__ import annotations
+
+from smtptui.tlsscan.openrelay import check_open_relay
+from tests.servers import Conn, Handler, RawFactory
+
+
+def relay_server(rcpt: str, mail: str = "250 2.1.0 ok") -> Handler:
+    async def handler(conn: Conn) -> None:
+        await conn.send("220 relay.test ESMTP")
+        while line := await conn.readline():
+            verb = line.split(" ", 1)[0].upper()
+            if verb == "MAIL":
+                await conn.send(mail)
+            elif verb == "RCPT":
+                await conn.send(rcpt)
+            elif verb == "QUIT":
+                await conn.send("221 bye")
+                return
+            else:
+                await conn.send("250 ok")
+    return handler
+
+
+async def test_a_temporary_rcpt_refusal_is_inconclusive_not_closed(
+        raw_server: RawFactory) -> None:
+    """Greylisting (450) says nothing about relaying: never "not an open relay"."""
+    from smtptui.tlsscan.inbound import _relay_findings
+
+    server = await raw_server(relay_server("450 4.7.1 greylisted, try again later"))
+    check = await check_open_relay("127.0.0.1", server.port, "relay.test", timeout=3.0)
+    assert check.open_variants == ()
+    found = _relay_findings(check)
+    assert not any("not an open relay" in f.text for f in found)
+    assert any(f.level == "warn" and "inconclusive" in f.text for f in found)
+    assert "QUIT" in server.verbs and "DATA" not in server.verbs
+
+
+async def test_a_refused_sender_still_gets_quit(raw_server: RawFactory) -> None:
+    server = await raw_server(relay_server("554 5.7.1 no", mail="553 5.7.1 sender rejected"))
+    check = await check_open_relay("127.0.0.1", server.port, "relay.test", timeout=3.0)
+    assert check.error and "refused" in check.error and check.tries == ()
+    assert server.verbs[-1] == "QUIT"
+    assert "RCPT" not in server.verbs and "DATA" not in server.verbs
