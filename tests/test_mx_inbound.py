@@ -437,3 +437,23 @@ def test_the_default_mx_port_is_25() -> None:
 
     args = build_parser("mx").parse_args(["mx", "example.test"])
     assert args.port == 25 and args.open_relay_check is False
+
+
+async def test_hostile_policy_fields_are_escaped_and_summarised(
+        world: Callable[..., Any]) -> None:
+    """A policy's mx: lines are the policy host's text: no ESC reaches the terminal, and
+    two thousand of them are summarised, not printed whole (on each MX's line too)."""
+    from smtptui.tlsscan.text import render_inbound
+
+    w = await world()
+    many = b"".join(b"mx: m%d.other.test\n" % i for i in range(2000))
+    w.policy.body = (b"version: STSv1\nmode: testing\nmx: evil\x1b[2J\xe2\x80\xae.test\n"
+                     + many + b"max_age: 600\n")
+    report = await check_inbound(DOMAIN, w.options())
+    shown = render_inbound(report, width=120)
+    assert "\x1b" not in shown and "\u202e" not in shown
+    assert "evil\\x1b[2j\\u202e.test" in shown  # patterns are compared in lower case
+    assert "and 1,996 more" in shown  # the first five patterns, then a count
+    assert len(shown) < 20_000
+    # cleaned where it is read, so the dashboard's card gets display-safe text too
+    assert "\u202e" not in json.dumps(report.to_json(), ensure_ascii=False)

@@ -19,7 +19,7 @@ from smtptui.dnscheck.tlsrpt import TlsRptReport
 from smtptui.probe.sanitize import clean
 from smtptui.tlsscan.model import TlsFinding, TlsScanReport
 from smtptui.tlsscan.openrelay import RelayCheck
-from smtptui.tlsscan.policy import PolicyFetch, mx_allowed
+from smtptui.tlsscan.policy import PolicyFetch, mx_allowed, patterns_text
 
 EGRESS_PORT = 443
 """The other port tried on an MX whose port 25 times out (is the host there at all?)."""
@@ -165,7 +165,7 @@ def _domain_findings(domain: str, sts: MtaStsReport, policy: PolicyFetch | None,
             else:
                 out.append(TlsFinding("pass" if p.mode == "enforce" else "info",
                                       f"MTA-STS policy: mode {p.mode}, mx "
-                                      f"{', '.join(p.mx) or '(none)'}, max_age {p.max_age}"))
+                                      f"{patterns_text(p.mx)}, max_age {p.max_age}"))
                 if p.mode == "testing":
                     out.append(TlsFinding("info", "MTA-STS in testing mode: senders report "
                                           "failures (TLS-RPT) but still deliver"))
@@ -225,7 +225,7 @@ async def _one_mx(host: MxHost, domain: str, mode: str | None, policy: PolicyFet
             findings.append(TlsFinding(
                 "fail" if policy.policy.mode == "enforce" else "warn",
                 f"{clean(host.host)} is not among the MTA-STS policy's mx: patterns "
-                f"({', '.join(policy.policy.mx)})"))
+                f"({patterns_text(policy.policy.mx)})"))
     relay = None
     if options.open_relay:
         from smtptui.tlsscan.openrelay import check_open_relay

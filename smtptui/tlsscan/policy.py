@@ -53,7 +53,8 @@ def parse_policy(text: str) -> Policy:
     if mode not in ("enforce", "testing", "none"):
         problems.append(f"mode must be enforce, testing or none (found "
                         f"{clean(mode or 'nothing')!r})")
-    mx = tuple(m.lower().rstrip(".") for m in fields.get("mx", []))
+    # the policy host's text: made display-safe here, once, for every front end
+    mx = tuple(clean(m.lower().rstrip("."), 255) for m in fields.get("mx", []))
     if not mx and mode != "none":
         problems.append("no mx: line (every MX would fail the policy)")
     age_text = next(iter(fields.get("max_age", [])), None)
@@ -63,6 +64,13 @@ def parse_policy(text: str) -> Policy:
         problems.append(f"max_age must be 0–{MAX_AGE_LIMIT} seconds (found "
                         f"{clean(age_text or 'nothing')!r})")
     return Policy(version, mode, mx, max_age, tuple(problems))
+
+
+def patterns_text(patterns: tuple[str, ...], shown: int = 5) -> str:
+    """The first ``shown`` mx: patterns, then how many more (a policy may list thousands)."""
+    text = ", ".join(patterns[:shown]) or "(none)"
+    more = len(patterns) - shown
+    return text + (f" … and {more:,} more" if more > 0 else "")
 
 
 def mx_allowed(host: str, patterns: tuple[str, ...]) -> bool:
