@@ -4,7 +4,13 @@ not observed."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
+
 from smtptui.tlsscan.openrelay import check_open_relay
+from tests.dns_fixtures import DnsServerFactory
+from tests.postfix_like import cli_env, run_cli
 from tests.servers import Conn, Handler, RawFactory
 
 
@@ -45,3 +51,26 @@ async def test_a_refused_sender_still_gets_quit(raw_server: RawFactory) -> None:
     assert check.error and "refused" in check.error and check.tries == ()
     assert server.verbs[-1] == "QUIT"
     assert "RCPT" not in server.verbs and "DATA" not in server.verbs
+
+
+@pytest.mark.parametrize("value", ["0", "-1", "nan", "inf"])
+async def test_tls_rejects_a_timeout_that_is_not_a_positive_finite_number(
+        capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+        value: str) -> None:
+    """``inf`` would let a server that never answers hold the scan for ever."""
+    cli_env(monkeypatch, "tls")
+    code, out, err = await run_cli(capsys, "tls", "127.0.0.1:1", "--timeout", value)
+    assert code == 2 and out == "" and err.count("\n") == 1 and "timeout" in err
+
+
+async def test_tls_names_a_broken_profiles_file_rather_than_a_missing_host(
+        capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+        dns_server_factory: DnsServerFactory, tmp_path: Path) -> None:
+    """``smtptui tls edge`` with a broken profiles file: the user meant the profile."""
+    cli_env(monkeypatch, "tls")
+    broken = tmp_path / "profiles.toml"
+    broken.write_text("[[profile]\nname = 'edge'\n")
+    dns = dns_server_factory({"other.test": {"@": [("A", "127.0.0.1")]}})
+    code, out, err = await run_cli(capsys, "tls", "edge", "--profiles", str(broken),
+                                   "--nameserver", dns.address, "--timeout", "2")
+    assert code == 2 and err.count("\n") == 1 and str(broken) in err

@@ -38,7 +38,8 @@ def register(sub: Any) -> None:
 
 
 def _target(args: argparse.Namespace) -> dict[str, Any]:
-    """host, port, mode, servername, cafile and nameserver from the profile or the text."""
+    """host, port, mode, servername, cafile and nameserver from the profile or the text;
+    ``unreadable``: the profiles file's error, when it could not be read."""
     from smtptui.hostport import HostError
     from smtptui.profiles import load_or_empty, resolve_path
     from smtptui.profiles.errors import ProfilesError
@@ -62,7 +63,7 @@ def _target(args: argparse.Namespace) -> dict[str, Any]:
                 raise unreadable from None
             raise UsageError(f"tls: {args.target!r} is neither a saved profile nor a host: "
                              f"{exc}") from None
-        found = {"host": host, "port": port}
+        found = {"host": host, "port": port, "unreadable": unreadable}
     port = args.port or found.get("port") or 587
     if not 0 < port < 65536:
         raise UsageError(f"tls: invalid port {port}")
@@ -72,7 +73,8 @@ def _target(args: argparse.Namespace) -> dict[str, Any]:
     return {"host": found["host"], "port": port, "mode": mode,
             "servername": args.servername or found.get("servername"),
             "cafile": args.cafile or found.get("cafile"),
-            "nameserver": args.nameserver or found.get("nameserver")}
+            "nameserver": args.nameserver or found.get("nameserver"),
+            "unreadable": found.get("unreadable")}
 
 
 def run(args: argparse.Namespace) -> int:
@@ -81,10 +83,15 @@ def run(args: argparse.Namespace) -> int:
     import sys
 
     from smtptui.commands.dns import can_encode, nameserver_of
+    from smtptui.dnscheck.resolver import DnsInputError, check_timeout
     from smtptui.tlsscan.inspect import inspect
     from smtptui.tlsscan.target import TargetError
     from smtptui.tlsscan.text import render_tls
 
+    try:
+        timeout = check_timeout(args.timeout)
+    except DnsInputError as exc:
+        raise UsageError(f"tls: {exc}") from None
     t = _target(args)
     if t["cafile"]:
         from smtptui.commands.target_checks import check_cafile
@@ -93,9 +100,11 @@ def run(args: argparse.Namespace) -> int:
     try:
         report = asyncio.run(inspect(
             t["host"], t["port"], t["mode"], servername=t["servername"], cafile=t["cafile"],
-            nameserver=nameserver_of(args, t["nameserver"]), timeout=args.timeout,
+            nameserver=nameserver_of(args, t["nameserver"]), timeout=timeout,
             dane=not args.no_dane))
     except TargetError as exc:
+        if t["unreadable"] is not None:  # the name was most likely meant as a profile
+            raise t["unreadable"] from None
         print(f"smtptui: tls: {exc}", file=sys.stderr)
         return ExitCode.FAILED
     failed = report.level == "fail"
