@@ -4,11 +4,15 @@ not observed."""
 
 from __future__ import annotations
 
+import ssl
 from pathlib import Path
 
 import pytest
 
+from smtptui.tlsscan.handshake import Endpoint
 from smtptui.tlsscan.openrelay import check_open_relay
+from smtptui.tlsscan.scan import scan_tls
+from tests.conftest import RelayFactory
 from tests.dns_fixtures import DnsServerFactory
 from tests.postfix_like import cli_env, run_cli
 from tests.servers import Conn, Handler, RawFactory
@@ -74,3 +78,48 @@ async def test_tls_names_a_broken_profiles_file_rather_than_a_missing_host(
     code, out, err = await run_cli(capsys, "tls", "edge", "--profiles", str(broken),
                                    "--nameserver", dns.address, "--timeout", "2")
     assert code == 2 and err.count("\n") == 1 and str(broken) in err
+
+
+def _malformed_certificate(tmp_path: Path) -> ssl.SSLContext:
+    """A server certificate OpenSSL loads and serves but ``cryptography`` cannot parse:
+    its TLS-feature extension holds an OCTET STRING where an INTEGER belongs."""
+    import datetime as dt
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "evil.test")])
+    now = dt.datetime.now(dt.UTC)
+    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name)
+            .public_key(key.public_key()).serial_number(7)
+            .not_valid_before(now - dt.timedelta(days=1))
+            .not_valid_after(now + dt.timedelta(days=30))
+            .add_extension(x509.SubjectAlternativeName([x509.DNSName("evil.test")]), False)
+            .add_extension(x509.TLSFeature([x509.TLSFeatureType.status_request]), False)
+            .sign(key, hashes.SHA256()))
+    der = cert.public_bytes(serialization.Encoding.DER)
+    good_value = b"\x30\x03\x02\x01\x05"  # SEQUENCE { INTEGER 5 }
+    assert der.count(good_value) == 1
+    der = der.replace(good_value, b"\x30\x03\x04\x01\x05")
+    (tmp_path / "bad.pem").write_text(ssl.DER_cert_to_PEM_cert(der))
+    (tmp_path / "key.pem").write_bytes(key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption()))
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    ctx.load_cert_chain(tmp_path / "bad.pem", tmp_path / "key.pem")
+    return ctx
+
+
+async def test_a_certificate_the_parser_rejects_is_a_finding_not_a_crash(
+        relay_factory: RelayFactory, tmp_path: Path) -> None:
+    relay = await relay_factory(starttls=_malformed_certificate(tmp_path))
+    report = await scan_tls(Endpoint("127.0.0.1", relay.port, "starttls", "evil.test"),
+                            "evil.test", timeout=5.0, light=True)
+    cert = [(f.level, f.text) for s in report.sections if s.name == "certificate"
+            for f in s.findings]
+    assert any(level == "fail" and "malformed" in text for level, text in cert), cert
+    assert report.chain and "evil.test" in report.chain[0].subject
+    assert report.level == "fail"
