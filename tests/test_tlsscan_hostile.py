@@ -8,6 +8,7 @@ import ssl
 from pathlib import Path
 
 import pytest
+import trustme
 
 from smtptui.tlsscan.handshake import Endpoint
 from smtptui.tlsscan.openrelay import check_open_relay
@@ -123,3 +124,50 @@ async def test_a_certificate_the_parser_rejects_is_a_finding_not_a_crash(
     assert any(level == "fail" and "malformed" in text for level, text in cert), cert
     assert report.chain and "evil.test" in report.chain[0].subject
     assert report.level == "fail"
+
+
+def starttls_server(ctx: ssl.SSLContext, drop: set[int]) -> Handler:
+    """A STARTTLS server that hangs up at once on the connections numbered in ``drop``
+    (counted from 1, in the order accepted)."""
+    count = 0
+
+    async def handler(conn: Conn) -> None:
+        nonlocal count
+        count += 1
+        if count in drop:
+            return
+        await conn.send("220 tls.test ESMTP")
+        while line := await conn.readline():
+            verb = line.split(" ", 1)[0].upper()
+            if verb == "EHLO":
+                await conn.send("250-tls.test", "250 STARTTLS")
+            elif verb == "STARTTLS":
+                await conn.send("220 go ahead")
+                await conn.start_tls(ctx)
+                await conn.until_eof()
+                return
+            else:
+                await conn.send("221 bye")
+                return
+    return handler
+
+
+async def test_a_dropped_verifying_connection_is_not_read_as_an_untrusted_chain(
+        raw_server: RawFactory, tmp_path: Path) -> None:
+    """The second connection (the verifying handshake) is cut by the network: the chain
+    could not be judged, which is not "does not verify"."""
+    ca = trustme.CA()
+    ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    ca.issue_cert("tls.test").configure_cert(ctx)
+    server = await raw_server(starttls_server(ctx, drop={2}))
+    cafile = tmp_path / "ca.pem"
+    ca.cert_pem.write_to_path(str(cafile))
+    report = await scan_tls(Endpoint("127.0.0.1", server.port, "starttls", "tls.test"),
+                            "tls.test", cafile=str(cafile), timeout=5.0, light=True)
+    assert report.version is not None and server.connections == 2
+    cert = [(f.level, f.text) for s in report.sections for f in s.findings]
+    assert not any("does not verify" in text for _l, text in cert), cert
+    assert "cert_untrusted" not in report.fixes
+    assert any(level == "warn" and "could not verify the chain" in text
+               for level, text in cert), cert
+    assert report.verified is False

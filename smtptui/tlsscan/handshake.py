@@ -17,8 +17,9 @@ from typing import Any, Literal
 from smtptui.probe.sanitize import clean
 
 Mode = Literal["starttls", "implicit"]
-Outcome = Literal["ok", "refused", "local", "no_starttls", "network", "timeout"]
-"""``refused``: the server said no to this handshake; ``local``: this machine's TLS library
+Outcome = Literal["ok", "refused", "untrusted", "local", "no_starttls", "network", "timeout"]
+"""``refused``: the server said no to this handshake; ``untrusted``: this machine did not
+trust the certificate (a verifying context only); ``local``: this machine's TLS library
 cannot offer what was asked (nothing was learned about the server)."""
 
 READ_LIMIT = 64 * 1024
@@ -80,7 +81,7 @@ async def _attempt(endpoint: Endpoint, ctx: ssl.SSLContext) -> Handshake:
             reason = str(getattr(exc, "reason", None) or exc)
             kind: Outcome = "local" if any(r in reason for r in _LOCAL_REASONS) else "refused"
             if isinstance(exc, ssl.SSLCertVerificationError):
-                kind = "refused"
+                kind = "untrusted"
             return Handshake(kind, error=clean(getattr(exc, "verify_message", None) or reason))
         except (ConnectionError, asyncio.IncompleteReadError) as exc:
             return Handshake("refused", error=clean(str(exc)) or "the server closed the "

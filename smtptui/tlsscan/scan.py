@@ -67,14 +67,22 @@ async def scan_tls(endpoint: Endpoint, host: str, *, cafile: str | None = None,
     from smtptui.tlsscan import chain as chain_mod
     from smtptui.tlsscan.verdict import cipher_findings, protocol_findings
 
-    verify_error = None if verified.ok else (verified.error or verified.outcome)
+    # only a verification error says the chain is untrusted; a verifying connection that
+    # the network or the server cut says nothing about the chain
+    verify_error = (verified.error or "untrusted") if verified.outcome == "untrusted" else None
+    unjudged = None if verified.ok or verify_error else (verified.error or verified.outcome)
     sections = [] if light else [
         Section("protocols", tuple(protocol_findings(versions, endpoint.port))),
         Section("ciphers", tuple(cipher_findings(weak, groups, order, strict=strict)))]
-    sections.append(Section("certificate", tuple(chain_mod.chain_findings(
+    chain_said = chain_mod.chain_findings(
         main.chain, verified.verified_chain, verify_error,
         list(names) or ([endpoint.servername] if endpoint.servername else []),
-        strict=strict))))
+        strict=strict)
+    if unjudged is not None:
+        chain_said.insert(0, TlsFinding("warn", "could not verify the chain: the verifying "
+                                        f"connection failed ({unjudged})"))
+        verify_error = f"not verified: {unjudged}"
+    sections.append(Section("certificate", tuple(chain_said)))
     return TlsScanReport(
         host=host, address=endpoint.address, port=endpoint.port, mode=endpoint.mode,
         servername=endpoint.servername, version=main.version, cipher=main.cipher,
