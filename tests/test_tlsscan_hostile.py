@@ -4,6 +4,8 @@ not observed."""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import ssl
 from pathlib import Path
 
@@ -171,3 +173,37 @@ async def test_a_dropped_verifying_connection_is_not_read_as_an_untrusted_chain(
     assert any(level == "warn" and "could not verify the chain" in text
                for level, text in cert), cert
     assert report.verified is False
+
+
+async def test_a_policy_host_that_stops_reading_cannot_hold_the_fetch(
+        tmp_path: Path) -> None:
+    """It sends half an answer, then never reads again (so never answers our TLS
+    close_notify): the fetch ends at its timeout, not at asyncio's 30 s TLS shutdown."""
+    from smtptui.tlsscan.policy import fetch_policy
+
+    ca = trustme.CA()
+    ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    ca.issue_cert("mta-sts.example.test").configure_cert(ctx)
+    cafile = tmp_path / "ca.pem"
+    ca.cert_pem.write_to_path(str(cafile))
+    never = asyncio.Event()
+
+    async def stall(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await reader.readuntil(b"\r\n\r\n")
+        writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nversion: STSv1\n")
+        await writer.drain()
+        writer.transport.pause_reading()
+        with contextlib.suppress(asyncio.CancelledError):
+            await never.wait()
+        writer.transport.abort()
+
+    server = await asyncio.start_server(stall, "127.0.0.1", 0, ssl=ctx)
+    port = server.sockets[0].getsockname()[1]
+    try:
+        async with asyncio.timeout(10):  # a bound (20 times the timeout), not a speed test
+            fetched = await fetch_policy("example.test", "127.0.0.1", port=port,
+                                         cafile=str(cafile), timeout=0.5)
+    finally:
+        server.close()
+        never.set()
+    assert fetched.error == "no complete answer within 0.5 s"

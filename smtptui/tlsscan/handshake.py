@@ -9,7 +9,6 @@ on the private ``_sslobj`` before that (CPython has had it since 3.10, bpo-18233
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import ssl
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -96,9 +95,25 @@ async def _attempt(endpoint: Endpoint, ctx: ssl.SSLContext) -> Handshake:
     except (OSError, asyncio.IncompleteReadError, ValueError) as exc:
         return Handshake("network", error=clean(str(exc) or type(exc).__name__))
     finally:
-        writer.close()
-        with contextlib.suppress(Exception):
-            await asyncio.wait_for(writer.wait_closed(), 1.0)
+        await close_writer(writer)
+
+
+CLOSE_GRACE = 1.0
+"""Seconds a peer gets to see a connection closed (TLS: to answer our close_notify)."""
+
+
+async def close_writer(writer: asyncio.StreamWriter) -> None:
+    """Close politely for at most :data:`CLOSE_GRACE`, then drop the connection: a peer
+    that stops reading would otherwise hold a TLS close for asyncio's 30 s
+    ``ssl_shutdown_timeout``, past every timeout of ours."""
+    writer.close()
+    try:
+        await asyncio.wait_for(writer.wait_closed(), CLOSE_GRACE)
+    except Exception:  # the grace ran out, or the close itself failed
+        writer.transport.abort()
+    except asyncio.CancelledError:
+        writer.transport.abort()
+        raise
 
 
 def _chain(obj: Any, method: str) -> tuple[bytes, ...]:

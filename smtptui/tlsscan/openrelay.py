@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from smtptui.dnscheck.model import JsonMixin
 from smtptui.probe.sanitize import clean
-from smtptui.tlsscan.handshake import READ_LIMIT, read_reply
+from smtptui.tlsscan.handshake import READ_LIMIT, close_writer, read_reply
 
 SENDER = "probe@example.invalid"
 OUTSIDE = "probe@example.net"
@@ -119,6 +119,4 @@ async def _session(address: str, port: int, domain: str, tries: list[RelayTry]) 
                 with contextlib.suppress(Exception):
                     await asyncio.wait_for(say("QUIT"), 2.0)
     finally:
-        writer.close()
-        with contextlib.suppress(Exception):
-            await asyncio.wait_for(writer.wait_closed(), 1.0)
+        await close_writer(writer)

@@ -4,12 +4,12 @@ size and time, never following a redirect, then parsed and matched against MX na
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import ssl
 from dataclasses import dataclass
 
 from smtptui.dnscheck.model import JsonMixin
 from smtptui.probe.sanitize import clean
+from smtptui.tlsscan.handshake import close_writer
 
 MAX_BYTES = 64 * 1024
 """RFC 8461 3.3: senders may refuse larger policies; so do we."""
@@ -136,9 +136,7 @@ async def _get(host: str, address: str, port: int, cafile: str | None
         body = await _body(reader, headers)
         return int(parts[1]), headers, body
     finally:
-        writer.close()
-        with contextlib.suppress(Exception):
-            await writer.wait_closed()
+        await close_writer(writer)
 
 
 async def _body(reader: asyncio.StreamReader, headers: dict[str, str]) -> bytes:
