@@ -207,3 +207,21 @@ async def test_a_policy_host_that_stops_reading_cannot_hold_the_fetch(
         server.close()
         never.set()
     assert fetched.error == "no complete answer within 0.5 s"
+
+
+async def test_a_domain_with_dozens_of_mx_hosts_is_capped_and_says_so(
+        dns_server_factory: DnsServerFactory) -> None:
+    """Hostile DNS answers 40 MX records: the view probes the most preferred few (not 40
+    servers at once, three connections each) and names what it left out."""
+    from smtptui.tlsscan.inbound import MAX_MX_HOSTS, InboundOptions, check_inbound
+
+    zone: dict[str, list[tuple[str, str]]] = {
+        "@": [("MX", f"{40 - i} mx{i}") for i in range(40)]}
+    zone.update({f"mx{i}": [("A", f"127.0.2.{i + 1}")] for i in range(40)})
+    dns = dns_server_factory({"many.test": zone})
+    report = await check_inbound("many.test", InboundOptions(
+        port=9, nameserver=dns.address, timeout=2.0))
+    assert len(report.hosts) == MAX_MX_HOSTS < 40
+    assert [h.preference for h in report.hosts] == list(range(1, MAX_MX_HOSTS + 1))
+    assert any(f"40 MX hosts: only the {MAX_MX_HOSTS} most preferred" in f.text
+               for f in report.findings)

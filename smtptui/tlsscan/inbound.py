@@ -24,6 +24,10 @@ from smtptui.tlsscan.policy import PolicyFetch, mx_allowed, patterns_text
 EGRESS_PORT = 443
 """The other port tried on an MX whose port 25 times out (is the host there at all?)."""
 
+MAX_MX_HOSTS = 10
+"""MX hosts probed at most, the most preferred first: DNS may answer with hundreds, and
+senders try only a few (Postfix: ``smtp_mx_address_limit = 5``)."""
+
 _TRUST_FIXES = ("cert_name", "cert_untrusted", "chain_incomplete", "cert_renew")
 
 
@@ -99,7 +103,12 @@ async def check_inbound(domain: str, options: InboundOptions) -> InboundReport:
                                         check_tlsrpt(dns, domain))
     findings: list[TlsFinding] = [TlsFinding(f.level, f.text) for f in mx.findings
                                   if f.level != "pass"]
-    hosts = list(mx.hosts)
+    hosts = sorted(mx.hosts, key=lambda h: h.preference)
+    if len(hosts) > MAX_MX_HOSTS:
+        findings.append(TlsFinding("info", f"{len(hosts)} MX hosts: only the {MAX_MX_HOSTS} "
+                                   "most preferred are probed (senders try only a few; "
+                                   "Postfix tries 5 addresses)"))
+        hosts = hosts[:MAX_MX_HOSTS]
     implicit = False
     if mx.null_mx:
         return _report(domain, options, False, True, [], sts, None, rpt, findings, started)
