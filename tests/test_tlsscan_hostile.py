@@ -225,3 +225,55 @@ async def test_a_domain_with_dozens_of_mx_hosts_is_capped_and_says_so(
     assert [h.preference for h in report.hosts] == list(range(1, MAX_MX_HOSTS + 1))
     assert any(f"40 MX hosts: only the {MAX_MX_HOSTS} most preferred" in f.text
                for f in report.findings)
+
+
+def _server_ctx(name: str = "tls.test") -> ssl.SSLContext:
+    ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    trustme.CA().issue_cert(name).configure_cert(ctx)
+    return ctx
+
+
+async def test_checks_the_network_cut_are_could_not_tell_never_refused(
+        raw_server: RawFactory) -> None:
+    """After the first two connections the server hangs up on every new one (a rate
+    limit, a flaky network): no version, family or group may be called refused, and the
+    verdict must not claim that TLS 1.2 and 1.3 are not accepted."""
+    server = await raw_server(starttls_server(_server_ctx(), drop=set(range(3, 100))))
+    report = await scan_tls(Endpoint("127.0.0.1", server.port, "starttls", "tls.test"),
+                            "tls.test", timeout=5.0)
+    assert report.version is not None
+    checks = [*report.versions, *report.weak, *report.groups]
+    assert checks and not any(c.status == "refused" for c in checks)
+    said = [(f.level, f.text) for s in report.sections for f in s.findings]
+    assert not any("neither TLS 1.2 nor TLS 1.3 is accepted" in t for _l, t in said), said
+    assert any(level == "warn" and "could not tell whether TLS 1.2 or TLS 1.3" in t
+               for level, t in said), said
+    assert "no_modern" not in report.fixes
+    assert not any("no protocol older than TLS 1.2" in t for _l, t in said)
+
+
+async def test_a_server_that_stops_reading_after_the_handshake_is_still_judged(
+        raw_server: RawFactory) -> None:
+    """It completes every handshake, then never reads again (so never answers our TLS
+    close): each handshake's result stands; the slow close does not turn it into a
+    timeout."""
+    ctx = _server_ctx()
+    never = asyncio.Event()
+
+    async def stop_reading(conn: Conn) -> None:
+        await conn.send("220 tls.test ESMTP")
+        while line := await conn.readline():
+            verb = line.split(" ", 1)[0].upper()
+            if verb == "EHLO":
+                await conn.send("250-tls.test", "250 STARTTLS")
+            elif verb == "STARTTLS":
+                await conn.send("220 go ahead")
+                await conn.start_tls(ctx)
+                conn.writer.transport.pause_reading()
+                await never.wait()
+
+    server = await raw_server(stop_reading)
+    report = await scan_tls(Endpoint("127.0.0.1", server.port, "starttls", "tls.test"),
+                            "tls.test", timeout=0.9)  # shorter than the close's grace
+    versions = {c.key: c.status for c in report.versions}
+    assert versions["TLSv1.2"] == versions["TLSv1.3"] == "accepted", report.versions

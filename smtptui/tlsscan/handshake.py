@@ -56,19 +56,29 @@ class Handshake:
 
 
 async def handshake(endpoint: Endpoint, ctx: ssl.SSLContext, timeout: float) -> Handshake:
-    """Connect, upgrade and report; never raises for what the server or network does."""
+    """Connect, upgrade and report; never raises for what the server or network does.
+    ``timeout`` bounds the handshake; closing comes after it (a result is not lost to a
+    slow close) and takes at most :data:`CLOSE_GRACE` more."""
+    opened: list[asyncio.StreamWriter] = []
+    grace = CLOSE_GRACE
     try:
-        return await asyncio.wait_for(_attempt(endpoint, ctx), timeout)
+        return await asyncio.wait_for(_attempt(endpoint, ctx, opened), timeout)
     except TimeoutError:
+        grace = 0.0  # the server is not answering: drop the connection at once
         return Handshake("timeout", error=f"no answer within {timeout:g} s")
+    finally:
+        for writer in opened:
+            await close_writer(writer, grace)
 
 
-async def _attempt(endpoint: Endpoint, ctx: ssl.SSLContext) -> Handshake:
+async def _attempt(endpoint: Endpoint, ctx: ssl.SSLContext,
+                   opened: list[asyncio.StreamWriter]) -> Handshake:
     try:
         reader, writer = await asyncio.open_connection(
             endpoint.address, endpoint.port, limit=READ_LIMIT)
     except OSError as exc:
         return Handshake("network", error=clean(exc.strerror or str(exc)))
+    opened.append(writer)
     try:
         if endpoint.mode == "starttls":
             offered = await _starttls(reader, writer, endpoint.ehlo)
@@ -94,21 +104,24 @@ async def _attempt(endpoint: Endpoint, ctx: ssl.SSLContext) -> Handshake:
                          if ctx.verify_mode != ssl.CERT_NONE else ())
     except (OSError, asyncio.IncompleteReadError, ValueError) as exc:
         return Handshake("network", error=clean(str(exc) or type(exc).__name__))
-    finally:
-        await close_writer(writer)
 
 
 CLOSE_GRACE = 1.0
 """Seconds a peer gets to see a connection closed (TLS: to answer our close_notify)."""
 
 
-async def close_writer(writer: asyncio.StreamWriter) -> None:
-    """Close politely for at most :data:`CLOSE_GRACE`, then drop the connection: a peer
+async def close_writer(writer: asyncio.StreamWriter, grace: float = CLOSE_GRACE) -> None:
+    """Close politely for at most ``grace`` seconds, then drop the connection: a peer
     that stops reading would otherwise hold a TLS close for asyncio's 30 s
-    ``ssl_shutdown_timeout``, past every timeout of ours."""
+    ``ssl_shutdown_timeout``, past every timeout of ours. Out of time (cancelled, or
+    ``grace`` 0), the connection is dropped at once."""
+    task = asyncio.current_task()
+    if grace <= 0 or (task is not None and task.cancelling()):
+        writer.transport.abort()
+        return
     writer.close()
     try:
-        await asyncio.wait_for(writer.wait_closed(), CLOSE_GRACE)
+        await asyncio.wait_for(writer.wait_closed(), grace)
     except Exception:  # the grace ran out, or the close itself failed
         writer.transport.abort()
     except asyncio.CancelledError:
