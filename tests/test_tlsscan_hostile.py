@@ -277,3 +277,15 @@ async def test_a_server_that_stops_reading_after_the_handshake_is_still_judged(
                             "tls.test", timeout=0.9)  # shorter than the close's grace
     versions = {c.key: c.status for c in report.versions}
     assert versions["TLSv1.2"] == versions["TLSv1.3"] == "accepted", report.versions
+
+
+def test_an_old_version_that_could_not_be_asked_is_not_called_refused() -> None:
+    from smtptui.tlsscan.model import Check
+    from smtptui.tlsscan.verdict import protocol_findings
+
+    versions = [Check("TLSv1.0", "TLSv1.0", "error", "no answer within 5 s"),
+                Check("TLSv1.1", "TLSv1.1", "refused"),
+                Check("TLSv1.2", "TLSv1.2", "accepted"), Check("TLSv1.3", "TLSv1.3", "accepted")]
+    said = [(f.level, f.text) for f in protocol_findings(versions, 587)]
+    assert not any("no protocol older than TLS 1.2" in t for _l, t in said)
+    assert ("warn", "TLSv1.0: could not tell (no answer within 5 s)") in said
