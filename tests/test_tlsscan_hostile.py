@@ -289,3 +289,29 @@ def test_an_old_version_that_could_not_be_asked_is_not_called_refused() -> None:
     said = [(f.level, f.text) for f in protocol_findings(versions, 587)]
     assert not any("no protocol older than TLS 1.2" in t for _l, t in said)
     assert ("warn", "TLSv1.0: could not tell (no answer within 5 s)") in said
+
+
+async def test_a_server_that_hangs_up_right_after_the_handshake_makes_no_noise(
+        raw_server: RawFactory, caplog: pytest.LogCaptureFixture) -> None:
+    """asyncio warns "returning true from eof_received() has no effect when using ssl"
+    when the EOF beats StreamWriter.start_tls's bookkeeping: not on our stderr."""
+    ctx = _server_ctx()
+
+    async def hang_up(conn: Conn) -> None:
+        await conn.send("220 tls.test ESMTP")
+        while line := await conn.readline():
+            verb = line.split(" ", 1)[0].upper()
+            if verb == "EHLO":
+                await conn.send("250-tls.test", "250 STARTTLS")
+            elif verb == "STARTTLS":
+                await conn.send("220 go ahead")
+                await conn.start_tls(ctx)
+                conn.writer.close()
+                return
+
+    server = await raw_server(hang_up)
+    caplog.set_level("DEBUG", logger="asyncio")
+    report = await scan_tls(Endpoint("127.0.0.1", server.port, "starttls", "tls.test"),
+                            "tls.test", timeout=5.0)
+    assert report.version is not None
+    assert not [r.getMessage() for r in caplog.records if r.levelname != "DEBUG"]

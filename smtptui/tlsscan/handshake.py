@@ -84,6 +84,13 @@ async def _attempt(endpoint: Endpoint, ctx: ssl.SSLContext,
             offered = await _starttls(reader, writer, endpoint.ehlo)
             if offered is not None:
                 return Handshake("no_starttls", error=offered)
+        # StreamWriter.start_tls marks the protocol as "over TLS" only after the handshake,
+        # so an EOF that arrives first makes asyncio log "returning true from
+        # eof_received() has no effect when using ssl" (encode/httpx#859 traces it): mark
+        # it before. A half-closed connection is of no use to us either way.
+        protocol: Any = getattr(writer, "_protocol", None)
+        if hasattr(protocol, "_over_ssl"):
+            protocol._over_ssl = True
         try:
             await writer.start_tls(ctx, server_hostname=endpoint.servername or None)
         except ssl.SSLError as exc:
