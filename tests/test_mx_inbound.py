@@ -118,8 +118,10 @@ async def world(dns_server_factory: DnsServerFactory, tmp_path: Path
                 ) -> AsyncIterator[Callable[..., Any]]:
     made: list[World] = []
 
-    async def make(*, mx2_name: str = "mx2.example.test", zone_extra: dict[str, Any]
-                   | None = None, mx2_starttls: bool = True) -> World:
+    async def make(*, mx2_name: str | tuple[str, ...] = "mx2.example.test",
+                   zone_extra: dict[str, Any] | None = None,
+                   mx2_starttls: bool = True) -> World:
+        mx2_names = (mx2_name,) if isinstance(mx2_name, str) else mx2_name
         ca = trustme.CA()
         cafile = tmp_path / "ca.pem"
         ca.cert_pem.write_to_path(str(cafile))
@@ -127,7 +129,7 @@ async def world(dns_server_factory: DnsServerFactory, tmp_path: Path
             "127.0.0.2": RelayOptions(hostname="mx1.example.test", require_auth=False,
                                       starttls=_ctx(ca.issue_cert("mx1.example.test"))),
             "127.0.0.3": RelayOptions(hostname="mx2.example.test", require_auth=False,
-                                      starttls=_ctx(ca.issue_cert(mx2_name))
+                                      starttls=_ctx(ca.issue_cert(*mx2_names))
                                       if mx2_starttls else None),
         })
         port = next(iter(relays.values())).port
@@ -457,3 +459,22 @@ async def test_hostile_policy_fields_are_escaped_and_summarised(
     assert len(shown) < 20_000
     # cleaned where it is read, so the dashboard's card gets display-safe text too
     assert "\u202e" not in json.dumps(report.to_json(), ensure_ascii=False)
+
+
+async def test_a_certificate_with_thousands_of_names_is_summarised(
+        world: Callable[..., Any]) -> None:
+    """3000 SANs, none of them the MX name: the text and the card name a few and count
+    the rest."""
+    from smtptui.app.tls_card import inbound_card
+    from smtptui.tlsscan.text import render_inbound
+
+    w = await world(mx2_name=tuple(f"n{i}.elsewhere.test" for i in range(3000)))
+    report = await check_inbound(DOMAIN, w.options())
+    mx2 = host(report, "mx2.example.test")
+    assert len(mx2.tls.chain[0].san) == 3000  # all of them in the JSON
+    shown = render_inbound(report, width=120)
+    assert "n2999.elsewhere.test" not in shown and len(shown) < 10_000
+    assert "and 2,996 more" in shown  # the certificate line: four names, then a count
+    assert "and 2,995 more" in shown  # the name finding: five names, then a count
+    card = inbound_card(report)
+    assert sum(len(str(getattr(r, "text", r))) for r in card) < 10_000

@@ -91,8 +91,10 @@ def render_inbound(report: InboundReport, *, ascii_only: bool = False,
                 out.append(f"    banner: {clean(h.banner, 200)}")
             if h.tls and h.tls.chain:
                 leaf = h.tls.chain[0]
+                more = f" … and {len(leaf.san) - 4:,} more" if len(leaf.san) > 4 else ""
                 out.append(f"    certificate: {leaf.subject}; names "
-                           f"{', '.join(leaf.san[:4]) or '-'}; until {leaf.not_after[:10]}")
+                           f"{', '.join(leaf.san[:4]) or '-'}{more}; until "
+                           f"{leaf.not_after[:10]}")
             out += [r.line(f.level, f.text, 4) for f in h.findings]
     out += fixes_text(tuple(fixes), r.arrow)
     out.append("")
