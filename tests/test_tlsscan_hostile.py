@@ -315,3 +315,37 @@ async def test_a_server_that_hangs_up_right_after_the_handshake_makes_no_noise(
                             "tls.test", timeout=5.0)
     assert report.version is not None
     assert not [r.getMessage() for r in caplog.records if r.levelname != "DEBUG"]
+
+
+async def test_an_expired_intermediate_is_named_not_hidden_behind_a_valid_leaf(
+        relay_factory: RelayFactory, tmp_path: Path) -> None:
+    """The leaf is valid, the intermediate it is served with expired yesterday: clients
+    fail to verify, and the verdict must say so (expiry is said once, but said)."""
+    import datetime as dt
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes
+
+    root = trustme.CA()
+    inter = root.create_child_ca()
+    old = inter._certificate
+    now = dt.datetime.now(dt.UTC)
+    builder = (x509.CertificateBuilder().subject_name(old.subject).issuer_name(old.issuer)
+               .public_key(old.public_key()).serial_number(x509.random_serial_number())
+               .not_valid_before(now - dt.timedelta(days=400))
+               .not_valid_after(now - dt.timedelta(days=1)))
+    for ext in old.extensions:
+        builder = builder.add_extension(ext.value, ext.critical)
+    inter._certificate = builder.sign(root._private_key, hashes.SHA256())
+    ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    inter.issue_cert("tls.test").configure_cert(ctx)  # serves leaf + intermediate
+    relay = await relay_factory(starttls=ctx)
+    cafile = tmp_path / "ca.pem"
+    root.cert_pem.write_to_path(str(cafile))
+    report = await scan_tls(Endpoint("127.0.0.1", relay.port, "starttls", "tls.test"),
+                            "tls.test", cafile=str(cafile), timeout=5.0, light=True)
+    assert report.verified is False and len(report.chain) == 2
+    cert = [(f.level, f.text) for s in report.sections for f in s.findings]
+    expired = [t for level, t in cert if level == "fail" and "expired" in t]
+    assert len(expired) == 1 and expired[0].startswith("certificate 2 "), cert
+    assert report.level == "fail"

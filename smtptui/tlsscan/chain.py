@@ -206,6 +206,8 @@ def _chain_findings(served: Sequence[bytes], verified_chain: Sequence[bytes],
         if cert.issuer == cert.subject:
             out.append(TlsFinding("info", f"certificate {i} is a root ({_name(cert.subject)}): "
                                   "serving it is harmless but unnecessary", "chain_root"))
+    outdated = _outdated_intermediates(certs)
+    out += outdated
     if verify_error is None and verified_chain:
         if from_store:
             missing = ", ".join(_name(x509.load_der_x509_certificate(d).subject)
@@ -224,11 +226,37 @@ def _chain_findings(served: Sequence[bytes], verified_chain: Sequence[bytes],
             out.append(TlsFinding(bad, f"chain incomplete: the server does not send the "
                                   f"intermediate {_name(leaf.issuer)} and this machine "
                                   "cannot find it either", "chain_incomplete"))
-        elif not ("expired" in verify_error.lower() or "not yet valid" in verify_error.lower()):
-            # expiry is said once, by the leaf's own finding below
+        elif not (_is_expiry(verify_error) and (outdated or not _in_date(leaf))):
+            # expiry is said once: by the leaf's own finding below, or the served one's above
             out.append(TlsFinding(bad, f"chain does not verify: {clean(verify_error, 200)}",
                                   "cert_untrusted"))
     out.extend(_leaf_findings(leaf, certs, names, bad))
+    return out
+
+
+def _in_date(cert: x509.Certificate) -> bool:
+    now = datetime.now(UTC)
+    return cert.not_valid_before_utc <= now <= cert.not_valid_after_utc
+
+
+def _is_expiry(verify_error: str) -> bool:
+    return "expired" in verify_error.lower() or "not yet valid" in verify_error.lower()
+
+
+def _outdated_intermediates(certs: Sequence[x509.Certificate]) -> list[TlsFinding]:
+    """Served intermediates out of their validity (a served root is not used: the
+    client's own copy is)."""
+    out = []
+    for i, cert in enumerate(certs[1:], start=2):
+        if cert.issuer == cert.subject or _in_date(cert):
+            continue
+        if cert.not_valid_after_utc < datetime.now(UTC):
+            when = f"expired on {cert.not_valid_after_utc:%Y-%m-%d}"
+        else:
+            when = f"is not valid yet (from {cert.not_valid_before_utc:%Y-%m-%d})"
+        out.append(TlsFinding("fail", f"certificate {i} ({_name(cert.subject)}) {when}: "
+                              "clients cannot verify the chain; serve the current "
+                              "intermediate", "chain_incomplete"))
     return out
 
 
