@@ -113,6 +113,17 @@ def _zone(port: int, extra: dict[str, list[tuple[str, str]]] | None = None
     return zone
 
 
+def _validity(days: int | None) -> dict[str, Any]:
+    """trustme's dates for a certificate ending ``days`` from now (negative: expired)."""
+    if days is None:
+        return {}
+    import datetime as dt
+
+    now = dt.datetime.now(dt.UTC)
+    return {"not_before": now - dt.timedelta(days=30),
+            "not_after": now + dt.timedelta(days=days, hours=1)}
+
+
 @pytest.fixture
 async def world(dns_server_factory: DnsServerFactory, tmp_path: Path
                 ) -> AsyncIterator[Callable[..., Any]]:
@@ -120,14 +131,15 @@ async def world(dns_server_factory: DnsServerFactory, tmp_path: Path
 
     async def make(*, mx2_name: str | tuple[str, ...] = "mx2.example.test",
                    zone_extra: dict[str, Any] | None = None,
-                   mx2_starttls: bool = True) -> World:
+                   mx2_starttls: bool = True, mx1_days: int | None = None) -> World:
         mx2_names = (mx2_name,) if isinstance(mx2_name, str) else mx2_name
         ca = trustme.CA()
         cafile = tmp_path / "ca.pem"
         ca.cert_pem.write_to_path(str(cafile))
         relays = await _relays_on_one_port({
             "127.0.0.2": RelayOptions(hostname="mx1.example.test", require_auth=False,
-                                      starttls=_ctx(ca.issue_cert("mx1.example.test"))),
+                                      starttls=_ctx(ca.issue_cert(
+                                          "mx1.example.test", **_validity(mx1_days)))),
             "127.0.0.3": RelayOptions(hostname="mx2.example.test", require_auth=False,
                                       starttls=_ctx(ca.issue_cert(*mx2_names))
                                       if mx2_starttls else None),
@@ -478,3 +490,19 @@ async def test_a_certificate_with_thousands_of_names_is_summarised(
     assert "and 2,995 more" in shown  # the name finding: five names, then a count
     card = inbound_card(report)
     assert sum(len(str(getattr(r, "text", r))) for r in card) < 10_000
+
+
+@pytest.mark.parametrize("days", [5, -2])
+async def test_enforce_fails_an_mx_only_for_a_certificate_senders_reject(
+        world: Callable[..., Any], days: int) -> None:
+    """A certificate that expires in 5 days is still valid: a warning to renew, not
+    "MTA-STS senders will not deliver here"; one that expired 2 days ago is."""
+    w = await world(mx1_days=days)
+    report = await check_inbound(DOMAIN, w.options())
+    mx1 = host(report, "mx1.example.test")
+    refused = [t for t in texts(mx1.findings, "fail") if "MTA-STS enforce" in t]
+    if days > 0:
+        assert not refused and mx1.level == "warn"
+        assert any("expires in 5 days" in t for t in texts(mx1.findings, "warn"))
+    else:
+        assert len(refused) == 1 and "expired" in refused[0]

@@ -28,7 +28,6 @@ MAX_MX_HOSTS = 10
 """MX hosts probed at most, the most preferred first: DNS may answer with hundreds, and
 senders try only a few (Postfix: ``smtp_mx_address_limit = 5``)."""
 
-_TRUST_FIXES = ("cert_name", "cert_untrusted", "chain_incomplete", "cert_renew")
 
 
 @dataclass(frozen=True)
@@ -215,13 +214,13 @@ async def _one_mx(host: MxHost, domain: str, mode: str | None, policy: PolicyFet
         # the TLS section of each MX's JSON, not on every line of the table
         findings += [f for s in tls.sections for f in s.findings
                      if f.level in ("warn", "fail") or s.name == "dane"]
-        if mode == "enforce":
-            trust = [f for s in tls.sections for f in s.findings
-                     if f.fix in _TRUST_FIXES and f.level in ("warn", "fail")]
-            if trust or tls.error:
-                findings.append(TlsFinding("fail", "MTA-STS enforce: senders that honour it "
-                                           "will not deliver here (the certificate does "
-                                           "not validate for this MX name)", "cert_name"))
+        problem = _sts_problem(host.host, tls) if mode == "enforce" else None
+        if problem is not None:
+            sts_level, why, fix = problem
+            findings.append(TlsFinding(sts_level, "MTA-STS enforce: senders that honour it "
+                                       f"will not deliver here ({why})"
+                                       if sts_level == "fail" else f"MTA-STS enforce: {why}",
+                                       fix))
     else:
         level: Level = "fail" if mode == "enforce" else "warn"
         findings.append(TlsFinding(level, "STARTTLS not offered: mail to this MX travels "
@@ -246,6 +245,27 @@ async def _one_mx(host: MxHost, domain: str, mode: str | None, policy: PolicyFet
                                       if starttls else "greeting and EHLO fine"))
     return MxResult(host.preference, host.host, address, report.banner or None, starttls,
                     tls, sts_match, relay, tuple(findings))
+
+
+def _sts_problem(name: str, tls: TlsScanReport) -> tuple[Level, str, str | None] | None:
+    """What makes MTA-STS senders refuse this MX (RFC 8461 4.2: a certificate valid for
+    the MX name, chaining to a trusted root, in date); ``None``: nothing."""
+    from smtptui.tlsscan.chain import name_matches
+    from smtptui.tlsscan.scan import NOT_VERIFIED
+
+    if tls.error or not tls.chain:
+        return "fail", "no TLS certificate to validate", None
+    leaf = tls.chain[0]
+    if not name_matches(name, leaf.san):
+        return "fail", f"the certificate is not for {clean(name)}", "cert_name"
+    if leaf.days_left < 0:
+        return "fail", "the certificate has expired", "cert_renew"
+    if tls.verify_error and tls.verify_error.startswith(NOT_VERIFIED):
+        return "warn", "could not tell whether senders accept the certificate " \
+                       f"({tls.verify_error})", None
+    if not tls.verified:
+        return "fail", f"the chain does not validate ({tls.verify_error})", "cert_untrusted"
+    return None
 
 
 async def _tls(host: MxHost, address: str, options: InboundOptions) -> TlsScanReport:

@@ -17,6 +17,9 @@ from smtptui.tlsscan import contexts
 from smtptui.tlsscan.handshake import Endpoint, Handshake, handshake
 from smtptui.tlsscan.model import Check, Section, TlsFinding, TlsScanReport
 
+NOT_VERIFIED = "not verified: "
+"""How ``verify_error`` starts when the verifying connection failed (the chain is unjudged)."""
+
 CONCURRENCY = 4
 """Handshakes at once: quick on loopback, gentle on a real server's rate limits."""
 
@@ -81,7 +84,7 @@ async def scan_tls(endpoint: Endpoint, host: str, *, cafile: str | None = None,
     if unjudged is not None:
         chain_said.insert(0, TlsFinding("warn", "could not verify the chain: the verifying "
                                         f"connection failed ({unjudged})"))
-        verify_error = f"not verified: {unjudged}"
+        verify_error = NOT_VERIFIED + unjudged
     sections.append(Section("certificate", tuple(chain_said)))
     return TlsScanReport(
         host=host, address=endpoint.address, port=endpoint.port, mode=endpoint.mode,
