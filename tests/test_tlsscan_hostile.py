@@ -349,3 +349,20 @@ async def test_an_expired_intermediate_is_named_not_hidden_behind_a_valid_leaf(
     expired = [t for level, t in cert if level == "fail" and "expired" in t]
     assert len(expired) == 1 and expired[0].startswith("certificate 2 "), cert
     assert report.level == "fail"
+
+
+@pytest.mark.parametrize("argv", [("127.0.0.1", "--port", "0"), ("127.0.0.1:0",),
+                                  ("127.0.0.1", "--port", "70000"), ("host:99999",), ("",)])
+async def test_tls_bad_targets_are_one_line_and_exit_2(
+        capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+        argv: tuple[str, ...]) -> None:
+    cli_env(monkeypatch, "tls")
+    code, out, err = await run_cli(capsys, "tls", *argv, "--timeout", "1")
+    assert code == 2 and out == "" and err.count("\n") == 1, (code, out, err)
+
+
+def test_a_bare_wildcard_is_no_mx_pattern() -> None:
+    from smtptui.tlsscan.policy import mx_allowed
+
+    assert not mx_allowed("localhost", ("*.",))
+    assert mx_allowed("a.example.test", ("*.example.test",))

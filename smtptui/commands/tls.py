@@ -64,7 +64,7 @@ def _target(args: argparse.Namespace) -> dict[str, Any]:
             raise UsageError(f"tls: {args.target!r} is neither a saved profile nor a host: "
                              f"{exc}") from None
         found = {"host": host, "port": port, "unreadable": unreadable}
-    port = args.port or found.get("port") or 587
+    port = args.port if args.port is not None else found.get("port") or 587
     if not 0 < port < 65536:
         raise UsageError(f"tls: invalid port {port}")
     mode = args.tls or found.get("mode") or default_mode(port)

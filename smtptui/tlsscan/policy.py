@@ -79,7 +79,7 @@ def mx_allowed(host: str, patterns: tuple[str, ...]) -> bool:
     for pattern in patterns:
         if pattern.startswith("*."):
             label, _, rest = host.partition(".")
-            if label and rest == pattern[2:]:
+            if label and rest and rest == pattern[2:]:
                 return True
         elif host == pattern:
             return True
