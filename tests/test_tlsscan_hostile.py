@@ -366,3 +366,50 @@ def test_a_bare_wildcard_is_no_mx_pattern() -> None:
 
     assert not mx_allowed("localhost", ("*.",))
     assert mx_allowed("a.example.test", ("*.example.test",))
+
+
+HOSTILE_POLICY_ANSWERS = {
+    "endless chunks": (b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+                       + b"1\r\nx\r\n" * 70_000, "larger than 64 KiB"),
+    "negative chunk": (b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n-5\r\nx\r\n",
+                       "readexactly size can not be less than zero"),
+    "huge header": (b"HTTP/1.1 200 OK\r\nX-Big: " + b"a" * 100_000 + b"\r\n\r\n",
+                    "longer than limit"),
+    "many headers": (b"HTTP/1.1 200 OK\r\n" + b"X-A: b\r\n" * 1000 + b"\r\n",
+                     "too many HTTP headers"),
+    "huge length": (b"HTTP/1.1 200 OK\r\nContent-Length: 99999999999\r\n\r\n",
+                    "larger than 64 KiB"),
+    "no length, endless": (b"HTTP/1.1 200 OK\r\n\r\n" + b"mx: a.test\n" * 7000,
+                           "larger than 64 KiB"),
+    "not http": (b"\x1b[2J SSH-2.0-OpenSSH\r\n", "not an HTTP answer: '\\\\x1b[2J"),
+}
+
+
+@pytest.mark.parametrize("case", list(HOSTILE_POLICY_ANSWERS))
+async def test_hostile_policy_answers_are_bounded_and_named(tmp_path: Path,
+                                                            case: str) -> None:
+    from smtptui.tlsscan.policy import fetch_policy
+
+    answer, expected = HOSTILE_POLICY_ANSWERS[case]
+    ca = trustme.CA()
+    ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    ca.issue_cert("mta-sts.example.test").configure_cert(ctx)
+    cafile = tmp_path / "ca.pem"
+    ca.cert_pem.write_to_path(str(cafile))
+
+    async def answer_it(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        with contextlib.suppress(Exception):
+            await reader.readuntil(b"\r\n\r\n")
+            writer.write(answer)
+            await writer.drain()
+        writer.transport.abort()
+
+    server = await asyncio.start_server(answer_it, "127.0.0.1", 0, ssl=ctx)
+    try:
+        fetched = await fetch_policy("example.test", "127.0.0.1",
+                                     port=server.sockets[0].getsockname()[1],
+                                     cafile=str(cafile), timeout=5.0)
+    finally:
+        server.close()
+    assert fetched.policy is None and fetched.error and expected in fetched.error, fetched
+    assert "\x1b" not in fetched.error

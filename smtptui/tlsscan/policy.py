@@ -13,6 +13,8 @@ from smtptui.tlsscan.handshake import close_writer
 
 MAX_BYTES = 64 * 1024
 """RFC 8461 3.3: senders may refuse larger policies; so do we."""
+MAX_HEADERS = 100
+"""HTTP header lines read at most (each bounded by ``MAX_BYTES``)."""
 MAX_AGE_LIMIT = 31_557_600
 PATH = "/.well-known/mta-sts.txt"
 
@@ -125,11 +127,11 @@ async def _get(host: str, address: str, port: int, cafile: str | None
         if len(parts) < 2 or not parts[0].startswith("HTTP/") or not parts[1].isdigit():
             raise ValueError(f"not an HTTP answer: {clean(status_line, 80)!r}")
         headers: dict[str, str] = {}
-        while True:
+        for count in range(MAX_HEADERS + 1):  # lines, not names: a name may repeat
             line = (await reader.readline()).decode("latin-1").strip()
             if not line:
                 break
-            if len(headers) > 100:
+            if count == MAX_HEADERS:
                 raise ValueError("too many HTTP headers")
             name, _, value = line.partition(":")
             headers[name.strip().lower()] = value.strip()
