@@ -413,3 +413,24 @@ async def test_hostile_policy_answers_are_bounded_and_named(tmp_path: Path,
         server.close()
     assert fetched.policy is None and fetched.error and expected in fetched.error, fetched
     assert "\x1b" not in fetched.error
+
+
+async def test_an_endless_ehlo_reply_is_cut_at_a_total_size(raw_server: RawFactory) -> None:
+    """Lines each under the line limit, and fewer than the line count limit, but 200 KiB
+    in all: one reply may not take more than 64 KiB of memory."""
+    from smtptui.tlsscan.handshake import READ_LIMIT
+
+    async def long_ehlo(conn: Conn) -> None:
+        await conn.send("220 big.test ESMTP")
+        if (await conn.readline()).upper().startswith("EHLO"):
+            await conn.send(*(f"250-{'x' * 1000}" for _ in range(200)), "250 STARTTLS")
+            await conn.until_eof()
+
+    server = await raw_server(long_ehlo)
+    from smtptui.tlsscan.contexts import plain_context
+    from smtptui.tlsscan.handshake import handshake
+
+    shake = await handshake(Endpoint("127.0.0.1", server.port, "starttls", None),
+                            plain_context(), 5.0)
+    assert shake.outcome == "network" and shake.error == \
+        f"reply longer than {READ_LIMIT // 1024} KiB", shake

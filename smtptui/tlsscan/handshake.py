@@ -22,7 +22,7 @@ trust the certificate (a verifying context only); ``local``: this machine's TLS 
 cannot offer what was asked (nothing was learned about the server)."""
 
 READ_LIMIT = 64 * 1024
-"""Bytes one SMTP reply line may take before the server is considered broken."""
+"""Bytes one SMTP reply (all its lines) may take before the server is considered broken."""
 
 _LOCAL_REASONS = ("NO_PROTOCOLS_AVAILABLE", "NO_CIPHERS_AVAILABLE")
 
@@ -148,16 +148,19 @@ def _chain(obj: Any, method: str) -> tuple[bytes, ...]:
 
 
 async def read_reply(reader: asyncio.StreamReader) -> tuple[int, list[str]]:
-    """One SMTP reply: its code and text lines (bounded by the stream's limit)."""
+    """One SMTP reply: its code and text lines, :data:`READ_LIMIT` bytes at most in all
+    (each line is bounded by the stream's limit, the same number)."""
     lines: list[str] = []
+    size = 0
     while True:
         raw = await reader.readline()
         if not raw:
             raise ConnectionResetError("the server closed the connection")
+        size += len(raw)
+        if size > READ_LIMIT:
+            raise ValueError(f"reply longer than {READ_LIMIT // 1024} KiB")
         line = raw.decode("utf-8", "replace").rstrip("\r\n")
         lines.append(line[4:])
-        if len(lines) > 512:
-            raise ValueError("reply too long")
         if len(line) < 4 or line[3] != "-":
             code = line[:3]
             return (int(code) if code.isdigit() else 0), lines
