@@ -155,7 +155,7 @@ async def _server_order(ask: Ask) -> bool | None:
 
 def _failed(endpoint: Endpoint, host: str, main: Handshake, count: int,
             started: float) -> TlsScanReport:
-    why = {"no_starttls": "no TLS: ", "timeout": "no answer: ", "network": "cannot connect: ",
+    why = {"no_starttls": "no TLS: ", "timeout": "no answer: ", "network": "connection failed: ",
            "refused": "TLS handshake failed: "}.get(main.outcome, "")
     return TlsScanReport(
         host=host, address=endpoint.address, port=endpoint.port, mode=endpoint.mode,
