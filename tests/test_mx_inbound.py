@@ -49,7 +49,7 @@ class PolicyServer:
         return self
 
     async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        with contextlib.suppress(Exception):
+        with contextlib.suppress(Exception, asyncio.CancelledError):  # also at teardown
             request = (await reader.readuntil(b"\r\n\r\n")).decode()
             self.requests.append(request)
             if self.hold is not None:
@@ -156,8 +156,11 @@ async def world(dns_server_factory: DnsServerFactory, tmp_path: Path
     for w in made:
         for relay in w.relays.values():
             await relay.stop()
+        if w.policy.hold is not None:
+            w.policy.hold.set()  # a held answer ends, so no handler is left pending
         if w.policy.server:
             w.policy.server.close()
+            await w.policy.server.wait_closed()
 
 
 def host(report: InboundReport, name: str) -> Any:
@@ -307,14 +310,19 @@ async def test_the_mx_hosts_are_probed_at_once(raw_server: RawFactory,
     zone = {"@": [("MX", f"{i} mx{i}") for i in range(5)]}
     zone.update({f"mx{i}": [("A", f"127.0.1.{i + 1}")] for i in range(5)})
     dns = dns_server_factory({"five.test": zone})
-    report = await check_inbound("five.test", InboundOptions(
-        port=servers, nameserver=dns.address, timeout=3.0))
+    try:
+        report = await check_inbound("five.test", InboundOptions(
+            port=servers[0].port, nameserver=dns.address, timeout=3.0))
+    finally:
+        for server in servers:
+            await server.stop()
     assert len(report.hosts) == 5
     assert all(h.banner and "mx.test" in h.banner for h in report.hosts)
     assert all(any("STARTTLS not offered" in t for t in texts(h.findings)) for h in report.hosts)
 
 
-async def _raw_on_one_port(raw_server: RawFactory, handler: Any, n: int) -> int:
+async def _raw_on_one_port(raw_server: RawFactory, handler: Any, n: int) -> list[Any]:
+    """``n`` raw servers on 127.0.1.1… sharing one port (the caller stops them)."""
     from tests.servers import RawServer
 
     for _attempt in range(20):
@@ -327,7 +335,7 @@ async def _raw_on_one_port(raw_server: RawFactory, handler: Any, n: int) -> int:
                                                             port)
                 server.port = port = server._server.sockets[0].getsockname()[1]
                 started.append(server)
-            return port
+            return started
         except OSError:
             for s in started:
                 await s.stop()
