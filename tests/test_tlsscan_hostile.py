@@ -434,3 +434,13 @@ async def test_an_endless_ehlo_reply_is_cut_at_a_total_size(raw_server: RawFacto
                             plain_context(), 5.0)
     assert shake.outcome == "network" and shake.error == \
         f"reply longer than {READ_LIMIT // 1024} KiB", shake
+
+
+@pytest.mark.parametrize("argv", [("tls", "127.0.0.1:1"), ("mx", "example.test")])
+async def test_a_bad_nameserver_is_bad_input_not_an_internal_error(
+        capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+        argv: tuple[str, ...]) -> None:
+    cli_env(monkeypatch, argv[0])
+    code, out, err = await run_cli(capsys, *argv, "--nameserver", "nonsense")
+    assert code == 2 and out == "" and err.count("\n") == 1, (code, out, err)
+    assert "invalid nameserver" in err and "internal error" not in err

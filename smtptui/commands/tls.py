@@ -93,6 +93,14 @@ def run(args: argparse.Namespace) -> int:
     except DnsInputError as exc:
         raise UsageError(f"tls: {exc}") from None
     t = _target(args)
+    nameserver = nameserver_of(args, t["nameserver"])
+    if nameserver:
+        from smtptui.dnscheck.settings import parse_nameserver
+
+        try:
+            parse_nameserver(nameserver)
+        except DnsInputError as exc:
+            raise UsageError(f"tls: {exc}") from None
     if t["cafile"]:
         from smtptui.commands.target_checks import check_cafile
 
@@ -100,7 +108,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         report = asyncio.run(inspect(
             t["host"], t["port"], t["mode"], servername=t["servername"], cafile=t["cafile"],
-            nameserver=nameserver_of(args, t["nameserver"]), timeout=timeout,
+            nameserver=nameserver, timeout=timeout,
             dane=not args.no_dane))
     except TargetError as exc:
         if t["unreadable"] is not None:  # the name was most likely meant as a profile
