@@ -444,3 +444,14 @@ async def test_a_bad_nameserver_is_bad_input_not_an_internal_error(
     code, out, err = await run_cli(capsys, *argv, "--nameserver", "nonsense")
     assert code == 2 and out == "" and err.count("\n") == 1, (code, out, err)
     assert "invalid nameserver" in err and "internal error" not in err
+
+
+async def test_no_command_can_be_smuggled_into_the_relay_check(raw_server: RawFactory) -> None:
+    """Whatever the domain (a caller that skipped validation, a DNS label with CR LF),
+    the relay check never sends DATA: a line with CR or LF is never written."""
+    server = await raw_server(relay_server("554 5.7.1 no"))
+    check = await check_open_relay("127.0.0.1", server.port, "relay.test>\r\nDATA\r\nX",
+                                   timeout=3.0)
+    assert "DATA" not in server.verbs
+    assert check.error and "line break" in check.error
+    assert not any(t.accepted for t in check.tries)

@@ -94,6 +94,9 @@ async def _session(address: str, port: int, domain: str, tries: list[RelayTry]) 
     reader, writer = await asyncio.open_connection(address, port, limit=READ_LIMIT)
 
     async def say(line: str) -> tuple[int, str]:
+        if "\r" in line or "\n" in line:  # one command per line: nothing smuggled (DATA)
+            raise _Stopped(f"refused to send a command with a line break in it: "
+                           f"{clean(line, 120)}")
         writer.write(line.encode() + b"\r\n")
         code, text = await read_reply(reader)
         return code, clean(" ".join(text), 200)
