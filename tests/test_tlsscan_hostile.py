@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import ssl
+from collections.abc import Awaitable, Callable, Collection
 from pathlib import Path
 
 import pytest
@@ -128,9 +129,11 @@ async def test_a_certificate_the_parser_rejects_is_a_finding_not_a_crash(
     assert report.level == "fail"
 
 
-def starttls_server(ctx: ssl.SSLContext, drop: set[int]) -> Handler:
+def starttls_server(ctx: ssl.SSLContext, drop: Collection[int] = (),
+                    after_tls: Callable[[Conn], Awaitable[None]] | None = None) -> Handler:
     """A STARTTLS server that hangs up at once on the connections numbered in ``drop``
-    (counted from 1, in the order accepted)."""
+    (counted from 1, in the order accepted); after each handshake, ``after_tls`` (by
+    default: read until the client leaves)."""
     count = 0
 
     async def handler(conn: Conn) -> None:
@@ -146,7 +149,7 @@ def starttls_server(ctx: ssl.SSLContext, drop: set[int]) -> Handler:
             elif verb == "STARTTLS":
                 await conn.send("220 go ahead")
                 await conn.start_tls(ctx)
-                await conn.until_eof()
+                await (after_tls or Conn.until_eof)(conn)
                 return
             else:
                 await conn.send("221 bye")
@@ -257,22 +260,13 @@ async def test_a_server_that_stops_reading_after_the_handshake_is_still_judged(
     """It completes every handshake, then never reads again (so never answers our TLS
     close): each handshake's result stands; the slow close does not turn it into a
     timeout."""
-    ctx = _server_ctx()
     never = asyncio.Event()
 
     async def stop_reading(conn: Conn) -> None:
-        await conn.send("220 tls.test ESMTP")
-        while line := await conn.readline():
-            verb = line.split(" ", 1)[0].upper()
-            if verb == "EHLO":
-                await conn.send("250-tls.test", "250 STARTTLS")
-            elif verb == "STARTTLS":
-                await conn.send("220 go ahead")
-                await conn.start_tls(ctx)
-                conn.writer.transport.pause_reading()
-                await never.wait()
+        conn.writer.transport.pause_reading()
+        await never.wait()
 
-    server = await raw_server(stop_reading)
+    server = await raw_server(starttls_server(_server_ctx(), after_tls=stop_reading))
     report = await scan_tls(Endpoint("127.0.0.1", server.port, "starttls", "tls.test"),
                             "tls.test", timeout=0.9)  # shorter than the close's grace
     versions = {c.key: c.status for c in report.versions}
@@ -295,21 +289,10 @@ async def test_a_server_that_hangs_up_right_after_the_handshake_makes_no_noise(
         raw_server: RawFactory, caplog: pytest.LogCaptureFixture) -> None:
     """asyncio warns "returning true from eof_received() has no effect when using ssl"
     when the EOF beats StreamWriter.start_tls's bookkeeping: not on our stderr."""
-    ctx = _server_ctx()
-
     async def hang_up(conn: Conn) -> None:
-        await conn.send("220 tls.test ESMTP")
-        while line := await conn.readline():
-            verb = line.split(" ", 1)[0].upper()
-            if verb == "EHLO":
-                await conn.send("250-tls.test", "250 STARTTLS")
-            elif verb == "STARTTLS":
-                await conn.send("220 go ahead")
-                await conn.start_tls(ctx)
-                conn.writer.close()
-                return
+        conn.writer.close()
 
-    server = await raw_server(hang_up)
+    server = await raw_server(starttls_server(_server_ctx(), after_tls=hang_up))
     caplog.set_level("DEBUG", logger="asyncio")
     report = await scan_tls(Endpoint("127.0.0.1", server.port, "starttls", "tls.test"),
                             "tls.test", timeout=5.0)
