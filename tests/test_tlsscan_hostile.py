@@ -335,7 +335,9 @@ async def test_an_expired_intermediate_is_named_not_hidden_behind_a_valid_leaf(
 
 
 @pytest.mark.parametrize("argv", [("127.0.0.1", "--port", "0"), ("127.0.0.1:0",),
-                                  ("127.0.0.1", "--port", "70000"), ("host:99999",), ("",)])
+                                  ("127.0.0.1", "--port", "70000"), ("host:99999",), ("",),
+                                  ("127.0.0.1", "--servername", ".x"),
+                                  ("127.0.0.1", "--servername", "a\x1bb")])
 async def test_tls_bad_targets_are_one_line_and_exit_2(
         capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
         argv: tuple[str, ...]) -> None:

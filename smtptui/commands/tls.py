@@ -40,7 +40,7 @@ def register(sub: Any) -> None:
 def _target(args: argparse.Namespace) -> dict[str, Any]:
     """host, port, mode, servername, cafile and nameserver from the profile or the text;
     ``unreadable``: the profiles file's error, when it could not be read."""
-    from smtptui.hostport import HostError
+    from smtptui.hostport import HostError, parse_host
     from smtptui.profiles import load_or_empty, resolve_path
     from smtptui.profiles.errors import ProfilesError
     from smtptui.tlsscan.target import default_mode, split_target
@@ -67,6 +67,11 @@ def _target(args: argparse.Namespace) -> dict[str, Any]:
     port = args.port if args.port is not None else found.get("port") or 587
     if not 0 < port < 65536:
         raise UsageError(f"tls: invalid port {port}")
+    if args.servername:
+        try:
+            parse_host(args.servername)
+        except HostError as exc:
+            raise UsageError(f"tls: invalid --servername: {exc}") from None
     mode = args.tls or found.get("mode") or default_mode(port)
     if mode not in ("starttls", "implicit"):
         mode = default_mode(port)  # opportunistic profiles: STARTTLS is what is inspected
