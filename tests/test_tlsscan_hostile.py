@@ -440,3 +440,28 @@ async def test_no_command_can_be_smuggled_into_the_relay_check(raw_server: RawFa
     assert "DATA" not in server.verbs
     assert check.error and "line break" in check.error
     assert not any(t.accepted for t in check.tries)
+
+
+async def test_a_handshake_that_never_completes_is_bounded_and_its_socket_closed(
+        raw_server: RawFactory) -> None:
+    """The server says 220 to STARTTLS, then never speaks TLS: each connection ends at the
+    timeout, as "no answer", and is closed by us (the server sees it go)."""
+    async def never_tls(conn: Conn) -> None:
+        await conn.send("220 stall.test ESMTP")
+        while line := await conn.readline():
+            verb = line.split(" ", 1)[0].upper()
+            if verb == "EHLO":
+                await conn.send("250-stall.test", "250 STARTTLS")
+            elif verb == "STARTTLS":
+                await conn.send("220 go ahead")
+                await conn.until_eof()  # the ClientHello arrives; no answer goes back
+                return
+
+    server = await raw_server(never_tls)
+    report = await scan_tls(Endpoint("127.0.0.1", server.port, "starttls", "stall.test"),
+                            "stall.test", timeout=0.5, light=True)
+    assert report.error == "no answer: no answer within 0.5 s"
+    while server._writers:  # each connection ends as our side closes it
+        server.closed.clear()
+        await asyncio.wait_for(server.closed.wait(), 10)
+    assert server.connections == 2
