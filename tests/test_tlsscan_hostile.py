@@ -465,3 +465,14 @@ async def test_a_handshake_that_never_completes_is_bounded_and_its_socket_closed
         server.closed.clear()
         await asyncio.wait_for(server.closed.wait(), 10)
     assert server.connections == 2
+
+
+async def test_implicit_tls_against_a_plaintext_port_says_what_to_try(
+        relay_factory: RelayFactory) -> None:
+    """A confused user: implicit TLS against a STARTTLS port gets a hint, not only
+    OpenSSL's WRONG_VERSION_NUMBER."""
+    relay = await relay_factory()
+    report = await scan_tls(Endpoint("127.0.0.1", relay.port, "implicit", None),
+                            "127.0.0.1", timeout=5.0, light=True)
+    assert report.error is not None and "plaintext" in report.error
+    assert "--tls starttls" in report.error

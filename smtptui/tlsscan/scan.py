@@ -11,6 +11,7 @@ import asyncio
 import ssl
 import time
 from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import replace
 from functools import partial
 
 from smtptui.tlsscan import contexts
@@ -98,8 +99,6 @@ async def scan_tls(endpoint: Endpoint, host: str, *, cafile: str | None = None,
 
 def with_section(report: TlsScanReport, section: Section) -> TlsScanReport:
     """``report`` with one more graded section (DANE, MTA-STS names …) and its fixes."""
-    from dataclasses import replace
-
     sections = (*report.sections, section)
     return replace(report, sections=sections, fixes=_fixes(sections))
 
@@ -157,6 +156,12 @@ def _failed(endpoint: Endpoint, host: str, main: Handshake, count: int,
             started: float) -> TlsScanReport:
     why = {"no_starttls": "no TLS: ", "timeout": "no answer: ", "network": "connection failed: ",
            "refused": "TLS handshake failed: "}.get(main.outcome, "")
+    if endpoint.mode == "implicit" and "WRONG_VERSION_NUMBER" in (main.error or ""):
+        main = replace(main, error=f"{main.error} — the server answered in plaintext: "
+                       "this port speaks SMTP first (try --tls starttls)")
+    elif endpoint.mode == "starttls" and main.outcome == "timeout" and endpoint.port == 465:
+        main = replace(main, error=f"{main.error} — port 465 usually waits for the client to "
+                       "start TLS (try --tls implicit)")
     return TlsScanReport(
         host=host, address=endpoint.address, port=endpoint.port, mode=endpoint.mode,
         servername=endpoint.servername, version=None, cipher=None, versions=(), weak=(),
