@@ -476,3 +476,51 @@ async def test_implicit_tls_against_a_plaintext_port_says_what_to_try(
                             "127.0.0.1", timeout=5.0, light=True)
     assert report.error is not None and "plaintext" in report.error
     assert "--tls starttls" in report.error
+
+
+def _long_chain(tmp_path: Path, extra: int) -> ssl.SSLContext:
+    """A valid leaf served with ``extra`` needless self-signed certificates after it."""
+    import datetime as dt
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    now = dt.datetime.now(dt.UTC)
+
+    def cert(name: str, sans: bool) -> bytes:
+        subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, name)])
+        builder = (x509.CertificateBuilder().subject_name(subject).issuer_name(subject)
+                   .public_key(key.public_key()).serial_number(x509.random_serial_number())
+                   .not_valid_before(now - dt.timedelta(days=1))
+                   .not_valid_after(now + dt.timedelta(days=90)))
+        if sans:
+            builder = builder.add_extension(
+                x509.SubjectAlternativeName([x509.DNSName(name)]), False)
+        return builder.sign(key, hashes.SHA256()).public_bytes(serialization.Encoding.PEM)
+
+    pem = cert("tls.test", True) + b"".join(cert(f"r{i}", False) for i in range(extra))
+    (tmp_path / "chain.pem").write_bytes(pem)
+    (tmp_path / "key.pem").write_bytes(key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption()))
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    ctx.load_cert_chain(tmp_path / "chain.pem", tmp_path / "key.pem")
+    return ctx
+
+
+async def test_a_chain_of_hundreds_of_certificates_is_summarised(
+        relay_factory: RelayFactory, tmp_path: Path) -> None:
+    from smtptui.app.tls_card import tls_card
+    from smtptui.tlsscan.text import render_tls
+
+    relay = await relay_factory(starttls=_long_chain(tmp_path, 150))
+    report = await scan_tls(Endpoint("127.0.0.1", relay.port, "starttls", "tls.test"),
+                            "tls.test", timeout=5.0, light=True)
+    assert len(report.chain) == 151  # all of them in the JSON
+    shown = render_tls(report)
+    assert len(shown.splitlines()) < 80, shown
+    assert "and 141 more certificates" in shown and "r149" not in shown
+    assert len(tls_card(report)) < 80

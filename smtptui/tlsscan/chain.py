@@ -25,6 +25,8 @@ from smtptui.dnscheck.model import Level
 from smtptui.probe.sanitize import clean
 from smtptui.tlsscan.model import CertFacts, TlsFinding
 
+SHOWN = 3
+"""Per-certificate findings of one kind said at most (a hostile chain may hold hundreds)."""
 EXPIRY_WARN_DAYS = 14
 MIN_RSA_BITS = 2048
 _WEAK_HASHES = ("md5", "sha1")
@@ -202,10 +204,13 @@ def _chain_findings(served: Sequence[bytes], verified_chain: Sequence[bytes],
             out.append(TlsFinding("warn", f"chain out of order: certificate {i + 2} did not "
                                   f"issue certificate {i + 1}", "chain_order"))
             break
-    for i, cert in enumerate(certs[1:], start=2):
-        if cert.issuer == cert.subject:
-            out.append(TlsFinding("info", f"certificate {i} is a root ({_name(cert.subject)}): "
-                                  "serving it is harmless but unnecessary", "chain_root"))
+    roots = [(i, c) for i, c in enumerate(certs[1:], start=2) if c.issuer == c.subject]
+    for i, cert in roots[:SHOWN]:
+        out.append(TlsFinding("info", f"certificate {i} is a root ({_name(cert.subject)}): "
+                              "serving it is harmless but unnecessary", "chain_root"))
+    if len(roots) > SHOWN:
+        out.append(TlsFinding("info", f"… and {len(roots) - SHOWN:,} more roots served",
+                              "chain_root"))
     outdated = _outdated_intermediates(certs)
     out += outdated
     if verify_error is None and verified_chain:
@@ -246,9 +251,9 @@ def _is_expiry(verify_error: str) -> bool:
 def _outdated_intermediates(certs: Sequence[x509.Certificate]) -> list[TlsFinding]:
     """Served intermediates out of their validity (a served root is not used: the
     client's own copy is)."""
-    out = []
+    out: list[TlsFinding] = []
     for i, cert in enumerate(certs[1:], start=2):
-        if cert.issuer == cert.subject or _in_date(cert):
+        if cert.issuer == cert.subject or _in_date(cert) or len(out) == SHOWN:
             continue
         if cert.not_valid_after_utc < datetime.now(UTC):
             when = f"expired on {cert.not_valid_after_utc:%Y-%m-%d}"
@@ -269,12 +274,16 @@ def _leaf_findings(leaf: x509.Certificate, certs: Sequence[x509.Certificate],
         out.append(TlsFinding("fail", f"weak leaf key: {label}", "weak_key"))
     else:
         out.append(TlsFinding("pass", f"leaf key {label}, signed with {_signature(leaf)}"))
-    for i, cert in enumerate(certs):
-        algo = _hash_name(cert)
-        if cert.issuer != cert.subject and algo in _WEAK_HASHES:
-            out.append(TlsFinding("fail" if i == 0 else "warn",
-                                  f"certificate {i + 1} is signed with {algo.upper()}",
-                                  "weak_signature"))
+    weak = [(i, algo) for i, cert in enumerate(certs)
+            if cert.issuer != cert.subject and (algo := _hash_name(cert)) in _WEAK_HASHES]
+    for i, algo in weak[:SHOWN]:
+        assert algo is not None
+        out.append(TlsFinding("fail" if i == 0 else "warn",
+                              f"certificate {i + 1} is signed with {algo.upper()}",
+                              "weak_signature"))
+    if len(weak) > SHOWN:
+        out.append(TlsFinding("warn", f"… and {len(weak) - SHOWN:,} more certificates "
+                              "signed with SHA-1 or MD5", "weak_signature"))
     sans = _sans(leaf)
     for name in names:
         if name_matches(name, sans):
