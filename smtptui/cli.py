@@ -21,7 +21,8 @@ from smtptui.errors import ExitCode, UsageError
 from smtptui.pipesafe import PipeSafe
 
 SUBCOMMANDS: tuple[str, ...] = (
-    "probe", "compare", "profiles", "dns", "discover", "headers", "tls", "mx", "demo", "app",
+    "probe", "compare", "profiles", "dns", "discover", "headers", "tls", "mx", "demo",
+    "oauth", "history", "diff", "open", "exporter", "watch", "app",
 )
 
 
@@ -67,7 +68,7 @@ def _chosen_command(argv: Sequence[str]) -> str | None:
     for token in argv:
         if skip:
             skip = False
-        elif token == "--profiles":
+        elif token in ("--profiles", "--history"):
             skip = True
         elif not token.startswith("-"):
             return token if token in SUBCOMMANDS else None
@@ -83,6 +84,10 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"smtptui {__version__}")
     parser.add_argument("--profiles", metavar="FILE", help="profiles file (default: "
                         "$SMTPTUI_PROFILES or the user config dir)")
+    parser.add_argument("--history", metavar="FILE", help="history database (default: "
+                        "$SMTPTUI_HISTORY or the user state dir)")
+    parser.add_argument("--no-history", action="store_true", help="record nothing in the "
+                        "history")
     parser.add_argument("--no-mouse", action="store_true", help="disable mouse support")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for name in (only,) if only else SUBCOMMANDS:
@@ -93,15 +98,52 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     return parser
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM or SIGHUP (a dropped SSH session): unwound like Ctrl-C, so every
+    ``finally`` runs (temporary folders, password commands, child processes)."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _terminated(signum: int, _frame: object) -> None:
+    raise Terminated(signum)
+
+
+def _on_end_signals() -> dict[int, Any]:
+    """Unwind on SIGTERM and SIGHUP (main thread only); returns the previous handlers."""
+    import signal
+
+    previous: dict[int, Any] = {}
+    for name in ("SIGTERM", "SIGHUP"):
+        signum = getattr(signal, name, None)
+        if signum is None:
+            continue
+        try:
+            previous[signum] = signal.signal(signum, _terminated)
+        except ValueError:  # not the main thread (tests call main() in a thread)
+            break
+    return previous
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     original = sys.stdout
     if original is not None and not isinstance(original, PipeSafe):
         sys.stdout = PipeSafe(original)
+    previous = _on_end_signals()
     try:
         return _main(argv)
     finally:
         sys.stdout = original
+        if "smtptui.profiles.command" in sys.modules:  # only if one ever ran
+            sys.modules["smtptui.profiles.command"].stop_all()
+        if previous:
+            import signal
+
+            for signum, handler in previous.items():
+                signal.signal(signum, handler)
 
 
 def _main(argv: list[str]) -> int:
@@ -114,9 +156,11 @@ def _main(argv: list[str]) -> int:
     except UsageError as exc:
         print(f"smtptui: {exc}", file=sys.stderr)
         return ExitCode.USAGE
+    except Terminated as exc:
+        return 128 + exc.signum
     except KeyboardInterrupt:
         print("smtptui: interrupted", file=sys.stderr)
-        return 130
+        return ExitCode.INTERRUPT
     except Exception as exc:  # last line of defence: one line, never a traceback
         if os.environ.get("SMTPTUI_DEBUG"):
             raise

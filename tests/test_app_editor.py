@@ -48,7 +48,9 @@ def field(app: Any, name: str) -> str:
 
 
 def problem(app: Any, name: str) -> str:
-    return str(app.screen.query_one(f"#{name}-problem").render())
+    """What the line under field ``name`` says ("" when it never had anything to say)."""
+    lines = app.screen.query(f"#{name}-problem")
+    return str(lines.first().render()) if lines else ""
 
 
 async def set_input(pilot: Any, app: Any, name: str, text: str) -> None:

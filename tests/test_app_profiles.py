@@ -151,15 +151,17 @@ async def test_filter_narrows_the_tree(acme_file: Path) -> None:
         sidebar = app.main.sidebar
         await until(pilot, lambda: len(sidebar.visible_keys()) == 3, "three profiles")
         await pilot.press("slash", *"strict")
-        await pilot.pause()
         tree = sidebar.profile_tree
-        leaves = [leaf.data for group in tree.root.children for leaf in group.children]
-        assert leaves == ["file:Acme strict"]
+
+        def leaves() -> list[str | None]:
+            return [leaf.data for group in tree.root.children for leaf in group.children]
+
+        # the list follows the filter after a short pause in typing
+        await until(pilot, lambda: leaves() == ["file:Acme strict"], "the filtered tree")
         await pilot.press("escape")
         assert tree.has_focus
         assert app.main.selected is not None and app.main.selected.name == "Acme strict"
-        await pilot.press("slash", *"globex")
-        await pilot.pause()
+        await pilot.press("slash", *"globex", "enter")  # Enter applies it at once
         assert [str(g.label) for g in tree.root.children] == ["Globex"]
 
 

@@ -125,3 +125,23 @@ def test_editor(snap_compare: Any, fixed_file: Path, size: tuple[int, int]) -> N
         await pilot.pause()
 
     assert snap_compare(app_for(fixed_file), terminal_size=size, run_before=settle(edit))
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_client_overview(snap_compare: Any, fixed_file: Path, size: tuple[int, int]) -> None:
+    async def overview(pilot: Pilot[Any]) -> None:
+        app: Any = pilot.app
+        app.main.record_result("file:Acme relay", failed_report())
+        await pilot.press("home")  # the client Acme
+        await until(pilot, lambda: app.main.overview.display, "the overview")
+
+    assert snap_compare(app_for(fixed_file), terminal_size=size, run_before=settle(overview))
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_send_mode_badge(snap_compare: Any, fixed_file: Path, size: tuple[int, int]) -> None:
+    async def send(pilot: Pilot[Any]) -> None:
+        await pilot.press("down", "s")
+        pilot.app.clear_notifications()
+
+    assert snap_compare(app_for(fixed_file), terminal_size=size, run_before=settle(send))

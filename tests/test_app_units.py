@@ -88,7 +88,9 @@ def test_the_app_is_the_default_command(monkeypatch: pytest.MonkeyPatch, argv: l
                                         tmp_path: Path) -> None:
     calls: list[dict[str, Any]] = []
 
-    def fake_run_app(profiles_path: Path | None, *, demo: bool, mouse: bool) -> int:
+    def fake_run_app(profiles_path: Path | None, *, demo: bool, mouse: bool,
+                     **history: object) -> int:
+        assert history == {"history": None, "record_history": True}
         calls.append({"path": profiles_path, "demo": demo, "mouse": mouse})
         return 0
 

@@ -87,6 +87,9 @@ VARIANT_EXAMPLES: list[tuple[str, Fault]] = [
                                                 detail="tlsv13 alert certificate required")),
     ("tls_handshake_failed/no-common-cipher", _fault("tls_handshake_failed", "starttls",
                                                      detail="sslv3 alert handshake failure")),
+    ("tls_handshake_failed/reset", _fault(
+        "tls_handshake_failed", "tls", tls_mode="implicit",
+        detail="the server reset the connection during the handshake")),
     ("tls_handshake_failed/sni", _fault("tls_handshake_failed", "starttls",
                                         detail="tlsv1 unrecognized name")),
     ("tls_handshake_timeout/implicit-on-plain-port",
@@ -103,6 +106,14 @@ VARIANT_EXAMPLES: list[tuple[str, Fault]] = [
                                     detail='{"status":"401","schemes":"bearer"}')),
     ("auth_oauth_error/400", _fault("auth_oauth_error",
                                     detail='{"status":"400","scope":"x"}')),
+    ("auth_token_mismatch/user", _fault(
+        "auth_token_mismatch", "auth", detail="the token belongs to bob@x, the login is a@x")),
+    ("auth_token_mismatch/scope", _fault(
+        "auth_token_mismatch", "auth", detail="the token is for Microsoft Graph, not …")),
+    ("auth_token_mismatch/expired", _fault(
+        "auth_token_mismatch", "auth", detail="the token expired at 2026-01-01 10:00 UTC")),
+    ("auth_secret_unavailable/oauth", _fault(
+        "auth_secret_unavailable", detail='OAuth sign-in "m365": not signed in yet')),
 ]
 
 

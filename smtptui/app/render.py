@@ -25,9 +25,9 @@ from smtptui.probe.tlsinfo import validity_text
 LABEL_WIDTH = 13
 TITLE = "bold $text-accent"
 MUTED = "$text-muted"
-OK = "$success"
-WARN = "$warning"
-BAD = "$error"
+OK = "$text-success"
+WARN = "$text-warning"
+BAD = "$text-error"
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,9 @@ from smtptui.errors import ExitCode, UsageError
 from smtptui.probe.batch import DEFAULT_CONCURRENCY
 
 if TYPE_CHECKING:
+    from smtptui.history.record import HistorySink
     from smtptui.profiles.model import Profile
+    from smtptui.profiles.store import ProfileFile
 
 
 def run_batch(args: argparse.Namespace) -> int:
@@ -30,14 +32,11 @@ def run_batch(args: argparse.Namespace) -> int:
     if not 1 <= concurrency <= 500:
         raise UsageError(f"--concurrency must be 1-500, got {concurrency}")
     profiles = load_profiles(args)
-    chosen = profiles.profiles
-    if args.client:
-        chosen = [p for p in chosen if p.client == args.client]
-        if not chosen:
-            known = ", ".join(sorted({p.client for p in profiles.profiles if p.client}))
-            raise UsageError(f'no profiles for client "{args.client}" (known: {known or "none"})')
-    if not chosen:
-        raise UsageError(f"no profiles in {profiles.path}")
+    chosen = pick_profiles(profiles, args.client)
+    from smtptui.profiles.store import check_literal_secrets
+
+    check_literal_secrets(profiles, [profile_from_args(args, p.name, profiles)
+                                     for p in chosen])  # the file's problem: nothing runs
     configs, names, errors = [], [], []
     for profile in chosen:
         try:
@@ -58,11 +57,28 @@ def run_batch(args: argparse.Namespace) -> int:
                   f"({profile.client or 'no client'}): {error}", flush=True)
     import asyncio
 
-    failed += asyncio.run(_run(configs, names, concurrency, json_out=args.json, color=color))
+    from smtptui.commands.history_args import sink_for
+
+    with sink_for(args, "batch") as sink:
+        failed += asyncio.run(_run(configs, names, concurrency, json_out=args.json,
+                                   color=color, sink=sink))
     if not args.json:
         total = len(chosen)
         print(f"\n{total - failed} of {total} profiles passed", flush=True)
     return ExitCode.FAILED if failed else ExitCode.OK
+
+
+def pick_profiles(profiles: ProfileFile, client: str | None) -> list[Profile]:
+    """Every profile in the file, or one client's (also `smtptui watch`); none is bad input."""
+    chosen = profiles.profiles
+    if client:
+        chosen = [p for p in chosen if p.client == client]
+        if not chosen:
+            known = ", ".join(sorted({p.client for p in profiles.profiles if p.client}))
+            raise UsageError(f'no profiles for client "{client}" (known: {known or "none"})')
+    if not chosen:
+        raise UsageError(f"no profiles in {profiles.path}")
+    return list(chosen)
 
 
 def check_batch_flags(args: argparse.Namespace) -> None:
@@ -88,19 +104,26 @@ def not_run(profile: Profile, error: str) -> dict[str, object]:
 
 
 async def _run(configs: list, names: list, concurrency: int, *, json_out: bool,  # type: ignore[type-arg]
-               color: bool) -> int:
+               color: bool, sink: HistorySink) -> int:
     from smtptui.glyphs import glyph
+    from smtptui.history.changes import sentence
+    from smtptui.history.record import record_each
     from smtptui.probe.batch import probe_many
     from smtptui.reports.text import paint
 
     failed = 0
-    async for index, report in probe_many(configs, concurrency):
+    who = [(p.name, p.client) for p in names]
+    results = probe_many(configs, concurrency)
+    async for index, report, recorded in record_each(results, who, sink,
+                                                     [c.secrets for c in configs]):
         profile = names[index]
         failed += not report.ok
         if json_out:
             doc = report.to_json()
             doc["profile"] = profile.name
             doc["client"] = profile.client
+            if recorded is not None:
+                doc["history"] = recorded.to_json()
             print(json.dumps(doc, ensure_ascii=False), flush=True)
             continue
         status = "fail" if not report.ok else ("warn" if report.warnings else "pass")
@@ -109,6 +132,8 @@ async def _run(configs: list, names: list, concurrency: int, *, json_out: bool, 
                   else f"{report.total_ms:.0f} ms")
         if not bad and report.coverage:  # a pass says what it covered
             detail += f", {report.coverage}"
+        if recorded is not None and recorded.changes:
+            detail += f"; changed: {sentence(recorded.changes, limit=2)}"
         print(f"{paint(glyph(status) + ' ' + status, status, color)}  {profile.name}  "
               f"({profile.client or 'no client'}, {report.target.host}:{report.target.port})  "
               f"{detail}", flush=True)

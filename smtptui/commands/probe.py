@@ -6,8 +6,10 @@ import argparse
 import json
 import os
 import sys
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, TextIO
 
+from smtptui.commands.history_args import add_history_args, sink_for
 from smtptui.commands.target_args import add_target_args
 from smtptui.errors import ExitCode, UsageError
 
@@ -38,6 +40,7 @@ def register(sub: Any) -> None:
                    help="also print the openssl s_client line for the TLS handshake")
     p.add_argument("--profiles", metavar="FILE", default=argparse.SUPPRESS,
                    help="profiles file")
+    add_history_args(p)
 
 
 def use_color(stream: TextIO) -> bool:
@@ -62,12 +65,18 @@ def run(args: argparse.Namespace) -> int:
     import asyncio
 
     report = asyncio.run(_probe(config, json_out=args.json, verbose=args.verbose))
+    with sink_for(args, "probe") as sink:
+        recorded = sink.record(report, profile=profile.name if args.profile else None,
+                               client=profile.client, secrets=config.secrets)
     if args.json:
         doc = report.to_json()
         doc.update(bridges)
+        if recorded is not None:
+            doc["history"] = recorded.to_json()
         print(json.dumps(doc, ensure_ascii=False))
     else:
-        _print_summary(report, bridges)
+        _print_summary(report, bridges,
+                       since=recorded.lines(failed=not report.ok) if recorded else ())
     return ExitCode.OK if report.ok else ExitCode.FAILED
 
 
@@ -111,11 +120,12 @@ async def _probe(config: ProbeConfig, *, json_out: bool, verbose: bool) -> Probe
     raise RuntimeError("probe ended without a report")  # pragma: no cover
 
 
-def _print_summary(report: ProbeReport, bridges: dict[str, Any]) -> None:
+def _print_summary(report: ProbeReport, bridges: dict[str, Any],
+                   since: Sequence[str] = ()) -> None:
     from smtptui.reports.text import format_summary
 
     print()
-    print("\n".join(format_summary(report, color=use_color(sys.stdout))))
+    print("\n".join(format_summary(report, color=use_color(sys.stdout), since=since)))
     if "swaks_notes" in bridges:
         print()
         lines = [bridges["swaks"]] if bridges["swaks"] else []

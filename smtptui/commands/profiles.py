@@ -61,6 +61,8 @@ def _register_add(add: argparse.ArgumentParser) -> None:
     secret.add_argument("--password-keyring", metavar="NAME",
                         help="password from the OS keyring (service smtptui, user NAME)")
     secret.add_argument("--password-prompt", action="store_true", help="ask every time")
+    secret.add_argument("--oauth", metavar="NAME", help="a fresh OAuth token of the file's "
+                        "[oauth.NAME] sign-in (smtptui oauth login NAME)")
     add.add_argument("--oauth-token-env", metavar="VAR", help="OAuth token from this variable")
     add.add_argument("--auth", metavar="M",
                      help="auto | plain | login | cram-md5 | xoauth2 | oauthbearer")
@@ -207,10 +209,10 @@ def _add(args: argparse.Namespace, path: Path) -> int:
 
 def _fields_from_args(args: argparse.Namespace) -> dict[str, Any]:
     """The new profile's fields (Profile attribute names) from the flags and any preset."""
+    from smtptui.commands.target_args import command_source
     from smtptui.errors import UsageError
     from smtptui.profiles import (
         PRESETS,
-        CommandSource,
         EnvSource,
         KeyringSource,
         PromptSource,
@@ -236,12 +238,16 @@ def _fields_from_args(args: argparse.Namespace) -> dict[str, Any]:
         fields["dkim_selectors"] = tuple(args.dkim_selectors)
     if args.password_env:
         fields["password"] = EnvSource(args.password_env)
-    elif args.password_cmd:
-        fields["password"] = CommandSource(args.password_cmd)
+    elif args.password_cmd is not None:
+        fields["password"] = command_source(args.password_cmd)
     elif args.password_keyring:
         fields["password"] = KeyringSource(args.password_keyring)
     elif args.password_prompt:
         fields["password"] = PromptSource()
+    elif args.oauth:
+        from smtptui.profiles.secrets import OAuthSource
+
+        fields["password"] = OAuthSource(args.oauth)
     if args.oauth_token_env:
         fields["oauth_token"] = EnvSource(args.oauth_token_env)
     if args.preset:

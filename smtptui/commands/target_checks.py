@@ -129,12 +129,16 @@ def _check_flags_that_do_nothing(profile: Profile, where: str) -> None:
 
 def _check_credentials(profile: Profile, args: argparse.Namespace, where: str) -> None:
     """Credentials that cannot authenticate are bad input when the probe reaches AUTH."""
-    password, token = profile.password is not None, profile.oauth_token is not None
+    from smtptui.profiles.secrets import OAuthSource
+
+    signed_in = isinstance(profile.password, OAuthSource)  # { oauth = "NAME" }: a token
+    password = profile.password is not None and not signed_in
+    token = profile.oauth_token is not None or signed_in
     if not profile.username:
         if password or token:
             what = (password_flag(args) or "a password") if password else (
                 "--oauth-token-env" if getattr(args, "oauth_token_env", None)
-                else "an OAuth token")
+                else "--oauth" if getattr(args, "oauth", None) else "an OAuth token")
             raise UsageError(f"{where}{what} needs --user"
                              + (" (or a username in the profile)" if where else ""))
         return
@@ -150,7 +154,7 @@ def _check_credentials(profile: Profile, args: argparse.Namespace, where: str) -
                          "--password-cmd or --ask-password), not only an OAuth token")
     if profile.auth in _TOKEN_MECHS and not token:
         raise UsageError(f"{where}--auth {profile.auth} needs an OAuth token "
-                         "(--oauth-token-env VAR), not a password")
+                         "(--oauth NAME or --oauth-token-env VAR), not a password")
 
 
 def password_flag(args: argparse.Namespace) -> str | None:

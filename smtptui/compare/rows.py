@@ -68,6 +68,7 @@ _CAUSES = {
     "tls_plain_smtp_port": "plain-text answer to TLS",
     "greeting_timeout_implicit_tls": "port speaks implicit TLS",
     "auth_secret_unavailable": "password not available",
+    "auth_token_mismatch": "token for another user or scope",
     "auth_no_credentials": "no credentials",
     "auth_plaintext_refused": "no TLS for AUTH",
     "connect_refused": "refused", "connect_timeout": "timed out",

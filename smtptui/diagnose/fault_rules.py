@@ -302,6 +302,13 @@ FAULT_RULES: tuple[FaultRule, ...] = (
         variant="sni", detail=r"unrecogni[sz]ed name"),
     FaultRule(
         "tls_handshake_failed", "tls",
+        "{target} reset the connection during the TLS handshake.",
+        "Usual causes: the server (or a firewall in front of it) refuses this client's "
+        "TLS version, ciphers or name (try --servername), or the port does not speak TLS "
+        "in this mode. Reproduce it with {s_client}.",
+        variant="reset", detail=r"reset the connection"),
+    FaultRule(
+        "tls_handshake_failed", "tls",
         "The TLS handshake with {target} failed.",
         "Reproduce it with {s_client} to see the server's side. Usual causes: no common "
         "protocol or cipher, a required client certificate, a name the server does not "
@@ -389,6 +396,13 @@ FAULT_RULES: tuple[FaultRule, ...] = (
         reply="none"),
     FaultRule(
         "auth_secret_unavailable", "auth",
+        "No OAuth access token, so AUTH was not tried (everything before it was tested): "
+        "{detail}",
+        "Do what the reason says; most often, sign in again with smtptui oauth login and "
+        "the sign-in's name (in the app: e on the profile, then Sign in…).",
+        variant="oauth", detail=r"^OAuth sign-in", reply="none"),
+    FaultRule(
+        "auth_secret_unavailable", "auth",
         "The profile's password (or token) could not be read, so AUTH was not tried; "
         "everything before it was tested.",
         "Fix the secret source named above: set the environment variable, make the "
@@ -415,6 +429,31 @@ FAULT_RULES: tuple[FaultRule, ...] = (
         "Check the username (often the full email address) and the password, and that "
         "the account may use SMTP; run with -v to see which mechanism was used.",
         reply="any"),
+    FaultRule(
+        "auth_token_mismatch", "auth",
+        "The server rejected the OAuth token: {detail}.",
+        "Sign in with the account you log in as (or set the username to the token's "
+        "account): smtptui oauth login with the sign-in's name, then choose that account.",
+        variant="user", detail=r"^the token belongs to", reply="none"),
+    FaultRule(
+        "auth_token_mismatch", "auth",
+        "The server rejected the OAuth token: {detail}.",
+        "Request the scope SMTP needs when signing in: Microsoft 365 "
+        "https://outlook.office.com/SMTP.Send offline_access (the app registration needs "
+        "the delegated SMTP.Send permission of Office 365 Exchange Online); Google "
+        "https://mail.google.com/.",
+        variant="scope", detail=r"^the token is for|^the token's scopes", reply="none"),
+    FaultRule(
+        "auth_token_mismatch", "auth",
+        "The server rejected the OAuth token: {detail}.",
+        "With `password = { oauth = \"NAME\" }` (or `--oauth NAME`) smtptui refreshes the "
+        "token before AUTH; a token from elsewhere must be refreshed before the probe.",
+        variant="expired", detail=r"^the token expired", reply="none"),
+    FaultRule(
+        "auth_token_mismatch", "auth",
+        "The server rejected the OAuth token: {detail}.",
+        "Sign in again for this account with the scope SMTP needs at this provider.",
+        reply="none"),
     FaultRule(
         "auth_oauth_error", "auth",
         "Microsoft 365 rejected the OAuth token.",

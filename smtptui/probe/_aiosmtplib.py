@@ -43,8 +43,8 @@ from aiosmtplib.errors import (  # noqa: E402
     SMTPServerDisconnected,
     SMTPTimeoutError,
 )
-from aiosmtplib.protocol import SMTPProtocol  # noqa: E402
+from aiosmtplib.protocol import MAX_LINE_LENGTH, SMTPProtocol  # noqa: E402
 from aiosmtplib.response import SMTPResponse  # noqa: E402
 
-__all__ = ["SMTPProtocol", "SMTPResponse", "SMTPResponseException", "SMTPServerDisconnected",
-           "SMTPTimeoutError"]
+__all__ = ["MAX_LINE_LENGTH", "SMTPProtocol", "SMTPResponse", "SMTPResponseException",
+           "SMTPServerDisconnected", "SMTPTimeoutError"]

@@ -18,6 +18,10 @@ Stage = Literal[
 Status = Literal["pass", "warn", "fail", "skip"]
 Direction = Literal["C", "S", "*"]
 
+SCHEMA_VERSION = 2
+"""The report JSON's ``schema``: 2 added the field itself and ``tls.cert.sha256``
+(a report without it is from version 1). Readers: :mod:`smtptui.probe.report_json`."""
+
 
 @dataclass(frozen=True, slots=True)
 class StageStarted:
@@ -99,11 +103,23 @@ class CertInfo:
     der: bytes | None = field(default=None, repr=False, compare=False)
     """The certificate itself (for DANE/TLSA checks); not part of the JSON."""
 
+    sha256: str | None = None
+    """The certificate's SHA-256 fingerprint (hex), when known."""
+
+    @property
+    def fingerprint(self) -> str | None:
+        if self.sha256 is None and self.der is not None:
+            import hashlib
+
+            return hashlib.sha256(self.der).hexdigest()
+        return self.sha256
+
     def to_json(self) -> dict[str, Any]:
         return {
             "subject": self.subject, "issuer": self.issuer, "san": list(self.san),
             "not_before": self.not_before, "not_after": self.not_after,
             "days_left": self.days_left, "verified": self.verified, "error": self.error,
+            "sha256": self.fingerprint,
         }
 
 
@@ -191,6 +207,14 @@ class ProbeReport:
         found = [s for s in self.stages if s.stage == name]
         return found[-1] if found else None
 
+    @classmethod
+    def from_json(cls, doc: Any) -> ProbeReport:
+        """Read back what :meth:`to_json` wrote (any schema version; unknown fields are
+        ignored — :func:`smtptui.probe.report_json.read_report` also lists them)."""
+        from smtptui.probe.report_json import read_report
+
+        return read_report(doc).report
+
     def to_json(self) -> dict[str, Any]:
         return {
             "ok": self.ok,
@@ -210,6 +234,7 @@ class ProbeReport:
             "tested_until": self.tested_until,
             "untested": [{"stages": list(stages), "reason": why}
                          for stages, why in self.untested],
+            "schema": SCHEMA_VERSION,
         }
 
 

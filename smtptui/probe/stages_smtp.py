@@ -162,6 +162,8 @@ class SmtpStages(TransportStages):
                     self.warn("auth_mechanism_fallback", f"{mech} accepted, "
                               f"{' and '.join(refused)} refused with the same password")
                 return "pass"
+            if mech in sasl.TOKEN_MECHS:
+                self._token_findings("", rep)
             first = first or rep
             refused.append(mech)
             if self.config.auth != "auto" or rep.code != 535 or self._locking_out(rep):
@@ -184,7 +186,6 @@ class SmtpStages(TransportStages):
         cfg = self.config
         assert self.proto is not None and cfg.username is not None
         proto, user = self.proto, cfg.username
-        self.redactor.pieces = True  # from here on, the server may quote what it gets
 
         async def send_secret(payload: bytes, shown: str, prefix: bytes = b"") -> Reply:
             self.keep_secret(payload)
@@ -200,6 +201,7 @@ class SmtpStages(TransportStages):
                 decoded = clean(sasl.b64decode_text(rep.text))
                 self.note(f"OAuth error from the server: {decoded}")
                 final = self.reply(await proto.command(sasl.OAUTH_ERROR_ACK[mech]))
+                self._token_findings(decoded, final)
                 raise StageFailed("auth_oauth_error", decoded, final)
             return rep
         assert cfg.password is not None
@@ -223,6 +225,22 @@ class SmtpStages(TransportStages):
             raise StageFailed("malformed_reply",
                               "the CRAM-MD5 challenge is not valid base64") from None
         return await send_secret(response, REDACTED)
+
+    def _token_findings(self, challenge: str, final: Reply) -> None:
+        """Fail with what the rejected token's own claims say is wrong with it (wrong
+        user, resource, scope, expired), when it is a JWT that says so."""
+        from smtptui.diagnose.providers import provider_of
+        from smtptui.diagnose.token_claims import findings
+
+        cfg = self.config
+        assert cfg.oauth_token is not None
+        microsoft = provider_of(self.server_identity, cfg.host) in ("microsoft365", "outlook")
+        found = findings(cfg.oauth_token.reveal(), cfg.username or "", challenge,
+                         server_is_microsoft=microsoft)
+        if found:
+            detail = "; ".join(sentence for _, sentence in found)
+            self.note(f"The token says: {detail}")
+            raise StageFailed("auth_token_mismatch", detail, final)
 
     async def _mail(self) -> Status:
         assert self.proto is not None and self.config.mail_from is not None

@@ -14,6 +14,7 @@ from smtptui.probe.events import Status, TLSInfo
 from smtptui.probe.sanitize import clean
 from smtptui.probe.session_base import (
     CONNECT_TRY_MIN,
+    SIDE_CONNECTION_MARGIN,
     SIDE_CONNECTION_TIMEOUT,
     SLOW_GREETING_MS,
     SessionBase,
@@ -140,7 +141,7 @@ class TransportStages(SessionBase):
         assert self.proto is not None and self.proto.transport is not None
         self.encrypted = True
         obj = self.proto.transport.get_extra_info("ssl_object")
-        self.tls = inspect(obj, verified=not self.config.insecure)
+        self.tls = self.scrub_tls(inspect(obj, verified=not self.config.insecure))
         self.note(f"TLS established: {self.tls.version}, {self.tls.cipher} ({self.tls.bits} bits)")
         cert = self.tls.cert
         if cert:
@@ -167,11 +168,14 @@ class TransportStages(SessionBase):
 
     async def _second_handshake(self, *, legacy: bool = False
                                 ) -> tuple[str, tuple[str, int], bytes | None] | None:
-        """An unverified handshake on a fresh connection (bounded by what time is left):
-        (version, (cipher, bits), DER certificate), or None when it fails too."""
+        """An unverified handshake on a fresh connection (version, (cipher, bits), DER
+        certificate), or None when it fails too or the stage has no time left for it:
+        it ends before the stage's own deadline, so the stage reports what went wrong
+        on the real connection, not a timeout of this one."""
         from smtptui.probe.sniff import fetch_certificate
 
-        remaining = min(SIDE_CONNECTION_TIMEOUT, self._deadline - time.perf_counter())
+        remaining = min(SIDE_CONNECTION_TIMEOUT,
+                        self.stage_deadline - SIDE_CONNECTION_MARGIN - time.perf_counter())
         if remaining <= 0 or self.address is None:
             return None
         try:
@@ -198,8 +202,11 @@ class TransportStages(SessionBase):
         version, (cipher, bits), der = info
         if der is None:
             return
-        cert = cert_from_der(der, verified=False, error=error)
-        self.tls = TLSInfo(version=version, cipher=cipher, bits=bits, cert=cert)
+        self.tls = self.scrub_tls(TLSInfo(version=version, cipher=cipher, bits=bits,
+                                          cert=cert_from_der(der, verified=False, error=error)))
+        cert = self.tls.cert
+        if cert is None:
+            return
         self.note(f"certificate (fetched again without verification for display): {cert.subject} "
                   f"issued by {cert.issuer}, valid {cert.not_before} to {cert.not_after}")
 

@@ -100,6 +100,8 @@ def classify(exc: BaseException) -> tuple[str, str]:
         return "tls_handshake_failed", clean(exc.reason or str(exc))
     if isinstance(exc, TimeoutError):
         return "tls_handshake_timeout", "the TLS handshake did not complete in time"
+    if isinstance(exc, ConnectionResetError | ConnectionAbortedError | BrokenPipeError):
+        return "tls_handshake_failed", "the server reset the connection during the handshake"
     return "tls_handshake_failed", clean(str(exc) or type(exc).__name__)
 
 
@@ -121,6 +123,18 @@ def inspect(ssl_object: ssl.SSLObject | ssl.SSLSocket | None, *, verified: bool)
 _SHORT = {"commonName": "CN", "organizationName": "O", "organizationalUnitName": "OU",
           "countryName": "C", "localityName": "L", "stateOrProvinceName": "ST",
           "emailAddress": "E", "domainComponent": "DC"}
+
+
+SAN_SHOWN = 10
+"""Names of a certificate's subjectAltName kept; the rest are counted."""
+
+
+def cap_names(names: list[str]) -> tuple[str, ...]:
+    """At most :data:`SAN_SHOWN` names, then ``"… and 2,990 more"`` (a certificate may
+    carry thousands: shown whole, they are one line of tens of kilobytes)."""
+    if len(names) <= SAN_SHOWN:
+        return tuple(names)
+    return (*names[:SAN_SHOWN], f"… and {len(names) - SAN_SHOWN:,} more")
 
 
 def _name(rdns: Any) -> str:
@@ -170,7 +184,7 @@ def cert_from_dict(peer: dict[str, Any], *, verified: bool, der: bytes | None = 
     """From ``SSLSocket.getpeercert()`` (only available for a verified peer)."""
     _ts, not_before = _cert_time(peer["notBefore"])
     expires, not_after = _cert_time(peer["notAfter"])
-    san = tuple(clean(v) for (_k, v) in peer.get("subjectAltName", ()))
+    san = cap_names([clean(v) for (_k, v) in peer.get("subjectAltName", ())])
     subject = _name(peer.get("subject", ()))
     issuer = _name(peer.get("issuer", ()))
     return CertInfo(
@@ -187,7 +201,7 @@ def cert_from_der(der: bytes, *, verified: bool, error: str | None) -> CertInfo:
     cert = x509.load_der_x509_certificate(der)
     try:
         ext = cert.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
-        san = tuple(
+        san = cap_names(
             [clean(n) for n in ext.get_values_for_type(x509.DNSName)]
             + [str(ip) for ip in ext.get_values_for_type(x509.IPAddress)]
         )

@@ -21,6 +21,7 @@ from smtptui.profiles.secrets import (
     EnvSource,
     KeyringSource,
     LiteralSource,
+    OAuthSource,
     PromptSource,
     SecretSource,
 )
@@ -75,6 +76,9 @@ def _text(key: str, value: object) -> str:
         raise Invalid(f"{key} must be a string, got {show(value)}")
     if _CONTROL.search(value):
         raise Invalid(f"{key} must not contain control characters, got {show(value)}")
+    if not value.isprintable():  # bidi overrides, zero-width and other format characters
+        raise Invalid(f"{key} must not contain invisible characters (such as bidi "
+                      f"overrides), got {show(value)}")
     return value
 
 
@@ -136,6 +140,17 @@ def _seconds(key: str, value: object) -> float:
     if not isinstance(value, int | float) or isinstance(value, bool) or not (
             0 < value <= MAX_TIMEOUT):
         raise Invalid(f"{key} must be a number of seconds > 0 and <= {MAX_TIMEOUT:g}, "
+                      f"got {show(value)}")
+    return float(value)
+
+
+MAX_WATCH_INTERVAL = 86400.0
+
+
+def _interval(key: str, value: object) -> float:
+    if not isinstance(value, int | float) or isinstance(value, bool) or not (
+            1 <= value <= MAX_WATCH_INTERVAL):
+        raise Invalid(f"{key} must be a number of seconds >= 1 and <= {MAX_WATCH_INTERVAL:g}, "
                       f"got {show(value)}")
     return float(value)
 
@@ -213,15 +228,26 @@ def _secret(key: str, value: object) -> SecretSource:
         return EnvSource(arg)
     if kind == "keyring":
         return KeyringSource(arg)
-    try:
-        argv = shlex.split(arg)
-    except ValueError as exc:
-        raise Invalid(f"{key}.command is not a valid command line ({exc})") from None
-    if not argv:
-        raise Invalid(f"{key}.command must not be empty")
+    if kind == "oauth":
+        return OAuthSource(arg)
+    check_command(f"{key}.command", arg)
     if "timeout" in value:
         return CommandSource(arg, _seconds(f"{key}.timeout", value["timeout"]))
     return CommandSource(arg)
+
+
+def check_command(what: str, command: str) -> list[str]:
+    """The argument vector of a password command (``{ command = ... }`` or
+    ``--password-cmd``), or :class:`Invalid` saying, under ``what``, why it cannot run."""
+    if _CONTROL.search(command):
+        raise Invalid(f"{what} must not contain control characters")
+    try:
+        argv = shlex.split(command)
+    except ValueError as exc:
+        raise Invalid(f"{what} is not a valid command line ({exc})") from None
+    if not argv:
+        raise Invalid(f"{what} must not be empty")
+    return argv
 
 
 _CHECKS: dict[str, Callable[[str, object], Any]] = {
@@ -231,6 +257,7 @@ _CHECKS: dict[str, Callable[[str, object], Any]] = {
     "from": _address, "to": _address_list, "ehlo": _name, "timeout": _seconds, "cafile": _nonblank,
     "servername": _name, "insecure": _bool, "send": _bool, "stop_after": _choice(STOP_AFTER),
     "nameserver": _nameserver, "dkim_selectors": _text_list, "notes": _text,
+    "watch_interval": _interval,
 }
 
 
@@ -293,6 +320,9 @@ def parse_document(doc: Mapping[str, Any]) -> Parsed:
     for key, value in doc.items():
         if key in ("profile", "defaults"):
             continue
+        if key == "oauth":  # sign-ins: kept as written, checked in _bind_oauth
+            out.extra[key] = value
+            continue
         near = _near_miss(key)
         if near:  # [[profiles]] would leave the file silently without profiles
             out.problems.append(f"unknown top-level key {show(key)}: did you mean {near}?")
@@ -340,7 +370,52 @@ def parse_document(doc: Mapping[str, Any]) -> Parsed:
         out.warnings += _literal_warnings(where, {k: v for k, v in (
             ("password", table.get("password")), ("oauth_token", table.get("oauth_token")))
             if isinstance(v, str)})
+    _bind_oauth(out, doc.get("oauth"))
     return out
+
+
+def bind_oauth(profile: Profile, tables: object) -> Profile:
+    """``profile`` with each unbound ``{ oauth = "NAME" }`` given its ``[oauth.NAME]`` table
+    (a profile made by the editor); names without a valid table stay unbound."""
+    import dataclasses
+
+    unbound = {k: getattr(profile, k) for k in SECRET_KEYS
+               if isinstance(getattr(profile, k), OAuthSource) and getattr(profile, k).account
+               is None}
+    if not unbound or tables is None:
+        return profile
+    from smtptui.oauth.account import parse_accounts
+
+    accounts, _ = parse_accounts(tables)
+    bound: dict[str, Any] = {k: OAuthSource(s.name, accounts[s.name])
+                             for k, s in unbound.items() if s.name in accounts}
+    return dataclasses.replace(profile, **bound) if bound else profile
+
+
+def _bind_oauth(out: Parsed, tables: object) -> None:
+    """Check the ``[oauth.NAME]`` sign-ins and give each ``{ oauth = "NAME" }`` its table."""
+    import dataclasses
+
+    uses = [(i, p, k) for i, p in enumerate(out.profiles) for k in SECRET_KEYS
+            if isinstance(getattr(p, k), OAuthSource)]
+    if tables is None and not uses:
+        return
+    from smtptui.oauth.account import parse_accounts
+
+    accounts, problems = parse_accounts({} if tables is None else tables)
+    out.problems += problems
+    for index, profile, key in uses:
+        source = getattr(profile, key)
+        account = accounts.get(source.name)
+        if account is None:
+            if not any(p.startswith(f"[oauth.{source.name}]") for p in problems):
+                out.problems.append(f"profile {show(profile.name)}: {key}.oauth names "
+                                    f"{show(source.name)}, but there is no "
+                                    f"[oauth.{clean(source.name, 60)}] table")
+            continue
+        profile = out.profiles[index]
+        bound: dict[str, Any] = {key: OAuthSource(source.name, account)}
+        out.profiles[index] = dataclasses.replace(profile, **bound)
 
 
 def _literal_warnings(where: str, values: Mapping[str, Any]) -> list[str]:

@@ -7,6 +7,8 @@ alone: each line carries ✓ ⚠ ✗ – and a word.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from smtptui.glyphs import glyph
 from smtptui.hostport import host_port
 from smtptui.probe.events import ProbeReport, StageFinished, TLSInfo, WireLine
@@ -61,8 +63,10 @@ def format_tls(tls: TLSInfo) -> list[str]:
     return lines
 
 
-def format_summary(report: ProbeReport, *, color: bool = False) -> list[str]:
-    """Result, diagnosis, TLS card, extensions and warnings."""
+def format_summary(report: ProbeReport, *, color: bool = False,
+                   since: Sequence[str] = ()) -> list[str]:
+    """Result, diagnosis, what changed (from the history), TLS card, extensions and
+    warnings."""
     out: list[str] = []
     failed = report.failed_stage
     if failed is None:
@@ -81,6 +85,7 @@ def format_summary(report: ProbeReport, *, color: bool = False) -> list[str]:
             out.append("  refused recipients:")
             out += [paint(f"    {glyph('fail')} {r.diagnosis.summary if r.diagnosis else r.reply}",
                           "fail", color) for r in failed.refused]
+    out += [f"  changed:   {line}" for line in since]
     if report.tls:
         out += [""] + format_tls(report.tls)
     if report.extensions:

@@ -140,6 +140,6 @@ def _ciphers(ctx: ssl.SSLContext, spec: str) -> None:
     try:
         ctx.set_ciphers(spec)
     except ssl.SSLError:
-        raise Unavailable(f"this machine's OpenSSL has no cipher for {spec!r}") from None
+        raise Unavailable("this machine's OpenSSL no longer has these ciphers") from None
     if not any(c.get("protocol") != "TLSv1.3" for c in ctx.get_ciphers()):
-        raise Unavailable(f"this machine's OpenSSL has no cipher for {spec!r}")
+        raise Unavailable("this machine's OpenSSL no longer has these ciphers")

@@ -15,10 +15,14 @@ async def inspect(host: str, port: int, mode: Mode, *, servername: str | None = 
                   timeout: float = 5.0, dane: bool = True, names: Sequence[str] = (),
                   strict: bool | None = None) -> TlsScanReport:
     """Resolve ``host`` and inspect it; raises :class:`~.target.TargetError` on DNS failure."""
+    from smtptui.hostport import is_address
+
     endpoint = await endpoint_for(host, port, mode, servername=servername,
                                   nameserver=nameserver, timeout=timeout)
+    # DANE names a host in DNS: an IP address typed as the host has no TLSA name
     return await inspect_endpoint(endpoint, host, cafile=cafile, nameserver=nameserver,
-                                  timeout=timeout, dane=dane, names=names, strict=strict)
+                                  timeout=timeout, dane=dane and not is_address(host),
+                                  names=names, strict=strict)
 
 
 async def inspect_endpoint(endpoint: Endpoint, host: str, *, cafile: str | None,

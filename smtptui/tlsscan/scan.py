@@ -80,7 +80,7 @@ async def scan_tls(endpoint: Endpoint, host: str, *, cafile: str | None = None,
         Section("ciphers", tuple(cipher_findings(weak, groups, order, strict=strict)))]
     chain_said = chain_mod.chain_findings(
         main.chain, verified.verified_chain, verify_error,
-        list(names) or ([endpoint.servername] if endpoint.servername else []),
+        list(names) or [endpoint.servername or host],
         strict=strict)
     if unjudged is not None:
         chain_said.insert(0, TlsFinding("warn", "could not verify the chain: the verifying "

@@ -24,10 +24,11 @@ from textual.geometry import Size
 from textual.message import Message
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Footer, Input, Label, Static
+from textual.widgets import Footer, Label, Static
 from textual.worker import Worker, WorkerState
 
 from smtptui.app.widgets.stage_strip import StageStrip
+from smtptui.app.widgets.text_input import Input
 from smtptui.app.widgets.transcript import TranscriptView
 from smtptui.compare.model import Comparison
 from smtptui.compare.runner import MAX_RUNS, ProbeSource

@@ -21,7 +21,7 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.suggester import SuggestFromList
 from textual.widget import Widget
-from textual.widgets import Button, Checkbox, Input, Label, OptionList, Select, Static
+from textual.widgets import Button, Checkbox, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
 from smtptui.app.screens.editor_form import (
@@ -37,6 +37,7 @@ from smtptui.app.screens.editor_form import (
     values_of,
     without_literal_secrets,
 )
+from smtptui.app.widgets.text_input import Input
 from smtptui.glyphs import glyph
 from smtptui.probe.config import AUTH_MECHS, STOP_AFTER, TLS_MODES
 from smtptui.profiles.model import Profile
@@ -85,6 +86,11 @@ class TickBox(Checkbox):
 class ProfileEditor(ModalScreen[Profile | None]):
     """Dismisses with the saved profile, or None when cancelled."""
 
+    AUTO_FOCUS = "#discover-address, #name"
+    """The first field, focused as the screen opens (focusing the form's scroll container
+    first, then the field, would restyle the whole form twice: a third of opening it)."""
+    HORIZONTAL_BREAKPOINTS: list[tuple[int, str]] | None = []  # noqa: RUF012
+    """None: a breakpoint class set on the new screen would restyle the whole form."""
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", tooltip="Close without saving"),
         Binding("ctrl+s", "save", "Save", tooltip="Validate and save the profile"),
@@ -167,6 +173,7 @@ class ProfileEditor(ModalScreen[Profile | None]):
                     allow_blank=False, compact=True, id="secret_kind"))
                 yield from self._row("secret_value", self._input("secret_value",
                                                                  v.secret_value))
+                yield Button("Sign in…", id="sign-in", compact=True)
                 yield from self._row("mail_from", self._input("mail_from", v.mail_from))
                 yield from self._row("rcpt_to", self._input("rcpt_to", v.rcpt_to))
                 yield from self._row("send", TickBox("send a test message", v.send, id="send"))
@@ -210,12 +217,10 @@ class ProfileEditor(ModalScreen[Profile | None]):
             yield Label(LABELS[field], classes="form-label")
             if widget is not None:
                 yield widget
-        yield Static("", id=f"{field}-problem", classes="form-problem", markup=False)
 
     def on_mount(self) -> None:
         self._secret_kind_changed()
         self._show_preset_note()
-        self.query_one("#discover-address" if self._mode == "new" else "#name").focus()
         self._validate()
         self.call_after_refresh(self._remember_clean)
 
@@ -260,13 +265,28 @@ class ProfileEditor(ModalScreen[Profile | None]):
             if self._shown.get(name, "") == text:
                 continue  # unchanged: no re-layout on every key press
             self._shown[name] = text
-            shown = self.query_one(f"#{name}-problem", Static)
-            shown.update(text)
-            shown.set_class(bool(text), "-shown")
+            shown = self._problem_line(name, create=bool(text))
+            if shown is not None:
+                shown.update(text)
+                shown.set_class(bool(text), "-shown")
             self.query_one(f"#{name}").set_class(bool(text), "-problem")
         if self._counting:
             self._show_count(problems)
         return profile, problems
+
+    def _problem_line(self, name: str, *, create: bool) -> Static | None:
+        """The line under field ``name`` that says what is wrong with it, added the first
+        time there is something to say (two dozen hidden lines made opening slower)."""
+        found = self.query(f"#{name}-problem")
+        if found:
+            return found.first(Static)
+        rows = self.query(f"#row-{name}")
+        if not create or not rows or rows.first().parent is None:
+            return None
+        row = rows.first()
+        line = Static("", id=f"{name}-problem", classes="form-problem", markup=False)
+        row.parent.mount(line, after=row)  # type: ignore[union-attr]
+        return line
 
     def _show_count(self, problems: dict[str, str]) -> None:
         count = len(problems)
@@ -369,7 +389,7 @@ class ProfileEditor(ModalScreen[Profile | None]):
 
     def _secret_kind_changed(self) -> None:
         kind = self.query_one("#secret_kind", Select).value
-        token = self.query_one("#auth", Select).value in TOKEN_AUTH
+        token = self.query_one("#auth", Select).value in TOKEN_AUTH or kind == "oauth"
         self.query_one("#row-secret_kind Label", Label).update(
             "Token from" if token else "Password from")
         source = self.query_one("#secret_value", Input)
@@ -381,6 +401,24 @@ class ProfileEditor(ModalScreen[Profile | None]):
         }.get(str(kind), "no secret"))
         if not needs_value and source.value:
             source.value = ""
+        self.query_one("#sign-in").display = kind == "oauth"
+
+    @on(Button.Pressed, "#sign-in")
+    def _sign_in(self) -> None:
+        """Sign in to the [oauth.NAME] the form names (see :mod:`smtptui.oauth`)."""
+        from smtptui.app.screens.sign_in import SignInScreen
+        from smtptui.oauth.account import parse_accounts
+
+        name = self.query_one("#secret_value", Input).value.strip()
+        pf = getattr(self.app, "profile_file", None)
+        accounts, _ = parse_accounts(pf.extra.get("oauth", {}) if pf is not None else {})
+        if name not in accounts:
+            known = ", ".join(sorted(accounts)) or "none yet"
+            self.query_one("#secret_value-problem", Static).update(
+                f"no [oauth.{name}] table in the profiles file (known: {known}); add one "
+                "(see the README: OAuth sign-in), then reload with ctrl+r")
+            return
+        self.app.push_screen(SignInScreen(accounts[name]))
 
     # -- discovery --------------------------------------------------------------------
     @on(Input.Submitted, "#discover-address")

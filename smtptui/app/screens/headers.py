@@ -15,11 +15,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Static, TextArea
+from textual.widgets import Button, Footer, Static
 
 from smtptui.app import render
 from smtptui.app.screens.prompt import TextPrompt
 from smtptui.app.widgets.diagnostics import CardView
+from smtptui.app.widgets.text_input import TextArea
 from smtptui.probe.sanitize import clean_multiline
 
 if TYPE_CHECKING:

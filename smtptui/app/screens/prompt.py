@@ -10,7 +10,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Static
+from textual.widgets import Button, Static
+
+from smtptui.app.widgets.text_input import Input
 
 Submit = Callable[[str], str | None]
 """Called with the answer; returns a problem to show (the prompt stays open) or None."""

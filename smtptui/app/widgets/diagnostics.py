@@ -35,6 +35,8 @@ class CardView(Widget):
 class DiagnosticsPanel(VerticalScroll, can_focus=True):
     """Shows one card at a time, scrolled to its top, and an optional section below it."""
 
+    ALLOW_MAXIMIZE = True
+
     def compose(self) -> ComposeResult:
         yield CardView(id="diagnostics-body")
         yield CardView(id="diagnostics-section")

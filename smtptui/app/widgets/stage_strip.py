@@ -22,9 +22,9 @@ from smtptui.probe.coverage import LABELS
 from smtptui.probe.events import ProbeReport, StageFinished
 
 STATE_STYLES: dict[str, str] = {
-    "pass": "$success", "warn": "$warning bold", "fail": "$error bold",
+    "pass": "$text-success", "warn": "$text-warning bold", "fail": "$text-error bold",
     "running": "$text-accent bold", "pending": "$text-muted", "skip": "$text-muted",
-    "notrun": "$text-muted", "cancelled": "$warning",
+    "notrun": "$text-muted", "cancelled": "$text-warning",
 }
 GAP = "  "
 

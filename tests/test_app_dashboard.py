@@ -1,0 +1,209 @@
+"""Pilot tests of the dashboard as a user meets it: the demo runs itself, long lines wrap,
+a pane can fill the screen, send mode stays visible, batches and their overview."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from textual.widgets import Checkbox
+
+from smtptui.app.app import DEMO_CLIENT
+from smtptui.app.screens.batch_secrets import BatchSecrets
+from smtptui.app.widgets.diagnostics import DiagnosticsPanel
+from smtptui.app.widgets.transcript import PREFIX_WIDTH
+from tests.app_helpers import (
+    PASSWORD_ENV,
+    Relays,
+    app_for,
+    diagnosis_text,
+    profile,
+    select,
+    until,
+    visible_text,
+    write_profiles,
+)
+from tests.conftest import CANARY
+from tests.test_app_colours import show_failure
+from tests.test_app_snapshots import failed_report, fixed_file  # noqa: F401
+
+
+async def test_the_demo_runs_its_three_profiles_with_no_keystroke(tmp_path: Path) -> None:
+    app = app_for(tmp_path / "none.toml", demo=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: len(app.main.entries) == 3, "the demo profiles")
+        assert any("Running the three demo profiles" in n.message
+                   for n in app._notifications)
+        keys = [e.key for e in app.main.entries if e.client == DEMO_CLIENT]
+        await until(pilot, lambda: all(app.main.states.get(k) in ("pass", "fail")
+                                       for k in keys), "the three results", rounds=750)
+        assert [app.main.states[k] for k in keys] == ["pass", "fail", "fail"]
+        # the selected (first) profile shows its run, not "not run yet"
+        await until(pilot, lambda: "PASSED" in diagnosis_text(app), "the healthy run shown")
+
+
+async def test_long_lines_wrap_under_their_text_and_l_toggles(fixed_file: Path) -> None:  # noqa: F811
+    app = app_for(fixed_file)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await show_failure(pilot)
+        transcript = app.main.view.transcript
+        transcript.scroll_end(animate=False, immediate=True)
+        await pilot.pause()
+        shown = visible_text(transcript)
+        reply = "535 5.7.8 Authentication credentials invalid [/help] [bold"
+        rows = [row for row in shown.splitlines() if row.strip()]
+        start = next(i for i, row in enumerate(rows) if "S: 535 5.7.8" in row)
+        # the reply goes on under its own text, after the time and direction columns
+        assert rows[start + 1].startswith(" " * PREFIX_WIDTH)
+        assert "".join(r[PREFIX_WIDTH:].strip() + " " for r in rows[start:start + 3]
+                       ).startswith(reply.split(" [")[0])
+        assert reply.replace(" ", "") in "".join(
+            r[PREFIX_WIDTH:] for r in rows[start:start + 4]).replace(" ", "")
+        await pilot.press("l")
+        assert not transcript.wrap
+        await pilot.pause()
+        rows = [r for r in visible_text(transcript).splitlines() if "S: 535" in r]
+        assert rows and "[bold" not in rows[0]  # cut at the pane's edge, scrolls sideways
+        await pilot.press("l")
+        assert transcript.wrap
+
+
+async def test_z_gives_the_focused_pane_the_screen_and_escape_returns(
+        fixed_file: Path) -> None:  # noqa: F811
+    app = app_for(fixed_file)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await show_failure(pilot)
+        await pilot.press("z")  # from the list: the transcript
+        assert app.screen.maximized is app.main.view.transcript
+        assert app.main.view.transcript.region.width == 80
+        await pilot.press("escape")
+        assert app.screen.maximized is None
+        app.main.query_one(DiagnosticsPanel).focus()
+        await pilot.pause()
+        await pilot.press("z")
+        assert app.screen.maximized is app.main.query_one(DiagnosticsPanel)
+        await pilot.press("z")
+        assert app.screen.maximized is None
+
+
+async def test_a_batch_asks_every_secret_at_once_and_a_skip_keeps_the_old_result(
+        tmp_path: Path, relays: Relays, cafile: str,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(PASSWORD_ENV, CANARY)
+    path = write_profiles(tmp_path / "profiles.toml", [
+        profile("Acme asks", relays.healthy.port, cafile, password={"prompt": True}),
+        profile("Acme asks too", relays.healthy.port, cafile, password={"prompt": True}),
+        profile("Acme env", relays.healthy.port, cafile),
+    ])
+    app = app_for(path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await select(pilot, app, "Acme asks too")
+        earlier = failed_report()
+        app.main.record_result("file:Acme asks too", earlier)  # an earlier run
+        await pilot.press("a")
+        await until(pilot, lambda: isinstance(app.screen, BatchSecrets)
+                    and app.screen.query("#secret-1"), "one dialog for both secrets")
+        dialog = app.screen
+        assert [a.name for a in dialog.asks] == ["Acme asks", "Acme asks too"]
+        await pilot.press(*CANARY, "enter")  # the first one; Enter moves on
+        assert app.focused is dialog.query_one("#secret-1")
+        dialog.query_one("#skip-1", Checkbox).value = True
+        await pilot.pause()
+        await pilot.click("#ok")
+        await until(pilot, lambda: app.main.states.get("file:Acme asks") == "pass"
+                    and app.main.states.get("file:Acme env") == "pass", "the two that ran",
+                    750)
+        await until(pilot, lambda: any("1 skipped" in n.message for n in app._notifications),
+                    "the batch's summary")
+        # the skipped profile was not run: its earlier result and state stay
+        assert app.results["file:Acme asks too"] is earlier
+        assert app.main.states["file:Acme asks too"] == "fail"
+        assert "file:Acme asks too" not in app.errors
+        assert CANARY not in "".join(n.message for n in app._notifications)
+
+
+async def test_escape_in_the_batch_dialog_skips_the_prompted_profiles_only(
+        tmp_path: Path, relays: Relays, cafile: str,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(PASSWORD_ENV, CANARY)
+    path = write_profiles(tmp_path / "profiles.toml", [
+        profile("Acme asks", relays.healthy.port, cafile, password={"prompt": True}),
+        profile("Acme env", relays.healthy.port, cafile),
+    ])
+    app = app_for(path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await select(pilot, app, "Acme env")
+        await pilot.press("a")
+        await until(pilot, lambda: isinstance(app.screen, BatchSecrets), "the dialog")
+        await pilot.press("escape")
+        await until(pilot, lambda: app.main.states.get("file:Acme env") == "pass",
+                    "the profile without a prompt", 750)
+        await until(pilot, lambda: any("1 skipped" in n.message for n in app._notifications),
+                    "the batch's summary")
+        assert "file:Acme asks" not in app.main.states  # never run, not a failure
+        assert "file:Acme asks" not in app.errors
+
+
+async def test_a_client_shows_an_overview_of_its_last_results(tmp_path: Path) -> None:
+    app = app_for(tmp_path / "none.toml", demo=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await until(pilot, lambda: len(app.main.entries) == 3, "the demo profiles")
+        keys = [e.key for e in app.main.entries]
+        await until(pilot, lambda: all(app.main.states.get(k) in ("pass", "fail")
+                                       for k in keys), "the three results", rounds=750)
+        await pilot.press("up")  # the client's node
+        overview = app.main.overview
+        await until(pilot, lambda: overview.display and overview.rows_shown, "the overview")
+        assert not app.main.view.display
+        # worst first: the two failures (by name), then the pass
+        assert [(r.name, r.state, r.stage, r.reply) for r in overview.rows_shown] == [
+            ("Demo: expired certificate", "fail", "starttls", ""),
+            ("Demo: wrong password", "fail", "auth", "535 5.7.8"),
+            ("Demo: healthy relay", "pass", "", "")]
+        cells = [str(c) for c in overview.get_row_at(1)]
+        assert cells[:4] == ["Demo: wrong password", "✗ FAILED", "auth", "535 5.7.8"]
+        assert cells[4].endswith("ms") and len(cells[5]) == 8  # total time, HH:MM:SS
+        overview.focus()
+        await pilot.press("1")  # by name
+        assert [r.name for r in overview.rows_shown] == [
+            "Demo: expired certificate", "Demo: healthy relay", "Demo: wrong password"]
+        await pilot.press("5", "5")  # by total time, slowest first
+        totals = [r.total_ms for r in overview.rows_shown]
+        assert totals == sorted(totals, reverse=True)  # type: ignore[type-var]
+        await pilot.press("1", "down", "enter")  # open the healthy relay's run
+        await until(pilot, lambda: app.main.view.display and app.main.selected is not None
+                    and app.main.selected.name == "Demo: healthy relay", "its run")
+        assert not overview.display
+        assert "PASSED" in diagnosis_text(app)
+
+
+async def test_send_mode_shows_a_lasting_badge_and_the_run_key_says_so(
+        acme_file: Path) -> None:
+    from textual.widgets import Static
+    from textual.widgets._footer import FooterKey
+
+    app = app_for(acme_file)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await select(pilot, app, "Acme relay")
+        badge = app.main.query_one("#send-badge", Static)
+        assert not badge.display
+
+        def footer() -> list[str]:
+            return [k.description for k in app.main.query(FooterKey) if k.display]
+
+        await until(pilot, lambda: "Run" in footer(), "the footer")
+        await pilot.press("s")
+        await until(pilot, lambda: "Run+SEND" in footer(), "the footer's send label")
+        assert "Run" not in footer()
+        assert badge.display and badge.region.height >= 1
+        text = str(badge.render())
+        assert "TEST MESSAGES ON" in text and "to rcpt@acme.test" in text
+        app.clear_notifications()  # the toast is gone; the badge stays
+        await pilot.pause()
+        assert badge.display
+        await pilot.press("r")  # r still runs, and this run sends
+        await until(pilot, lambda: app.main.view.report is not None, "the run", 750)
+        assert [s.stage for s in app.main.view.report.stages][-2:] == ["data", "quit"]
+        await pilot.press("s")
+        await until(pilot, lambda: "Run" in footer(), "the footer's plain label")
+        assert not badge.display
