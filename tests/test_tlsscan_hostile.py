@@ -9,6 +9,7 @@ import contextlib
 import ssl
 from collections.abc import Awaitable, Callable, Collection
 from pathlib import Path
+from typing import Any
 
 import pytest
 import trustme
@@ -19,23 +20,14 @@ from smtptui.tlsscan.scan import scan_tls
 from tests.conftest import RelayFactory
 from tests.dns_fixtures import DnsServerFactory
 from tests.postfix_like import cli_env, run_cli
-from tests.servers import Conn, Handler, RawFactory
+from tests.servers import Conn, Handler, RawFactory, smtp_loop
 
 
 def relay_server(rcpt: str, mail: str = "250 2.1.0 ok") -> Handler:
     async def handler(conn: Conn) -> None:
         await conn.send("220 relay.test ESMTP")
-        while line := await conn.readline():
-            verb = line.split(" ", 1)[0].upper()
-            if verb == "MAIL":
-                await conn.send(mail)
-            elif verb == "RCPT":
-                await conn.send(rcpt)
-            elif verb == "QUIT":
-                await conn.send("221 bye")
-                return
-            else:
-                await conn.send("250 ok")
+        await smtp_loop(conn, {"EHLO": "250 relay.test", "MAIL": mail, "RCPT": rcpt,
+                               "RSET": "250 ok", "QUIT": "221 bye"})
     return handler
 
 
@@ -108,12 +100,19 @@ def _malformed_certificate(tmp_path: Path) -> ssl.SSLContext:
     good_value = b"\x30\x03\x02\x01\x05"  # SEQUENCE { INTEGER 5 }
     assert der.count(good_value) == 1
     der = der.replace(good_value, b"\x30\x03\x04\x01\x05")
-    (tmp_path / "bad.pem").write_text(ssl.DER_cert_to_PEM_cert(der))
+    return _serving(tmp_path, ssl.DER_cert_to_PEM_cert(der).encode(), key)
+
+
+def _serving(tmp_path: Path, chain_pem: bytes, key: Any) -> ssl.SSLContext:
+    """A server context for ``chain_pem`` (any certificates OpenSSL loads) and ``key``."""
+    from cryptography.hazmat.primitives import serialization
+
+    (tmp_path / "chain.pem").write_bytes(chain_pem)
     (tmp_path / "key.pem").write_bytes(key.private_bytes(
         serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
         serialization.NoEncryption()))
     ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    ctx.load_cert_chain(tmp_path / "bad.pem", tmp_path / "key.pem")
+    ctx.load_cert_chain(tmp_path / "chain.pem", tmp_path / "key.pem")
     return ctx
 
 
@@ -502,13 +501,7 @@ def _long_chain(tmp_path: Path, extra: int) -> ssl.SSLContext:
         return builder.sign(key, hashes.SHA256()).public_bytes(serialization.Encoding.PEM)
 
     pem = cert("tls.test", True) + b"".join(cert(f"r{i}", False) for i in range(extra))
-    (tmp_path / "chain.pem").write_bytes(pem)
-    (tmp_path / "key.pem").write_bytes(key.private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-        serialization.NoEncryption()))
-    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    ctx.load_cert_chain(tmp_path / "chain.pem", tmp_path / "key.pem")
-    return ctx
+    return _serving(tmp_path, pem, key)
 
 
 async def test_a_chain_of_hundreds_of_certificates_is_summarised(
