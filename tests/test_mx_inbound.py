@@ -49,7 +49,7 @@ class PolicyServer:
         return self
 
     async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        with contextlib.suppress(Exception):
+        with contextlib.suppress(Exception, asyncio.CancelledError):  # also at teardown
             request = (await reader.readuntil(b"\r\n\r\n")).decode()
             self.requests.append(request)
             if self.hold is not None:
@@ -113,21 +113,35 @@ def _zone(port: int, extra: dict[str, list[tuple[str, str]]] | None = None
     return zone
 
 
+def _validity(days: int | None) -> dict[str, Any]:
+    """trustme's dates for a certificate ending ``days`` from now (negative: expired)."""
+    if days is None:
+        return {}
+    import datetime as dt
+
+    now = dt.datetime.now(dt.UTC)
+    return {"not_before": now - dt.timedelta(days=30),
+            "not_after": now + dt.timedelta(days=days, hours=1)}
+
+
 @pytest.fixture
 async def world(dns_server_factory: DnsServerFactory, tmp_path: Path
                 ) -> AsyncIterator[Callable[..., Any]]:
     made: list[World] = []
 
-    async def make(*, mx2_name: str = "mx2.example.test", zone_extra: dict[str, Any]
-                   | None = None, mx2_starttls: bool = True) -> World:
+    async def make(*, mx2_name: str | tuple[str, ...] = "mx2.example.test",
+                   zone_extra: dict[str, Any] | None = None,
+                   mx2_starttls: bool = True, mx1_days: int | None = None) -> World:
+        mx2_names = (mx2_name,) if isinstance(mx2_name, str) else mx2_name
         ca = trustme.CA()
         cafile = tmp_path / "ca.pem"
         ca.cert_pem.write_to_path(str(cafile))
         relays = await _relays_on_one_port({
             "127.0.0.2": RelayOptions(hostname="mx1.example.test", require_auth=False,
-                                      starttls=_ctx(ca.issue_cert("mx1.example.test"))),
+                                      starttls=_ctx(ca.issue_cert(
+                                          "mx1.example.test", **_validity(mx1_days)))),
             "127.0.0.3": RelayOptions(hostname="mx2.example.test", require_auth=False,
-                                      starttls=_ctx(ca.issue_cert(mx2_name))
+                                      starttls=_ctx(ca.issue_cert(*mx2_names))
                                       if mx2_starttls else None),
         })
         port = next(iter(relays.values())).port
@@ -142,8 +156,11 @@ async def world(dns_server_factory: DnsServerFactory, tmp_path: Path
     for w in made:
         for relay in w.relays.values():
             await relay.stop()
+        if w.policy.hold is not None:
+            w.policy.hold.set()  # a held answer ends, so no handler is left pending
         if w.policy.server:
             w.policy.server.close()
+            await w.policy.server.wait_closed()
 
 
 def host(report: InboundReport, name: str) -> Any:
@@ -293,14 +310,19 @@ async def test_the_mx_hosts_are_probed_at_once(raw_server: RawFactory,
     zone = {"@": [("MX", f"{i} mx{i}") for i in range(5)]}
     zone.update({f"mx{i}": [("A", f"127.0.1.{i + 1}")] for i in range(5)})
     dns = dns_server_factory({"five.test": zone})
-    report = await check_inbound("five.test", InboundOptions(
-        port=servers, nameserver=dns.address, timeout=3.0))
+    try:
+        report = await check_inbound("five.test", InboundOptions(
+            port=servers[0].port, nameserver=dns.address, timeout=3.0))
+    finally:
+        for server in servers:
+            await server.stop()
     assert len(report.hosts) == 5
     assert all(h.banner and "mx.test" in h.banner for h in report.hosts)
     assert all(any("STARTTLS not offered" in t for t in texts(h.findings)) for h in report.hosts)
 
 
-async def _raw_on_one_port(raw_server: RawFactory, handler: Any, n: int) -> int:
+async def _raw_on_one_port(raw_server: RawFactory, handler: Any, n: int) -> list[Any]:
+    """``n`` raw servers on 127.0.1.1… sharing one port (the caller stops them)."""
     from tests.servers import RawServer
 
     for _attempt in range(20):
@@ -313,7 +335,7 @@ async def _raw_on_one_port(raw_server: RawFactory, handler: Any, n: int) -> int:
                                                             port)
                 server.port = port = server._server.sockets[0].getsockname()[1]
                 started.append(server)
-            return port
+            return started
         except OSError:
             for s in started:
                 await s.stop()
@@ -437,3 +459,58 @@ def test_the_default_mx_port_is_25() -> None:
 
     args = build_parser("mx").parse_args(["mx", "example.test"])
     assert args.port == 25 and args.open_relay_check is False
+
+
+async def test_hostile_policy_fields_are_escaped_and_summarised(
+        world: Callable[..., Any]) -> None:
+    """A policy's mx: lines are the policy host's text: no ESC reaches the terminal, and
+    two thousand of them are summarised, not printed whole (on each MX's line too)."""
+    from smtptui.tlsscan.text import render_inbound
+
+    w = await world()
+    many = b"".join(b"mx: m%d.other.test\n" % i for i in range(2000))
+    w.policy.body = (b"version: STSv1\nmode: testing\nmx: evil\x1b[2J\xe2\x80\xae.test\n"
+                     + many + b"max_age: 600\n")
+    report = await check_inbound(DOMAIN, w.options())
+    shown = render_inbound(report, width=120)
+    assert "\x1b" not in shown and "\u202e" not in shown
+    assert "evil\\x1b[2j\\u202e.test" in shown  # patterns are compared in lower case
+    assert "and 1,996 more" in shown  # the first five patterns, then a count
+    assert len(shown) < 20_000
+    # cleaned where it is read, so the dashboard's card gets display-safe text too
+    assert "\u202e" not in json.dumps(report.to_json(), ensure_ascii=False)
+
+
+async def test_a_certificate_with_thousands_of_names_is_summarised(
+        world: Callable[..., Any]) -> None:
+    """3000 SANs, none of them the MX name: the text and the card name a few and count
+    the rest."""
+    from smtptui.app.tls_card import inbound_card
+    from smtptui.tlsscan.text import render_inbound
+
+    w = await world(mx2_name=tuple(f"n{i}.elsewhere.test" for i in range(3000)))
+    report = await check_inbound(DOMAIN, w.options())
+    mx2 = host(report, "mx2.example.test")
+    assert len(mx2.tls.chain[0].san) == 3000  # all of them in the JSON
+    shown = render_inbound(report, width=120)
+    assert "n2999.elsewhere.test" not in shown and len(shown) < 10_000
+    assert "and 2,996 more" in shown  # the certificate line: four names, then a count
+    assert "and 2,995 more" in shown  # the name finding: five names, then a count
+    card = inbound_card(report)
+    assert sum(len(str(getattr(r, "text", r))) for r in card) < 10_000
+
+
+@pytest.mark.parametrize("days", [5, -2])
+async def test_enforce_fails_an_mx_only_for_a_certificate_senders_reject(
+        world: Callable[..., Any], days: int) -> None:
+    """A certificate that expires in 5 days is still valid: a warning to renew, not
+    "MTA-STS senders will not deliver here"; one that expired 2 days ago is."""
+    w = await world(mx1_days=days)
+    report = await check_inbound(DOMAIN, w.options())
+    mx1 = host(report, "mx1.example.test")
+    refused = [t for t in texts(mx1.findings, "fail") if "MTA-STS enforce" in t]
+    if days > 0:
+        assert not refused and mx1.level == "warn"
+        assert any("expires in 5 days" in t for t in texts(mx1.findings, "warn"))
+    else:
+        assert len(refused) == 1 and "expired" in refused[0]

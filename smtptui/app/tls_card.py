@@ -16,6 +16,7 @@ from smtptui.app.status import ms
 from smtptui.app.verdicts import bullet, summary
 from smtptui.probe.sanitize import clean
 from smtptui.tlsscan.advice import FIXES
+from smtptui.tlsscan.model import CHAIN_SHOWN
 
 if TYPE_CHECKING:
     from smtptui.tlsscan.inbound import InboundReport
@@ -60,11 +61,14 @@ def tls_card(report: TlsScanReport) -> Card:
         rows += [bullet(f.level, f.text) for f in section.findings]
     if report.chain:
         rows += ["", Content.styled("Served chain (leaf first)", "bold")]
-        for i, cert in enumerate(report.chain, start=1):
+        for i, cert in enumerate(report.chain[:CHAIN_SHOWN], start=1):
             rows.append(field(f"{i}. subject", cert.subject))
             rows.append(field("   issuer", cert.issuer, MUTED))
             rows.append(field("   key", f"{cert.key}, {cert.signature}, until "
                               f"{cert.not_after[:10]}", MUTED))
+        if len(report.chain) > CHAIN_SHOWN:
+            rows.append(Content.styled(f"… and {len(report.chain) - CHAIN_SHOWN:,} more "
+                                       "certificates", MUTED))
     return rows + fixes_rows(report.fixes)
 
 

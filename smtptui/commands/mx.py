@@ -51,19 +51,23 @@ def run(args: argparse.Namespace) -> int:
 
     from smtptui.commands.dns import can_encode, nameserver_of
     from smtptui.dnscheck.resolver import DnsInputError, check_timeout, normalise_domain
+    from smtptui.dnscheck.settings import parse_nameserver
     from smtptui.tlsscan.inbound import InboundOptions, check_inbound
     from smtptui.tlsscan.text import render_inbound
 
     try:
         domain = normalise_domain(args.domain)
         timeout = check_timeout(args.timeout)
+        nameserver = nameserver_of(args)
+        if nameserver:
+            parse_nameserver(nameserver)
     except DnsInputError as exc:
         raise UsageError(f"mx: {exc}") from None
     if args.cafile:
         from smtptui.commands.target_checks import check_cafile
 
         check_cafile(args.cafile)
-    options = InboundOptions(port=args.port, nameserver=nameserver_of(args), timeout=timeout,
+    options = InboundOptions(port=args.port, nameserver=nameserver, timeout=timeout,
                              cafile=args.cafile, open_relay=args.open_relay_check,
                              full_tls=args.tls_scan, https_port=args.https_port,
                              egress_port=args.egress_port)

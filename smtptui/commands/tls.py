@@ -38,8 +38,9 @@ def register(sub: Any) -> None:
 
 
 def _target(args: argparse.Namespace) -> dict[str, Any]:
-    """host, port, mode, servername, cafile and nameserver from the profile or the text."""
-    from smtptui.hostport import HostError
+    """host, port, mode, servername, cafile and nameserver from the profile or the text;
+    ``unreadable``: the profiles file's error, when it could not be read."""
+    from smtptui.hostport import HostError, parse_host
     from smtptui.profiles import load_or_empty, resolve_path
     from smtptui.profiles.errors import ProfilesError
     from smtptui.tlsscan.target import default_mode, split_target
@@ -62,17 +63,23 @@ def _target(args: argparse.Namespace) -> dict[str, Any]:
                 raise unreadable from None
             raise UsageError(f"tls: {args.target!r} is neither a saved profile nor a host: "
                              f"{exc}") from None
-        found = {"host": host, "port": port}
-    port = args.port or found.get("port") or 587
+        found = {"host": host, "port": port, "unreadable": unreadable}
+    port = args.port if args.port is not None else found.get("port") or 587
     if not 0 < port < 65536:
         raise UsageError(f"tls: invalid port {port}")
+    if args.servername:
+        try:
+            parse_host(args.servername)
+        except HostError as exc:
+            raise UsageError(f"tls: invalid --servername: {exc}") from None
     mode = args.tls or found.get("mode") or default_mode(port)
     if mode not in ("starttls", "implicit"):
         mode = default_mode(port)  # opportunistic profiles: STARTTLS is what is inspected
     return {"host": found["host"], "port": port, "mode": mode,
             "servername": args.servername or found.get("servername"),
             "cafile": args.cafile or found.get("cafile"),
-            "nameserver": args.nameserver or found.get("nameserver")}
+            "nameserver": args.nameserver or found.get("nameserver"),
+            "unreadable": found.get("unreadable")}
 
 
 def run(args: argparse.Namespace) -> int:
@@ -81,11 +88,24 @@ def run(args: argparse.Namespace) -> int:
     import sys
 
     from smtptui.commands.dns import can_encode, nameserver_of
+    from smtptui.dnscheck.resolver import DnsInputError, check_timeout
     from smtptui.tlsscan.inspect import inspect
     from smtptui.tlsscan.target import TargetError
     from smtptui.tlsscan.text import render_tls
 
+    try:
+        timeout = check_timeout(args.timeout)
+    except DnsInputError as exc:
+        raise UsageError(f"tls: {exc}") from None
     t = _target(args)
+    nameserver = nameserver_of(args, t["nameserver"])
+    if nameserver:
+        from smtptui.dnscheck.settings import parse_nameserver
+
+        try:
+            parse_nameserver(nameserver)
+        except DnsInputError as exc:
+            raise UsageError(f"tls: {exc}") from None
     if t["cafile"]:
         from smtptui.commands.target_checks import check_cafile
 
@@ -93,9 +113,11 @@ def run(args: argparse.Namespace) -> int:
     try:
         report = asyncio.run(inspect(
             t["host"], t["port"], t["mode"], servername=t["servername"], cafile=t["cafile"],
-            nameserver=nameserver_of(args, t["nameserver"]), timeout=args.timeout,
+            nameserver=nameserver, timeout=timeout,
             dane=not args.no_dane))
     except TargetError as exc:
+        if t["unreadable"] is not None:  # the name was most likely meant as a profile
+            raise t["unreadable"] from None
         print(f"smtptui: tls: {exc}", file=sys.stderr)
         return ExitCode.FAILED
     failed = report.level == "fail"

@@ -3,6 +3,10 @@
 Order, missing intermediates (a chain that verifies only because this machine's store
 has the intermediate), an extra root, the leaf's key and signature, its names against the
 names checked, must-staple and days left. Imports ``cryptography`` (lazily, by callers).
+
+The certificates are the server's bytes: OpenSSL serves some that ``cryptography``
+refuses to parse (a malformed extension, an unknown key or signature type). Such a part
+is named as malformed; it never stops the inspection.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 
 from cryptography import x509
+from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed448, ed25519, rsa
 from cryptography.x509.oid import ExtensionOID
 
@@ -20,6 +25,8 @@ from smtptui.dnscheck.model import Level
 from smtptui.probe.sanitize import clean
 from smtptui.tlsscan.model import CertFacts, TlsFinding
 
+SHOWN = 3
+"""Per-certificate findings of one kind said at most (a hostile chain may hold hundreds)."""
 EXPIRY_WARN_DAYS = 14
 MIN_RSA_BITS = 2048
 _WEAK_HASHES = ("md5", "sha1")
@@ -33,8 +40,27 @@ def _name(name: x509.Name) -> str:
     return clean(name.rfc4514_string(), 200) or "(empty)"
 
 
+_UNREADABLE = (ValueError, UnsupportedAlgorithm)
+
+
+def _malformed(exc: Exception) -> str:
+    return clean(str(exc).split(" {", 1)[0] or type(exc).__name__, 120)
+
+
+def _extension_problem(cert: x509.Certificate) -> str | None:
+    """Why the extensions cannot be read (``None``: they can)."""
+    try:
+        _ = cert.extensions
+    except _UNREADABLE as exc:
+        return _malformed(exc)
+    return None
+
+
 def _key(cert: x509.Certificate) -> tuple[str, int | None]:
-    key = cert.public_key()
+    try:
+        key = cert.public_key()
+    except _UNREADABLE:
+        return "unreadable key", None
     if isinstance(key, rsa.RSAPublicKey):
         return f"RSA {key.key_size}", key.key_size
     if isinstance(key, ec.EllipticCurvePublicKey):
@@ -51,7 +77,7 @@ def _key(cert: x509.Certificate) -> tuple[str, int | None]:
 def _sans(cert: x509.Certificate) -> tuple[str, ...]:
     try:
         ext = cert.extensions.get_extension_for_oid(ExtensionOID.SUBJECT_ALTERNATIVE_NAME)
-    except x509.ExtensionNotFound:
+    except (x509.ExtensionNotFound, *_UNREADABLE):
         return ()
     value = ext.value
     assert isinstance(value, x509.SubjectAlternativeName)
@@ -63,7 +89,7 @@ def _sans(cert: x509.Certificate) -> tuple[str, ...]:
 def _must_staple(cert: x509.Certificate) -> bool:
     try:
         ext = cert.extensions.get_extension_for_oid(ExtensionOID.TLS_FEATURE)
-    except x509.ExtensionNotFound:
+    except (x509.ExtensionNotFound, *_UNREADABLE):
         return False
     value = ext.value
     return isinstance(value, x509.TLSFeature) and x509.TLSFeatureType.status_request in value
@@ -74,9 +100,35 @@ def _signature(cert: x509.Certificate) -> str:
     return getattr(oid, "_name", None) or oid.dotted_string
 
 
+def _hash_name(cert: x509.Certificate) -> str | None:
+    try:
+        algo = cert.signature_hash_algorithm
+    except _UNREADABLE:
+        return None
+    return algo.name if algo is not None else None
+
+
+def _load(der: bytes) -> x509.Certificate | str:
+    """The certificate, or why it cannot be parsed."""
+    try:
+        return x509.load_der_x509_certificate(der)
+    except _UNREADABLE as exc:
+        return _malformed(exc)
+
+
 def facts(der: bytes, now: datetime | None = None) -> CertFacts:
-    cert = x509.load_der_x509_certificate(der)
-    now = now or datetime.now(UTC)
+    cert = _load(der)
+    if not isinstance(cert, str):
+        try:
+            return _facts(der, cert, now or datetime.now(UTC))
+        except _UNREADABLE as exc:  # a field parsed lazily (a name) is malformed
+            cert = _malformed(exc)
+    return CertFacts(subject=f"(malformed certificate: {cert})", issuer="?", key="?",
+                     signature="?", not_after="?", days_left=0, self_signed=False,
+                     sha256=hashlib.sha256(der).hexdigest())
+
+
+def _facts(der: bytes, cert: x509.Certificate, now: datetime) -> CertFacts:
     not_after = cert.not_valid_after_utc
     return CertFacts(
         subject=_name(cert.subject), issuer=_name(cert.issuer), key=_key(cert)[0],
@@ -115,15 +167,36 @@ def name_matches(name: str, sans: Sequence[str]) -> bool:
 def chain_findings(served: Sequence[bytes], verified_chain: Sequence[bytes],
                    verify_error: str | None, names: Sequence[str], *,
                    strict: bool) -> list[TlsFinding]:
+    """What is right and wrong with the served chain (see :func:`_chain_findings`)."""
+    try:
+        return _chain_findings(served, verified_chain, verify_error, names, strict=strict)
+    except _UNREADABLE as exc:  # a field parsed lazily (a name) is malformed
+        return [TlsFinding("fail" if strict else "warn", "the served chain is malformed "
+                           f"({_malformed(exc)}): strict clients reject it", "cert_untrusted")]
+
+
+def _chain_findings(served: Sequence[bytes], verified_chain: Sequence[bytes],
+                    verify_error: str | None, names: Sequence[str], *,
+                    strict: bool) -> list[TlsFinding]:
     """What is right and wrong with the served chain. ``strict``: clients verify (a
     submission port); otherwise (MX on port 25) trust problems are warnings, as senders
     deliver anyway unless MTA-STS or DANE says otherwise."""
     if not served:
         return [TlsFinding("warn", "the server sent no certificate")]
-    certs = [x509.load_der_x509_certificate(d) for d in served]
-    leaf = certs[0]
-    out: list[TlsFinding] = []
     bad: Level = "fail" if strict else "warn"
+    loaded = [_load(d) for d in served]
+    out: list[TlsFinding] = [
+        TlsFinding(bad, f"certificate {i} is malformed ({why}): strict clients reject it",
+                   "cert_untrusted") for i, why in enumerate(loaded, start=1)
+        if isinstance(why, str)]
+    certs = [c for c in loaded if not isinstance(c, str)]
+    if isinstance(loaded[0], str):
+        return out  # nothing more can be said of a leaf that cannot be read
+    out += [TlsFinding(bad, f"certificate {i} has malformed extensions ({why}): strict "
+                       "clients reject it", "cert_untrusted")
+            for i, c in enumerate(loaded, start=1)
+            if not isinstance(c, str) and (why := _extension_problem(c))]
+    leaf = certs[0]
     served_set = set(served)
     from_store = [d for d in verified_chain[1:-1] if d not in served_set]
     for i in range(len(certs) - 1):
@@ -131,10 +204,15 @@ def chain_findings(served: Sequence[bytes], verified_chain: Sequence[bytes],
             out.append(TlsFinding("warn", f"chain out of order: certificate {i + 2} did not "
                                   f"issue certificate {i + 1}", "chain_order"))
             break
-    for i, cert in enumerate(certs[1:], start=2):
-        if cert.issuer == cert.subject:
-            out.append(TlsFinding("info", f"certificate {i} is a root ({_name(cert.subject)}): "
-                                  "serving it is harmless but unnecessary", "chain_root"))
+    roots = [(i, c) for i, c in enumerate(certs[1:], start=2) if c.issuer == c.subject]
+    for i, cert in roots[:SHOWN]:
+        out.append(TlsFinding("info", f"certificate {i} is a root ({_name(cert.subject)}): "
+                              "serving it is harmless but unnecessary", "chain_root"))
+    if len(roots) > SHOWN:
+        out.append(TlsFinding("info", f"… and {len(roots) - SHOWN:,} more roots served",
+                              "chain_root"))
+    outdated = _outdated_intermediates(certs)
+    out += outdated
     if verify_error is None and verified_chain:
         if from_store:
             missing = ", ".join(_name(x509.load_der_x509_certificate(d).subject)
@@ -153,11 +231,37 @@ def chain_findings(served: Sequence[bytes], verified_chain: Sequence[bytes],
             out.append(TlsFinding(bad, f"chain incomplete: the server does not send the "
                                   f"intermediate {_name(leaf.issuer)} and this machine "
                                   "cannot find it either", "chain_incomplete"))
-        elif not ("expired" in verify_error.lower() or "not yet valid" in verify_error.lower()):
-            # expiry is said once, by the leaf's own finding below
+        elif not (_is_expiry(verify_error) and (outdated or not _in_date(leaf))):
+            # expiry is said once: by the leaf's own finding below, or the served one's above
             out.append(TlsFinding(bad, f"chain does not verify: {clean(verify_error, 200)}",
                                   "cert_untrusted"))
     out.extend(_leaf_findings(leaf, certs, names, bad))
+    return out
+
+
+def _in_date(cert: x509.Certificate) -> bool:
+    now = datetime.now(UTC)
+    return cert.not_valid_before_utc <= now <= cert.not_valid_after_utc
+
+
+def _is_expiry(verify_error: str) -> bool:
+    return "expired" in verify_error.lower() or "not yet valid" in verify_error.lower()
+
+
+def _outdated_intermediates(certs: Sequence[x509.Certificate]) -> list[TlsFinding]:
+    """Served intermediates out of their validity (a served root is not used: the
+    client's own copy is)."""
+    out: list[TlsFinding] = []
+    for i, cert in enumerate(certs[1:], start=2):
+        if cert.issuer == cert.subject or _in_date(cert) or len(out) == SHOWN:
+            continue
+        if cert.not_valid_after_utc < datetime.now(UTC):
+            when = f"expired on {cert.not_valid_after_utc:%Y-%m-%d}"
+        else:
+            when = f"is not valid yet (from {cert.not_valid_before_utc:%Y-%m-%d})"
+        out.append(TlsFinding("fail", f"certificate {i} ({_name(cert.subject)}) {when}: "
+                              "clients cannot verify the chain; serve the current "
+                              "intermediate", "chain_incomplete"))
     return out
 
 
@@ -170,12 +274,16 @@ def _leaf_findings(leaf: x509.Certificate, certs: Sequence[x509.Certificate],
         out.append(TlsFinding("fail", f"weak leaf key: {label}", "weak_key"))
     else:
         out.append(TlsFinding("pass", f"leaf key {label}, signed with {_signature(leaf)}"))
-    for i, cert in enumerate(certs):
-        algo = cert.signature_hash_algorithm
-        if cert.issuer != cert.subject and algo is not None and algo.name in _WEAK_HASHES:
-            out.append(TlsFinding("fail" if i == 0 else "warn",
-                                  f"certificate {i + 1} is signed with {algo.name.upper()}",
-                                  "weak_signature"))
+    weak = [(i, algo) for i, cert in enumerate(certs)
+            if cert.issuer != cert.subject and (algo := _hash_name(cert)) in _WEAK_HASHES]
+    for i, algo in weak[:SHOWN]:
+        assert algo is not None
+        out.append(TlsFinding("fail" if i == 0 else "warn",
+                              f"certificate {i + 1} is signed with {algo.upper()}",
+                              "weak_signature"))
+    if len(weak) > SHOWN:
+        out.append(TlsFinding("warn", f"… and {len(weak) - SHOWN:,} more certificates "
+                              "signed with SHA-1 or MD5", "weak_signature"))
     sans = _sans(leaf)
     for name in names:
         if name_matches(name, sans):

@@ -19,12 +19,15 @@ from smtptui.dnscheck.tlsrpt import TlsRptReport
 from smtptui.probe.sanitize import clean
 from smtptui.tlsscan.model import TlsFinding, TlsScanReport
 from smtptui.tlsscan.openrelay import RelayCheck
-from smtptui.tlsscan.policy import PolicyFetch, mx_allowed
+from smtptui.tlsscan.policy import PolicyFetch, mx_allowed, patterns_text
 
 EGRESS_PORT = 443
 """The other port tried on an MX whose port 25 times out (is the host there at all?)."""
 
-_TRUST_FIXES = ("cert_name", "cert_untrusted", "chain_incomplete", "cert_renew")
+MAX_MX_HOSTS = 10
+"""MX hosts probed at most, the most preferred first: DNS may answer with hundreds, and
+senders try only a few (Postfix: ``smtp_mx_address_limit = 5``)."""
+
 
 
 @dataclass(frozen=True)
@@ -99,7 +102,12 @@ async def check_inbound(domain: str, options: InboundOptions) -> InboundReport:
                                         check_tlsrpt(dns, domain))
     findings: list[TlsFinding] = [TlsFinding(f.level, f.text) for f in mx.findings
                                   if f.level != "pass"]
-    hosts = list(mx.hosts)
+    hosts = sorted(mx.hosts, key=lambda h: h.preference)
+    if len(hosts) > MAX_MX_HOSTS:
+        findings.append(TlsFinding("info", f"{len(hosts)} MX hosts: only the {MAX_MX_HOSTS} "
+                                   "most preferred are probed (senders try only a few; "
+                                   "Postfix tries 5 addresses)"))
+        hosts = hosts[:MAX_MX_HOSTS]
     implicit = False
     if mx.null_mx:
         return _report(domain, options, False, True, [], sts, None, rpt, findings, started)
@@ -168,7 +176,7 @@ def _domain_findings(domain: str, sts: MtaStsReport, policy: PolicyFetch | None,
             else:
                 out.append(TlsFinding("pass" if p.mode == "enforce" else "info",
                                       f"MTA-STS policy: mode {p.mode}, mx "
-                                      f"{', '.join(p.mx) or '(none)'}, max_age {p.max_age}"))
+                                      f"{patterns_text(p.mx)}, max_age {p.max_age}"))
                 if p.mode == "testing":
                     out.append(TlsFinding("info", "MTA-STS in testing mode: senders report "
                                           "failures (TLS-RPT) but still deliver"))
@@ -209,13 +217,13 @@ async def _one_mx(host: MxHost, domain: str, mode: str | None, policy: PolicyFet
         # the TLS section of each MX's JSON, not on every line of the table
         findings += [f for s in tls.sections for f in s.findings
                      if f.level in ("warn", "fail") or s.name == "dane"]
-        if mode == "enforce":
-            trust = [f for s in tls.sections for f in s.findings
-                     if f.fix in _TRUST_FIXES and f.level in ("warn", "fail")]
-            if trust or tls.error:
-                findings.append(TlsFinding("fail", "MTA-STS enforce: senders that honour it "
-                                           "will not deliver here (the certificate does "
-                                           "not validate for this MX name)", "cert_name"))
+        problem = _sts_problem(host.host, tls) if mode == "enforce" else None
+        if problem is not None:
+            sts_level, why, fix = problem
+            findings.append(TlsFinding(sts_level, "MTA-STS enforce: senders that honour it "
+                                       f"will not deliver here ({why})"
+                                       if sts_level == "fail" else f"MTA-STS enforce: {why}",
+                                       fix))
     else:
         level: Level = "fail" if mode == "enforce" else "warn"
         findings.append(TlsFinding(level, "STARTTLS not offered: mail to this MX travels "
@@ -228,7 +236,7 @@ async def _one_mx(host: MxHost, domain: str, mode: str | None, policy: PolicyFet
             findings.append(TlsFinding(
                 "fail" if policy.policy.mode == "enforce" else "warn",
                 f"{clean(host.host)} is not among the MTA-STS policy's mx: patterns "
-                f"({', '.join(policy.policy.mx)})"))
+                f"({patterns_text(policy.policy.mx)})"))
     relay = None
     if options.open_relay:
         from smtptui.tlsscan.openrelay import check_open_relay
@@ -240,6 +248,27 @@ async def _one_mx(host: MxHost, domain: str, mode: str | None, policy: PolicyFet
                                       if starttls else "greeting and EHLO fine"))
     return MxResult(host.preference, host.host, address, report.banner or None, starttls,
                     tls, sts_match, relay, tuple(findings))
+
+
+def _sts_problem(name: str, tls: TlsScanReport) -> tuple[Level, str, str | None] | None:
+    """What makes MTA-STS senders refuse this MX (RFC 8461 4.2: a certificate valid for
+    the MX name, chaining to a trusted root, in date); ``None``: nothing."""
+    from smtptui.tlsscan.chain import name_matches
+    from smtptui.tlsscan.scan import NOT_VERIFIED
+
+    if tls.error or not tls.chain:
+        return "fail", "no TLS certificate to validate", None
+    leaf = tls.chain[0]
+    if not name_matches(name, leaf.san):
+        return "fail", f"the certificate is not for {clean(name)}", "cert_name"
+    if leaf.days_left < 0:
+        return "fail", "the certificate has expired", "cert_renew"
+    if tls.verify_error and tls.verify_error.startswith(NOT_VERIFIED):
+        return "warn", "could not tell whether senders accept the certificate " \
+                       f"({tls.verify_error})", None
+    if not tls.verified:
+        return "fail", f"the chain does not validate ({tls.verify_error})", "cert_untrusted"
+    return None
 
 
 async def _tls(host: MxHost, address: str, options: InboundOptions) -> TlsScanReport:
@@ -262,6 +291,11 @@ def _relay_findings(relay: RelayCheck) -> list[TlsFinding]:
                            f"({first.variant}, {first.code} {first.reply}){also}")]
     if relay.error:
         return [TlsFinding("warn", f"open-relay check incomplete: {relay.error}")]
+    if relay.unanswered:
+        t = relay.unanswered[0]
+        return [TlsFinding("warn", f"open-relay check inconclusive: RCPT TO:<{clean(t.rcpt)}> "
+                           f"({t.variant}) answered {t.code} {t.reply}, neither accepted nor "
+                           "refused for good")]
     return [TlsFinding("pass", f"not an open relay: refused all {len(relay.tries)} "
                        "relay attempts")]
 

@@ -7,6 +7,9 @@ from typing import Literal
 
 from smtptui.dnscheck.model import JsonMixin, Level, worst
 
+CHAIN_SHOWN = 10
+"""Certificates of the served chain listed at most by the front ends (the JSON has all)."""
+
 CheckStatus = Literal["accepted", "refused", "not_tested", "error"]
 """``not_tested``: this machine's TLS library cannot offer it — never read as refused."""
 

@@ -3,7 +3,8 @@
 After EHLO, ``MAIL FROM:<probe@example.invalid>`` and ``RCPT TO`` an outside address
 (RFC 2606 names), then the classic ways around broken relay rules (percent hack, source
 route, quoted local parts, bang path). ``RSET`` between tries; never ``DATA``; ``QUIT``.
-A 2xx to any RCPT names the server an open relay, with the variant.
+A 2xx to any RCPT names the server an open relay, with the variant; only a 5xx to every
+variant says it is not one (a 4xx, such as greylisting, tells nothing).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from dataclasses import dataclass
 
 from smtptui.dnscheck.model import JsonMixin
 from smtptui.probe.sanitize import clean
-from smtptui.tlsscan.handshake import READ_LIMIT, read_reply
+from smtptui.tlsscan.handshake import READ_LIMIT, close_writer, read_reply
 
 SENDER = "probe@example.invalid"
 OUTSIDE = "probe@example.net"
@@ -43,6 +44,11 @@ class RelayTry(JsonMixin):
     def accepted(self) -> bool:
         return 200 <= self.code < 300
 
+    @property
+    def refused(self) -> bool:
+        """A permanent refusal; a 4xx (greylisting, rate limits) is no answer."""
+        return 500 <= self.code < 600
+
 
 @dataclass(frozen=True)
 class RelayCheck(JsonMixin):
@@ -53,6 +59,11 @@ class RelayCheck(JsonMixin):
     @property
     def open_variants(self) -> tuple[str, ...]:
         return tuple(t.variant for t in self.tries if t.accepted)
+
+    @property
+    def unanswered(self) -> tuple[RelayTry, ...]:
+        """Tries neither accepted nor refused for good (4xx, garbage)."""
+        return tuple(t for t in self.tries if not t.accepted and not t.refused)
 
 
 async def check_open_relay(address: str, port: int, domain: str, *,
@@ -74,10 +85,18 @@ class _Stopped(Exception):
     pass
 
 
+def _cancelling() -> bool:
+    task = asyncio.current_task()
+    return task is not None and task.cancelling() > 0
+
+
 async def _session(address: str, port: int, domain: str, tries: list[RelayTry]) -> None:
     reader, writer = await asyncio.open_connection(address, port, limit=READ_LIMIT)
 
     async def say(line: str) -> tuple[int, str]:
+        if "\r" in line or "\n" in line:  # one command per line: nothing smuggled (DATA)
+            raise _Stopped(f"refused to send a command with a line break in it: "
+                           f"{clean(line, 120)}")
         writer.write(line.encode() + b"\r\n")
         code, text = await read_reply(reader)
         return code, clean(" ".join(text), 200)
@@ -86,20 +105,21 @@ async def _session(address: str, port: int, domain: str, tries: list[RelayTry]) 
         code, _ = await read_reply(reader)
         if code != 220:
             raise _Stopped(f"greeting {code}")
-        code, _ = await say("EHLO smtptui.invalid")
-        if code != 250:
-            code, _ = await say("HELO smtptui.invalid")
-        for label, rcpt in variants(domain):
-            code, text = await say(f"MAIL FROM:<{SENDER}>")
-            if code // 100 != 2:
-                raise _Stopped(f"MAIL FROM:<{SENDER}> refused ({code} {text}): the relay "
-                               "test needs a sender the server takes")
-            code, text = await say(f"RCPT TO:<{rcpt}>")
-            tries.append(RelayTry(label, rcpt, code, text))
-            await say("RSET")
-        with contextlib.suppress(Exception):
-            await asyncio.wait_for(say("QUIT"), 2.0)
+        try:
+            code, _ = await say("EHLO smtptui.invalid")
+            if code != 250:
+                code, _ = await say("HELO smtptui.invalid")
+            for label, rcpt in variants(domain):
+                code, text = await say(f"MAIL FROM:<{SENDER}>")
+                if code // 100 != 2:
+                    raise _Stopped(f"MAIL FROM:<{SENDER}> refused ({code} {text}): the relay "
+                                   "test needs a sender the server takes")
+                code, text = await say(f"RCPT TO:<{rcpt}>")
+                tries.append(RelayTry(label, rcpt, code, text))
+                await say("RSET")
+        finally:  # a polite end, also after a refusal (not after a timeout: no one listens)
+            if not writer.is_closing() and not _cancelling():
+                with contextlib.suppress(Exception):
+                    await asyncio.wait_for(say("QUIT"), 2.0)
     finally:
-        writer.close()
-        with contextlib.suppress(Exception):
-            await writer.wait_closed()
+        await close_writer(writer)

@@ -4,15 +4,17 @@ size and time, never following a redirect, then parsed and matched against MX na
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import ssl
 from dataclasses import dataclass
 
 from smtptui.dnscheck.model import JsonMixin
 from smtptui.probe.sanitize import clean
+from smtptui.tlsscan.handshake import close_writer
 
 MAX_BYTES = 64 * 1024
 """RFC 8461 3.3: senders may refuse larger policies; so do we."""
+MAX_HEADERS = 100
+"""HTTP header lines read at most (each bounded by ``MAX_BYTES``)."""
 MAX_AGE_LIMIT = 31_557_600
 PATH = "/.well-known/mta-sts.txt"
 
@@ -53,7 +55,8 @@ def parse_policy(text: str) -> Policy:
     if mode not in ("enforce", "testing", "none"):
         problems.append(f"mode must be enforce, testing or none (found "
                         f"{clean(mode or 'nothing')!r})")
-    mx = tuple(m.lower().rstrip(".") for m in fields.get("mx", []))
+    # the policy host's text: made display-safe here, once, for every front end
+    mx = tuple(clean(m.lower().rstrip("."), 255) for m in fields.get("mx", []))
     if not mx and mode != "none":
         problems.append("no mx: line (every MX would fail the policy)")
     age_text = next(iter(fields.get("max_age", [])), None)
@@ -65,13 +68,20 @@ def parse_policy(text: str) -> Policy:
     return Policy(version, mode, mx, max_age, tuple(problems))
 
 
+def patterns_text(patterns: tuple[str, ...], shown: int = 5) -> str:
+    """The first ``shown`` mx: patterns, then how many more (a policy may list thousands)."""
+    text = ", ".join(patterns[:shown]) or "(none)"
+    more = len(patterns) - shown
+    return text + (f" … and {more:,} more" if more > 0 else "")
+
+
 def mx_allowed(host: str, patterns: tuple[str, ...]) -> bool:
     """RFC 8461 4.1: an exact name, or ``*.`` standing for exactly one leftmost label."""
     host = host.lower().rstrip(".")
     for pattern in patterns:
         if pattern.startswith("*."):
             label, _, rest = host.partition(".")
-            if label and rest == pattern[2:]:
+            if label and rest and rest == pattern[2:]:
                 return True
         elif host == pattern:
             return True
@@ -117,20 +127,18 @@ async def _get(host: str, address: str, port: int, cafile: str | None
         if len(parts) < 2 or not parts[0].startswith("HTTP/") or not parts[1].isdigit():
             raise ValueError(f"not an HTTP answer: {clean(status_line, 80)!r}")
         headers: dict[str, str] = {}
-        while True:
+        for count in range(MAX_HEADERS + 1):  # lines, not names: a name may repeat
             line = (await reader.readline()).decode("latin-1").strip()
             if not line:
                 break
-            if len(headers) > 100:
+            if count == MAX_HEADERS:
                 raise ValueError("too many HTTP headers")
             name, _, value = line.partition(":")
             headers[name.strip().lower()] = value.strip()
         body = await _body(reader, headers)
         return int(parts[1]), headers, body
     finally:
-        writer.close()
-        with contextlib.suppress(Exception):
-            await writer.wait_closed()
+        await close_writer(writer)
 
 
 async def _body(reader: asyncio.StreamReader, headers: dict[str, str]) -> bytes:

@@ -11,11 +11,15 @@ import asyncio
 import ssl
 import time
 from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import replace
 from functools import partial
 
 from smtptui.tlsscan import contexts
 from smtptui.tlsscan.handshake import Endpoint, Handshake, handshake
 from smtptui.tlsscan.model import Check, Section, TlsFinding, TlsScanReport
+
+NOT_VERIFIED = "not verified: "
+"""How ``verify_error`` starts when the verifying connection failed (the chain is unjudged)."""
 
 CONCURRENCY = 4
 """Handshakes at once: quick on loopback, gentle on a real server's rate limits."""
@@ -67,14 +71,22 @@ async def scan_tls(endpoint: Endpoint, host: str, *, cafile: str | None = None,
     from smtptui.tlsscan import chain as chain_mod
     from smtptui.tlsscan.verdict import cipher_findings, protocol_findings
 
-    verify_error = None if verified.ok else (verified.error or verified.outcome)
+    # only a verification error says the chain is untrusted; a verifying connection that
+    # the network or the server cut says nothing about the chain
+    verify_error = (verified.error or "untrusted") if verified.outcome == "untrusted" else None
+    unjudged = None if verified.ok or verify_error else (verified.error or verified.outcome)
     sections = [] if light else [
         Section("protocols", tuple(protocol_findings(versions, endpoint.port))),
         Section("ciphers", tuple(cipher_findings(weak, groups, order, strict=strict)))]
-    sections.append(Section("certificate", tuple(chain_mod.chain_findings(
+    chain_said = chain_mod.chain_findings(
         main.chain, verified.verified_chain, verify_error,
         list(names) or [endpoint.servername or host],
-        strict=strict))))
+        strict=strict)
+    if unjudged is not None:
+        chain_said.insert(0, TlsFinding("warn", "could not verify the chain: the verifying "
+                                        f"connection failed ({unjudged})"))
+        verify_error = NOT_VERIFIED + unjudged
+    sections.append(Section("certificate", tuple(chain_said)))
     return TlsScanReport(
         host=host, address=endpoint.address, port=endpoint.port, mode=endpoint.mode,
         servername=endpoint.servername, version=main.version, cipher=main.cipher,
@@ -87,8 +99,6 @@ async def scan_tls(endpoint: Endpoint, host: str, *, cafile: str | None = None,
 
 def with_section(report: TlsScanReport, section: Section) -> TlsScanReport:
     """``report`` with one more graded section (DANE, MTA-STS names …) and its fixes."""
-    from dataclasses import replace
-
     sections = (*report.sections, section)
     return replace(report, sections=sections, fixes=_fixes(sections))
 
@@ -144,8 +154,14 @@ async def _server_order(ask: Ask) -> bool | None:
 
 def _failed(endpoint: Endpoint, host: str, main: Handshake, count: int,
             started: float) -> TlsScanReport:
-    why = {"no_starttls": "no TLS: ", "timeout": "no answer: ", "network": "cannot connect: ",
+    why = {"no_starttls": "no TLS: ", "timeout": "no answer: ", "network": "connection failed: ",
            "refused": "TLS handshake failed: "}.get(main.outcome, "")
+    if endpoint.mode == "implicit" and "WRONG_VERSION_NUMBER" in (main.error or ""):
+        main = replace(main, error=f"{main.error} — the server answered in plaintext: "
+                       "this port speaks SMTP first (try --tls starttls)")
+    elif endpoint.mode == "starttls" and main.outcome == "timeout" and endpoint.port == 465:
+        main = replace(main, error=f"{main.error} — port 465 usually waits for the client to "
+                       "start TLS (try --tls implicit)")
     return TlsScanReport(
         host=host, address=endpoint.address, port=endpoint.port, mode=endpoint.mode,
         servername=endpoint.servername, version=None, cipher=None, versions=(), weak=(),

@@ -7,7 +7,7 @@ from smtptui.glyphs import glyph
 from smtptui.probe.sanitize import clean
 from smtptui.tlsscan.advice import FIXES
 from smtptui.tlsscan.inbound import InboundReport
-from smtptui.tlsscan.model import TlsScanReport
+from smtptui.tlsscan.model import CHAIN_SHOWN, TlsScanReport
 
 _TITLES = {"protocols": "Protocol versions", "ciphers": "Cipher suites and key exchange",
            "certificate": "Certificate chain as served", "dane": "DANE (TLSA)",
@@ -27,10 +27,13 @@ def render_tls(report: TlsScanReport, *, ascii_only: bool = False) -> str:
     if report.chain:
         out.append("")
         out.append("Served chain (leaf first):")
-        for i, cert in enumerate(report.chain, start=1):
+        for i, cert in enumerate(report.chain[:CHAIN_SHOWN], start=1):
             out.append(f"  {i}. {cert.subject}")
             out.append(f"     issuer {cert.issuer}; {cert.key}; {cert.signature}; "
                        f"until {cert.not_after[:10]}; sha256 {cert.sha256[:16]}…")
+        if len(report.chain) > CHAIN_SHOWN:
+            out.append(f"  … and {len(report.chain) - CHAIN_SHOWN:,} more certificates "
+                       "(all in --json)")
     out += fixes_text(report.fixes, r.arrow)
     out.append("")
     out.append(r.summary([s.level for s in report.sections]) +
@@ -91,8 +94,10 @@ def render_inbound(report: InboundReport, *, ascii_only: bool = False,
                 out.append(f"    banner: {clean(h.banner, 200)}")
             if h.tls and h.tls.chain:
                 leaf = h.tls.chain[0]
+                more = f" … and {len(leaf.san) - 4:,} more" if len(leaf.san) > 4 else ""
                 out.append(f"    certificate: {leaf.subject}; names "
-                           f"{', '.join(leaf.san[:4]) or '-'}; until {leaf.not_after[:10]}")
+                           f"{', '.join(leaf.san[:4]) or '-'}{more}; until "
+                           f"{leaf.not_after[:10]}")
             out += [r.line(f.level, f.text, 4) for f in h.findings]
     out += fixes_text(tuple(fixes), r.arrow)
     out.append("")

@@ -22,9 +22,15 @@ def protocol_findings(versions: Sequence[Check], port: int) -> list[TlsFinding]:
     out: list[TlsFinding] = []
     if accepted:
         out.append(TlsFinding("info", "accepts " + ", ".join(accepted)))
-    if not any(by.get(v) and by[v].status == "accepted" for v in _MODERN):
-        out.append(TlsFinding("fail", "neither TLS 1.2 nor TLS 1.3 is accepted", "no_modern"))
-    elif by.get("TLSv1.3") and by["TLSv1.3"].status == "refused":
+    modern = {v: by[v].status for v in _MODERN if v in by}
+    if "accepted" not in modern.values():
+        if modern and all(s == "refused" for s in modern.values()):
+            out.append(TlsFinding("fail", "neither TLS 1.2 nor TLS 1.3 is accepted",
+                                  "no_modern"))
+        elif modern:  # an error or a local limit: nothing was learned
+            out.append(TlsFinding("warn", "could not tell whether TLS 1.2 or TLS 1.3 is "
+                                  "accepted (see below)"))
+    elif modern.get("TLSv1.3") == "refused":
         out.append(TlsFinding("info", "TLS 1.3 is not offered (TLS 1.2 is enough today; "
                                       "current servers offer both)"))
     old = [v for v in _OLD if by.get(v) and by[v].status == "accepted"]
@@ -36,7 +42,7 @@ def protocol_findings(versions: Sequence[Check], port: int) -> list[TlsFinding]:
                 "to plaintext (RFC 7435), yet RFC 8996 deprecates both") if port == 25 else ""
         out.append(TlsFinding("warn", f"{' and '.join(legacy)} accepted{note}",
                               "old_protocols"))
-    elif not old and accepted:
+    elif not old and accepted and not any(by[v].status == "error" for v in _OLD if v in by):
         out.append(TlsFinding("pass", "no protocol older than TLS 1.2 is accepted"))
     errors = [c for c in versions if c.status == "error"]
     out += [TlsFinding("warn", f"{c.label}: could not tell ({c.detail})") for c in errors]
