@@ -514,3 +514,28 @@ async def test_enforce_fails_an_mx_only_for_a_certificate_senders_reject(
         assert any("expires in 5 days" in t for t in texts(mx1.findings, "warn"))
     else:
         assert len(refused) == 1 and "expired" in refused[0]
+
+
+async def test_an_mx_that_crawls_is_cut_at_its_budget(
+        raw_server: RawFactory, dns_server_factory: DnsServerFactory,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A host that stops answering is cut by the MX's own budget (here made shorter than
+    one stage's timeout, so the budget is what ends it), and the view still answers."""
+    import smtptui.tlsscan.inbound as inbound
+
+    monkeypatch.setattr(inbound, "MX_BUDGET_TIMEOUTS", 0.5)
+    gate = asyncio.Event()  # never set: the server greets, then never answers EHLO
+
+    async def crawl(conn: Conn) -> None:
+        await conn.send("220 slow.test ESMTP")
+        await gate.wait()
+
+    server = await raw_server(crawl)
+    dns = dns_server_factory({"slow.test": {"@": [("MX", "10 mx")],
+                                            "mx": [("A", "127.0.0.1")]}})
+    options = InboundOptions(port=server.port, nameserver=dns.address, timeout=0.3)
+    report = await check_inbound("slow.test", options)
+    mx = report.hosts[0]
+    assert mx.level == "fail"
+    assert texts(mx.findings, "fail") == [
+        "no verdict within 0.15 s: the host answers too slowly to be judged"]

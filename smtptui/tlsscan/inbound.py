@@ -129,7 +129,7 @@ async def check_inbound(domain: str, options: InboundOptions) -> InboundReport:
     mode = policy.policy.mode if policy and policy.policy and not policy.policy.problems \
         else None
     results = await asyncio.gather(*(
-        _one_mx(h, domain, mode, policy, options) for h in hosts))
+        _bounded_mx(h, domain, mode, policy, options) for h in hosts))
     findings += await _egress(results, options)
     return _report(domain, options, implicit, False, results, sts, policy, rpt, findings,
                    started)
@@ -187,6 +187,23 @@ def _domain_findings(domain: str, sts: MtaStsReport, policy: PolicyFetch | None,
                                       "(RFC 8461 3.2)"))
     out += [TlsFinding(f.level, f"TLS-RPT: {f.text}") for f in rpt.findings]
     return out
+
+
+MX_BUDGET_TIMEOUTS = 8
+"""Each MX gets at most this many ``--timeout``s in all (probe, TLS, relay check): a
+hostile or crawling host cannot hold the whole view longer than that."""
+
+
+async def _bounded_mx(host: MxHost, domain: str, mode: str | None,
+                      policy: PolicyFetch | None, options: InboundOptions) -> MxResult:
+    budget = options.timeout * (MX_BUDGET_TIMEOUTS + (6 if options.full_tls else 0))
+    try:
+        return await asyncio.wait_for(_one_mx(host, domain, mode, policy, options), budget)
+    except TimeoutError:
+        return MxResult(host.preference, host.host,
+                        host.addresses[0] if host.addresses else None, findings=(
+                            TlsFinding("fail", f"no verdict within {budget:g} s: the host "
+                                       "answers too slowly to be judged"),))
 
 
 async def _one_mx(host: MxHost, domain: str, mode: str | None, policy: PolicyFetch | None,
