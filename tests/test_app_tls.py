@@ -31,6 +31,10 @@ async def test_t_inspects_the_selected_profiles_tls_in_its_own_tab(
         await until(pilot, lambda: "handshakes in" in pane.text, "the second inspection")
         await pilot.press("T")  # leaves the tab
         assert not pane.display and app.main.view.display
+        await pilot.press("T")
+        await select(pilot, app, "Acme strict")  # another profile: its own run, not this tab
+        await until(pilot, lambda: not pane.display and app.main.view.display,
+                    "the probe view of the other profile")
 
 
 async def test_i_shows_the_inbound_view_of_the_profiles_domain(

@@ -147,7 +147,8 @@ async def test_a_missing_intermediate_is_found_even_when_this_machine_has_it(
     bare = tmp_path / "root-only"
     bare.mkdir()
     report = await scan(relay.port, write_ca(bare, root))
-    assert any(level == "fail" and "chain incomplete" in text
+    assert any(level == "fail" and "neither sent by the server nor trusted" in text
+               and "--cafile" in text
                for level, text in section(report, "certificate"))
 
 
@@ -281,3 +282,11 @@ async def test_cli_takes_a_saved_profile(relay_factory: RelayFactory, tmp_path: 
     assert code == 0, err
     data = json.loads(out)
     assert data["mode"] == "implicit" and data["servername"] == NAME
+
+
+async def test_a_misspelt_profile_name_is_named_not_looked_up(tmp_path: Path) -> None:
+    profiles = tmp_path / "profiles.toml"
+    profiles.write_text('[[profile]]\nname = "healthy"\nhost = "127.0.0.1"\nport = 25\n')
+    profiles.chmod(0o600)
+    code, out, err = await _cli("tls", "helthy", "--profiles", str(profiles))
+    assert code == 2 and err.count("\n") == 1 and 'unknown profile "helthy"' in err

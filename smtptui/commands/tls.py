@@ -56,6 +56,10 @@ def _target(args: argparse.Namespace) -> dict[str, Any]:
         found = {"host": p.host, "port": p.port, "mode": p.tls, "servername": p.servername,
                  "cafile": p.cafile, "nameserver": p.nameserver}
     else:
+        bare = "." not in args.target and ":" not in args.target
+        if pf is not None and pf.names() and bare and args.target != "localhost":
+            pf.get(args.target)  # a word that names no profile is a typo far more often
+            # than a single-label host: unknown profile "…" (known: …), exit 2
         try:
             host, port = split_target(args.target)
         except HostError as exc:

@@ -63,6 +63,10 @@ FIXES: dict[str, Fix] = {
         "tls_preempt_cipherlist = yes", "openssl_options = +cipher_server_preference",
         "Schannel uses the server's order by default: check the cipher suite order policy"),
     "chain_incomplete": _FULLCHAIN,
+    "issuer_unknown": Fix(
+        "if the issuer is an intermediate: serve it after the leaf; if it is your own CA: "
+        "give its certificate to the clients (here: --cafile)",
+        _FULLCHAIN.postfix, _FULLCHAIN.exim, _FULLCHAIN.exchange),
     "chain_order": _FULLCHAIN,
     "chain_root": Fix(
         "leave the root certificate out of the served chain (senders have it already)",

@@ -228,9 +228,11 @@ def _chain_findings(served: Sequence[bytes], verified_chain: Sequence[bytes],
     elif verify_error is not None:
         issuer_served = any(c.subject == leaf.issuer for c in certs[1:])
         if "issuer" in verify_error.lower() and not issuer_served and leaf.issuer != leaf.subject:
-            out.append(TlsFinding(bad, f"chain incomplete: the server does not send the "
-                                  f"intermediate {_name(leaf.issuer)} and this machine "
-                                  "cannot find it either", "chain_incomplete"))
+            out.append(TlsFinding(bad, f"chain does not verify: its issuer "
+                                  f"{_name(leaf.issuer)} is neither sent by the server nor "
+                                  "trusted here — the server leaves out an intermediate, or "
+                                  "that is a private CA (check again with --cafile CA.pem)",
+                                  "issuer_unknown"))
         elif not (_is_expiry(verify_error) and (outdated or not _in_date(leaf))):
             # expiry is said once: by the leaf's own finding below, or the served one's above
             out.append(TlsFinding(bad, f"chain does not verify: {clean(verify_error, 200)}",

@@ -295,6 +295,10 @@ class MainScreen(Screen[None]):
             self._show_selected()
         if self.has_class("-history"):
             self._load_history()
+        pane_key = self.query_one(TlsPane).key or ""
+        if self.has_class("-tls") and pane_key != f"tls:{message.key}" and (
+                not pane_key.startswith("mx:") or message.key is None):
+            self.remove_class("-tls")  # the tab was about another profile: show this one
 
     def on_sidebar_run_requested(self, message: Sidebar.RunRequested) -> None:
         entry = self.entry(message.key)
@@ -310,6 +314,7 @@ class MainScreen(Screen[None]):
         if entry is None:
             self.notify("Pick a profile first.", severity="warning")
             return
+        self.remove_class("-tls")  # a run is watched in the probe view
         self._prepare_and_run(entry)
 
     @work(exclusive=True, group="prepare", exit_on_error=False)
@@ -376,6 +381,7 @@ class MainScreen(Screen[None]):
             self.notify("Pick a client (or one of its profiles) first.", severity="warning")
             return
         entries = [e for e in self.entries if e.client == client]
+        self.remove_class("-tls")
         self.run_entries(entries, f"Running {len(entries)} profile"
                          f"{'s' if len(entries) != 1 else ''} of {client} …")
 
@@ -717,7 +723,7 @@ class MainScreen(Screen[None]):
             return
         focused = self.focused
         pane: Widget = (focused if isinstance(focused, (TranscriptView, DiagnosticsPanel,
-                                                        ClientOverview))
+                                                        ClientOverview, TlsPane))
                         else self.view.transcript)
         self.maximize(pane, container=False)
         pane.focus()
@@ -1018,7 +1024,6 @@ class MainScreen(Screen[None]):
         pane.show(f"tls:{entry.key}", running_card(
             f"inspecting the TLS of {target['host']} port {target['port']}"),
             title=f"TLS · {entry.name}")
-        pane.focus()
         self._inspect_tls(f"tls:{entry.key}", entry.name, target)
 
     def action_inbound(self) -> None:
@@ -1038,7 +1043,6 @@ class MainScreen(Screen[None]):
         pane = self._tls_tab()
         pane.show(f"mx:{domain}", running_card(f"probing every MX of {domain} on port 25"),
                   title=f"Inbound · {domain}")
-        pane.focus()
         self._inbound(f"mx:{domain}", domain, target["nameserver"])
 
     @work(exclusive=True, group="tls", exit_on_error=False)
