@@ -38,11 +38,39 @@ RELAY_SWITCH_INTERVAL = 0.0005
 """Seconds a thread may hold the GIL while another waits (Python's default: 0.005)."""
 
 
+COLOUR_SYSTEMS = ("auto", "standard", "256", "truecolor", "windows")
+"""What Textual (Rich) takes in ``TEXTUAL_COLOR_SYSTEM``."""
+COLOUR_ALIASES = {"16": "standard", "8": "standard", "24bit": "truecolor"}
+"""Names people type for them."""
+
+
+def check_colour_env() -> None:
+    """``TEXTUAL_COLOR_SYSTEM=16`` means the 16 ANSI colours (Rich calls that "standard");
+    a value Textual does not know is one line and exit 2, not a KeyError at start-up."""
+    import os
+
+    from smtptui.errors import UsageError
+
+    value = os.environ.get("TEXTUAL_COLOR_SYSTEM")
+    if value is None:
+        return
+    wanted = value.strip().lower()
+    if wanted in COLOUR_ALIASES:
+        os.environ["TEXTUAL_COLOR_SYSTEM"] = COLOUR_ALIASES[wanted]
+    elif wanted not in COLOUR_SYSTEMS:
+        raise UsageError(f"TEXTUAL_COLOR_SYSTEM={value!r} is not a colour system: use "
+                         "standard (or 16), 256, truecolor or auto")
+    else:
+        os.environ["TEXTUAL_COLOR_SYSTEM"] = wanted
+
+
 def run_app(profiles_path: Path | None, *, demo: bool = False, mouse: bool = True,
             history: Path | None = None, record_history: bool = True,
             viewing: tuple[ReadReport, str] | None = None) -> int:
     """Open the dashboard until the user quits; returns the exit status."""
     import sys
+
+    check_colour_env()  # before Textual reads it
 
     app = make_app(profiles_path, demo=demo, mouse=mouse, history=history,
                    record_history=record_history, viewing=viewing)

@@ -19,6 +19,7 @@ from smtptui.tlsscan.advice import FIXES
 from smtptui.tlsscan.model import CHAIN_SHOWN
 
 if TYPE_CHECKING:
+    from smtptui.dnscheck.model import Level
     from smtptui.tlsscan.inbound import InboundReport
     from smtptui.tlsscan.model import TlsScanReport
 
@@ -35,13 +36,13 @@ def message_card(heading: str, text: str) -> Card:
     return [title(heading), Content.styled(text, MUTED)]
 
 
-def fixes_rows(keys: tuple[str, ...]) -> Card:
+def fixes_rows(keys: tuple[str, ...], levels: dict[str, Level] | None = None) -> Card:
     if not keys:
         return []
     rows: Card = ["", Content.styled("What to change", "bold")]
     for key in keys:
         fix = FIXES[key]
-        rows.append(bullet("warn", fix.what))
+        rows.append(bullet((levels or {}).get(key, "warn"), fix.what))
         rows += [field("  Postfix", fix.postfix, MUTED), field("  Exim", fix.exim, MUTED),
                  field("  Exchange", fix.exchange, MUTED)]
     return rows
@@ -49,8 +50,7 @@ def fixes_rows(keys: tuple[str, ...]) -> Card:
 
 def tls_card(report: TlsScanReport) -> Card:
     """Graded sections, the served chain, then what to change."""
-    where = f"{clean(report.host)} ({report.address}) port {report.port}, {report.mode}"
-    rows: Card = [title(f"TLS of {where}"),
+    rows: Card = [title(f"TLS of {clean(report.where)}"),
                   summary([s.level for s in report.sections]),
                   Content.styled(f"{report.handshakes} handshakes in "
                                  f"{ms(report.elapsed_ms)}", MUTED)]
@@ -69,7 +69,7 @@ def tls_card(report: TlsScanReport) -> Card:
         if len(report.chain) > CHAIN_SHOWN:
             rows.append(Content.styled(f"… and {len(report.chain) - CHAIN_SHOWN:,} more "
                                        "certificates", MUTED))
-    return rows + fixes_rows(report.fixes)
+    return rows + fixes_rows(report.fixes, {k: report.fix_level(k) for k in report.fixes})
 
 
 def inbound_card(report: InboundReport) -> Card:

@@ -35,7 +35,10 @@ def run(args: argparse.Namespace) -> int:
     path = getattr(args, "profiles", None)
     return run_app(Path(path) if path else None, demo=True,
                    mouse=not getattr(args, "no_mouse", False), history=history_file(args),
-                   record_history=not getattr(args, "no_history", False))
+                   # the demo's relays (new certificates each start) are not the user's:
+                   # their runs go into a history only when one is named with --history
+                   record_history=bool(getattr(args, "history", None))
+                   and not getattr(args, "no_history", False))
 
 
 async def _headless(*, json_out: bool) -> int:

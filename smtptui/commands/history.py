@@ -118,7 +118,8 @@ def _list(args: argparse.Namespace) -> int:
     if not runs:
         print("No runs recorded" + (" in that time." if since else " yet."))
         return ExitCode.OK
-    lines = run_table(runs, width=_columns(), color=use_color(sys.stdout),
+    width = _columns() if sys.stdout.isatty() else 10_000  # a pipe gets whole lines
+    lines = run_table(runs, width=width, color=use_color(sys.stdout),
                       show_profile=args.what is None)
     print("\n".join(lines))
     if limit and len(runs) == limit:

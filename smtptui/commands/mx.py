@@ -78,5 +78,6 @@ def run(args: argparse.Namespace) -> int:
     else:
         from smtptui.cli import _columns
 
-        print(render_inbound(report, ascii_only=not can_encode(sys.stdout), width=_columns()))
+        width = _columns() if sys.stdout.isatty() else 10_000  # a pipe gets whole lines
+        print(render_inbound(report, ascii_only=not can_encode(sys.stdout), width=width))
     return ExitCode.FAILED if failed else ExitCode.OK

@@ -42,6 +42,9 @@ def register(sub: Any) -> None:
     logout.add_argument("name", metavar="NAME")
     logout.add_argument("--local-only", action="store_true",
                         help="forget the tokens here without asking the provider to revoke")
+    for verb in (login, status, logout):  # like every other subcommand: after the verb too
+        verb.add_argument("--profiles", metavar="FILE", default=argparse.SUPPRESS,
+                          help="profiles file")
 
 
 def accounts(args: argparse.Namespace) -> dict[str, Account]:

@@ -25,7 +25,7 @@ from smtptui.history.retention import Retention
 from smtptui.history.schema import NewerDatabase, migrate
 from smtptui.probe.events import ProbeReport
 
-BUSY_TIMEOUT_MS = 2000
+BUSY_TIMEOUT_MS = 5000
 """How long a writer waits for another one before the history counts as unavailable."""
 
 

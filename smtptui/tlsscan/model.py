@@ -95,3 +95,17 @@ class TlsScanReport(JsonMixin):
         if self.error:
             return "fail"
         return worst((s.level for s in self.sections), default="pass")
+
+    @property
+    def where(self) -> str:
+        """``mail.example.net port 587, starttls`` — the address only when it is not the
+        host, and the name TLS checked when it is another."""
+        shown = self.host if self.address == self.host else f"{self.host} ({self.address})"
+        named = (f", name checked {self.servername}"
+                 if self.servername and self.servername != self.host else "")
+        return f"{shown} port {self.port}, {self.mode}{named}"
+
+    def fix_level(self, key: str) -> Level:
+        """The worst level among the findings that call for fix ``key``."""
+        return worst((f.level for s in self.sections for f in s.findings if f.fix == key),
+                     default="warn")

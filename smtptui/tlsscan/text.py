@@ -16,8 +16,7 @@ _TITLES = {"protocols": "Protocol versions", "ciphers": "Cipher suites and key e
 
 def render_tls(report: TlsScanReport, *, ascii_only: bool = False) -> str:
     r = Renderer(ascii_only=ascii_only)
-    where = f"{clean(report.host)} ({report.address}) port {report.port}, {report.mode}"
-    out = [f"TLS inspection of {where}"]
+    out = [f"TLS inspection of {clean(report.where)}"]
     if report.version:
         out.append(f"  a default client gets {report.version} with {clean(report.cipher or '?')}")
     for section in report.sections:
@@ -87,7 +86,7 @@ def render_inbound(report: InboundReport, *, ascii_only: bool = False,
         details = [f for f in h.findings if f.level in ("warn", "fail")]
         if h.tls is not None:
             fixes.update(dict.fromkeys(h.tls.fixes))
-        if len(details) > 1 or (h.tls and h.tls.chain):
+        if details or (h.tls and h.tls.chain):  # the full reasons, never only a cut one
             out.append("")
             out.append(f"{clean(h.host)} ({h.address}):")
             if h.banner:
