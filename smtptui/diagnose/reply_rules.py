@@ -8,6 +8,7 @@ reply itself appended as evidence.
 
 from __future__ import annotations
 
+from smtptui.diagnose.lockout import LOCKOUT_TEXT
 from smtptui.diagnose.ruletypes import ReplyRule
 
 MS = ("microsoft365", "outlook")
@@ -153,7 +154,7 @@ REPLY_RULES: tuple[ReplyRule, ...] = (
         "Stop retrying for a while (often 15–60 minutes), fix the credentials before the "
         "next attempt, and make sure no other service or device keeps retrying with an "
         "old password — that keeps the lockout alive.",
-        text=r"too many (bad |failed |invalid )?(auth|login)|AUTH005|login attempts"),
+        text=LOCKOUT_TEXT),
     # --- Microsoft 365 / Outlook.com ------------------------------------------------------
     ReplyRule(
         "m365-smtp-auth-disabled", "auth",

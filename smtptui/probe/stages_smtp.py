@@ -168,17 +168,19 @@ class SmtpStages(TransportStages):
             refused.append(mech)
             if self.config.auth != "auto" or rep.code != 535 or self._locking_out(rep):
                 break
-            self.note(f"{mech} refused; trying the next offered mechanism")
+            if mech != mechs[-1]:
+                self.note(f"{mech} refused; trying the next offered mechanism")
         assert first is not None
         detail = (f"tried {', '.join(refused)}: all refused" if len(refused) > 1 else "")
         raise StageFailed("auth_failed", detail, first)
 
-    def _locking_out(self, rep: Reply) -> bool:
-        """Does this refusal say further attempts make a lockout worse?"""
-        from smtptui.diagnose.rules import match_reply
+    @staticmethod
+    def _locking_out(rep: Reply) -> bool:
+        """Does this refusal say further attempts make a lockout worse? (Matched on its
+        words alone: loading the reply rules here would be timed as the server's AUTH.)"""
+        from smtptui.diagnose.lockout import says_lockout
 
-        rule = match_reply("auth", rep, self.server_identity, self.config.host)
-        return rule is not None and rule.id == "too-many-auth-attempts"
+        return says_lockout(rep.text)
 
     async def _authenticate(self, mech: str) -> Reply:
         """Run one SASL exchange; every client payload is recorded as ``<redacted>``
