@@ -79,11 +79,16 @@ _CAUSES = {
 
 def _tested(side: Side) -> str:
     """How far the representative run tested: ``"RCPT"`` or ``"AUTH — MAIL/RCPT not
-    tested (no sender/recipient set)"``; unknown for a run that failed."""
+    tested (no sender/recipient set)"``; for a run that failed, the last stage that
+    passed before it (``"STARTTLS (AUTH failed)"``)."""
     report = side.representative
     last = report.tested_until or tested_until(report.stages)
-    if not report.ok or last is None:
-        return f"{UNKNOWN} (did not pass)"
+    if not report.ok:
+        failed = report.failed_stage
+        where = f"{LABELS.get(failed.stage, failed.stage)} failed" if failed else "failed"
+        return f"{LABELS.get(last, last)} ({where})" if last else f"nothing ({where})"
+    if last is None:
+        return UNKNOWN
     until = LABELS.get(last, last)
     return report.coverage.removeprefix("up to ") if report.coverage else until
 
