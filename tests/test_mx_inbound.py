@@ -284,6 +284,8 @@ async def test_null_implicit_and_missing_domains(dns_server_factory: DnsServerFa
     assert any("implicit MX" in t for t in texts(implicit.findings))
     gone = await check_inbound("nowhere.null.test", options)
     assert gone.level == "fail" and not gone.hosts
+    assert texts(gone.findings) == [
+        "nowhere.null.test does not exist (NXDOMAIN): no mail can be delivered to it"]
 
 
 async def test_the_mx_hosts_are_probed_at_once(raw_server: RawFactory,

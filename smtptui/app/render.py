@@ -124,7 +124,7 @@ def report_card(report: ProbeReport) -> Card:
         lines.append(Content.assemble((f"{glyph('pass')} PASSED", f"{OK} bold"),
                                       f" in {ms(report.total_ms)}"))
     if failed is None and report.coverage:  # say what the pass covers
-        lines.append(field("Tested", report.coverage))
+        lines.append(field("Tested", for_app(report.coverage)))
     if failed is not None:
         diagnosis = failed.diagnosis
         if diagnosis is not None:

@@ -114,7 +114,8 @@ async def check_inbound(domain: str, options: InboundOptions) -> InboundReport:
     if (await dns.query(domain, "MX")).status == "nxdomain":  # cached: no second query
         findings = [TlsFinding("fail", f"{domain} does not exist (NXDOMAIN): no mail can be "
                                        "delivered to it")]
-    elif not hosts and not _lookup_failed(mx):
+        return _report(domain, options, False, False, [], None, None, None, findings, started)
+    if not hosts and not _lookup_failed(mx):
         implicit = True
         a, aaaa = await asyncio.gather(dns.query(domain, "A"), dns.query(domain, "AAAA"))
         addresses = a.records + aaaa.records
