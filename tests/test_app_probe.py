@@ -66,7 +66,9 @@ async def test_wrong_password_is_diagnosed(acme_file: Path) -> None:
         assert "Layer         auth" in diagnosis
         assert "credentials" in diagnosis.lower()
         assert "Next step" in diagnosis
-        assert app.main.states["file:Acme strict"] == "fail"
+        # the sidebar's state follows the finished report by a message: wait for it
+        await until(pilot, lambda: app.main.states["file:Acme strict"] == "fail",
+                    "the sidebar to show the failure")
         assert CANARY not in view.transcript.text() + diagnosis
 
 
