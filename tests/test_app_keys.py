@@ -118,7 +118,6 @@ async def test_the_header_paste_area_applies_a_burst_in_order(many: Path) -> Non
         app.push_screen(HeaderScreen())
         await until(pilot, lambda: app.screen.query("#headers-input"), "the header screen")
         area = app.screen.query_one("#headers-input", TextArea)
-        assert isinstance(area, text_input.TextArea)
         keys = [*WORD, ("enter", None), ("x", "x"), ("left", None), ("y", "y")]
         assert await typed(pilot, area, keys, "bc\nyx") == "bc\nyx"
 

@@ -110,7 +110,9 @@ class SmtpTuiApp(App[int]):
     def _pick_theme(self) -> None:
         from smtptui.app.theme import LOW_COLOUR, theme_for
 
-        name = theme_for(self.colour_system or self.console.color_system)
+        # headless (tests, snapshots): only what the test asks for, never the host's TERM
+        detected = None if self.is_headless else self.console.color_system
+        name = theme_for(self.colour_system or detected)
         if name is not None:
             self.register_theme(LOW_COLOUR)
             self.theme = name

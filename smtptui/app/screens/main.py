@@ -31,7 +31,6 @@ from smtptui.app.screens.editor import Mode, ProfileEditor
 from smtptui.app.screens.help import HelpScreen, help_content, key_label
 from smtptui.app.screens.prompt import TextPrompt
 from smtptui.app.status import report_state
-from smtptui.app.widgets.client_overview import ClientOverview, Row, row_for
 from smtptui.app.widgets.diagnostics import DiagnosticsPanel
 from smtptui.app.widgets.footer import FittingFooter
 from smtptui.app.widgets.probe_view import ProbeSource, ProbeView
@@ -47,6 +46,7 @@ from smtptui.reports.files import SavePrompt, pair_paths, slug, write_pair
 if TYPE_CHECKING:
     from smtptui.app.app import SmtpTuiApp
     from smtptui.app.dns_plan import DnsOutcome, DnsPlan
+    from smtptui.app.widgets.client_overview import ClientOverview, Row
 
 BATCH_CONCURRENCY = 10
 
@@ -132,7 +132,6 @@ class MainScreen(Screen[None]):
                                               MainScreen.marked)
         yield Static(id="send-badge", markup=False)
         yield ProbeView(source=self._source, id="probe")
-        yield ClientOverview(id="client-overview")
         yield FittingFooter(compact=True)
 
     @property
@@ -214,7 +213,16 @@ class MainScreen(Screen[None]):
     # -- a client's overview ----------------------------------------------------------
     @property
     def overview(self) -> ClientOverview:
-        return self.query_one(ClientOverview)
+        """The client's table, added beside the probe view the first time it is needed
+        (a DataTable costs start-up time for a view many sessions never open)."""
+        from smtptui.app.widgets.client_overview import ClientOverview
+
+        found = self.query(ClientOverview)
+        if found:
+            return found.first()
+        overview = ClientOverview(id="client-overview")
+        self.mount(overview, after=self.view)
+        return overview
 
     def _overview_rows(self) -> list[Row] | None:
         """The selected client's rows, once one of its profiles has a result (else None)."""
@@ -225,10 +233,14 @@ class MainScreen(Screen[None]):
         entries = [e for e in self.entries if e.client == client]
         if not any(e.key in app.results or e.key in app.errors for e in entries):
             return None
+        from smtptui.app.widgets.client_overview import row_for
+
         return [row_for(e, app.results.get(e.key), app.errors.get(e.key)) for e in entries]
 
     def _show_overview(self, shown: bool) -> None:
         """The client's table in place of the probe view (or the probe view back)."""
+        if not shown and not self.query("#client-overview"):
+            return
         overview = self.overview
         if shown:
             rows = self._overview_rows()
@@ -631,9 +643,10 @@ class MainScreen(Screen[None]):
             self.minimize()
             return
         focused = self.focused
-        pane: Widget = (focused if isinstance(focused, (TranscriptView, DiagnosticsPanel,
-                                                        ClientOverview))
-                        else self.view.transcript)
+        panes = (TranscriptView, DiagnosticsPanel, *self.query("#client-overview"))
+        pane: Widget = (focused if focused is not None and (
+            isinstance(focused, (TranscriptView, DiagnosticsPanel)) or focused in panes)
+            else self.view.transcript)
         self.maximize(pane, container=False)
         pane.focus()
 
