@@ -23,7 +23,6 @@ from smtptui.app.entries import Entry, file_key, from_demo, from_file
 from smtptui.app.screens.error import ProfilesErrorScreen
 from smtptui.app.screens.help import key_label
 from smtptui.app.screens.main import MainScreen
-from smtptui.app.screens.prompt import TextPrompt
 from smtptui.app.screens.welcome import WelcomeScreen
 from smtptui.app.widgets.probe_view import ProbeSource
 from smtptui.probe.config import ProbeConfig, Secret
@@ -340,6 +339,8 @@ class SmtpTuiApp(App[int]):
         cached = self._prompted.get((entry.key, which))
         if cached is not None:
             return cached
+        from smtptui.app.screens.prompt import TextPrompt
+
         user = entry.profile.username if entry.profile is not None else None
         answer = await self.push_screen_wait(TextPrompt(
             f"{what.capitalize()} for {entry.name}",

@@ -26,10 +26,7 @@ from textual.worker import Worker, WorkerState
 
 from smtptui.app import render
 from smtptui.app.entries import Entry, file_key, nameserver_for
-from smtptui.app.screens.confirm import ConfirmScreen
-from smtptui.app.screens.editor import Mode, ProfileEditor
 from smtptui.app.screens.help import HelpScreen, help_content, key_label
-from smtptui.app.screens.prompt import TextPrompt
 from smtptui.app.status import report_state
 from smtptui.app.widgets.diagnostics import DiagnosticsPanel
 from smtptui.app.widgets.footer import FittingFooter
@@ -41,12 +38,13 @@ from smtptui.probe.events import ProbeReport
 from smtptui.probe.sanitize import clean
 from smtptui.profiles.errors import SecretError
 from smtptui.profiles.model import Profile
-from smtptui.reports.files import SavePrompt, pair_paths, slug, write_pair
 
 if TYPE_CHECKING:
     from smtptui.app.app import SmtpTuiApp
     from smtptui.app.dns_plan import DnsOutcome, DnsPlan
+    from smtptui.app.screens.editor import Mode
     from smtptui.app.widgets.client_overview import ClientOverview, Row
+    from smtptui.reports.files import SavePrompt
 
 BATCH_CONCURRENCY = 10
 
@@ -449,6 +447,8 @@ class MainScreen(Screen[None]):
         return entry
 
     def open_editor(self, entry: Entry | None, mode: Mode) -> None:
+        from smtptui.app.screens.editor import ProfileEditor  # not needed for the first frame
+
         app = self.smtp_app
         if app.profile_file is None:
             self.notify("The profiles file could not be read, so it cannot be changed.",
@@ -515,6 +515,8 @@ class MainScreen(Screen[None]):
             self.notify(f"Deleted {entry.name}.", timeout=3)
             if neighbour is not None:  # stay where you were, not at the top
                 self.sidebar.select_key(neighbour)
+
+        from smtptui.app.screens.confirm import ConfirmScreen
 
         self.app.push_screen(ConfirmScreen(question), answered)
 
@@ -586,6 +588,9 @@ class MainScreen(Screen[None]):
         if report is None:
             self.notify("Nothing to save yet: run a profile first.", severity="warning")
             return
+        from smtptui.app.screens.prompt import TextPrompt
+        from smtptui.reports.files import pair_paths, slug
+
         name = slug(report.target.profile or report.target.host)
         stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
         default = Path.cwd() / f"smtptui-{name}-{stamp}.json"
@@ -737,6 +742,7 @@ class MainScreen(Screen[None]):
 def report_saver(report: ProbeReport) -> SavePrompt:
     """Writes ``<stem>.json`` and ``<stem>.txt`` for the path typed (asking before it
     replaces anything); a one-line problem, or None when saved."""
+    from smtptui.reports.files import SavePrompt, write_pair
     from smtptui.reports.text import render_text
 
     return SavePrompt(lambda base: write_pair(
