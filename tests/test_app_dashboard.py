@@ -207,3 +207,30 @@ async def test_send_mode_shows_a_lasting_badge_and_the_run_key_says_so(
         await pilot.press("s")
         await until(pilot, lambda: "Run" in footer(), "the footer's plain label")
         assert not badge.display
+
+
+async def test_identical_toasts_are_coalesced(tmp_path: Path) -> None:
+    app = app_for(tmp_path / "none.toml", demo=True)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await until(pilot, lambda: len(app.main.entries) == 3, "the demo profiles")
+        await select(pilot, app, "Demo: healthy relay")
+        app.clear_notifications()
+        await pilot.press("e", "d", "delete")  # each: demo profiles are built in
+        await pilot.pause()
+        built_in = [n for n in app._notifications if "built in" in n.message]
+        assert len(built_in) == 1
+        from textual.widgets._toast import Toast
+
+        await pilot.pause()
+        assert len(app.screen.query(Toast).filter(".-warning")) == 1
+
+
+async def test_reloading_a_missing_profiles_file_says_so(tmp_path: Path) -> None:
+    app = app_for(tmp_path / "none.toml", demo=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: len(app.main.entries) == 3, "the demo profiles")
+        app.clear_notifications()
+        await pilot.press("ctrl+r")
+        messages = [n.message for n in app._notifications]
+        assert any("does not exist" in m for m in messages), messages
+        assert not any(m.startswith("Reloaded") for m in messages)

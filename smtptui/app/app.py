@@ -53,7 +53,11 @@ class SmtpTuiApp(App[int]):
     def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
                timeout: float | None = None, markup: bool = True) -> None:
         """Notifications never interpret markup, whoever asks: they carry profile names,
-        error text, a password command's stderr, server and DNS text."""
+        error text, a password command's stderr, server and DNS text. An identical toast
+        still on screen is replaced, not stacked (e, d, Delete on a demo profile)."""
+        for shown in list(self._notifications):  # the same toast again: one, shown anew
+            if (shown.message, shown.title, shown.severity) == (message, title, severity):
+                self._unnotify(shown, refresh=False)
         super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
 
     def action_help_quit(self) -> None:
@@ -160,6 +164,11 @@ class SmtpTuiApp(App[int]):
                 self.push_screen(ProfilesErrorScreen(str(self.profiles_path), self.load_error))
             return
         self.main.entries = self.entries()
+        if not self.profiles_path.exists():
+            self.notify(f"{self.profiles_path} does not exist (yet): nothing to reload. "
+                        "Press n to add a profile (that creates it).", severity="warning",
+                        timeout=5)
+            return
         self.notify(f"Reloaded {self.profiles_path}", timeout=3)
 
     async def on_profiles_error_screen_demo_only(self) -> None:
