@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from textual.widgets import Checkbox
+from textual.widgets import Checkbox, Input
 
 from smtptui.app.app import DEMO_CLIENT
 from smtptui.app.screens.batch_secrets import BatchSecrets
@@ -234,3 +234,37 @@ async def test_reloading_a_missing_profiles_file_says_so(tmp_path: Path) -> None
         messages = [n.message for n in app._notifications]
         assert any("does not exist" in m for m in messages), messages
         assert not any(m.startswith("Reloaded") for m in messages)
+
+
+async def test_file_prompts_select_the_suggestion_and_complete_with_tab(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from smtptui.app.screens.prompt import TextPrompt
+
+    home = tmp_path / "home"
+    (home / "mail").mkdir(parents=True)
+    (home / "mail" / "headers1.txt").write_text("x")
+    (home / "mail" / "headers2.txt").write_text("x")
+    (home / "mail" / "other.eml").write_text("x")
+    monkeypatch.setenv("HOME", str(home))
+    app = app_for(tmp_path / "none.toml")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        answers: list[str | None] = []
+        app.push_screen(TextPrompt("Load", value=str(tmp_path) + "/", path=True),
+                        answers.append)
+        await until(pilot, lambda: app.screen.query("#answer"), "the prompt")
+        field = app.screen.query_one("#answer", Input)
+        await pilot.pause()
+        # typing replaces the suggested folder instead of appending to it
+        await pilot.press(*"~/ma", "tab")
+        assert field.value == "~/mail/"
+        await pilot.press("o", "tab")
+        assert field.value == "~/mail/other.eml"
+        for _ in "other.eml":
+            await pilot.press("backspace")
+        await pilot.press("h", "tab")  # two candidates: their common start, both named
+        assert field.value == "~/mail/headers"
+        await until(pilot, lambda: "2 names fit: headers1.txt, headers2.txt"
+                    in str(app.screen.query_one("#problem").render()), "the candidates")
+        await pilot.press("2", "tab", "enter")
+        assert answers == ["~/mail/headers2.txt"]

@@ -413,4 +413,5 @@ class CompareScreen(Screen[None]):
         self.app.push_screen(TextPrompt(
             "Save the comparison", "JSON (as `smtptui compare --json`) and plain text, "
             "side by side:", value=str(base), ok="Save",
-            on_submit=SavePrompt(lambda path: save_comparison(comparison, path))), done)
+            on_submit=SavePrompt(lambda path: save_comparison(comparison, path)), path=True),
+            done)

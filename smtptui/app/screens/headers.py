@@ -173,7 +173,7 @@ class HeaderScreen(Screen[None]):
         self.app.push_screen(TextPrompt(
             "Load headers from a file", "A saved message (.eml) or a text file with its "
             f"headers; up to {MAX_BYTES // 1_000_000} MB are read.",
-            value=str(Path.cwd()) + "/", ok="Load", on_submit=check), done)
+            value=str(Path.cwd()) + "/", ok="Load", on_submit=check, path=True), done)
 
     def action_clear(self) -> None:
         self.text_area.load_text("")

@@ -602,7 +602,7 @@ class MainScreen(Screen[None]):
 
         self.app.push_screen(TextPrompt(
             "Save the report", "JSON (the headless contract) and plain text, side by side:",
-            value=str(default), ok="Save", on_submit=report_saver(report)), done)
+            value=str(default), ok="Save", on_submit=report_saver(report), path=True), done)
 
     def action_compare(self) -> None:
         now = self.sidebar.profile_tree.marked  # ahead of self.marked in a key burst
