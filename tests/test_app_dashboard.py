@@ -268,3 +268,38 @@ async def test_file_prompts_select_the_suggestion_and_complete_with_tab(
                     in str(app.screen.query_one("#problem").render()), "the candidates")
         await pilot.press("2", "tab", "enter")
         assert answers == ["~/mail/headers2.txt"]
+
+
+async def test_compare_at_80x24_names_both_sides_and_t_shows_each_transcript() -> None:
+    from textual.app import App
+
+    from smtptui.app.screens.compare import CompareScreen
+    from smtptui.probe.config import ProbeConfig
+    from tests.compare_reports import canned
+
+    screen = CompareScreen(("Demo: healthy relay (old datacentre)",
+                            ProbeConfig("smtp.old.example")),
+                           ("Demo: healthy relay (new datacentre)",
+                            ProbeConfig("smtp.new.example")), runs=1, source=canned)
+
+    class Host(App[None]):
+        def on_mount(self) -> None:
+            self.push_screen(screen)
+
+    async with Host().run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: screen.comparison is not None, "the comparison")
+        await pilot.pause()
+        table = screen.table.plain().splitlines()
+        # the full names, above a header that names the columns A and B
+        assert table[0].strip() == "A: Demo: healthy relay (old datacentre)"
+        assert table[1].strip() == "B: Demo: healthy relay (new datacentre)"
+        assert table[2].split()[:3] == ["aspect", "A", "B"]
+        a, b = screen.pane("a").transcript, screen.pane("b").transcript
+        await pilot.press("t")
+        assert screen.maximized is a and a.region.height > 20 and a.line_count > 0
+        await pilot.press("t")
+        assert screen.maximized is b
+        await pilot.press("t")
+        assert screen.maximized is None
+        await pilot.press("t", "escape")  # Esc returns from the transcript, not the screen
+        assert screen.maximized is None and pilot.app.screen is screen
