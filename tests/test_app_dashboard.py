@@ -303,3 +303,35 @@ async def test_compare_at_80x24_names_both_sides_and_t_shows_each_transcript() -
         assert screen.maximized is None
         await pilot.press("t", "escape")  # Esc returns from the transcript, not the screen
         assert screen.maximized is None and pilot.app.screen is screen
+
+
+async def test_help_lists_every_screen_with_hanging_indents_and_end_reaches_the_bottom(
+        fixed_file: Path) -> None:  # noqa: F811
+    from smtptui.app.screens.help import HelpScreen
+
+    app = app_for(fixed_file)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: app.main.entries, "the profiles")
+        await pilot.press("question_mark")
+        await until(pilot, lambda: isinstance(app.screen, HelpScreen)
+                    and app.screen.query("#help-text"), "the help")
+        help_screen = app.screen
+        assert isinstance(help_screen, HelpScreen)
+        text = help_screen.text
+        for heading in ("Profile editor", "Compare", "Header analyser", "Client table"):
+            assert heading in text
+        assert "Validate and save the profile" in text  # the editor's ctrl+s
+        assert "Analyse the pasted headers" in text
+        await pilot.pause()
+        strips = app.screen._compositor.render_strips()  # type: ignore[attr-defined]
+        plain = ["".join(seg.text for seg in strip) for strip in strips]
+        start = next(i for i, row in enumerate(plain) if "Give the focused pane" in row)
+        column = plain[start].index("Give the focused pane")
+        # the text goes on under itself, not under the key
+        assert plain[start + 1][:column].strip(" ▊▎█▌▐") == ""
+        assert plain[start + 1][column:].strip()
+        await pilot.press("end")
+        await pilot.pause()
+        screen_text = "\n".join("".join(seg.text for seg in strip) for strip in
+                                app.screen._compositor.render_strips())  # type: ignore[attr-defined]
+        assert "Profiles file" in screen_text  # End shows the very last line

@@ -26,7 +26,7 @@ from textual.worker import Worker, WorkerState
 
 from smtptui.app import render
 from smtptui.app.entries import Entry, file_key, nameserver_for
-from smtptui.app.screens.help import HelpScreen, help_content, key_label
+from smtptui.app.screens.help import HelpScreen, help_content
 from smtptui.app.status import report_state
 from smtptui.app.widgets.diagnostics import DiagnosticsPanel
 from smtptui.app.widgets.footer import FittingFooter
@@ -634,12 +634,12 @@ class MainScreen(Screen[None]):
                                            source=app.probe_source))
 
     def action_help(self) -> None:
-        keys = [("r / Enter", "run the selected profile")]
-        for binding in self.BINDINGS:
-            if isinstance(binding, Binding) and binding.tooltip and binding.action != "run":
-                key = key_label(binding.key)
-                keys.append((key, binding.tooltip or binding.description))
-        self.app.push_screen(HelpScreen(help_content(keys, str(self.smtp_app.profiles_path))))
+        from smtptui.app.screens.help import bound_keys, other_screens
+
+        keys = bound_keys([b for b in self.BINDINGS if isinstance(b, Binding)
+                           and b.action != "run"], [("r / Enter", "run the selected profile")])
+        self.app.push_screen(HelpScreen(help_content(
+            keys, str(self.smtp_app.profiles_path), other_screens())))
 
     def action_zoom(self) -> None:
         """Maximise the focused pane (the transcript unless the diagnosis has the focus);
