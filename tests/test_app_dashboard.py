@@ -335,3 +335,23 @@ async def test_help_lists_every_screen_with_hanging_indents_and_end_reaches_the_
         screen_text = "\n".join("".join(seg.text for seg in strip) for strip in
                                 app.screen._compositor.render_strips())  # type: ignore[attr-defined]
         assert "Profiles file" in screen_text  # End shows the very last line
+
+
+async def test_editor_selects_are_bracketed_unlike_text_fields(fixed_file: Path) -> None:  # noqa: F811
+    from textual.widgets import Select
+
+    from smtptui.app.screens.editor import ProfileEditor
+
+    app = app_for(fixed_file)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: app.main.entries, "the profiles")
+        await pilot.press("down", "e")
+        await until(pilot, lambda: isinstance(app.screen, ProfileEditor)
+                    and app.screen.query("#tls"), "the editor")
+        await pilot.pause()
+        tls, host = app.screen.query_one("#tls", Select), app.screen.query_one("#host", Input)
+        strips = app.screen._compositor.render_strips()  # type: ignore[attr-defined]
+        row = "".join(seg.text for seg in strips[tls.region.y])
+        assert row[tls.region.x] == "▏" and row[tls.region.right - 1] == "▕"
+        host_row = "".join(seg.text for seg in strips[host.region.y])
+        assert host_row[host.region.x] not in "▏▕"
