@@ -355,3 +355,20 @@ async def test_editor_selects_are_bracketed_unlike_text_fields(fixed_file: Path)
         assert row[tls.region.x] == "▏" and row[tls.region.right - 1] == "▕"
         host_row = "".join(seg.text for seg in strips[host.region.y])
         assert host_row[host.region.x] not in "▏▕"
+
+
+async def test_the_palette_copies_a_profile_as_swaks_and_openssl_commands(
+        fixed_file: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: F811
+    monkeypatch.setenv("ACME_PW", "a-secret-never-copied")
+    app = app_for(fixed_file)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await select(pilot, app, "Acme relay")
+        commands = {c.title: c for c in app.get_system_commands(app.main)}
+        commands["Copy as swaks command"].callback()
+        await pilot.pause()
+        assert app.clipboard.startswith("swaks --server smtp.acme.example:587 --tls")
+        assert '"$ACME_PW"' in app.clipboard and "a-secret" not in app.clipboard
+        commands["Copy as openssl s_client command"].callback()
+        await pilot.pause()
+        assert app.clipboard == ("openssl s_client -connect smtp.acme.example:587 "
+                                 "-servername smtp.acme.example -starttls smtp\n")

@@ -395,6 +395,12 @@ class SmtpTuiApp(App[int]):
                     key = key_label(binding.key)
                     yield SystemCommand(binding.tooltip or binding.description, f"key: {key}",
                                         partial(target.run_action, action))
+            yield SystemCommand("Copy as swaks command",
+                                "The selected profile as a swaks command line (OSC 52; "
+                                "secrets as $VARIABLES)", partial(screen.copy_as, "swaks"))
+            yield SystemCommand("Copy as openssl s_client command",
+                                "The selected profile's TLS handshake by hand (OSC 52)",
+                                partial(screen.copy_as, "s_client"))
             if self.demo is None:
                 yield SystemCommand("Start the demo relays",
                                     "Three loopback relays: healthy, 535 5.7.8, expired "

@@ -583,6 +583,38 @@ class MainScreen(Screen[None]):
         self.notify(f"Copied {lines} transcript line{'s' if lines != 1 else ''} "
                     "to the clipboard (OSC 52).", timeout=3)
 
+    def copy_as(self, tool: str) -> None:
+        """Copy the selected profile as a ``swaks`` or ``openssl s_client`` command line
+        (OSC 52): the next tools an admin reaches for. Secrets are never resolved for
+        this: swaks gets the variable the password comes from (or ``$SMTP_PASSWORD``)."""
+        from dataclasses import replace
+
+        from smtptui.commands.probe import swaks_line
+        from smtptui.commands.target_args import env_vars
+        from smtptui.diagnose.render import s_client_command
+
+        entry, _ = self._at_cursor()
+        if entry is None:
+            self.notify("Pick a profile first.", severity="warning")
+            return
+        if entry.profile is not None:
+            config = replace(entry.profile, password=None, oauth_token=None).to_probe_config()
+            secrets = env_vars(entry.profile)
+        else:
+            assert entry.config is not None
+            config, secrets = entry.config, (None, None)
+        if tool == "swaks":
+            line = swaks_line(config, *secrets)
+        elif config.tls == "none":
+            self.notify(f"{entry.name} does not use TLS: there is no handshake to try.",
+                        severity="warning")
+            return
+        else:
+            line = s_client_command(config.host, config.port, config.tls,
+                                    config.servername or "")
+        self.app.copy_to_clipboard(line + "\n")
+        self.notify(f"Copied (OSC 52): {line}", timeout=5)
+
     def action_save_report(self) -> None:
         report = self.view.report
         if report is None:
