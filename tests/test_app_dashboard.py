@@ -372,3 +372,33 @@ async def test_the_palette_copies_a_profile_as_swaks_and_openssl_commands(
         await pilot.pause()
         assert app.clipboard == ("openssl s_client -connect smtp.acme.example:587 "
                                  "-servername smtp.acme.example -starttls smtp\n")
+
+
+async def test_keys_typed_as_the_editor_opens_count_as_changes(fixed_file: Path) -> None:  # noqa: F811
+    from textual import events
+
+    from smtptui.app.screens.confirm import ConfirmScreen
+    from smtptui.app.screens.editor import ProfileEditor
+
+    app = app_for(fixed_file)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: app.main.entries, "the profiles")
+        await pilot.press("down", "e")
+        await until(pilot, lambda: isinstance(app.screen, ProfileEditor)
+                    and app.screen.query("#name"), "the editor")
+        editor = app.screen
+        for key in ("x", "y"):  # at once, before the editor has painted
+            app.post_message(events.Key(key, key))
+        await until(pilot, lambda: editor.query_one("#name", Input).value.endswith("xy"),
+                    "the keys in the name")
+        await pilot.press("escape")
+        await until(pilot, lambda: isinstance(app.screen, ConfirmScreen), "the question")
+        unchanged = app_for(fixed_file)
+    async with unchanged.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: unchanged.main.entries, "the profiles")
+        await pilot.press("down", "e")
+        await until(pilot, lambda: isinstance(unchanged.screen, ProfileEditor)
+                    and unchanged.screen.query("#name"), "the editor")
+        await pilot.pause()
+        await pilot.press("escape")  # nothing changed: closes without asking
+        await until(pilot, lambda: unchanged.screen is unchanged.main, "the dashboard")

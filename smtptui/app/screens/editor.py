@@ -221,10 +221,9 @@ class ProfileEditor(ModalScreen[Profile | None]):
         self._secret_kind_changed()
         self._show_preset_note()
         self._validate()
-        self.call_after_refresh(self._remember_clean)
-
-    def _remember_clean(self) -> None:
-        """The form as opened: Esc asks before throwing away anything typed since."""
+        # The form as opened, read now (not after the first refresh, when keys typed
+        # right after the editor opened would already be in it): Esc asks before
+        # throwing away anything that differs from it.
         self._clean = self.values()
 
     # -- reading the form -------------------------------------------------------------
