@@ -233,7 +233,7 @@ async def test_saving_over_an_existing_report_asks_first(acme_file: Path, tmp_pa
         await pilot.press("w")
         await until(pilot, lambda: isinstance(app.screen, TextPrompt), "the save prompt")
         app.screen.query_one("#answer").value = str(target)  # type: ignore[attr-defined]
-        await pilot.press("enter")
+        await pilot.press("end", "enter")  # (the suggested path was selected)
         problem = app.screen.query_one("#problem")
         await until(pilot, lambda: "already exists" in str(problem.render()), "the question")
         assert target.with_suffix(".txt").read_text() == "important\n"
@@ -295,7 +295,9 @@ async def test_markup_in_an_error_notification_is_shown_as_text(tmp_path: Path,
         await until(pilot, lambda: app._notifications, "a notification")
         shown = " ".join(n.message for n in app._notifications)
         assert "[/help] [bold oops" in shown
-        assert app.main.states["file:Broken secret"] == "fail"
+        # the notice comes before the probe (to port 1) has ended: wait for its verdict
+        await until(pilot, lambda: app.main.states.get("file:Broken secret") == "fail",
+                    "the failed run")
         await pilot.pause()
         assert app.is_running and app.return_code is None
 
