@@ -20,6 +20,7 @@ from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
 from smtptui.app.entries import Entry, file_key, from_demo, from_file
+from smtptui.app.key_order import OrderedKeys
 from smtptui.app.screens.error import ProfilesErrorScreen
 from smtptui.app.screens.help import key_label
 from smtptui.app.screens.main import MainScreen
@@ -41,7 +42,7 @@ PROMPTED = (("password", "password"), ("oauth_token", "OAuth token"))
 """The secrets a profile may ask for when it runs (``{ prompt = true }``)."""
 
 
-class SmtpTuiApp(App[int]):
+class SmtpTuiApp(OrderedKeys, App[int]):
     """The dashboard. Build it with :func:`smtptui.app.launch.make_app`."""
 
     CSS_PATH = "smtptui.tcss"
