@@ -4,6 +4,7 @@ a pane can fill the screen, send mode stays visible, batches and their overview.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from textual.widgets import Checkbox, Input
@@ -26,6 +27,16 @@ from tests.app_helpers import (
 from tests.conftest import CANARY
 from tests.test_app_colours import show_failure
 from tests.test_app_snapshots import failed_report, fixed_file  # noqa: F401
+
+
+async def edit_first_profile(pilot: Any, app: Any, ready: str = "#name") -> None:
+    """Press e on the first profile and wait for the editor's ``ready`` field."""
+    from smtptui.app.screens.editor import ProfileEditor
+
+    await until(pilot, lambda: app.main.entries, "the profiles")
+    await pilot.press("down", "e")
+    await until(pilot, lambda: isinstance(app.screen, ProfileEditor)
+                and app.screen.query(ready), "the editor")
 
 
 async def test_the_demo_runs_its_three_profiles_with_no_keystroke(tmp_path: Path) -> None:
@@ -340,14 +351,9 @@ async def test_help_lists_every_screen_with_hanging_indents_and_end_reaches_the_
 async def test_editor_selects_are_bracketed_unlike_text_fields(fixed_file: Path) -> None:  # noqa: F811
     from textual.widgets import Select
 
-    from smtptui.app.screens.editor import ProfileEditor
-
     app = app_for(fixed_file)
     async with app.run_test(size=(80, 24)) as pilot:
-        await until(pilot, lambda: app.main.entries, "the profiles")
-        await pilot.press("down", "e")
-        await until(pilot, lambda: isinstance(app.screen, ProfileEditor)
-                    and app.screen.query("#tls"), "the editor")
+        await edit_first_profile(pilot, app, "#tls")
         await pilot.pause()
         tls, host = app.screen.query_one("#tls", Select), app.screen.query_one("#host", Input)
         strips = app.screen._compositor.render_strips()  # type: ignore[attr-defined]
@@ -378,14 +384,10 @@ async def test_keys_typed_as_the_editor_opens_count_as_changes(fixed_file: Path)
     from textual import events
 
     from smtptui.app.screens.confirm import ConfirmScreen
-    from smtptui.app.screens.editor import ProfileEditor
 
     app = app_for(fixed_file)
     async with app.run_test(size=(80, 24)) as pilot:
-        await until(pilot, lambda: app.main.entries, "the profiles")
-        await pilot.press("down", "e")
-        await until(pilot, lambda: isinstance(app.screen, ProfileEditor)
-                    and app.screen.query("#name"), "the editor")
+        await edit_first_profile(pilot, app)
         editor = app.screen
         for key in ("x", "y"):  # at once, before the editor has painted
             app.post_message(events.Key(key, key))
@@ -395,10 +397,7 @@ async def test_keys_typed_as_the_editor_opens_count_as_changes(fixed_file: Path)
         await until(pilot, lambda: isinstance(app.screen, ConfirmScreen), "the question")
         unchanged = app_for(fixed_file)
     async with unchanged.run_test(size=(80, 24)) as pilot:
-        await until(pilot, lambda: unchanged.main.entries, "the profiles")
-        await pilot.press("down", "e")
-        await until(pilot, lambda: isinstance(unchanged.screen, ProfileEditor)
-                    and unchanged.screen.query("#name"), "the editor")
+        await edit_first_profile(pilot, unchanged)
         await pilot.pause()
         await pilot.press("escape")  # nothing changed: closes without asking
         await until(pilot, lambda: unchanged.screen is unchanged.main, "the dashboard")
