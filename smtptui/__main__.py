@@ -1,5 +1,5 @@
 """`python -m smtptui`."""
 
-from smtptui.cli import main
+from smtptui.cli import entry
 
-raise SystemExit(main())
+entry()

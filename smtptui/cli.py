@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import importlib.util
 import os
 import sys
 from collections.abc import Sequence
@@ -21,7 +20,8 @@ from smtptui.errors import ExitCode, UsageError
 from smtptui.pipesafe import PipeSafe
 
 SUBCOMMANDS: tuple[str, ...] = (
-    "probe", "compare", "profiles", "dns", "discover", "headers", "demo", "app",
+    "probe", "compare", "profiles", "dns", "discover", "headers", "tls", "mx", "demo",
+    "oauth", "history", "diff", "open", "exporter", "watch", "app",
 )
 
 
@@ -67,7 +67,7 @@ def _chosen_command(argv: Sequence[str]) -> str | None:
     for token in argv:
         if skip:
             skip = False
-        elif token == "--profiles":
+        elif token in ("--profiles", "--history"):
             skip = True
         elif not token.startswith("-"):
             return token if token in SUBCOMMANDS else None
@@ -83,14 +83,74 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"smtptui {__version__}")
     parser.add_argument("--profiles", metavar="FILE", help="profiles file (default: "
                         "$SMTPTUI_PROFILES or the user config dir)")
+    parser.add_argument("--history", metavar="FILE", help="history database (default: "
+                        "$SMTPTUI_HISTORY or the user state dir)")
+    parser.add_argument("--no-history", action="store_true", help="record nothing in the "
+                        "history")
     parser.add_argument("--no-mouse", action="store_true", help="disable mouse support")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for name in (only,) if only else SUBCOMMANDS:
-        if importlib.util.find_spec(f"smtptui.commands.{name}") is None:
+        try:
+            module = importlib.import_module(f"smtptui.commands.{name}")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"smtptui.commands.{name}":
+                raise
             continue  # not installed in this build (a test checks that all are)
-        module = importlib.import_module(f"smtptui.commands.{name}")
         module.register(sub)
     return parser
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM or SIGHUP (a dropped SSH session): unwound like Ctrl-C, so every
+    ``finally`` runs (temporary folders, password commands, child processes)."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _terminated(signum: int, _frame: object) -> None:
+    raise Terminated(signum)
+
+
+def _on_end_signals() -> dict[int, Any]:
+    """Unwind on SIGTERM and SIGHUP (main thread only); returns the previous handlers."""
+    import signal
+
+    previous: dict[int, Any] = {}
+    for name in ("SIGTERM", "SIGHUP"):
+        signum = getattr(signal, name, None)
+        if signum is None:
+            continue
+        try:
+            previous[signum] = signal.signal(signum, _terminated)
+        except ValueError:  # not the main thread (tests call main() in a thread)
+            break
+    return previous
+
+
+_skip_teardown = False
+"""Set when the command run declares ``EXIT_WITHOUT_TEARDOWN`` (see :func:`entry`)."""
+
+
+def entry() -> None:
+    """The console script and ``python -m smtptui``: :func:`main`, then exit.
+
+    A command whose module sets ``EXIT_WITHOUT_TEARDOWN = True`` (the headless probe)
+    leaves with ``os._exit`` once its output is flushed: the interpreter's teardown frees
+    every object of ~300 modules one by one and runs OpenSSL's cleanup — about a tenth of
+    a one-probe process, for nothing the operating system does not do at exit anyway.
+    Such a command must have closed or committed whatever it writes before it returns.
+    """
+    code = main()
+    if _skip_teardown:
+        for stream in (sys.stdout, sys.stderr):
+            try:
+                stream.flush()
+            except (OSError, ValueError):
+                pass  # a reader that went away: the exit code still tells the result
+        os._exit(code)
+    raise SystemExit(code)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -98,10 +158,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     original = sys.stdout
     if original is not None and not isinstance(original, PipeSafe):
         sys.stdout = PipeSafe(original)
+    previous = _on_end_signals()
     try:
         return _main(argv)
     finally:
         sys.stdout = original
+        if "smtptui.profiles.command" in sys.modules:  # only if one ever ran
+            sys.modules["smtptui.profiles.command"].stop_all()
+        if previous:
+            import signal
+
+            for signum, handler in previous.items():
+                signal.signal(signum, handler)
 
 
 def _main(argv: list[str]) -> int:
@@ -110,16 +178,24 @@ def _main(argv: list[str]) -> int:
         args = parser.parse_args(argv)
         command = args.command or "app"
         module = importlib.import_module(f"smtptui.commands.{command}")
+        global _skip_teardown
+        _skip_teardown = bool(getattr(module, "EXIT_WITHOUT_TEARDOWN", False))
         return int(module.run(args))
     except UsageError as exc:
         print(f"smtptui: {exc}", file=sys.stderr)
         return ExitCode.USAGE
+    except Terminated as exc:
+        return 128 + exc.signum
     except KeyboardInterrupt:
         print("smtptui: interrupted", file=sys.stderr)
-        return 130
+        return ExitCode.INTERRUPT
     except Exception as exc:  # last line of defence: one line, never a traceback
         if os.environ.get("SMTPTUI_DEBUG"):
             raise
         print(f"smtptui: internal error: {type(exc).__name__}: {exc} "
               "(set SMTPTUI_DEBUG=1 for details)", file=sys.stderr)
         return ExitCode.FAILED
+
+
+if __name__ == "__main__":  # `python -m smtptui.cli …` works like `smtptui …`
+    sys.exit(main())

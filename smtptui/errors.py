@@ -14,6 +14,8 @@ class ExitCode(IntEnum):
     """A stage failed: network, TLS, the server or the credentials said no."""
     USAGE = 2
     """The user's input was wrong: unknown profile, bad flag, unreadable or invalid file."""
+    INTERRUPT = 130
+    """Interrupted by Ctrl-C (128 + SIGINT); SIGTERM and SIGHUP end with 128 + theirs."""
 
 
 class UsageError(Exception):

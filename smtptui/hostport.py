@@ -55,6 +55,11 @@ def _ipv4(text: str) -> bool:
     return True
 
 
+def is_address(host: str) -> bool:
+    """Is ``host`` an IPv4 or IPv6 address (not a name)?"""
+    return _ipv4(host) or _ipv6(host.strip("[]")) is not None
+
+
 def parse_host(host: str) -> str:
     """``host`` as a probe uses it (``[::1]`` becomes ``::1``), or :class:`HostError`."""
     if not host.strip():
@@ -75,7 +80,7 @@ def parse_host(host: str) -> str:
         if port.isdigit() and name:
             raise HostError(f"{shown} includes a port", name.strip("[]"), port)
         raise HostError(f"{shown} is not a host name or IP address")
-    if any(c.isspace() for c in host):
+    if " " in host:  # other white space is not printable: refused above
         raise HostError(f"{shown} is not a host name or IP address (it has a space)")
     name = host.removesuffix(".")
     labels = name.split(".")

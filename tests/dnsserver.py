@@ -9,7 +9,8 @@ Names in data are relative to the origin unless they end with a dot; ``@`` is th
 an item may be ``(type, rdata)`` or ``(type, rdata, ttl)``; TXT rdata not starting with a
 quote is taken as one value (str or bytes) and split/escaped by :func:`txt`. CNAMEs are
 chased across the zones served. ``behaviour`` makes a name misbehave: ``"servfail"``,
-``"refused"`` or ``"drop"`` (never answer: a timeout). Names outside every zone get REFUSED.
+``"refused"``, ``"drop"`` (never answer: a timeout) or ``"slow:SECONDS"`` (answer late).
+Names outside every zone get REFUSED.
 
 Answers over UDP are truncated (TC) when larger than 512 bytes or the client's EDNS size,
 so big records go over TCP just as with a real server; ``force_tcp`` truncates every UDP
@@ -22,6 +23,7 @@ import socket
 import socketserver
 import struct
 import threading
+import time
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -123,6 +125,8 @@ class DnsServer:
         action = self.behaviour.get(name)
         if action == "drop":
             return None
+        if action is not None and action.startswith("slow:"):
+            time.sleep(float(action[5:]))  # each query has its own server thread
         if action in ("servfail", "refused"):
             resp.set_rcode(dns.rcode.SERVFAIL if action == "servfail" else dns.rcode.REFUSED)
             return resp

@@ -295,9 +295,9 @@ async def test_markup_in_an_error_notification_is_shown_as_text(tmp_path: Path,
         await until(pilot, lambda: app._notifications, "a notification")
         shown = " ".join(n.message for n in app._notifications)
         assert "[/help] [bold oops" in shown
-        # the notice comes before the probe (to port 1) has ended: wait for its verdict
-        await until(pilot, lambda: app.main.states.get("file:Broken secret") == "fail",
-                    "the failed run")
+        await until(pilot, lambda: app.main.states["file:Broken secret"] != "running",
+                    "the probe to end")
+        assert app.main.states["file:Broken secret"] == "fail"
         await pilot.pause()
         assert app.is_running and app.return_code is None
 

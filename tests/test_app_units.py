@@ -88,7 +88,9 @@ def test_the_app_is_the_default_command(monkeypatch: pytest.MonkeyPatch, argv: l
                                         tmp_path: Path) -> None:
     calls: list[dict[str, Any]] = []
 
-    def fake_run_app(profiles_path: Path | None, *, demo: bool, mouse: bool) -> int:
+    def fake_run_app(profiles_path: Path | None, *, demo: bool, mouse: bool,
+                     **history: object) -> int:
+        assert history == {"history": None, "record_history": True}
         calls.append({"path": profiles_path, "demo": demo, "mouse": mouse})
         return 0
 
@@ -132,3 +134,28 @@ def test_the_app_says_every_piece_of_advice_without_command_line_flags() -> None
         "Look in the transcript for the last exchange.")
     assert for_app("Use STARTTLS mode (--tls starttls); --insecure gets past it.") == (
         "Use STARTTLS mode (Security “starttls”); “do not verify the certificate” gets past it.")
+
+
+@pytest.mark.parametrize(("value", "expected"), [("16", "standard"), ("256", "256"),
+                                                 ("TrueColor", "truecolor")])
+def test_the_colour_system_takes_the_names_people_type(monkeypatch: pytest.MonkeyPatch,
+                                                       value: str, expected: str) -> None:
+    import os
+
+    from smtptui.app.launch import check_colour_env
+
+    monkeypatch.setenv("TEXTUAL_COLOR_SYSTEM", value)
+    check_colour_env()
+    assert os.environ["TEXTUAL_COLOR_SYSTEM"] == expected
+
+
+def test_an_unknown_colour_system_is_one_line_and_exit_2(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-m", "smtptui", "demo"], capture_output=True,
+                          text=True, timeout=60, stdin=subprocess.DEVNULL,
+                          env={**os.environ, "TEXTUAL_COLOR_SYSTEM": "sixteen"})
+    assert done.returncode == 2 and done.stderr.count("\n") == 1
+    assert "TEXTUAL_COLOR_SYSTEM='sixteen' is not a colour system" in done.stderr

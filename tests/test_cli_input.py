@@ -323,7 +323,7 @@ async def test_the_password_prompt_names_the_user_not_a_profile(
 # 9. the swaks line names the variables the secrets came from
 
 
-async def test_swaks_line_uses_the_token_variable(
+async def test_swaks_line_is_not_offered_for_a_token(
         relay_factory: RelayFactory, server_ctx: ssl.SSLContext, cafile: str,
         capsys: pytest.CaptureFixture[str]) -> None:
     relay = await relay_factory(starttls=server_ctx, tokens={USER: "tok-" + CANARY},
@@ -331,7 +331,9 @@ async def test_swaks_line_uses_the_token_variable(
     code, out, err = await smtptui(capsys, "probe", *relay_args(relay, cafile), "--user", USER,
                                    "--oauth-token-env", "OAUTH_TOK", "--swaks")
     assert code == 0, err
-    assert '--auth-user ops@acme.test --auth-password "$OAUTH_TOK"' in out
+    # swaks has no XOAUTH2: it says so rather than print a command that fails
+    assert "swaks cannot reproduce this test: it has no XOAUTH2/OAUTHBEARER" in out
+    assert "--auth-password" not in out and "tok-" not in out
 
 
 def test_swaks_line_falls_back_for_a_variable_the_shell_cannot_expand() -> None:

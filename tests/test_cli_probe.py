@@ -82,7 +82,7 @@ async def test_human_output_streams_stages_and_verbose_transcript(relay, cafile:
     assert code == 0
     assert "✓ pass  starttls" in out
     assert "S: 220 relay.test" in out
-    assert "C: AUTH CRAM-MD5" in out and "<redacted>" in out
+    assert "C: AUTH PLAIN <redacted>" in out  # auto over TLS: PLAIN first
     assert "Result: OK" in out and "TLS: TLSv1" in out
     assert "\x1b[" not in out  # NO_COLOR and not a terminal: no colour codes
 

@@ -75,8 +75,9 @@ def test_unknown_is_not_a_difference_but_failure_is() -> None:
     good = make_report("a.example")
     refused = make_report("b.example", fail_at="connect")
     c = compare([good], [refused])
-    assert {r.key for r in c.differences} == {"result", "failing_stage"}
+    assert {r.key for r in c.differences} == {"result", "failing_stage", "tested_until"}
     assert c.row("failing_stage").b == "connect (network)"
+    assert c.row("tested_until").b == "DNS (connect failed)"  # what passed, then where it broke
     assert c.row("ext.SIZE").b == "unknown (no EHLO)"
     assert c.row("tls.version").b == "unknown (no TLS handshake)"
     assert c.row("latency.connect").b == "n/a" and not c.row("latency.connect").differs

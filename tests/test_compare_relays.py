@@ -76,8 +76,6 @@ def expected_differences(a: Relay, b: Relay) -> set[str]:
         keys.add("ext.SIZE")
     if oa.hostname != ob.hostname:
         keys.add("greeting")
-    if ("ENHANCEDSTATUSCODES" in oa.extensions) != ("ENHANCEDSTATUSCODES" in ob.extensions):
-        keys |= {"warnings", "result"}  # "no ENHANCEDSTATUSCODES" is a warning
     return keys | {"tls.issuer"}  # two different CAs
 
 
@@ -108,7 +106,8 @@ async def test_table_shows_every_difference_and_no_false_one(
     assert comparison.faster["greeting"] == "a"
     assert comparison.faster["overall"] == "a"
     assert comparison.stats["b"]["greeting"] is not None
-    assert comparison.stats["b"]["greeting"].min >= 150
+    # the relay waits 150 ms from its accept; the client's clock starts a little later
+    assert comparison.stats["b"]["greeting"].min >= 120
     assert comparison.stats["a"]["greeting"] is not None
     assert comparison.stats["a"]["greeting"].median < 50
     latency = {k.removeprefix("latency.") for k in differing if k.startswith("latency.")}
@@ -155,7 +154,7 @@ async def test_one_side_failing_does_not_stop_the_other(
     assert failing.a == "none"
     if failure == "wrong_password":
         assert failing.b == "auth (535 5.7.8)"
-        assert slow.verbs.count("AUTH") == 2
+        assert slow.verbs.count("AUTH") == 4  # per run: PLAIN, then LOGIN once (auto)
     else:
         assert failing.b == "connect (refused)"
         # nothing is known about B's extensions: not reported as differences

@@ -27,19 +27,22 @@ REQUIRED_KINDS = {
     "auth_mechanism_unsupported",
     "auth_failed", "auth_oauth_error", "mail_rejected", "rcpt_rejected", "data_rejected",
     "tls_verification_disabled", "plaintext_auth_offered", "starttls_still_advertised",
-    "starttls_injection", "cert_expiring_soon", "tls_old_version", "no_enhanced_status_codes",
+    "starttls_injection", "cert_expiring_soon", "tls_old_version",
     "slow_greeting", "helo_fallback", "internal_error", "replies_out_of_step",
+    "auth_mechanism_fallback", "smtputf8_not_offered",
 }
 REQUIRED_WARNINGS = {
     "tls_verification_disabled", "plaintext_auth_offered", "starttls_still_advertised",
-    "starttls_injection", "cert_expiring_soon", "tls_old_version", "no_enhanced_status_codes",
-    "slow_greeting", "helo_fallback", "replies_out_of_step",
+    "starttls_injection", "cert_expiring_soon", "tls_old_version",
+    "slow_greeting", "helo_fallback", "replies_out_of_step", "auth_mechanism_fallback",
 }
+"""Each means something to do (a ⚠). Facts that need none (no ENHANCEDSTATUSCODES, a slow
+greeting on port 25) are ``info`` and have no fault kind."""
 STAGE_OF = {
     "dns": "resolve", "connect": "connect", "network": "connect", "greeting": "greeting",
     "implicit": "tls", "tls": "tls", "cert": "tls", "starttls": "starttls", "auth": "auth",
     "plaintext": "ehlo", "ehlo": "ehlo", "helo": "ehlo", "no": "ehlo", "slow": "greeting",
-    "mail": "mail", "rcpt": "rcpt", "data": "data",
+    "mail": "mail", "rcpt": "rcpt", "data": "data", "smtputf8": "mail",
 }
 
 
@@ -84,6 +87,9 @@ VARIANT_EXAMPLES: list[tuple[str, Fault]] = [
                                                 detail="tlsv13 alert certificate required")),
     ("tls_handshake_failed/no-common-cipher", _fault("tls_handshake_failed", "starttls",
                                                      detail="sslv3 alert handshake failure")),
+    ("tls_handshake_failed/reset", _fault(
+        "tls_handshake_failed", "tls", tls_mode="implicit",
+        detail="the server reset the connection during the handshake")),
     ("tls_handshake_failed/sni", _fault("tls_handshake_failed", "starttls",
                                         detail="tlsv1 unrecognized name")),
     ("tls_handshake_timeout/implicit-on-plain-port",
@@ -100,6 +106,14 @@ VARIANT_EXAMPLES: list[tuple[str, Fault]] = [
                                     detail='{"status":"401","schemes":"bearer"}')),
     ("auth_oauth_error/400", _fault("auth_oauth_error",
                                     detail='{"status":"400","scope":"x"}')),
+    ("auth_token_mismatch/user", _fault(
+        "auth_token_mismatch", "auth", detail="the token belongs to bob@x, the login is a@x")),
+    ("auth_token_mismatch/scope", _fault(
+        "auth_token_mismatch", "auth", detail="the token is for Microsoft Graph, not …")),
+    ("auth_token_mismatch/expired", _fault(
+        "auth_token_mismatch", "auth", detail="the token expired at 2026-01-01 10:00 UTC")),
+    ("auth_secret_unavailable/oauth", _fault(
+        "auth_secret_unavailable", detail='OAuth sign-in "m365": not signed in yet')),
 ]
 
 

@@ -26,6 +26,17 @@ OTHER = "mail.example.net"
 
 # (expected rule id, stage, code, enhanced, text, host)
 EXAMPLES: list[tuple[str, str, int, str | None, str, str]] = [
+    ("454-starttls", "starttls", 454, "4.7.0", "TLS not available due to local problem",
+     OTHER),
+    ("421-starttls", "starttls", 421, "4.3.0", "mx.example.net Error: internal error",
+     OTHER),
+    ("auth-code-at-starttls", "starttls", 535, "5.7.8", "Authentication failed", OTHER),
+    ("auth-required-after-login", "mail", 550, "5.7.1", "Authentication required", OTHER),
+    ("530-after-login", "rcpt", 530, "5.7.0", "Access denied", OTHER),
+    ("client-needs-auth", "rcpt", 554, "5.7.1",
+     "<localhost[127.0.0.1]>: Client host rejected: Access denied", OTHER),
+    ("client-refused-after-login", "rcpt", 554, "5.7.1",
+     "<localhost[127.0.0.1]>: Client host rejected: Access denied", OTHER),
     ("too-many-auth-attempts", "auth", 535, "5.7.0", "(#AUTH005) Too many bad auth attempts.",
      YAHOO),
     ("m365-smtp-auth-disabled", "auth", 535, "5.7.139",
@@ -259,9 +270,12 @@ def _advice(stage: str, code: int, enhanced: str | None, text: str, host: str = 
                          ids=[e[0] for e in EXAMPLES])
 def test_example_reaches_its_rule(rule_id: str, stage: str, code: int, enhanced: str | None,
                                   text: str, host: str) -> None:
-    rule = match_reply(stage, Reply(code, enhanced, text), host=host)
+    expected = next(r for r in REPLY_RULES if r.id == rule_id)
+    logged_in = bool(expected.authenticated)  # some replies mean more after a login
+    rule = match_reply(stage, Reply(code, enhanced, text), host=host, authenticated=logged_in)
     assert rule is not None and rule.id == rule_id
-    diag = _diag(stage, code, enhanced, text, host)
+    diag = reply_diagnosis(stage, Reply(code, enhanced, text), host=host,
+                           authenticated=logged_in)
     assert diag.layer == rule.layer
     assert str(code) in diag.summary  # the reply is quoted as evidence
     assert diag.advice and "{" + "host}" not in diag.advice

@@ -39,8 +39,8 @@ def test_gmail_newsletter_is_clean() -> None:
     assert [h.by_host for h in r.hops] == ["geopod-ismtpd-3", "filterdrecv-6d5c8c4f4b-x2x9q",
                                            "mx.google.com", "2002:a05:7300:5b8e:b0:ea:1c2f:9a1"]
     assert r.hops[2].from_ip == "198.51.100.7" and r.hops[2].tls
-    assert r.hops[2].delay_s == 21.0  # whole seconds: fractions are dropped
-    assert r.total_delay_s == pytest.approx(22.0, abs=0.5)
+    assert r.hops[2].delay_s == pytest.approx(20.38761)  # fractional seconds are kept
+    assert r.total_delay_s == pytest.approx(21.47)
     assert r.level == "pass"
 
 
@@ -48,7 +48,7 @@ def test_microsoft365_junk_explains_why() -> None:
     r = sample("microsoft365_junk.eml")
     assert r.authserv_id == ""  # Microsoft writes no authserv-id
     assert verdicts(r) == {
-        "spf": ("softfail", "warn"), "dkim": ("none", "fail"), "dmarc": ("fail", "fail"),
+        "spf": ("softfail", "warn"), "dkim": ("none", "warn"), "dmarc": ("fail", "fail"),
         "arc": ("none", "info"), "unsubscribe": ("none", "info"),
         "spam-filter": ("SCL 5", "fail"), "delivery": ("ok", "pass")}
     assert any("SCL 5" in reason for reason in r.spam_reasons)
@@ -125,7 +125,7 @@ def test_no_dkim_and_spf_fail_is_spam_material() -> None:
                         " spf=fail smtp.mailfrom=example.com; dkim=none; dmarc=fail "
                         "header.from=example.com\n\n")
     v = verdicts(r)
-    assert v["spf"] == ("fail", "fail") and v["dkim"] == ("none", "fail")
+    assert v["spf"] == ("fail", "fail") and v["dkim"] == ("none", "warn")
     assert len(r.spam_reasons) >= 3
 
 
@@ -202,7 +202,7 @@ def test_received_parsing() -> None:
         "with ESMTPS id ABC for <u@b.example>; Mon, 1 Jan 2024 00:00:00 +0100")
     assert fields == {"from_host": "mx.a.example", "from_ip": "2001:db8::1",
                       "by_host": "mx.b.example", "protocol": "ESMTPS", "id": "ABC",
-                      "recipient": "u@b.example"}
+                      "recipient": "u@b.example", "from_rdns": "mx.a.example"}
     assert when is not None and when.isoformat() == "2023-12-31T23:00:00+00:00"
 
 
@@ -218,9 +218,17 @@ def test_received_chain_is_oldest_first_with_negative_delay_kept() -> None:
 
 @pytest.mark.parametrize(("text", "iso"), [
     ("Tue, 02 Jan 2024 10:15:35 -0800 (PST)", "2024-01-02T18:15:35+00:00"),
-    ("2 Jan 2024 18:15:14.530 +0000 (UTC)", "2024-01-02T18:15:14+00:00"),
-    ("2024-01-02 18:15:14.612389554 +0000 UTC m=+1.5", "2024-01-02T18:15:14+00:00"),
+    ("2 Jan 2024 18:15:14.530 +0000 (UTC)", "2024-01-02T18:15:14.530000+00:00"),
+    ("2024-01-02 18:15:14.612389554 +0000 UTC m=+1.5", "2024-01-02T18:15:14.612390+00:00"),
     ("Tue, 2 Jan 2024 18:15:14 -0000", "2024-01-02T18:15:14+00:00"),
+    # -04:00 offsets and fractions (issue 18 item 15)
+    ("Thu, 11 Jan 2024 10:21:05 -04:00", "2024-01-11T14:21:05+00:00"),
+    ("Thu, 11 Jan 2024 10:21:05.5 -04:00", "2024-01-11T14:21:05.500000+00:00"),
+    ("Thu, 11 Jan 2024 17:21:07.842 +0300", "2024-01-11T14:21:07.842000+00:00"),
+    ("11 Jan 2024 14:21:05 GMT", "2024-01-11T14:21:05+00:00"),
+    ("Thu, 11 Jan 2024 10:21:05 EDT", "2024-01-11T14:21:05+00:00"),
+    ("2024-01-11T10:21:05.25-04:00", "2024-01-11T14:21:05.250000+00:00"),
+    ("2024-01-11 14:21:05Z", "2024-01-11T14:21:05+00:00"),
 ])
 def test_parse_date(text: str, iso: str) -> None:
     when = parse_date(text)

@@ -168,7 +168,7 @@ async def test_the_token_quoted_inside_a_base64_challenge_is_removed(
 
 async def test_a_secret_split_where_a_long_reply_is_recorded_in_parts(
         raw_server: RawFactory, config_for: ConfigFor) -> None:
-    from smtptui.probe.session_base import HOLD_LIMIT
+    from smtptui.probe.quotes import HOLD_LIMIT
 
     password = "S3cr3t-P@ss w0rd!"
     first, second = password.split(" ")

@@ -242,18 +242,18 @@ async def test_rcpt_rejections(relay_factory: RelayFactory, server_ctx: ssl.SSLC
     assert "DATA" not in relay.verbs and relay.messages == []
 
 
-async def test_one_rejected_recipient_of_two_is_a_warning(relay_factory: RelayFactory,
-                                                          server_ctx: ssl.SSLContext,
-                                                          config_for: ConfigFor) -> None:
+async def test_one_rejected_recipient_of_two_fails_rcpt(relay_factory: RelayFactory,
+                                                         server_ctx: ssl.SSLContext,
+                                                         config_for: ConfigFor) -> None:
     relay = await relay_factory(starttls=server_ctx,
                                 rcpt_replies={"nobody@acme.test": "550 5.1.1 unknown"})
     report = await probe(config_for(relay.port, mail_from="ops@acme.test",
                                     rcpt_to=("nobody@acme.test", "ok@acme.test"), send=True))
-    assert report.ok
-    assert report.stage("rcpt").status == "warn"  # type: ignore[union-attr]
-    assert relay.messages[0].rcpt_tos == ["ok@acme.test"]
-    assert report.stage("rcpt").warnings == (  # type: ignore[union-attr]
-        "the recipient nobody@acme.test was refused: 550 5.1.1 unknown",)
+    assert not report.ok  # a CI job must not pass when a recipient it asked for is refused
+    stage = failed(report)
+    assert stage.stage == "rcpt" and stage.note == "1/2 accepted"
+    assert [(r.address, r.reply.code) for r in stage.refused] == [("nobody@acme.test", 550)]
+    assert "DATA" not in relay.verbs and relay.messages == []
 
 
 async def test_plaintext_auth_refused_without_permission(raw_server: RawFactory,
@@ -499,7 +499,8 @@ async def test_silent_port_says_the_tls_sniff_failed_too(raw_server: RawFactory,
     stage = failed(report)
     notes = [w.text for w in report.transcript if w.direction == "*"]
     assert any("TLS handshake failed too" in n for n in notes)
-    assert "not implicit TLS" in stage.diagnosis.summary
+    assert "failed too" in stage.diagnosis.summary
+    assert "not an implicit-TLS port" in stage.diagnosis.advice
     assert "--tls implicit" not in stage.diagnosis.advice
 
 

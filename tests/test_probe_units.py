@@ -69,7 +69,8 @@ def test_sasl_payloads() -> None:
 
 
 @pytest.mark.parametrize(("requested", "offered", "pw", "tok", "chosen"), [
-    ("auto", ["PLAIN", "LOGIN", "CRAM-MD5"], True, False, "CRAM-MD5"),
+    ("auto", ["CRAM-MD5", "LOGIN", "PLAIN"], True, False, "PLAIN"),  # over TLS
+    ("auto", ["CRAM-MD5", "LOGIN"], True, False, "LOGIN"),
     ("auto", ["LOGIN", "PLAIN"], True, False, "PLAIN"),
     ("auto", ["XOAUTH2", "PLAIN"], False, True, "XOAUTH2"),
     ("auto", ["XOAUTH2", "OAUTHBEARER"], False, True, "OAUTHBEARER"),
@@ -80,6 +81,12 @@ def test_sasl_payloads() -> None:
 def test_mechanism_choice(requested: str, offered: list[str], pw: bool, tok: bool,
                           chosen: str | None) -> None:
     assert sasl.choose(requested, offered, has_password=pw, has_token=tok) == chosen
+
+
+def test_without_tls_cram_md5_comes_first() -> None:
+    """The password itself never crosses an unencrypted wire when avoidable."""
+    assert sasl.candidates("auto", ["PLAIN", "LOGIN", "CRAM-MD5"], has_password=True,
+                           has_token=False, encrypted=False) == ["CRAM-MD5", "PLAIN", "LOGIN"]
 
 
 def test_planned_stages() -> None:

@@ -166,9 +166,24 @@ def test_unknown_profile_lists_known_ones(path: Path, capsys: pytest.CaptureFixt
                        "(known: Acme Gmail, Acme SES, Beta M365, Lab)\n")
 
 
-def test_check(path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_check(path: Path, capsys: pytest.CaptureFixture[str],
+               monkeypatch: pytest.MonkeyPatch) -> None:
     assert smtptui(capsys, "check")[0] == 2  # no file yet
     _seed(capsys)
+    monkeypatch.setenv("PATH", str(path.parent))  # no `pass` command here
+    monkeypatch.delenv("ACME_PW", raising=False)
+    code, out, err = smtptui(capsys, "check")  # valid, but two profiles cannot run here
+    assert (code, out) == (1, f"valid: 4 profiles in {path}; 2 cannot run here\n")
+    assert err.splitlines() == [
+        f'smtptui: {path}: profile "Acme Gmail": cannot run here: password: the environment '
+        "variable ACME_PW is not set",
+        f'smtptui: {path}: profile "Acme SES": cannot run here: password: the command '
+        "'pass' is not found",
+    ]
+    tool = path.parent / "pass"
+    tool.write_text("#!/bin/sh\necho secret\n")
+    tool.chmod(0o755)
+    monkeypatch.setenv("ACME_PW", CANARY)
     assert smtptui(capsys, "check") == (0, f"ok: 4 profiles in {path}\n", "")
     path.write_text(path.read_text().replace("port = 2525", "port = 70000").replace(
         'tls = "none"', 'tls = "fast"'))
@@ -193,11 +208,11 @@ def test_check_finds_what_a_probe_would_refuse(path: Path,
                     'username = "ops@b.test"\n')
     path.chmod(0o600)
     code, out, err = smtptui(capsys, "check")
-    assert (code, out) == (2, "")
-    assert err.splitlines()[0] == (
-        f'smtptui: {path}: profile "Lost CA": cannot read the CA file /nonexistent/ca.pem')
-    assert err.splitlines()[1].startswith(
+    assert (code, out) == (2, "")  # "No secret" can run nowhere: the file is unusable
+    assert err.splitlines()[0].startswith(
         f'smtptui: {path}: profile "No secret": username \'ops@b.test\' has no password')
+    assert err.splitlines()[1] == (f'smtptui: {path}: profile "Lost CA": cannot run here: '
+                                   "cannot read the CA file /nonexistent/ca.pem")
 
 
 def test_add_warns_about_what_a_probe_would_refuse(path: Path,
@@ -206,7 +221,8 @@ def test_add_warns_about_what_a_probe_would_refuse(path: Path,
                            "--cafile", "/nonexistent/ca.pem")
     assert code == 0 and err.splitlines() == [
         f'smtptui: added profile "Lost CA" in {path}',
-        'smtptui: warning: profile "Lost CA": cannot read the CA file /nonexistent/ca.pem']
+        'smtptui: warning: profile "Lost CA": cannot run here: cannot read the CA file '
+        '/nonexistent/ca.pem']
 
 
 def test_invalid_file_is_never_edited(path: Path, capsys: pytest.CaptureFixture[str]) -> None:

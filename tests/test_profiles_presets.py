@@ -62,7 +62,7 @@ def test_example_file_loads_and_shows_every_mode_and_source() -> None:
     assert {p.tls for p in pf.profiles} == set(TLS_MODES)
     kinds = {type(s).__name__ for p in pf.profiles for s in (p.password, p.oauth_token) if s}
     assert kinds == {"EnvSource", "CommandSource", "KeyringSource", "PromptSource",
-                     "LiteralSource"}
+                     "LiteralSource", "OAuthSource"}
     assert any("plain text" in w for w in pf.warnings)
     text = EXAMPLE.read_text()
     assert "only the lines that\n# changed are edited" in text

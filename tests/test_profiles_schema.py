@@ -60,17 +60,17 @@ def _one(fields: str) -> str:
     ("send = true", 'profile "Acme relay": send = true needs from and to'),
     ("password = 123456",
      'profile "Acme relay": password must be a string or a table like { env = "VAR" } '
-     "(env, command, keyring, prompt), got an integer"),
+     "(env, command, keyring, prompt, oauth), got an integer"),
     ('password = ""', 'profile "Acme relay": password must not be empty (leave it out for none)'),
     ('password = { env = "A", command = "b" }',
      'profile "Acme relay": password must have exactly one of env, command, keyring, prompt, '
-     "got env, command"),
+     "oauth, got env, command"),
     ("password = {}",
      'profile "Acme relay": password must have exactly one of env, command, keyring, prompt, '
-     "got none"),
+     "oauth, got none"),
     ('password = { vault = "x" }',
      'profile "Acme relay": password has unknown key "vault"; '
-     "allowed: env, command, keyring, prompt"),
+     "allowed: env, command, keyring, prompt, oauth"),
     ('password = { env = "1BAD" }',
      'profile "Acme relay": password.env must be an environment variable name '
      "(letters, digits and _, not starting with a digit)"),

@@ -6,6 +6,7 @@ Screens show and ask; the app reads and writes. Nothing here draws.
 from __future__ import annotations
 
 import asyncio
+import threading
 from collections.abc import Iterable
 from dataclasses import replace
 from functools import partial
@@ -29,13 +30,21 @@ from smtptui.app.widgets.probe_view import ProbeSource
 from smtptui.probe.config import ProbeConfig, Secret
 from smtptui.probe.events import ProbeReport
 from smtptui.probe.sanitize import clean
-from smtptui.profiles.errors import ProfilesError, SecretError
+from smtptui.profiles.errors import ProfilesError, SecretError, TokenUnavailable
 from smtptui.profiles.secrets import PromptSource
-from smtptui.profiles.store import ProfileFile, load_or_empty, modify
+from smtptui.profiles.store import (
+    ProfileFile,
+    check_literal_secrets,
+    load_or_empty,
+    modify,
+)
 
 if TYPE_CHECKING:
     from smtptui.app.dns_plan import DnsOutcome
+    from smtptui.app.screens.compare import CompareScreen
     from smtptui.demo.embedded import Demo
+    from smtptui.history.record import HistorySink, Recorded
+    from smtptui.probe.report_json import ReadReport
 
 DEMO_CLIENT = "Demo (loopback relays)"
 PROMPTED = (("password", "password"), ("oauth_token", "OAuth token"))
@@ -69,9 +78,19 @@ class SmtpTuiApp(OrderedKeys, App[int]):
                 return
 
     def __init__(self, profiles_path: Path, *, demo: bool = False,
-                 source: ProbeSource | None = None) -> None:
+                 source: ProbeSource | None = None, history: Path | None = None,
+                 record_history: bool = True, viewing: tuple[ReadReport, str] | None = None
+                 ) -> None:
         super().__init__()
+        self.viewing = viewing
+        """A saved report to show read-only instead of the dashboard (``smtptui open``)."""
         self.profiles_path = profiles_path
+        self.history_path = history
+        """The history database (None: ``$SMTPTUI_HISTORY`` or the state dir)."""
+        self.record_history = record_history
+        self._history_sink: HistorySink | None = None
+        self.recorded: dict[str, Recorded] = {}
+        """What recording each entry's last run found out (what changed), by key."""
         self.want_demo = demo
         self.probe_source = source
         self.profile_file: ProfileFile | None = None
@@ -91,14 +110,21 @@ class SmtpTuiApp(OrderedKeys, App[int]):
         """The last DNS checks (:class:`~smtptui.app.dns_plan.DnsOutcome`) of each entry."""
         self.dns_timeout = 5.0
         """Seconds one DNS lookup may take (checks and discovery)."""
+        self.inbound_port = 25
+        """The MX port the inbound view (I) probes; tests point it at a loopback relay."""
         self.dns_deadline = 30.0
         """Seconds all DNS checks of one profile (or one discovery) may take."""
         self.last_headers = ""
         """The text last analysed on the header screen (shown again when it reopens)."""
-        self.read_profiles()
+        if viewing is None:
+            self.read_profiles()
 
     # -- screens ----------------------------------------------------------------------
     def get_default_screen(self) -> Screen[None]:
+        if self.viewing is not None:
+            from smtptui.app.screens.report_view import ReportScreen
+
+            return ReportScreen(*self.viewing)
         return MainScreen(source=self.probe_source)
 
     @property
@@ -123,6 +149,8 @@ class SmtpTuiApp(OrderedKeys, App[int]):
 
     async def on_mount(self) -> None:
         self._pick_theme()
+        if self.viewing is not None:
+            return
         self.main.entries = self.entries()
         if self.load_error is not None:
             self.push_screen(ProfilesErrorScreen(str(self.profiles_path), self.load_error))
@@ -136,6 +164,53 @@ class SmtpTuiApp(OrderedKeys, App[int]):
     async def on_unmount(self) -> None:
         await self.stop_demo()
         self._prompted.clear()
+        if self._history_sink is not None:
+            self._history_sink.close()
+
+    # -- history ----------------------------------------------------------------------
+    @property
+    def history_file(self) -> Path:
+        from smtptui.locations import history_path
+
+        return self.history_path if self.history_path is not None else history_path()
+
+    @property
+    def history(self) -> HistorySink:
+        """Where runs are recorded (opened on first use; never raises)."""
+        if self._history_sink is None:
+            from smtptui.history.record import HistorySink
+
+            self._history_sink = HistorySink(self.history_file, origin="app",
+                                             enabled=self.record_history,
+                                             warn=self._history_problem)
+        return self._history_sink
+
+    def _history_problem(self, line: str) -> None:
+        """Said once (the sink stops trying): from a worker thread or the app's own."""
+        def say() -> None:
+            self.notify(f"{line}. Probes still run; nothing more is recorded this session.",
+                        title="History", severity="warning", timeout=8)
+
+        if threading.current_thread() is threading.main_thread():
+            say()
+        else:
+            self.call_from_thread(say)
+
+    def on_compare_screen_finished(self, message: CompareScreen.Finished) -> None:
+        """Both sides of a comparison go into the history, like `smtptui compare`."""
+        comparison = message.comparison
+        by_name = {e.name: e for e in self.entries()}
+        runs = [(side.name, r) for side in (comparison.a, comparison.b) for r in side.reports]
+        self.run_worker(partial(self._record_all, self.history, runs, by_name), thread=True,
+                        group="history-record", exit_on_error=False)
+
+    @staticmethod
+    def _record_all(sink: HistorySink, runs: list[tuple[str, ProbeReport]],
+                    by_name: dict[str, Entry]) -> None:
+        for name, report in runs:
+            entry = by_name.get(name)
+            sink.record(report, profile=name, client=entry.client if entry else None,
+                        origin="app")
 
     async def on_welcome_screen_choice(self, message: WelcomeScreen.Choice) -> None:
         if isinstance(self.screen, WelcomeScreen):
@@ -255,6 +330,17 @@ class SmtpTuiApp(OrderedKeys, App[int]):
             for which in ("password", "oauth_token"):
                 self._prompted.pop((key, which), None)  # let the user type it again
 
+    def notify_terminal(self, title: str, body: str) -> None:
+        """Bell plus a desktop notification through the terminal (OSC 777 and OSC 9),
+        written the way Textual writes its own OSC 52 (``copy_to_clipboard``)."""
+        import os
+
+        from smtptui.watch.notify import terminal_notification
+
+        if self._driver is not None:
+            self._driver.write(terminal_notification(title, body,
+                                                     tmux=bool(os.environ.get("TMUX"))))
+
     # -- demo relays ------------------------------------------------------------------
     async def start_demo(self) -> None:
         """Start the loopback relays in this event loop and list their profiles."""
@@ -298,6 +384,11 @@ class SmtpTuiApp(OrderedKeys, App[int]):
         else:
             profile = entry.profile
             assert profile is not None
+            if self.profile_file is not None:
+                try:  # the same rule as the command line: no plain-text secret others can read
+                    check_literal_secrets(self.profile_file, [profile])
+                except ProfilesError as exc:
+                    raise SecretError(str(exc)) from None
             answers: list[Secret] = []
             for which, what in PROMPTED:
                 if isinstance(getattr(profile, which), PromptSource):
@@ -308,8 +399,11 @@ class SmtpTuiApp(OrderedKeys, App[int]):
                 profile.to_probe_config, prompt=lambda _question: next(queue).reveal(),
                 problems=problems)
             for problem in problems:  # in full here (a command's stderr), brief in reports
-                self.notify(f"{problem}. Testing everything up to AUTH.",
-                            title="Missing secret", severity="warning", timeout=8)
+                oauth = isinstance(problem, TokenUnavailable)  # before connecting, say so
+                self.notify(f"{problem}" + (" (e, then Sign in…)" if oauth else "")
+                            + ". Testing everything up to AUTH.",
+                            title="OAuth sign-in needed" if oauth else "Missing secret",
+                            severity="warning", timeout=8)
         if send and not config.send and config.mail_from and config.rcpt_to:
             config = replace(config, send=True)
         return config
@@ -382,6 +476,23 @@ class SmtpTuiApp(OrderedKeys, App[int]):
                            escape(f"{clean(e.client or 'no client', 40)} · {e.target}"))
              for e in entries], placeholder=prompt)
 
+    def _sign_in_command(self, screen: MainScreen) -> SystemCommand | None:
+        """"Sign in…" for the selected profile when its token comes from an OAuth sign-in."""
+        from smtptui.profiles.secrets import OAuthSource
+
+        profile = screen.selected.profile if screen.selected is not None else None
+        source = next((s for s in (profile.oauth_token, profile.password)
+                       if isinstance(s, OAuthSource)), None) if profile else None
+        if source is None or source.account is None:
+            return None
+        from smtptui.app.screens.sign_in import SignInScreen
+
+        account = source.account
+        return SystemCommand(  # the palette reads markup: the name is escaped for it
+            f"Sign in ({escape(clean(source.name, 40))})…",
+            "OAuth: get a token the profile's probes refresh by themselves",
+            lambda: self.push_screen(SignInScreen(account)))
+
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         if isinstance(screen, MainScreen):
             yield SystemCommand("Mark / unmark profile for compare", "key: space",
@@ -402,6 +513,9 @@ class SmtpTuiApp(OrderedKeys, App[int]):
             yield SystemCommand("Copy as openssl s_client command",
                                 "The selected profile's TLS handshake by hand (OSC 52)",
                                 partial(screen.copy_as, "s_client"))
+            sign_in = self._sign_in_command(screen)
+            if sign_in is not None:
+                yield sign_in
             if self.demo is None:
                 yield SystemCommand("Start the demo relays",
                                     "Three loopback relays: healthy, 535 5.7.8, expired "

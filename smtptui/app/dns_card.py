@@ -81,10 +81,13 @@ def _domain_rows(r: DomainReport, covered: set[str]) -> tuple[Card, list[Level]]
         levels.extend(f.level for f in findings)
 
     if r.host is not None:
-        add(f"Relay host {r.host.host}:{r.host.port}", r.host.findings)
-    reverse = tuple(x.finding() for x in r.reverse if x.ip not in covered)
+        add(f"Relay host {r.host.host}:{r.host.port}", r.unrepeated(r.host.findings))
+    reverse = r.unrepeated(tuple(x.finding() for x in r.reverse if x.ip not in covered))
     add("Reverse DNS of the connected IP", reverse)
     rows += ["", title(f"Sender domain {r.domain}")]
+    if r.headline is not None:
+        add("Domain", (r.headline,))
+        return rows, levels
     add("SPF", r.spf.findings, _spf_extra(r))
     add("DMARC", r.dmarc.findings,
         [field("record", clean(t, 500), MUTED) for t in r.dmarc.records])

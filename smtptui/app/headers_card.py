@@ -12,6 +12,7 @@ from textual.content import Content
 
 from smtptui.app.render import MUTED, Bullet, Card, field, title
 from smtptui.app.verdicts import bullet, summary
+from smtptui.dnscheck.headers.results import ENVELOPE_PROPS
 from smtptui.dnscheck.orgdomain import aligned
 from smtptui.probe.sanitize import clean
 
@@ -31,15 +32,14 @@ def _domain(value: str | None) -> str | None:
 
 
 def _trusted(report: HeaderReport, method: str) -> list[AuthResult]:
-    """``method`` results written by the receiver whose results count (the topmost)."""
-    return [r for h in report.auth_results if h.authserv_id == report.authserv_id
-            for r in h.results if r.method == method]
+    """``method`` results written by the receiving domain (the trusted headers)."""
+    return report.results_for(method)
 
 
 def _envelope(report: HeaderReport) -> tuple[str | None, str | None]:
     """(MAIL FROM domain, SPF result) as the trusted receiver recorded them."""
     for result in _trusted(report, "spf"):
-        domain = _domain(result.prop("smtp.mailfrom", "smtp.helo"))
+        domain = _domain(result.prop(*ENVELOPE_PROPS))
         if domain:
             return domain, result.result
     for spf in report.received_spf:
@@ -117,11 +117,12 @@ def headers_card(report: HeaderReport) -> Card:
     """The whole result: overall verdict, per mechanism, spam reasons, alignment, hops."""
     rows: Card = [title("Verdict"), summary([v.level for v in report.verdicts],
                                             clean_text="nothing points to spam")]
-    rows.append(field("From", clean(report.from_address or "(none)", 300)))
+    rows.append(field("From", clean(report.from_shown or "(none)", 300)))
     if report.subject:
         rows.append(field("Subject", clean(report.subject, 300)))
     if report.authserv_id is not None:
-        rows.append(field("Results from", clean(report.authserv_id or "(no authserv-id)")))
+        ids = ", ".join(i or "(no authserv-id)" for i in report.trusted_ids)
+        rows.append(field("Results from", clean(ids, 300)))
     rows += ["", title("Mechanisms")]
     for v in report.verdicts:
         name = MECHANISMS.get(v.mechanism, v.mechanism)

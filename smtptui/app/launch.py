@@ -8,21 +8,28 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from smtptui.app.app import SmtpTuiApp
     from smtptui.app.widgets.probe_view import ProbeSource
+    from smtptui.probe.report_json import ReadReport
 
 
 def make_app(profiles_path: Path | None, *, demo: bool = False, mouse: bool = True,
-             source: ProbeSource | None = None) -> SmtpTuiApp:
+             source: ProbeSource | None = None, history: Path | None = None,
+             record_history: bool = True, viewing: tuple[ReadReport, str] | None = None
+             ) -> SmtpTuiApp:
     """The app for ``profiles_path`` (None: the default location).
 
     ``demo`` starts the loopback demo relays inside the app's event loop;
     ``mouse`` is applied by :func:`run_app` (``App.run(mouse=...)``); ``source``
-    replaces the probe engine (benchmarks).
+    replaces the probe engine (benchmarks); ``history`` is the history database (None:
+    the default location), ``record_history=False`` records nothing (``--no-history``);
+    ``viewing`` (a report read from a file, and where from) opens that report read-only
+    instead of the dashboard (``smtptui open``).
     """
     from smtptui.app.app import SmtpTuiApp
     from smtptui.profiles.paths import resolve_path
 
     path = profiles_path if profiles_path is not None else resolve_path(None)
-    app = SmtpTuiApp(path, demo=demo, source=source)
+    app = SmtpTuiApp(path, demo=demo, source=source, history=history,
+                     record_history=record_history, viewing=viewing)
     app.use_mouse = mouse
     return app
 
@@ -31,11 +38,42 @@ RELAY_SWITCH_INTERVAL = 0.0005
 """Seconds a thread may hold the GIL while another waits (Python's default: 0.005)."""
 
 
-def run_app(profiles_path: Path | None, *, demo: bool = False, mouse: bool = True) -> int:
+COLOUR_SYSTEMS = ("auto", "standard", "256", "truecolor", "windows")
+"""What Textual (Rich) takes in ``TEXTUAL_COLOR_SYSTEM``."""
+COLOUR_ALIASES = {"16": "standard", "8": "standard", "24bit": "truecolor"}
+"""Names people type for them."""
+
+
+def check_colour_env() -> None:
+    """``TEXTUAL_COLOR_SYSTEM=16`` means the 16 ANSI colours (Rich calls that "standard");
+    a value Textual does not know is one line and exit 2, not a KeyError at start-up."""
+    import os
+
+    from smtptui.errors import UsageError
+
+    value = os.environ.get("TEXTUAL_COLOR_SYSTEM")
+    if value is None:
+        return
+    wanted = value.strip().lower()
+    if wanted in COLOUR_ALIASES:
+        os.environ["TEXTUAL_COLOR_SYSTEM"] = COLOUR_ALIASES[wanted]
+    elif wanted not in COLOUR_SYSTEMS:
+        raise UsageError(f"TEXTUAL_COLOR_SYSTEM={value!r} is not a colour system: use "
+                         "standard (or 16), 256, truecolor or auto")
+    else:
+        os.environ["TEXTUAL_COLOR_SYSTEM"] = wanted
+
+
+def run_app(profiles_path: Path | None, *, demo: bool = False, mouse: bool = True,
+            history: Path | None = None, record_history: bool = True,
+            viewing: tuple[ReadReport, str] | None = None) -> int:
     """Open the dashboard until the user quits; returns the exit status."""
     import sys
 
-    app = make_app(profiles_path, demo=demo, mouse=mouse)
+    check_colour_env()  # before Textual reads it
+
+    app = make_app(profiles_path, demo=demo, mouse=mouse, history=history,
+                   record_history=record_history, viewing=viewing)
     # Probes run in child processes; the demo relays run on a thread here: a short
     # switch interval lets that thread answer within a millisecond while the screen works.
     sys.setswitchinterval(RELAY_SWITCH_INTERVAL)

@@ -37,6 +37,8 @@ _PHRASES: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], ..
          "in the profile's Nameserver field"),
         (r"--nameserver", "the nameserver"),
         (r"--user\b", "the username"),
+        (r"--send tests it", "s sends one"),
+        (r"--stop-after\b", "the profile's “Stop after”"),
     ))
 
 

@@ -123,6 +123,8 @@ def report_card(report: ProbeReport) -> Card:
     else:
         lines.append(Content.assemble((f"{glyph('pass')} PASSED", f"{OK} bold"),
                                       f" in {ms(report.total_ms)}"))
+    if failed is None and report.coverage:  # say what the pass covers
+        lines.append(field("Tested", for_app(report.coverage)))
     if failed is not None:
         diagnosis = failed.diagnosis
         if diagnosis is not None:
@@ -153,6 +155,9 @@ def report_card(report: ProbeReport) -> Card:
         for stage in advice:
             assert stage.diagnosis is not None
             lines.append(field(f"Advice ({stage.stage})", for_app(stage.diagnosis.advice)))
+    if report.info:
+        lines += ["", title("Info (nothing to do)")]
+        lines += [Content(f"{glyph('info')} {i}") for i in report.info]
     lines += ["", title("TLS")]
     lines += tls_lines(report.tls, report)
     lines += ["", title("EHLO extensions")]

@@ -44,6 +44,9 @@ def register(sub: Any) -> None:
                    help="one JSON object: both reports, stats, rows, cold vs warm")
     p.add_argument("--profiles", metavar="FILE", default=argparse.SUPPRESS,
                    help="profiles file")
+    from smtptui.commands.history_args import add_history_args
+
+    add_history_args(p)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -55,10 +58,20 @@ def run(args: argparse.Namespace) -> int:
     from smtptui.commands.target_args import config_from_profile, load_profiles, profile_from_args
 
     profiles = load_profiles(args)
-    config_a = config_from_profile(profile_from_args(args, args.a, profiles), args)
-    config_b = config_from_profile(profile_from_args(args, args.b, profiles), args)
+    profile_a = profile_from_args(args, args.a, profiles)
+    profile_b = profile_from_args(args, args.b, profiles)
+    config_a = config_from_profile(profile_a, args)
+    config_b = config_from_profile(profile_b, args)
     comparison = asyncio.run(_compare(args.a, config_a, args.b, config_b, args.runs,
                                       progress=not args.json))
+    from smtptui.commands.history_args import sink_for
+
+    with sink_for(args, "compare") as sink:
+        for side, profile, config in ((comparison.a, profile_a, config_a),
+                                      (comparison.b, profile_b, config_b)):
+            for report in side.reports:
+                sink.record(report, profile=profile.name, client=profile.client,
+                            secrets=config.secrets)
     if args.json:
         print(json.dumps(comparison.to_json(), ensure_ascii=False))
     else:

@@ -17,6 +17,9 @@ def register(sub: Any) -> None:
     p.add_argument("--json", action="store_true",
                    help="print one JSON object per demo relay (implies --headless)")
     p.add_argument("--profiles", metavar="FILE", default=argparse.SUPPRESS)
+    from smtptui.commands.history_args import add_history_args
+
+    add_history_args(p)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -27,10 +30,15 @@ def run(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from smtptui.app.launch import run_app
+    from smtptui.commands.history_args import history_file
 
     path = getattr(args, "profiles", None)
     return run_app(Path(path) if path else None, demo=True,
-                   mouse=not getattr(args, "no_mouse", False))
+                   mouse=not getattr(args, "no_mouse", False), history=history_file(args),
+                   # the demo's relays (new certificates each start) are not the user's:
+                   # their runs go into a history only when one is named with --history
+                   record_history=bool(getattr(args, "history", None))
+                   and not getattr(args, "no_history", False))
 
 
 async def _headless(*, json_out: bool) -> int:

@@ -24,7 +24,8 @@ def add_dns_args(p: argparse.ArgumentParser) -> None:
                    help=f"DNS resolver to ask (IP; IPv6 as [::1]:53; default ${NAMESERVER_ENV} "
                         "or the system's)")
     p.add_argument("--timeout", metavar="S", type=float, default=5.0,
-                   help="seconds per DNS lookup (default 5)")
+                   help="seconds per DNS lookup (default 5); the whole check stops after "
+                        "4 times this")
 
 
 def nameserver_of(args: argparse.Namespace, fallback: str | None = None) -> str | None:
@@ -40,6 +41,8 @@ def register(sub: Any) -> None:
                    help="sending IP to evaluate SPF for and check reverse DNS of (repeatable)")
     p.add_argument("--sender", metavar="ADDR", help="envelope sender for SPF (default "
                    "postmaster@DOMAIN)")
+    p.add_argument("--helo", metavar="NAME", help="the HELO/EHLO name the relay announces: "
+                   "its SPF is evaluated too (RFC 7208 2.3) and it is %%{h} in macros")
     p.add_argument("--selector", action="append", default=[], metavar="S",
                    help="DKIM selector to look up (repeatable); common ones are tried too")
     p.add_argument("--no-common-selectors", action="store_true",
@@ -76,6 +79,32 @@ def _from_profile(args: argparse.Namespace) -> dict[str, Any]:
             "nameserver": profile.nameserver, "host": profile.host, "port": profile.port}
 
 
+def _spf_none(domain: str) -> str | None:
+    """Why SPF answers ``none`` for this name without a lookup (a literal, one label, an
+    empty or over-long label), or ``None`` to run the checks."""
+    from smtptui.dnscheck.spf_eval import not_a_domain
+
+    if any(ord(c) < 0x21 or c in "\\@" for c in domain.strip()):
+        return None          # not a name at all: the usage error says so
+    return not_a_domain(domain)
+
+
+def _print_spf_none(domain: str, reason: str, as_json: bool) -> int:
+    """RFC 7208 4.3: SPF's answer for such a name is ``none``; nothing else applies."""
+    from smtptui.probe.sanitize import clean
+
+    text = (f"SPF result for {clean(domain, 300)!r}: none ({reason}, RFC 7208 4.3); no DNS "
+            "check applies to a name that is not a domain")
+    if as_json:
+        import json
+
+        print(json.dumps({"ok": False, "domain": domain,
+                          "spf": {"result": "none", "reason": reason}}))
+    else:
+        print(text)
+    return ExitCode.FAILED
+
+
 def run(args: argparse.Namespace) -> int:
     import asyncio
     import json
@@ -94,11 +123,14 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError("dns: --port and --cert need --host")
     if args.port is not None and not 0 < args.port < 65536:
         raise UsageError(f"dns: invalid port {args.port}")
+    none_reason = _spf_none(domain)
+    if none_reason is not None:
+        return _print_spf_none(domain, none_reason, args.json)
     try:
         chain = load_cert_chain(args.cert) if args.cert else []
         report: DomainReport = asyncio.run(check_domain(
             domain, ips=args.ip, selectors=[*prof.get("selectors", []), *args.selector],
-            host=host, port=port, cert_chain=chain, sender=args.sender,
+            host=host, port=port, cert_chain=chain, sender=args.sender, helo=args.helo,
             common_selectors=not args.no_common_selectors,
             nameserver=nameserver_of(args, prof.get("nameserver")), timeout=args.timeout))
     except DnsInputError as exc:

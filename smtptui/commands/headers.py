@@ -18,6 +18,10 @@ DESCRIPTION = ("Analyse a delivered message's headers: SPF, DKIM, DMARC, ARC, th
 def register(sub: Any) -> None:
     p = sub.add_parser("headers", help=HELP, description=DESCRIPTION)
     p.add_argument("file", metavar="FILE|-", help="headers (or a whole message); - for stdin")
+    p.add_argument("--trust", action="append", default=[], metavar="ID",
+                   help="believe the Authentication-Results of this authserv-id (and hosts "
+                        "under it; repeatable). Default: those the receiving domain added "
+                        "above the first external hop")
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.add_argument("--profiles", metavar="FILE", default=argparse.SUPPRESS,
                    help=argparse.SUPPRESS)
@@ -44,7 +48,7 @@ def run(args: argparse.Namespace) -> int:
     from smtptui.dnscheck.headers import analyse_headers
 
     text = read_input(args.file)
-    report = analyse_headers(text)
+    report = analyse_headers(text, tuple(t for t in args.trust if t.strip()))
     if not report.header_count:
         raise UsageError(f"headers: no mail headers found in {args.file}")
     failed = report.level == "fail"

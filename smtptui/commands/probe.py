@@ -6,14 +6,21 @@ import argparse
 import json
 import os
 import sys
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, TextIO
 
+from smtptui.commands.history_args import add_history_args, sink_for
 from smtptui.commands.target_args import add_target_args
 from smtptui.errors import ExitCode, UsageError
 
 if TYPE_CHECKING:
     from smtptui.probe.config import ProbeConfig
     from smtptui.probe.events import ProbeReport
+
+
+EXIT_WITHOUT_TEARDOWN = True
+"""One probe or a batch, output printed, nothing left open: the process may skip the
+interpreter's teardown (see :func:`smtptui.cli.entry`)."""
 
 
 def register(sub: Any) -> None:
@@ -28,14 +35,20 @@ def register(sub: Any) -> None:
     b.add_argument("--all", action="store_true", help="probe every saved profile")
     b.add_argument("--client", metavar="NAME", help="probe every profile of one client")
     b.add_argument("--concurrency", type=int, default=None, metavar="N",
-                   help="probes at once in a batch (default 10)")
+                   help="probes at once in a batch (default: adapts to the CPUs and the "
+                        "relays' latency)")
+    b.add_argument("--ordered", action="store_true",
+                   help="print a batch's results in the file's order (default: as each ends)")
     o = p.add_argument_group("output")
     o.add_argument("--json", action="store_true", help="one JSON object (per line in a batch)")
     o.add_argument("-v", "--verbose", action="store_true", help="show the transcript")
     o.add_argument("--swaks", action="store_true",
                    help="also print the equivalent swaks command line")
+    o.add_argument("--openssl", action="store_true",
+                   help="also print the openssl s_client line for the TLS handshake")
     p.add_argument("--profiles", metavar="FILE", default=argparse.SUPPRESS,
                    help="profiles file")
+    add_history_args(p)
 
 
 def use_color(stream: TextIO) -> bool:
@@ -50,42 +63,79 @@ def run(args: argparse.Namespace) -> int:
         from smtptui.commands.batch import run_batch
 
         return run_batch(args)
+    import gc
+
+    gc.disable()  # one probe: too little garbage to be worth the collector's ~1 ms
+    try:
+        return _run_one(args)
+    finally:
+        gc.enable()
+
+
+def _run_one(args: argparse.Namespace) -> int:
     if args.concurrency is not None:
         raise UsageError("--concurrency only applies with --all or --client")
-    from smtptui.commands.target_args import config_from_profile, env_vars, profile_from_args
+    if args.ordered:
+        raise UsageError("--ordered only applies with --all or --client")
+    from smtptui.commands.target_args import config_from_profile, profile_from_args
 
     profile = profile_from_args(args, args.profile)
     config = config_from_profile(profile, args)
-    swaks = swaks_line(config, *env_vars(profile)) if args.swaks else None
+    bridges = _bridges(config, profile, swaks=args.swaks, openssl=args.openssl)
     import asyncio
 
     report = asyncio.run(_probe(config, json_out=args.json, verbose=args.verbose))
+    with sink_for(args, "probe") as sink:
+        recorded = sink.record(report, profile=profile.name if args.profile else None,
+                               client=profile.client, secrets=config.secrets)
     if args.json:
         doc = report.to_json()
-        if swaks:
-            doc["swaks"] = swaks
+        doc.update(bridges)
+        if recorded is not None:
+            doc["history"] = recorded.to_json()
         print(json.dumps(doc, ensure_ascii=False))
     else:
-        _print_summary(report, swaks=swaks)
+        _print_summary(report, bridges,
+                       since=recorded.lines(failed=not report.ok) if recorded else ())
     return ExitCode.OK if report.ok else ExitCode.FAILED
+
+
+def _bridges(config: ProbeConfig, profile: Any, *, swaks: bool,
+             openssl: bool) -> dict[str, Any]:
+    """The JSON keys for --swaks (``swaks``: the line or null, ``swaks_notes``) and
+    --openssl (``openssl``: the s_client line, null without TLS)."""
+    if not (swaks or openssl):
+        return {}
+    from smtptui.commands.reproduce import openssl_line, swaks_notes, swaks_unsupported
+    from smtptui.commands.target_args import env_vars
+
+    out: dict[str, Any] = {}
+    if swaks:
+        why_not = swaks_unsupported(config)
+        out["swaks"] = None if why_not else swaks_line(config, *env_vars(profile))
+        out["swaks_notes"] = [f"# {why_not}"] if why_not else swaks_notes(config)
+    if openssl:
+        out["openssl"] = openssl_line(config)
+    return out
 
 
 async def _probe(config: ProbeConfig, *, json_out: bool, verbose: bool) -> ProbeReport:
     """Run the probe; in human mode stream each stage (and transcript line) as it happens."""
+    if json_out:  # nothing to show until the end: no event stream to feed
+        from smtptui.probe.engine import probe
+
+        return await probe(config)
     from smtptui.probe.engine import run_probe
     from smtptui.probe.events import ProbeFinished, StageFinished, WireLine
     from smtptui.reports.text import format_stage, format_wire
 
     color = use_color(sys.stdout)
-    if not json_out:
-        target = f"{config.host}:{config.port} ({config.tls})"
-        label = f' — profile "{config.profile}"' if config.profile else ""
-        print(f"smtptui probe of {target}{label}", flush=True)
+    target = f"{config.host}:{config.port} ({config.tls})"
+    label = f' — profile "{config.profile}"' if config.profile else ""
+    print(f"smtptui probe of {target}{label}", flush=True)
     async for event in run_probe(config):
         if isinstance(event, ProbeFinished):
             return event.report
-        if json_out:
-            continue
         if isinstance(event, StageFinished):
             print(format_stage(event, color=color), flush=True)
         elif verbose and isinstance(event, WireLine):
@@ -93,14 +143,20 @@ async def _probe(config: ProbeConfig, *, json_out: bool, verbose: bool) -> Probe
     raise RuntimeError("probe ended without a report")  # pragma: no cover
 
 
-def _print_summary(report: ProbeReport, *, swaks: str | None) -> None:
+def _print_summary(report: ProbeReport, bridges: dict[str, Any],
+                   since: Sequence[str] = ()) -> None:
     from smtptui.reports.text import format_summary
 
     print()
-    print("\n".join(format_summary(report, color=use_color(sys.stdout))))
-    if swaks:
+    print("\n".join(format_summary(report, color=use_color(sys.stdout), since=since)))
+    if "swaks_notes" in bridges:
         print()
-        print(f"Reproduce with swaks:\n  {swaks}")
+        lines = [bridges["swaks"]] if bridges["swaks"] else []
+        print("\n  ".join(["Reproduce with swaks:", *lines, *bridges["swaks_notes"]]))
+    if "openssl" in bridges:
+        print()
+        line = bridges["openssl"] or "# no TLS in this probe (--tls none)"
+        print(f"Check the TLS handshake with openssl:\n  {line}")
 
 
 def swaks_line(config: ProbeConfig, password_var: str | None = None,
@@ -109,6 +165,8 @@ def swaks_line(config: ProbeConfig, password_var: str | None = None,
     (``"$VAR"`` of the variable the secret came from, else ``"$SMTP_PASSWORD"``)."""
     import re
     import shlex
+
+    from smtptui.commands.reproduce import swaks_timeout
 
     def placeholder(var: str | None, default: str) -> str:
         ok = var is not None and re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", var)
@@ -145,7 +203,7 @@ def swaks_line(config: ProbeConfig, password_var: str | None = None,
         parts += ["--quit-after", quit_after[config.stop_after]]
     elif not config.send:
         parts += ["--quit-after", "rcpt" if config.rcpt_to else "auth"]
-    parts += ["--timeout", f"{config.timeout:g}"]
+    parts += ["--timeout", str(swaks_timeout(config))]
     return " ".join(p if isinstance(p, _Raw) else shlex.quote(p) for p in parts)
 
 

@@ -37,7 +37,9 @@ def register(subparsers: Any) -> None:
     remove.add_argument("name", metavar="NAME")
     _common(remove)
     _common(sub.add_parser("path", help="print the profiles file's path"))
-    _common(sub.add_parser("check", help="validate the profiles file (exit 0 ok, 2 invalid)"))
+    _common(sub.add_parser(
+        "check", help="validate the profiles file (exit 0 ok; 1 valid, but some profiles "
+        "cannot run on this machine; 2 the file cannot be used)"))
     _common(sub.add_parser("presets", help="list provider presets"), True)
 
 
@@ -59,6 +61,8 @@ def _register_add(add: argparse.ArgumentParser) -> None:
     secret.add_argument("--password-keyring", metavar="NAME",
                         help="password from the OS keyring (service smtptui, user NAME)")
     secret.add_argument("--password-prompt", action="store_true", help="ask every time")
+    secret.add_argument("--oauth", metavar="NAME", help="a fresh OAuth token of the file's "
+                        "[oauth.NAME] sign-in (smtptui oauth login NAME)")
     add.add_argument("--oauth-token-env", metavar="VAR", help="OAuth token from this variable")
     add.add_argument("--auth", metavar="M",
                      help="auto | plain | login | cram-md5 | xoauth2 | oauthbearer")
@@ -197,17 +201,18 @@ def _add(args: argparse.Namespace, path: Path) -> int:
 
     saved = modify(path, change)
     _say(f"{'replaced' if replaced else 'added'} profile {show(name)} in {path}")
-    for problem in _runtime_problems(saved, only=name):
+    broken, here = _runtime_problems(saved, only=name)
+    for problem in broken + here:
         _say(f"warning: {problem}")
     return 0
 
 
 def _fields_from_args(args: argparse.Namespace) -> dict[str, Any]:
     """The new profile's fields (Profile attribute names) from the flags and any preset."""
+    from smtptui.commands.target_args import command_source
     from smtptui.errors import UsageError
     from smtptui.profiles import (
         PRESETS,
-        CommandSource,
         EnvSource,
         KeyringSource,
         PromptSource,
@@ -233,12 +238,16 @@ def _fields_from_args(args: argparse.Namespace) -> dict[str, Any]:
         fields["dkim_selectors"] = tuple(args.dkim_selectors)
     if args.password_env:
         fields["password"] = EnvSource(args.password_env)
-    elif args.password_cmd:
-        fields["password"] = CommandSource(args.password_cmd)
+    elif args.password_cmd is not None:
+        fields["password"] = command_source(args.password_cmd)
     elif args.password_keyring:
         fields["password"] = KeyringSource(args.password_keyring)
     elif args.password_prompt:
         fields["password"] = PromptSource()
+    elif args.oauth:
+        from smtptui.profiles.secrets import OAuthSource
+
+        fields["password"] = OAuthSource(args.oauth)
     if args.oauth_token_env:
         fields["oauth_token"] = EnvSource(args.oauth_token_env)
     if args.preset:
@@ -286,34 +295,101 @@ def _check(args: argparse.Namespace, path: Path) -> int:
                 _say(f"{path}: {problem}")
         return ExitCode.USAGE
     _warn(pf)
-    problems = _runtime_problems(pf)
-    for problem in problems:
+    broken, here = _runtime_problems(pf)
+    for problem in broken + here:
         _say(f"{path}: {problem}")
-    if problems:
+    if broken:  # the file itself cannot be used as written
         return ExitCode.USAGE
     count = len(pf.profiles)
+    if here:  # a valid file, with profiles this machine cannot run
+        names = {p.partition(": cannot run here:")[0] for p in here}
+        print(f"valid: {count} profile{'' if count == 1 else 's'} in {path}; "
+              f"{len(names)} cannot run here")
+        return ExitCode.FAILED
     print(f"ok: {count} profile{'' if count == 1 else 's'} in {path}")
     return ExitCode.OK
 
 
-def _runtime_problems(pf: ProfileFile, only: str | None = None) -> list[str]:
-    """What a valid file still gets wrong for a probe: unreadable CA files and field
-    combinations that cannot work (as `smtptui probe` would refuse them)."""
-    from smtptui.commands.target_checks import check_cafile, check_combination
+def _runtime_problems(pf: ProfileFile,
+                      only: str | None = None) -> tuple[list[str], list[str]]:
+    """What a valid file still gets wrong for a probe: (field combinations that cannot
+    work anywhere, as `smtptui probe` would refuse them; what cannot run on this machine:
+    a missing CA file, an unset variable, a missing command or keyring backend)."""
+    from smtptui.commands.target_checks import check_combination
     from smtptui.errors import UsageError
 
-    problems: list[str] = []
+    broken: list[str] = []
+    here: list[str] = []
     for profile in pf.profiles:
         if only is not None and profile.name != only:
             continue
         where = f'profile "{profile.name}": '
         try:
             check_combination(profile, argparse.Namespace(), where)
-            if profile.cafile:
-                check_cafile(profile.cafile, where)
         except UsageError as exc:
-            problems.append(str(exc))
-    return problems
+            broken.append(str(exc))
+        here += [f"{where}cannot run here: {why}" for why in _cannot_run_here(profile)]
+    return broken, here
+
+
+def _cannot_run_here(profile: Profile) -> list[str]:
+    """Why this profile cannot run on this machine (nothing is read or run to find out)."""
+    import os
+
+    from smtptui.commands.target_checks import check_cafile
+    from smtptui.errors import UsageError
+    from smtptui.profiles.secrets import CommandSource, EnvSource, KeyringSource
+
+    out: list[str] = []
+    if profile.cafile:
+        try:
+            check_cafile(profile.cafile)
+        except UsageError as exc:
+            out.append(str(exc))
+    if profile.stop_after in ("greeting", "ehlo", "tls"):
+        return out  # the secrets are never needed
+    used = {"password": profile.auth not in ("xoauth2", "oauthbearer"),
+            "oauth_token": profile.auth not in ("plain", "login", "cram-md5")}
+    for what, source in (("password", profile.password), ("oauth_token", profile.oauth_token)):
+        if not used[what]:
+            continue
+        if isinstance(source, EnvSource) and source.var not in os.environ:
+            out.append(f"{what}: the environment variable {source.var} is not set")
+        elif isinstance(source, CommandSource):
+            missing = _missing_command(source.command)
+            if missing:
+                out.append(f"{what}: {missing}")
+        elif isinstance(source, KeyringSource):
+            missing = _missing_keyring()
+            if missing:
+                out.append(f"{what}: {missing}")
+    return out
+
+
+def _missing_command(command: str) -> str | None:
+    import shlex
+    import shutil
+
+    try:
+        argv = shlex.split(command)
+    except ValueError:
+        return None  # the schema's business, not this machine's
+    if argv and shutil.which(argv[0]) is None:
+        return f"the command {argv[0]!r} is not found"
+    return None
+
+
+def _missing_keyring() -> str | None:
+    import importlib.util
+
+    if importlib.util.find_spec("keyring") is None:
+        return "the keyring package is not installed (pip install 'smtptui[keyring]')"
+    import keyring
+    from keyring.backends import fail
+
+    if isinstance(keyring.get_keyring(), fail.Keyring):
+        return "no keyring backend is available on this machine"
+    return None
 
 
 def _presets(args: argparse.Namespace, path: Path) -> int:

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import argparse
-import dataclasses
 from typing import TYPE_CHECKING, Any
 
 from smtptui.commands.target_checks import (
@@ -16,11 +15,12 @@ from smtptui.commands.target_checks import (
 )
 from smtptui.errors import UsageError
 from smtptui.probe.config import AUTH_MECHS, STOP_AFTER, TLS_MODES, ProbeConfig
+from smtptui.records import replace
 
 if TYPE_CHECKING:
     from smtptui.probe.config import Secret
     from smtptui.profiles.model import Profile
-    from smtptui.profiles.secrets import SecretSource
+    from smtptui.profiles.secrets import CommandSource, OAuthSource, SecretSource
     from smtptui.profiles.store import ProfileFile
 
 
@@ -71,7 +71,10 @@ def add_target_args(p: argparse.ArgumentParser) -> None:
                      help="run CMD (no shell) and use the first line it prints")
     src.add_argument("--ask-password", action="store_true", help="prompt for the password")
     a.add_argument("--auth", choices=AUTH_MECHS, help="SASL mechanism (default auto)")
-    a.add_argument("--oauth-token-env", metavar="VAR", help="OAuth2 access token from $VAR")
+    tok = a.add_mutually_exclusive_group()
+    tok.add_argument("--oauth-token-env", metavar="VAR", help="OAuth2 access token from $VAR")
+    tok.add_argument("--oauth", metavar="NAME", help="a fresh access token of the profiles "
+                     "file's [oauth.NAME] sign-in (see: smtptui oauth login NAME)")
     a.add_argument("--allow-plaintext-auth", action="store_true", default=None,
                    help="allow AUTH without encryption (only with --tls none|opportunistic)")
     m = p.add_argument_group("mail")
@@ -98,7 +101,7 @@ def _prompt(question: str) -> str:
 
 
 def _overrides(args: argparse.Namespace) -> dict[str, Any]:
-    from smtptui.profiles.secrets import CommandSource, EnvSource, PromptSource
+    from smtptui.profiles.secrets import EnvSource, PromptSource
 
     fields: dict[str, Any] = {}
     for attr, field in (("host", "host"), ("port", "port"), ("tls", "tls"),
@@ -113,15 +116,33 @@ def _overrides(args: argparse.Namespace) -> dict[str, Any]:
             fields[field] = value
     if getattr(args, "rcpt_to", None):
         fields["rcpt_to"] = tuple(args.rcpt_to)
+    if fields.get("tls") == "none":  # a flag turning TLS off: the profile's TLS fields go
+        for field in ("cafile", "servername"):
+            fields.setdefault(field, None)
+        fields.setdefault("insecure", False)
+    if fields.get("insecure") and "cafile" not in fields:  # --insecure over a saved CA file
+        fields["cafile"] = None
     if getattr(args, "password_env", None):
         fields["password"] = EnvSource(args.password_env)
-    elif getattr(args, "password_cmd", None):
-        fields["password"] = CommandSource(args.password_cmd)
+    elif getattr(args, "password_cmd", None) is not None:
+        fields["password"] = command_source(args.password_cmd)
     elif getattr(args, "ask_password", False):
         fields["password"] = PromptSource()
     if getattr(args, "oauth_token_env", None):
         fields["oauth_token"] = EnvSource(args.oauth_token_env)
     return fields
+
+
+def command_source(command: str) -> CommandSource:
+    """``--password-cmd``, checked as the profile schema checks ``{ command = ... }``."""
+    from smtptui.profiles.schema import Invalid, check_command
+    from smtptui.profiles.secrets import CommandSource
+
+    try:
+        check_command("--password-cmd", command)
+    except Invalid as exc:
+        raise UsageError(str(exc)) from None
+    return CommandSource(command)
 
 
 def load_profiles(args: argparse.Namespace) -> ProfileFile:
@@ -131,19 +152,52 @@ def load_profiles(args: argparse.Namespace) -> ProfileFile:
 
 
 def profile_from_args(args: argparse.Namespace, name: str | None,
-                      profiles: ProfileFile | None = None) -> Profile:
-    """The profile ``name`` (or an ad-hoc one from ``--host``) with the flags applied."""
+                      profiles: ProfileFile | None = None, *,
+                      base: Profile | None = None) -> Profile:
+    """The profile ``name`` (or an ad-hoc one from ``--host``) with the flags applied;
+    ``base``: that profile, already looked up (a batch of 10,000 does not search for each)."""
     from smtptui.profiles.model import Profile
+    from smtptui.profiles.secrets import OAuthSource
 
     check_flags(args)
     fields = _overrides(args)
     if name is not None:
-        base = (profiles or load_profiles(args)).get(name)
-        return dataclasses.replace(base, **fields)
+        from smtptui.profiles.store import check_literal_secrets
+
+        if base is None or getattr(args, "oauth", None):
+            profiles = profiles or load_profiles(args)
+        if base is None:
+            base = profiles.get(name)  # type: ignore[union-attr]
+        if getattr(args, "oauth", None):
+            fields["oauth_token"] = _oauth_source(args, profiles)
+            if isinstance(base.password, OAuthSource):
+                fields["password"] = None  # --oauth replaces the profile's sign-in
+        profile = replace(base, **fields) if fields else base
+        if profiles is not None:
+            check_literal_secrets(profiles, [profile])
+        return profile
     if "host" not in fields:
         raise UsageError("give a PROFILE name or --host (see smtptui probe --help)")
     fields.setdefault("port", 465 if fields.get("tls") == "implicit" else 587)
+    if getattr(args, "oauth", None):
+        fields["oauth_token"] = _oauth_source(args, profiles)
+        fields.setdefault("username", fields["oauth_token"].account.username)
     return Profile(name=ADHOC, **fields)
+
+
+def _oauth_source(args: argparse.Namespace, profiles: ProfileFile | None) -> OAuthSource:
+    """``--oauth NAME``: the profiles file's ``[oauth.NAME]`` sign-in."""
+    from smtptui.oauth.account import parse_accounts
+    from smtptui.profiles import load_or_empty, resolve_path
+    from smtptui.profiles.secrets import OAuthSource
+
+    pf = profiles or load_or_empty(resolve_path(getattr(args, "profiles", None)))
+    accounts, _ = parse_accounts(pf.extra.get("oauth", {}))
+    if args.oauth not in accounts:
+        known = ", ".join(sorted(accounts)) or "none"
+        raise UsageError(f"--oauth {args.oauth}: no [oauth.{args.oauth}] sign-in in "
+                         f"{pf.path} (known: {known})")
+    return OAuthSource(args.oauth, accounts[args.oauth])
 
 
 def config_from_profile(profile: Profile, args: argparse.Namespace) -> ProbeConfig:
@@ -155,16 +209,23 @@ def config_from_profile(profile: Profile, args: argparse.Namespace) -> ProbeConf
     host = check_host(profile.host, "--host" if from_flag else f"{where}host")
     check_combination(profile, args, where)
     if adhoc:
-        config = dataclasses.replace(profile, password=None, oauth_token=None).to_probe_config()
-        config = dataclasses.replace(
-            config, profile=None,
-            password=_resolve(profile.password, "password", profile.username, args),
-            oauth_token=_resolve(profile.oauth_token, "OAuth token", profile.username, args))
+        config = replace(profile, password=None, oauth_token=None).to_probe_config()
+        from smtptui.profiles.errors import TokenUnavailable
+
+        password = _resolve(profile.password, "password", profile.username, args)
+        try:
+            token = _resolve(profile.oauth_token, "OAuth token", profile.username, args)
+            problem = None
+        except TokenUnavailable as exc:
+            _say(exc)
+            token, problem = None, exc.brief
+        config = replace(config, profile=None, password=password,
+                         oauth_token=token, secret_problem=problem)
     else:
-        config = profile.to_probe_config(prompt=_prompt)
-    config = dataclasses.replace(config, host=host)
+        config = _with_token_problems(profile)
+    config = replace(config, host=host)
     if getattr(args, "subject", None):
-        config = dataclasses.replace(config, subject=args.subject)
+        config = replace(config, subject=args.subject)
     if config.cafile:
         check_cafile(config.cafile)
     if config.nameserver:
@@ -177,6 +238,28 @@ def config_from_profile(profile: Profile, args: argparse.Namespace) -> ProbeConf
     return config
 
 
+def _with_token_problems(profile: Profile) -> ProbeConfig:
+    """The profile's probe; an OAuth token that cannot be had (revoked, not signed in)
+    is said on stderr and the probe fails at AUTH with the reason (exit 1), testing
+    everything before it. Other secret problems stay bad input (exit 2)."""
+    from smtptui.profiles.errors import SecretError, TokenUnavailable
+
+    problems: list[SecretError] = []
+    config = profile.to_probe_config(prompt=_prompt, problems=problems)
+    for problem in problems:
+        if not isinstance(problem, TokenUnavailable):
+            raise problem
+    for problem in problems:
+        _say(problem)
+    return config
+
+
+def _say(problem: Exception) -> None:
+    import sys
+
+    print(f"smtptui: {problem}", file=sys.stderr)
+
+
 def _resolve(source: SecretSource | None, what: str, user: str | None,
              args: argparse.Namespace) -> Secret | None:
     """An ad-hoc secret, labelled by its user (there is no profile to name)."""
@@ -186,6 +269,8 @@ def _resolve(source: SecretSource | None, what: str, user: str | None,
         label = f"{what} for {user}"
     elif what == "password":
         label = password_flag(args) or what
+    elif getattr(args, "oauth", None):
+        label = f"--oauth {args.oauth}"
     else:
         label = f"--oauth-token-env {args.oauth_token_env}"
     return source.resolve(label, _prompt)

@@ -5,10 +5,12 @@ named as the flags or profile keys the user wrote."""
 from __future__ import annotations
 
 import argparse
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from smtptui.errors import UsageError
 from smtptui.hostport import HostError, has_control, parse_host
+from smtptui.mailbox import mailbox_problem
 
 if TYPE_CHECKING:
     from smtptui.profiles.model import Profile
@@ -35,6 +37,21 @@ def check_flags(args: argparse.Namespace) -> None:
         if "@" not in address:
             raise UsageError(f"--to {address!r} is not an address "
                              "(put the PROFILE name before --to)")
+    check_addresses(getattr(args, "mail_from", None), getattr(args, "rcpt_to", None) or ())
+
+
+def check_addresses(mail_from: str | None, rcpt_to: Iterable[str], where: str = "") -> None:
+    """Sender and recipients must be RFC 5321 mailboxes (an empty sender is the null
+    reverse-path ``<>``); named as flags, or as profile keys with ``where``."""
+    sender, recipient = ("from", "to") if where else ("--from", "--to")
+    if mail_from:
+        problem = mailbox_problem(mail_from)
+        if problem:
+            raise UsageError(f"{where}{sender} {mail_from!r} is not a valid address: {problem}")
+    for address in rcpt_to:
+        problem = mailbox_problem(address)
+        if problem:
+            raise UsageError(f"{where}{recipient} {address!r} is not a valid address: {problem}")
 
 
 def check_cafile(path: str, where: str = "") -> None:
@@ -72,24 +89,56 @@ def check_combination(profile: Profile, args: argparse.Namespace, where: str) ->
                          f"(it stops after {profile.stop_after}: drop --stop-after)")
     if profile.rcpt_to and not profile.mail_from:
         raise UsageError(f"{where}--to needs --from")
-    for address in profile.rcpt_to if where else ():  # flags: checked by check_flags
-        if "@" not in address:
-            raise UsageError(f"{where}to {address!r} is not an address")
+    if where:  # flags: checked by check_flags
+        check_addresses(profile.mail_from, profile.rcpt_to, where)
     if profile.allow_plaintext_auth and profile.tls not in ("none", "opportunistic"):
         raise UsageError(f"{where}--allow-plaintext-auth only applies with "
                          "--tls none or opportunistic")
+    _check_flags_that_do_nothing(profile, where)
     if profile.stop_after not in _BEFORE_AUTH:
         _check_credentials(profile, args, where)
 
 
+def _check_flags_that_do_nothing(profile: Profile, where: str) -> None:
+    """Settings that would silently have no effect are bad input, not a quiet pass."""
+    stop = profile.stop_after
+    if stop == "mail" and not profile.mail_from:
+        raise UsageError(f"{where}--stop-after mail needs --from (MAIL FROM is never sent "
+                         "without a sender)")
+    if stop == "rcpt" and not profile.rcpt_to:
+        raise UsageError(f"{where}--stop-after rcpt needs --to (RCPT TO is never sent "
+                         "without a recipient)")
+    if profile.tls == "none":
+        used = [flag for flag, value in (("--cafile", profile.cafile),
+                                         ("--servername", profile.servername),
+                                         ("--insecure", profile.insecure)) if value]
+        if used:
+            raise UsageError(f"{where}{' and '.join(used)} only apply with TLS "
+                             "(--tls none never starts it)")
+        if stop == "tls":
+            raise UsageError(f"{where}--stop-after tls needs TLS (with --tls none, use "
+                             "--stop-after ehlo)")
+    if profile.insecure and profile.cafile:
+        raise UsageError(f"{where}--insecure and --cafile contradict each other "
+                         "(--insecure verifies nothing): drop one")
+    if profile.auth != "auto" and not profile.username and profile.stop_after not in (
+            _BEFORE_AUTH):
+        raise UsageError(f"{where}--auth {profile.auth} needs --user (without a username "
+                         "AUTH is skipped)")
+
+
 def _check_credentials(profile: Profile, args: argparse.Namespace, where: str) -> None:
     """Credentials that cannot authenticate are bad input when the probe reaches AUTH."""
-    password, token = profile.password is not None, profile.oauth_token is not None
+    from smtptui.profiles.secrets import OAuthSource
+
+    signed_in = isinstance(profile.password, OAuthSource)  # { oauth = "NAME" }: a token
+    password = profile.password is not None and not signed_in
+    token = profile.oauth_token is not None or signed_in
     if not profile.username:
         if password or token:
             what = (password_flag(args) or "a password") if password else (
                 "--oauth-token-env" if getattr(args, "oauth_token_env", None)
-                else "an OAuth token")
+                else "--oauth" if getattr(args, "oauth", None) else "an OAuth token")
             raise UsageError(f"{where}{what} needs --user"
                              + (" (or a username in the profile)" if where else ""))
         return
@@ -105,7 +154,7 @@ def _check_credentials(profile: Profile, args: argparse.Namespace, where: str) -
                          "--password-cmd or --ask-password), not only an OAuth token")
     if profile.auth in _TOKEN_MECHS and not token:
         raise UsageError(f"{where}--auth {profile.auth} needs an OAuth token "
-                         "(--oauth-token-env VAR), not a password")
+                         "(--oauth NAME or --oauth-token-env VAR), not a password")
 
 
 def password_flag(args: argparse.Namespace) -> str | None:

@@ -11,7 +11,14 @@ from smtptui.compare.rows import (
     tls_rows,
     warnings_row,
 )
-from smtptui.compare.stats import LATENCY_ASPECTS, Winner, faster, latency_stats, summarize
+from smtptui.compare.stats import (
+    LATENCY_ASPECTS,
+    Winner,
+    faster,
+    latency_stats,
+    stages_tried,
+    summarize,
+)
 
 
 def cold_warm(side: Side) -> ColdWarm:
@@ -29,7 +36,10 @@ def compare_reports(a: Side, b: Side) -> Comparison:
     """The comparison table, statistics and cold/warm figures of two sides."""
     if not a.reports or not b.reports:
         raise ValueError("each side needs at least one report")
-    stats = {"a": latency_stats(list(a.reports)), "b": latency_stats(list(b.reports))}
+    tried_a, tried_b = stages_tried(list(a.reports)), stages_tried(list(b.reports))
+    only = None if tried_a == tried_b else tried_a & tried_b  # compare like with like
+    stats = {"a": latency_stats(list(a.reports), only),
+             "b": latency_stats(list(b.reports), only)}
     cw = {"a": cold_warm(a), "b": cold_warm(b)}
     win: dict[str, Winner | None] = {
         key: faster(stats["a"][key], stats["b"][key]) for key, _, _ in LATENCY_ASPECTS}
@@ -37,7 +47,7 @@ def compare_reports(a: Side, b: Side) -> Comparison:
     ra, rb = a.representative, b.representative
     rows = [
         *result_rows(a, b),
-        *latency_rows(stats["a"], stats["b"], cw),
+        *latency_rows(stats["a"], stats["b"], cw, shared_only=only is not None),
         *tls_rows(ra, rb),
         *extension_rows(ra, rb),
         greeting_row(ra, rb),

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from smtptui.compare.stats import Stats, Winner
 from smtptui.hostport import host_port
 from smtptui.probe.events import ProbeReport
+from smtptui.records import record
 
 WARM_NEEDS = "n/a (needs --from/--to)"
 
@@ -23,7 +23,7 @@ def fmt_ms(value: float | None) -> str:
     return f"{value / 1000:.2f} s"
 
 
-@dataclass(frozen=True)
+@record
 class Side:
     """One relay of the comparison: its display name and the report of every run."""
 
@@ -56,7 +56,7 @@ class Side:
         return self.name or host_port(t.host, t.port)
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class Row:
     """One aspect: the value on each side and whether they really differ."""
 
@@ -75,7 +75,7 @@ class Row:
                 "a": self.a, "b": self.b, "differs": self.differs, "faster": self.faster}
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class ColdWarm:
     """A fresh connection (TCP + TLS + greeting + EHLO + AUTH) against a further
     message on the open, authenticated connection."""
@@ -109,7 +109,7 @@ class ColdWarm:
                 "ratio": round(ratio, 2) if ratio is not None else None}
 
 
-@dataclass(frozen=True)
+@record
 class Comparison:
     """Everything a comparison found. ``to_json()`` is the `compare --json` contract."""
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from smtptui.compare.model import ColdWarm, Row, Side, fmt_ms
 from smtptui.compare.stats import LATENCY_ASPECTS, Stats, faster
+from smtptui.probe.coverage import LABELS, tested_until
 from smtptui.probe.events import ProbeReport
 from smtptui.probe.extensions import human_size
 from smtptui.probe.sanitize import clean
@@ -67,6 +68,7 @@ _CAUSES = {
     "tls_plain_smtp_port": "plain-text answer to TLS",
     "greeting_timeout_implicit_tls": "port speaks implicit TLS",
     "auth_secret_unavailable": "password not available",
+    "auth_token_mismatch": "token for another user or scope",
     "auth_no_credentials": "no credentials",
     "auth_plaintext_refused": "no TLS for AUTH",
     "connect_refused": "refused", "connect_timeout": "timed out",
@@ -75,8 +77,25 @@ _CAUSES = {
 """Short causes for the compare table (anything else: the fault kind in words)."""
 
 
+def _tested(side: Side) -> str:
+    """How far the representative run tested: ``"RCPT"`` or ``"AUTH — MAIL/RCPT not
+    tested (no sender/recipient set)"``; for a run that failed, the last stage that
+    passed before it (``"STARTTLS (AUTH failed)"``)."""
+    report = side.representative
+    last = report.tested_until or tested_until(report.stages)
+    if not report.ok:
+        failed = report.failed_stage
+        where = f"{LABELS.get(failed.stage, failed.stage)} failed" if failed else "failed"
+        return f"{LABELS.get(last, last)} ({where})" if last else f"nothing ({where})"
+    if last is None:
+        return UNKNOWN
+    until = LABELS.get(last, last)
+    return report.coverage.removeprefix("up to ") if report.coverage else until
+
+
 def result_rows(a: Side, b: Side) -> list[Row]:
     return [_row("result", "result", "result", _result(a), _result(b)),
+            _row("tested_until", "result", "tested until", _tested(a), _tested(b)),
             _row("failing_stage", "result", "failing stage", _failing_stage(a),
                  _failing_stage(b))]
 
@@ -89,11 +108,16 @@ def _latency_row(key: str, label: str, a: Stats | None, b: Stats | None) -> Row:
 
 
 def latency_rows(stats_a: dict[str, Stats | None], stats_b: dict[str, Stats | None],
-                 cold_warm: dict[str, ColdWarm]) -> list[Row]:
+                 cold_warm: dict[str, ColdWarm], *, shared_only: bool = False) -> list[Row]:
     """Median latency per stage, then cold connection and warm message. A side with no
-    figure (the stage did not complete) is shown as n/a and is not a difference."""
+    figure (the stage did not complete) is shown as n/a and is not a difference. With
+    ``shared_only`` the sides tried different stages and the total is over those both ran."""
     rows = [_latency_row(f"latency.{key}", label, stats_a[key], stats_b[key])
             for key, label, _ in LATENCY_ASPECTS]
+    if shared_only:
+        total = rows[-1]
+        rows[-1] = Row(total.key, total.section, "total (stages both ran)", total.a, total.b,
+                       total.differs, total.faster)
     ca, cb = cold_warm["a"], cold_warm["b"]
     rows.append(_latency_row("latency.cold", "cold (new connection)", ca.cold, cb.cold))
     warm = _latency_row("latency.warm", "warm (next message)", ca.warm, cb.warm)

@@ -10,11 +10,11 @@ the whole probe, counted only for runs that passed (a probe that fails early is 
 from __future__ import annotations
 
 import math
-import statistics
-from dataclasses import dataclass
+from collections.abc import Collection
 from typing import Any, Literal
 
 from smtptui.probe.events import ProbeReport
+from smtptui.records import record
 
 Winner = Literal["a", "b"]
 
@@ -36,7 +36,7 @@ MIN_DIFF_RATIO = 0.20
 """… and the gap is more than this fraction of the faster one (both must hold)."""
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class Stats:
     """Summary of one stage's latency over the runs where it completed."""
 
@@ -56,26 +56,51 @@ def summarize(samples: list[float]) -> Stats | None:
         return None
     ordered = sorted(samples)
     rank = max(math.ceil(0.95 * len(ordered)), 1)
+    import statistics  # here: with fractions and decimal, 5 ms a recorded probe never needs
+
     return Stats(len(ordered), ordered[0], statistics.median(ordered), ordered[rank - 1])
 
 
-def stage_ms(report: ProbeReport, key: str) -> float | None:
-    """One run's latency for aspect ``key`` (see the module doc), or None if it did not run."""
+def stage_ms(report: ProbeReport, key: str,
+             only: Collection[str] | None = None) -> float | None:
+    """One run's latency for aspect ``key`` (see the module doc), or None if it did not run.
+    With ``only``, just stages of those aspects count (what both sides of a comparison ran):
+    ``total`` is then their sum, not the whole probe."""
     if key == "total":
-        return report.total_ms if report.ok else None
+        if not report.ok:
+            return None
+        if only is None:
+            return report.total_ms
+        return sum(s.elapsed_ms for s in report.stages
+                   if aspect_of(s.stage) in only and s.status in ("pass", "warn"))
     names = next(stages for k, _, stages in LATENCY_ASPECTS if k == key)
     done = [s.elapsed_ms for s in report.stages
-            if s.stage in names and s.status in ("pass", "warn")]
+            if s.stage in names and s.status in ("pass", "warn")
+            and (only is None or aspect_of(s.stage) in only)]
     return sum(done) if done else None
 
 
-def latency_stats(reports: list[ProbeReport]) -> dict[str, Stats | None]:
-    """Stats of every latency aspect over ``reports`` (one per run)."""
+def latency_stats(reports: list[ProbeReport],
+                  only: Collection[str] | None = None) -> dict[str, Stats | None]:
+    """Stats of every latency aspect over ``reports`` (one per run), optionally counting
+    only the stages in ``only``."""
     out: dict[str, Stats | None] = {}
     for key, _, _ in LATENCY_ASPECTS:
-        samples = [x for x in (stage_ms(r, key) for r in reports) if x is not None]
+        samples = [x for x in (stage_ms(r, key, only) for r in reports) if x is not None]
         out[key] = summarize(samples)
     return out
+
+
+def aspect_of(stage: str) -> str:
+    """The latency aspect a stage counts towards (``starttls`` -> ``tls``); else itself."""
+    return next((k for k, _, stages in LATENCY_ASPECTS if stage in stages), stage)
+
+
+def stages_tried(reports: list[ProbeReport]) -> frozenset[str]:
+    """The aspects of every stage these runs tried (ran and did not skip): implicit TLS
+    and STARTTLS are both the TLS handshake."""
+    return frozenset(aspect_of(s.stage) for r in reports for s in r.stages
+                     if s.status != "skip")
 
 
 def meaningfully_different(a: float, b: float) -> bool:

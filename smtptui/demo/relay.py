@@ -19,6 +19,7 @@ import secrets
 import ssl
 import time
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, cast
 
@@ -41,6 +42,9 @@ class RelayOptions:
     """username -> password (PLAIN, LOGIN, CRAM-MD5)."""
     tokens: dict[str, str] = field(default_factory=dict)
     """username -> OAuth bearer token (XOAUTH2, OAUTHBEARER)."""
+    token_check: Callable[[str, str], dict[str, str] | None] | None = None
+    """(username, token) -> None to accept, else the error challenge to send; asked
+    instead of ``tokens`` (an authorization server deciding which tokens are live)."""
     starttls: ssl.SSLContext | None = None
     implicit_tls: ssl.SSLContext | None = None
     auth_mechanisms: tuple[str, ...] = ("PLAIN", "LOGIN")
@@ -123,7 +127,8 @@ class Relay:
             enable_SMTPUTF8="SMTPUTF8" in opts.extensions,
             authenticator=self._authenticate,
             auth_require_tls=opts.implicit_tls is None,
-            auth_required=opts.require_auth and bool(opts.users or opts.tokens),
+            auth_required=opts.require_auth and bool(opts.users or opts.tokens
+                                                     or opts.token_check),
             auth_exclude_mechanism=sorted(mechs - set(opts.auth_mechanisms)),
         )
 
@@ -272,10 +277,15 @@ class _Handler:
             gs2 = raw.decode(errors="replace").split("\x01", 1)[0]
             user = next((p[2:] for p in gs2.split(",") if p.startswith("a=")), "")
         token = fields.get("auth", "").removeprefix("Bearer ")
-        if token and self.relay.options.tokens.get(user) == token:
+        check = self.relay.options.token_check
+        error: dict[str, str] | None = {"status": "401", "schemes": "bearer",
+                                        "scope": "https://mail.example.test/"}
+        if check is not None:
+            error = check(user, token) if token else error
+        elif token and self.relay.options.tokens.get(user) == token:
+            error = None
+        if error is None:
             return AuthResult(success=True, auth_data=user)
-        error = {"status": "401", "schemes": "bearer",
-                 "scope": "https://mail.example.test/"}
         await server.challenge_auth(json.dumps(error))
         return AuthResult(success=False, handled=False,
                           message="535 5.7.8 Username and Password not accepted")

@@ -105,12 +105,13 @@ FAULT_RULES: tuple[FaultRule, ...] = (
     # --- greeting -------------------------------------------------------------------------
     FaultRule(
         "greeting_timeout", "protocol",
-        "Connected to {target}, but the server sent no 220 greeting in time, and a TLS "
-        "handshake on the same port failed too: the port is silent, not implicit TLS.",
-        "Some servers delay their greeting on purpose for unknown clients (tarpitting): "
-        "raise the timeout. Otherwise a firewall, antivirus or load balancer accepts the "
-        "connection but never passes it on — or this is not an SMTP port at all.",
-        variant="tls_tried", detail=r"TLS handshake .*failed too"),
+        "Connected to {target}, but the port stayed silent: {detail}.",
+        "Both a plain-text greeting and a TLS handshake were tried, so this is not an "
+        "implicit-TLS port. Likely causes, most likely first: a firewall, load balancer or "
+        "antivirus that accepts connections and never forwards them; a wrong port (no SMTP "
+        "service behind it); a server that delays its greeting on purpose (tarpitting) — "
+        "a longer --timeout rules that out.",
+        variant="tls_tried", detail=r"TLS handshake .*(failed too|no answer either)"),
     FaultRule(
         "greeting_timeout", "protocol",
         "Connected to {target}, but no greeting arrived: port 465 normally speaks implicit "
@@ -119,11 +120,10 @@ FAULT_RULES: tuple[FaultRule, ...] = (
         variant="port465", ports=(465,), modes=("starttls", "none", "opportunistic")),
     FaultRule(
         "greeting_timeout", "protocol",
-        "Connected to {target}, but the server sent no 220 greeting in time.",
+        "Connected to {target}, but no complete 220 greeting arrived: {detail}.",
         "Some servers delay their greeting on purpose for unknown clients (tarpitting): "
-        "raise --timeout. The port may expect TLS first (implicit TLS, usually 465): try "
-        "--tls implicit. Or a firewall, antivirus or load balancer accepts the connection "
-        "but never passes it on."),
+        "raise --timeout. Otherwise a firewall, antivirus or load balancer accepts the "
+        "connection but never passes it on, or this port does not speak SMTP."),
     FaultRule(
         "greeting_timeout_implicit_tls", "tls",
         "Connected to {target}, but no greeting arrived in {mode} mode, while a TLS "
@@ -234,24 +234,24 @@ FAULT_RULES: tuple[FaultRule, ...] = (
     # --- TLS ------------------------------------------------------------------------------
     FaultRule(
         "tls_expired", "tls",
-        "The certificate of {host} has expired.",
+        "The certificate of {name} has expired.",
         "The server's administrator must renew it — with Let's Encrypt, check the "
         "renewal job and that the mail service was reloaded afterwards. Also check this "
         "machine's clock (`date`). --insecure gets past it for testing only."),
     FaultRule(
         "tls_not_yet_valid", "tls",
-        "The certificate of {host} is not valid yet.",
+        "The certificate of {name} is not valid yet.",
         "This machine's clock is probably wrong (check `timedatectl` / NTP), or the server "
         "just installed a certificate dated in the future."),
     FaultRule(
         "tls_self_signed", "tls",
-        "{host} presents a self-signed certificate, which nothing trusts by default.",
+        "{name} presents a self-signed certificate, which nothing trusts by default.",
         "For a private relay, pass its certificate (or the CA that signed it) with "
         "--cafile; otherwise the server needs a certificate from a public CA (e.g. Let's "
         "Encrypt). --insecure gets past it for testing only."),
     FaultRule(
         "tls_unknown_ca", "tls",
-        "The certificate of {host} was not issued by a CA this machine trusts (a private "
+        "The certificate of {name} was not issued by a CA this machine trusts (a private "
         "CA, or the server does not send its intermediate certificate).",
         "If the server omits the intermediate, its admin must install the full chain "
         "(fullchain.pem; Postfix smtpd_tls_chain_files). For a private or corporate CA, or "
@@ -300,6 +300,13 @@ FAULT_RULES: tuple[FaultRule, ...] = (
         "Use the provider's documented host name, or set the expected name with "
         "--servername.",
         variant="sni", detail=r"unrecogni[sz]ed name"),
+    FaultRule(
+        "tls_handshake_failed", "tls",
+        "{target} reset the connection during the TLS handshake.",
+        "Usual causes: the server (or a firewall in front of it) refuses this client's "
+        "TLS version, ciphers or name (try --servername), or the port does not speak TLS "
+        "in this mode. Reproduce it with {s_client}.",
+        variant="reset", detail=r"reset the connection"),
     FaultRule(
         "tls_handshake_failed", "tls",
         "The TLS handshake with {target} failed.",
@@ -389,6 +396,13 @@ FAULT_RULES: tuple[FaultRule, ...] = (
         reply="none"),
     FaultRule(
         "auth_secret_unavailable", "auth",
+        "No OAuth access token, so AUTH was not tried (everything before it was tested): "
+        "{detail}",
+        "Do what the reason says; most often, sign in again with smtptui oauth login and "
+        "the sign-in's name (in the app: e on the profile, then Sign in…).",
+        variant="oauth", detail=r"^OAuth sign-in", reply="none"),
+    FaultRule(
+        "auth_secret_unavailable", "auth",
         "The profile's password (or token) could not be read, so AUTH was not tried; "
         "everything before it was tested.",
         "Fix the secret source named above: set the environment variable, make the "
@@ -415,6 +429,31 @@ FAULT_RULES: tuple[FaultRule, ...] = (
         "Check the username (often the full email address) and the password, and that "
         "the account may use SMTP; run with -v to see which mechanism was used.",
         reply="any"),
+    FaultRule(
+        "auth_token_mismatch", "auth",
+        "The server rejected the OAuth token: {detail}.",
+        "Sign in with the account you log in as (or set the username to the token's "
+        "account): smtptui oauth login with the sign-in's name, then choose that account.",
+        variant="user", detail=r"^the token belongs to", reply="none"),
+    FaultRule(
+        "auth_token_mismatch", "auth",
+        "The server rejected the OAuth token: {detail}.",
+        "Request the scope SMTP needs when signing in: Microsoft 365 "
+        "https://outlook.office.com/SMTP.Send offline_access (the app registration needs "
+        "the delegated SMTP.Send permission of Office 365 Exchange Online); Google "
+        "https://mail.google.com/.",
+        variant="scope", detail=r"^the token is for|^the token's scopes", reply="none"),
+    FaultRule(
+        "auth_token_mismatch", "auth",
+        "The server rejected the OAuth token: {detail}.",
+        "With `password = { oauth = \"NAME\" }` (or `--oauth NAME`) smtptui refreshes the "
+        "token before AUTH; a token from elsewhere must be refreshed before the probe.",
+        variant="expired", detail=r"^the token expired", reply="none"),
+    FaultRule(
+        "auth_token_mismatch", "auth",
+        "The server rejected the OAuth token: {detail}.",
+        "Sign in again for this account with the scope SMTP needs at this provider.",
+        reply="none"),
     FaultRule(
         "auth_oauth_error", "auth",
         "Microsoft 365 rejected the OAuth token.",
@@ -449,6 +488,14 @@ FAULT_RULES: tuple[FaultRule, ...] = (
         "the account it was issued for.",
         reply="none"),
     # --- envelope -------------------------------------------------------------------------
+    FaultRule(
+        "smtputf8_not_offered", "protocol",
+        "{detail} (RFC 6531): it would refuse the address, so MAIL FROM was not sent.",
+        "Use an ASCII address — for an internationalised domain, its A-label form "
+        "(xn--…) needs no SMTPUTF8; only a non-ASCII local part does — or a relay that "
+        "advertises SMTPUTF8 (Postfix: smtputf8_enable = yes; Exim: "
+        "smtputf8_advertise_hosts = *).",
+        reply="none"),
     FaultRule(
         "mail_rejected", "policy",
         "The server refused the sender address (MAIL FROM).",
@@ -506,7 +553,7 @@ FAULT_RULES: tuple[FaultRule, ...] = (
         warning=True, reply="none"),
     FaultRule(
         "cert_expiring_soon", "tls",
-        "The certificate of {host} expires soon.",
+        "The certificate of {name} expires soon.",
         "Renew it now; check that automatic renewal works (e.g. `certbot renew --dry-run`) "
         "and that the mail server reloads the new certificate.",
         warning=True, reply="none"),
@@ -516,11 +563,13 @@ FAULT_RULES: tuple[FaultRule, ...] = (
         "TLS 1.0 and 1.1 are deprecated (RFC 8996): enable TLS 1.2/1.3 on the server.",
         warning=True, reply="none"),
     FaultRule(
-        "no_enhanced_status_codes", "protocol",
-        "The server does not advertise ENHANCEDSTATUSCODES, so its replies carry less "
-        "detail.",
-        "Nothing to fix for sending; diagnoses of its replies rely on the three-digit code "
-        "and the text.",
+        "auth_mechanism_fallback", "auth",
+        "Only some of the server's AUTH mechanisms accept this password: {detail}.",
+        "A client that picks a refused mechanism fails with the right password. The usual "
+        "cause is CRAM-MD5 (or another challenge mechanism) advertised while the server "
+        "stores hashed passwords, which it cannot check that way: the server's admin "
+        "should stop advertising it (Dovecot: auth_mechanisms = plain login). In clients, "
+        "choose the mechanism that worked.",
         warning=True, reply="none"),
     FaultRule(
         "slow_greeting", "protocol",

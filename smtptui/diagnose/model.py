@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Literal
+
+from smtptui.records import record
 
 Layer = Literal["dns", "network", "tls", "protocol", "auth", "policy"]
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class Reply:
     """One SMTP reply: code, RFC 3463 enhanced code (if any) and sanitised text.
 
@@ -32,7 +33,7 @@ class Reply:
         return {"code": self.code, "enhanced": self.enhanced, "text": self.text}
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class Diagnosis:
     """Which layer failed, what it means in plain words, and what to do next."""
 
@@ -50,7 +51,7 @@ class Diagnosis:
         return out
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class Fault:
     """What the engine observed when a stage failed (or warned), for the rules to explain.
 
@@ -70,3 +71,5 @@ class Fault:
     detail: str = ""
     servername: str = ""
     """The name TLS checked the certificate against, when not ``host`` (--servername)."""
+    authenticated: bool = False
+    """The client logged in successfully earlier in this session."""

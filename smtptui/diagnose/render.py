@@ -74,9 +74,15 @@ def fill(template: str, ctx: dict[str, str]) -> str:
     return _PLACEHOLDER.sub(lambda m: ctx.get(m.group(1), m.group(0)), template)
 
 
+def _words(text: str) -> set[str]:
+    return set(re.findall(r"\w+", text.lower()))
+
+
 def with_evidence(summary: str, evidence: list[str]) -> str:
-    """``"X happened."`` + evidence -> ``"X happened — evidence; more."``."""
-    items = [e.rstrip(" .") for e in evidence if e.strip(" .")]
+    """``"X happened."`` + evidence -> ``"X happened — evidence; more."``. One clause per
+    fact: evidence whose every word the summary already says is left out."""
+    said = _words(summary)
+    items = [e.rstrip(" .") for e in evidence if e.strip(" .") and not _words(e) <= said]
     if not items:
         return summary
     return f"{summary.rstrip().rstrip('.')} — {'; '.join(items)}."

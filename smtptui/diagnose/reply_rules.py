@@ -8,6 +8,7 @@ reply itself appended as evidence.
 
 from __future__ import annotations
 
+from smtptui.diagnose.lockout import LOCKOUT_TEXT
 from smtptui.diagnose.ruletypes import ReplyRule
 
 MS = ("microsoft365", "outlook")
@@ -80,6 +81,72 @@ _RETRY = (
 )
 
 REPLY_RULES: tuple[ReplyRule, ...] = (
+    # --- the stage (and the session so far) decides what a reply means --------------------
+    ReplyRule(
+        "454-starttls", "tls",
+        "The server cannot start TLS: its own TLS setup is broken (RFC 3207: TLS not "
+        "available due to a temporary reason).",
+        "The server's administrator must fix it — a certificate or key that is missing, "
+        "unreadable or does not match, or a TLS misconfiguration, often right after a "
+        "renewal (Postfix: smtpd_tls_chain_files or smtpd_tls_cert_file/key_file and "
+        "'cannot load certificate' in the mail log; Exim: tls_certificate/tls_privatekey "
+        "and the panic log). Nothing after STARTTLS was tried: AUTH and mail were not "
+        "sent. Don't fall back to sending credentials in clear text.",
+        codes=(454,), stages=("starttls",)),
+    ReplyRule(
+        "421-starttls", "tls",
+        "The server closed the session instead of starting TLS.",
+        "Usually the server's own TLS fails (certificate or key unreadable, TLS library "
+        "error) or it is shutting down: its administrator finds the cause in the mail log. "
+        "AUTH and mail were not sent; retry later if it was a restart.",
+        codes=(421,), stages=("starttls",)),
+    ReplyRule(
+        "auth-code-at-starttls", "protocol",
+        "The server answered STARTTLS with an authentication error, although no "
+        "credentials were sent yet: the password is not the problem.",
+        "The server (or a middlebox in front of it) does not follow RFC 3207 here. Run with "
+        "-v to see the exchange, compare with {s_client}, and report it to the server's "
+        "administrator.",
+        codes=(530, 534, 535, 538), stages=("starttls",)),
+    ReplyRule(
+        "auth-required-after-login", "auth",
+        "The login succeeded, but the server still refuses this sender or recipient as "
+        "unauthenticated: this account is not allowed to submit mail here.",
+        "Check that the account may send through this server and with this sender "
+        "address (Postfix: smtpd_sender_login_maps, reject_sender_login_mismatch, "
+        "smtpd_relay_restrictions; Exim: the submission ACL's 'authenticated = *'); the "
+        "server's mail log names the rule that refused it.",
+        codes=(530, 550, 553, 554), stages=("mail", "rcpt"), authenticated=True,
+        text=r"auth(entication)? (is )?required|must (authenticate|be authenticated)"
+             r"|authenticate first|not authenticated|not logged in"),
+    ReplyRule(
+        "530-after-login", "auth",
+        "The login succeeded, but the server still answers 530 (authentication required): "
+        "this account is not allowed to submit mail here, or the server lost the login.",
+        "Check that the account may send through this server and with this sender "
+        "address; the server's mail log names the rule that refused it.",
+        codes=(530,), stages=("mail", "rcpt"), authenticated=True),
+    ReplyRule(
+        "client-needs-auth", "auth",
+        "This port accepts mail only from authenticated clients: the server refused this "
+        "client, not the recipient, because it has not logged in.",
+        "Configure credentials for this relay (--user with --password-env, --password-cmd "
+        "or --ask-password, or the profile's username and password). Submission ports "
+        "(587, 465) on Postfix and Exim take mail only after AUTH (Postfix master.cf: "
+        "smtpd_client_restrictions=permit_sasl_authenticated,reject). If credentials are "
+        "set, check that the auth stage ran.",
+        stages=("mail", "rcpt"), authenticated=False,
+        codes=range(500, 600),
+        text=r"Client host rejected: Access denied|submission (must|requires?) .{0,20}auth"),
+    ReplyRule(
+        "client-refused-after-login", "policy",
+        "The server refuses this client (its IP address or host name) by policy, even "
+        "after a successful login: the refusal is about the client, not the recipient.",
+        "The server's administrator must allow this client (Postfix: check_client_access "
+        "and smtpd_client_restrictions; Exim: the RCPT ACL); the mail log names the rule "
+        "that matched.",
+        stages=("mail", "rcpt"), authenticated=True, codes=range(500, 600),
+        text=r"Client host rejected: Access denied"),
     # --- distinctive text that overrides any provider rule ------------------------------
     ReplyRule(
         "too-many-auth-attempts", "auth",
@@ -87,7 +154,7 @@ REPLY_RULES: tuple[ReplyRule, ...] = (
         "Stop retrying for a while (often 15–60 minutes), fix the credentials before the "
         "next attempt, and make sure no other service or device keeps retrying with an "
         "old password — that keeps the lockout alive.",
-        text=r"too many (bad |failed |invalid )?(auth|login)|AUTH005|login attempts"),
+        text=LOCKOUT_TEXT),
     # --- Microsoft 365 / Outlook.com ------------------------------------------------------
     ReplyRule(
         "m365-smtp-auth-disabled", "auth",
@@ -464,7 +531,8 @@ REPLY_RULES: tuple[ReplyRule, ...] = (
         "STARTTLS or 465). If they are configured, check that the auth stage ran — "
         "credentials are never sent unencrypted unless you allow it.",
         text=r"auth(entication)? (is )?required|must (authenticate|be authenticated)"
-             r"|authenticate first|not authenticated|not logged in|SMTP AUTH required"),
+             r"|authenticate first|not authenticated|not logged in|SMTP AUTH required",
+        authenticated=False),
     ReplyRule(
         "greylisted", "policy",
         "The server greylisted this message: it turns away a new sender/IP/recipient "
@@ -831,15 +899,6 @@ REPLY_RULES: tuple[ReplyRule, ...] = (
         _RETRY,
         codes=(452,), fallback=True),
     ReplyRule(
-        "454-starttls", "tls",
-        "The server advertises STARTTLS but cannot start TLS right now (TLS not "
-        "available).",
-        "Usually a server-side TLS misconfiguration — a missing or unreadable certificate "
-        "or key, often right after a renewal — or a temporary fault: tell the server's "
-        "administrator and retry later. Don't fall back to sending credentials in clear "
-        "text.",
-        codes=(454,), stages=("starttls",)),
-    ReplyRule(
         "454-auth", "auth",
         "Temporary authentication failure: the server could not check the credentials "
         "right now (its authentication backend is down) or is slowing down logins.",
@@ -886,7 +945,7 @@ REPLY_RULES: tuple[ReplyRule, ...] = (
         "(usually AUTH).",
         "Configure credentials so the auth stage runs before sending, or use a relay that "
         "accepts mail from this IP without logging in.",
-        codes=(503,), stages=("mail", "rcpt")),
+        codes=(503,), stages=("mail", "rcpt"), authenticated=False),
     ReplyRule(
         "503", "protocol",
         "The server expected a different command at this point (bad sequence).",

@@ -35,12 +35,14 @@ STAGE_LAYERS: dict[str, Layer] = {
 _TEXT_LIMIT = 4096
 
 
-def match_reply(stage: str, reply: Reply, server: str = "", host: str = "") -> ReplyRule | None:
-    """The first reply rule that explains this reply at this stage, if any."""
+def match_reply(stage: str, reply: Reply, server: str = "", host: str = "",
+                authenticated: bool = False) -> ReplyRule | None:
+    """The first reply rule that explains this reply at this stage (before or after a
+    successful login), if any."""
     provider = provider_of(server, host)
     text = reply.text[:_TEXT_LIMIT]
     for rule in REPLY_RULES:
-        if rule.matches(stage, reply, text, provider):
+        if rule.matches(stage, reply, text, provider, authenticated):
             return rule
     return None
 
@@ -73,10 +75,12 @@ def _generic_reply(stage: str, reply: Reply) -> tuple[Layer, str, str]:
             "with -v to see the exchange.")
 
 
-def reply_diagnosis(stage: str, reply: Reply, server: str = "", host: str = "") -> Diagnosis:
-    """Explain a negative reply at a stage, using code, enhanced code, text and provider."""
+def reply_diagnosis(stage: str, reply: Reply, server: str = "", host: str = "",
+                    authenticated: bool = False) -> Diagnosis:
+    """Explain a negative reply at a stage, using code, enhanced code, text, provider and
+    whether the client had logged in."""
     try:
-        rule = match_reply(stage, reply, server, host)
+        rule = match_reply(stage, reply, server, host, authenticated)
         ctx = context(host=host, port=0, mode="", stage=stage, detail="", reply=reply,
                       provider=provider_name(provider_of(server, host)))
         if rule is None:
@@ -101,7 +105,8 @@ def _diagnose(fault: Fault) -> Diagnosis:
     rule = match_fault(fault)
     reply = fault.reply
     if reply is not None and (rule is None or rule.reply != "none"):
-        reply_rule = match_reply(fault.stage, reply, fault.server, fault.host)
+        reply_rule = match_reply(fault.stage, reply, fault.server, fault.host,
+                                 fault.authenticated)
         wanted = rule.reply if rule else "any"
         if reply_rule is not None and (wanted == "any" or reply_rule.specific):
             return _render(fault, reply_rule.layer, reply_rule.summary, reply_rule.advice)

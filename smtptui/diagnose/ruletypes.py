@@ -38,6 +38,9 @@ class ReplyRule:
     """Regex searched (case-insensitively) in the reply text."""
     providers: tuple[str, ...] = ()
     stages: tuple[str, ...] = ()
+    authenticated: bool | None = None
+    """Only when the client has (True) or has not (False) logged in this session: the same
+    reply at the same stage means something else before and after a successful AUTH."""
     fallback: bool = False
     """A deliberate code-only rule: the last resort for its codes, listed after every other
     rule that could match them (see the rule-table tests)."""
@@ -47,7 +50,10 @@ class ReplyRule:
         """True when the rule looks beyond the code and stage (text, enhanced code, provider)."""
         return bool(self.text or self.enhanced or self.providers)
 
-    def matches(self, stage: str, reply: Reply, text: str, provider: str | None) -> bool:
+    def matches(self, stage: str, reply: Reply, text: str, provider: str | None,
+                authenticated: bool = False) -> bool:
+        if self.authenticated is not None and self.authenticated != authenticated:
+            return False
         if self.codes and reply.code not in self.codes:
             return False
         if self.enhanced and (reply.enhanced or "").strip() not in self.enhanced:

@@ -9,12 +9,12 @@ from typing import Literal
 
 from dns.reversename import from_address as reverse_name
 
+from smtptui.dnscheck.ipkind import internal_ip
 from smtptui.dnscheck.model import Finding, JsonMixin, Level
 from smtptui.dnscheck.resolver import Dns, Lookup
 from smtptui.probe.sanitize import clean
 
 ReverseStatus = Literal["confirmed", "mismatch", "no-ptr", "error"]
-
 
 @dataclass(frozen=True)
 class Address(JsonMixin):
@@ -34,12 +34,26 @@ class ReverseCheck(JsonMixin):
     detail: str | None = None
 
     @property
+    def internal(self) -> bool:
+        """A loopback or private address: its reverse DNS does not matter for delivery."""
+        return internal_ip(self.ip)
+
+    @property
     def level(self) -> Level:
+        if self.internal and self.status in ("no-ptr", "mismatch"):
+            return "info"
         return {"confirmed": "pass", "mismatch": "warn", "no-ptr": "warn",
                 "error": "fail"}[self.status]  # type: ignore[return-value]
 
     def finding(self) -> Finding:
         names = clean(", ".join(self.ptr_names)) or "-"
+        if self.internal and self.status in ("no-ptr", "mismatch"):
+            what = (f"PTR {names} does not resolve back" if self.status == "mismatch"
+                    else "no PTR record")
+            return Finding("info", f"{self.ip}: {what}; a loopback/private address, which no "
+                                   "receiver on the internet sees: reverse DNS does not "
+                                   "matter for delivery from here (the relay's public "
+                                   "address does)")
         text = {
             "confirmed": f"{self.ip}: PTR {names}, forward-confirmed",
             "mismatch": f"{self.ip}: PTR {names} does not resolve back to {self.ip} "

@@ -38,13 +38,20 @@ class Renderer:
         extra: dict[str, list[str]] = {
             "SPF": [f"    record: {clean(t, 500)}" for t in r.spf.records],
             "DMARC": [f"    record ({r.dmarc.queried}): {clean(t, 500)}"
-                      for t in r.dmarc.records],
+                      for t in r.dmarc.records]
+            + [f"    organisational domain {r.dmarc.org_domain or '- (a public suffix)'} "
+               f"(Public Suffix List {r.dmarc.psl_snapshot}); verdict per "
+               f"{r.dmarc.specification}"],
         }
         if r.spf_ips_from_host:
             extra["SPF"].append("    evaluated for the relay's addresses (your sending IP "
                                 "may differ: pass --ip)")
         for ev in r.spf.evaluations:
             extra["SPF"].append(f"    path for {ev.ip} ({ev.lookups} lookup(s)):")
+            extra["SPF"].extend(f"      {clean(step)}" for step in ev.path)
+        for ev in r.spf.helo_evaluations:
+            extra["SPF"].append(f"    path for HELO {clean(ev.domain, 100)}, {ev.ip} "
+                                f"({ev.lookups} lookup(s)):")
             extra["SPF"].extend(f"      {clean(step)}" for step in ev.path)
         levels: list[Level] = []
         for title, findings in r.sections():
@@ -69,11 +76,12 @@ class Renderer:
         return "\n".join(out)
 
     def headers(self, h: HeaderReport) -> str:
-        out = [f"From: {clean(h.from_address or '-')}"]
+        out = [f"From: {clean(h.from_shown or '-')}"]
         if h.subject:
             out.append(f"Subject: {clean(h.subject, 200)}")
         if h.authserv_id is not None:
-            out.append(f"Results from: {clean(h.authserv_id or '(no authserv-id)')}")
+            ids = ", ".join(i or "(no authserv-id)" for i in h.trusted_ids)
+            out.append(f"Results from: {clean(ids, 300)}")
         out += ["", "Verdicts"]
         out += [self.line(v.level, f"{v.mechanism}: {v.detail}") for v in h.verdicts]
         if h.dkim_signatures:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import ipaddress
 import math
 import re
+import time
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -165,20 +166,47 @@ def record_text(rdata: Any) -> str:
     return str(rdata.to_text())
 
 
+DEADLINE_FACTOR = 4
+"""A whole check may take this many per-lookup timeouts (20 s with the default 5 s: the
+least RFC 7208 section 4.6.4 suggests for an SPF evaluation)."""
+
+
+def overall_deadline(timeout: float) -> float:
+    """Seconds a whole DNS check may take, derived from the per-lookup ``timeout``."""
+    return DEADLINE_FACTOR * timeout
+
+
 class Dns:
-    """Runs lookups against one resolver, remembering answers for the duration of a check."""
+    """Runs lookups against one resolver, remembering answers for the duration of a check.
+
+    Each lookup is bounded by ``timeout``, and the whole check by ``deadline`` seconds
+    from creation (default :func:`overall_deadline`): past it, lookups are not made and
+    come back as ``timeout`` (a temporary error: SPF's ``temperror``), so a chain of slow
+    answers cannot make a check run for minutes.
+    """
 
     def __init__(self, nameserver: str | None = None, timeout: float = DEFAULT_TIMEOUT,
-                 resolver: dns.asyncresolver.Resolver | None = None) -> None:
+                 resolver: dns.asyncresolver.Resolver | None = None,
+                 deadline: float | None = None) -> None:
         self.timeout = check_timeout(timeout)
+        self.deadline = check_timeout(overall_deadline(self.timeout) if deadline is None
+                                      else deadline)
         self.nameserver = nameserver
         self.resolver = resolver or make_resolver(nameserver, timeout)
         self.queries = 0
+        self.skipped = 0
+        """Lookups not made because the overall deadline had passed."""
         self._cache: dict[tuple[str, str], Lookup] = {}
+        self._ends = time.monotonic() + self.deadline
 
     @property
     def label(self) -> str:
         return self.nameserver or "system resolver"
+
+    @property
+    def _past_deadline(self) -> str:
+        return (f"not finished: the whole check may take {self.deadline:g} s "
+                f"({DEADLINE_FACTOR} x the {self.timeout:g} s timeout)")
 
     async def query(self, name: str, rdtype: str) -> Lookup:
         """Look ``name`` up; DNS trouble comes back as a status, never an exception."""
@@ -192,6 +220,10 @@ class Dns:
         return result
 
     async def _query(self, name: str, rdtype: str) -> Lookup:
+        left = self._ends - time.monotonic()
+        if left <= 0:
+            self.skipped += 1
+            return Lookup(name, rdtype, "timeout", error=self._past_deadline)
         self.queries += 1
         try:
             qname = dns.name.from_text(name)
@@ -199,17 +231,19 @@ class Dns:
             return Lookup(name, rdtype, "error", error=f"invalid name: {exc}")
         try:
             answer = await self.resolver.resolve(qname, rdtype, raise_on_no_answer=False,
-                                                 search=False)
+                                                 search=False, lifetime=min(self.timeout, left))
         except dns.resolver.NXDOMAIN:
             return Lookup(name, rdtype, "nxdomain")
-        except dns.resolver.LifetimeTimeout:
-            return Lookup(name, rdtype, "timeout",
-                          error=f"timed out after {self.timeout:g} s ({self.label})")
-        except dns.exception.Timeout:
+        except dns.exception.Timeout:  # LifetimeTimeout included
+            if time.monotonic() >= self._ends:
+                return Lookup(name, rdtype, "timeout", error=self._past_deadline)
             return Lookup(name, rdtype, "timeout",
                           error=f"timed out after {self.timeout:g} s ({self.label})")
         except dns.resolver.NoNameservers as exc:
-            m = re.search(r"answered (\w+)", str(exc))
+            loop = _cname_trouble(exc)
+            if loop:
+                return Lookup(name, rdtype, "error", error=loop)
+            m = re.search(r"answered ([A-Z]+)\b", str(exc))
             return Lookup(name, rdtype, "servfail",
                           error=f"server answered {m.group(1)}" if m else "server failure")
         except dns.resolver.YXDOMAIN:
@@ -223,6 +257,30 @@ class Dns:
         return Lookup(name, rdtype, "ok", ttl=answer.rrset.ttl,
                       records=tuple(record_text(r) for r in rdata),
                       authenticated=ad, rdata=rdata)
+
+
+def _cname_trouble(exc: dns.resolver.NoNameservers) -> str | None:
+    """"CNAME loop at NAME" (or a chain too long) when that is why every server
+    "failed": dnspython reports it as ``ChainTooLong`` inside NoNameservers."""
+    import dns.message
+
+    from smtptui.probe.sanitize import clean
+
+    for error in exc.kwargs.get("errors") or ():
+        if len(error) < 5 or not isinstance(error[3], dns.message.ChainTooLong):
+            continue
+        seen: set[str] = set()
+        response = error[4]
+        for rrset in getattr(response, "answer", ()):
+            if rrset.rdtype != dns.rdatatype.CNAME:
+                continue
+            owner = rrset.name.to_text(omit_final_dot=True)
+            target = rrset[0].target.to_text(omit_final_dot=True)
+            seen.add(owner.lower())
+            if target.lower() in seen:
+                return f"CNAME loop at {clean(target, 255)}"
+        return "CNAME chain too long (more than dnspython follows)"
+    return None
 
 
 def _first_line(exc: BaseException, fallback: str) -> str:

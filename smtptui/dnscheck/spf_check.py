@@ -30,6 +30,9 @@ class SpfReport(JsonMixin):
     """DNS-querying terms across the include/redirect tree (RFC limit 10)."""
     evaluations: tuple[SpfEvaluation, ...]
     findings: tuple[Finding, ...]
+    helo: str | None = None
+    """The HELO identity checked beside the domain (``--helo``), and its evaluations."""
+    helo_evaluations: tuple[SpfEvaluation, ...] = ()
 
     @property
     def level(self) -> Level:
@@ -89,21 +92,25 @@ def _record_findings(record: SpfRecord) -> list[Finding]:
     return out
 
 
-def _evaluation_finding(ev: SpfEvaluation) -> Finding:
+def _evaluation_finding(ev: SpfEvaluation, identity: str = "") -> Finding:
     deciding = clean(ev.path[-1]) if ev.path else ev.result
-    text = f"{ev.ip}: {ev.result} ({deciding})"
+    text = f"{identity}{ev.ip}: {ev.result} ({deciding})"
     if ev.explanation:
         text += f"; explanation: {clean(ev.explanation, 200)}"
     return Finding(_RESULT_LEVEL[ev.result], text)
 
 
 async def check_spf(dns: Dns, domain: str, ips: Sequence[IPAddress] = (),
-                    sender: str | None = None) -> SpfReport:
-    """Find, syntax-check and size the SPF record, and evaluate it for each IP in ``ips``."""
+                    sender: str | None = None, helo: str | None = None) -> SpfReport:
+    """Find, syntax-check and size the SPF record, and evaluate it for each IP in ``ips``;
+    with ``helo``, also the HELO identity (RFC 7208 2.3) and ``%{h}`` in the domain's."""
     lookup = await dns.query(domain, "TXT")
     records = tuple(r for r in lookup.records if is_spf(r))
     evaluations = tuple(await asyncio.gather(
-        *(evaluate_spf(dns, ip, domain, sender) for ip in ips)))
+        *(evaluate_spf(dns, ip, domain, sender, helo) for ip in ips)))
+    helo_evals = tuple(await asyncio.gather(
+        *(evaluate_spf(dns, ip, helo, f"postmaster@{helo}", helo) for ip in ips))
+    ) if helo else ()
     findings: list[Finding] = []
     worst: int | None = None
     found = one_record(lookup, records, absent=Finding(
@@ -128,6 +135,12 @@ async def check_spf(dns: Dns, domain: str, ips: Sequence[IPAddress] = (),
             findings.append(Finding(level, f"{worst} DNS lookup(s) in the worst case "
                                            f"(limit {LOOKUP_LIMIT})"))
     findings.extend(_evaluation_finding(ev) for ev in evaluations)
-    for ev in evaluations:
+    findings.extend(_evaluation_finding(ev, f"HELO {clean(helo or '', 100)}, ")
+                    for ev in helo_evals)
+    if helo and not ips:
+        findings.append(Finding("info", f"HELO {clean(helo, 100)}: give --ip (or --host) to "
+                                        "evaluate the HELO identity"))
+    for ev in (*evaluations, *helo_evals):
         findings.extend(Finding("warn", clean(w)) for w in ev.warnings)
-    return SpfReport(domain, records, worst, evaluations, tuple(dict.fromkeys(findings)))
+    return SpfReport(domain, records, worst, evaluations, tuple(dict.fromkeys(findings)),
+                     helo, helo_evals)

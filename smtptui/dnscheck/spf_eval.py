@@ -10,7 +10,14 @@ from dns.reversename import from_address as reverse_name
 
 from smtptui.dnscheck.model import JsonMixin
 from smtptui.dnscheck.resolver import Dns, Lookup
-from smtptui.dnscheck.spf_macro import IPAddress, MacroContext, expand, truncate_domain
+from smtptui.dnscheck.spf_macro import (
+    IPAddress,
+    MacroContext,
+    expand,
+    truncate_domain,
+    uses_p,
+    valid_name,
+)
 from smtptui.dnscheck.spf_parse import (
     QUALIFIER_RESULT,
     Mechanism,
@@ -44,6 +51,22 @@ class SpfEvaluation(JsonMixin):
     warnings: tuple[str, ...] = ()
 
 
+def not_a_domain(name: str) -> str | None:
+    """Why ``name`` is no domain SPF can check (RFC 7208 4.3: the result is ``none``), or
+    ``None``: a domain literal, a single label, an empty label or one over 63 octets."""
+    name = name.strip().rstrip(".")
+    if name.startswith("[") or name.endswith("]"):
+        return "a domain literal, not a domain name"
+    labels = name.split(".")
+    if len(labels) < 2:
+        return "not a fully qualified domain name (one label)"
+    if "" in labels:
+        return "an empty label"
+    if any(len(label.encode("utf-8", "surrogateescape")) > 63 for label in labels):
+        return "a label longer than 63 octets"
+    return None
+
+
 class _Abort(Exception):
     def __init__(self, result: SpfResult, path: list[str]) -> None:
         super().__init__(result)
@@ -60,9 +83,12 @@ class _State:
     lookups: int = 0
     voids: int = 0
     warnings: list[str] = field(default_factory=list)
+    validated: dict[str, str] = field(default_factory=dict)
+    """``%{p}`` per current domain, looked up once."""
 
     def ctx(self, domain: str) -> MacroContext:
-        return MacroContext(self.sender, self.ip, domain, self.helo)
+        return MacroContext(self.sender, self.ip, domain, self.helo,
+                            validated=self.validated.get(domain, "unknown"))
 
 
 def _where(domain: str, mech: Mechanism | str) -> str:
@@ -90,10 +116,40 @@ class _Evaluator:
         return _Abort("temperror", [f"{_where(domain, term)}: {lookup.name} {lookup.rdtype} "
                                     f"{lookup.describe()} -> temperror"])
 
-    def target(self, mech: Mechanism, domain: str) -> str:
+    async def expand(self, spec: str, domain: str) -> str:
+        """Expand ``spec`` for ``domain``, looking up ``%{p}`` first when it is used."""
+        if uses_p(spec) and domain not in self.s.validated:
+            self.s.validated[domain] = await self.validated_domain(domain)
+        return expand(spec, self.s.ctx(domain))
+
+    async def validated_domain(self, domain: str) -> str:
+        """RFC 7208 7.3 ``%{p}``: a PTR name of the IP whose A/AAAA leads back to it; the
+        domain itself or a subdomain of it preferred; at most 10 names (4.6.4); "unknown"
+        when none validates or DNS fails (never an error)."""
+        rev = reverse_name(str(self.s.ip)).to_text(omit_final_dot=True)
+        lookup = await self.s.dns.query(rev, "PTR")
+        names = [str(r.target.to_text(omit_final_dot=True)) for r in lookup.rdata][:PTR_LIMIT]
+        rdtype = "A" if self.s.ip.version == 4 else "AAAA"
+        valid = []
+        for name in names:
+            forward = await self.s.dns.query(name, rdtype)
+            if any(ipaddress.ip_address(r.address) == self.s.ip for r in forward.rdata):
+                valid.append(name)
+        low = domain.lower()
+        for test in (lambda n: n.lower() == low, lambda n: n.lower().endswith("." + low),
+                     lambda n: True):
+            chosen = next((n for n in valid if test(n)), None)
+            if chosen:
+                return chosen
+        return "unknown"
+
+    async def target(self, mech: Mechanism, domain: str) -> str | None:
+        """The domain a mechanism looks up; ``None`` when macro expansion made a name DNS
+        cannot carry (RFC 7208 4.8: the term then does not match)."""
         if mech.domain is None:
             return domain
-        return truncate_domain(expand(mech.domain, self.s.ctx(domain)))
+        name = truncate_domain(await self.expand(mech.domain, domain))
+        return name if valid_name(name) else None
 
     async def query(self, name: str, rdtype: str, domain: str, term: str) -> Lookup:
         lookup = await self.s.dns.query(name, rdtype)
@@ -129,7 +185,14 @@ class _Evaluator:
             assert mech.network is not None
             return self.in_network([ipaddress.ip_address(mech.network)], mech), []
         self.count_lookup(domain, term)
-        target = self.target(mech, domain)
+        target = await self.target(mech, domain)
+        if target is None:
+            if name == "include":
+                raise _Abort("permerror", [f"{_where(domain, term)}: the name after macro "
+                                           "expansion is not a valid domain -> permerror"])
+            self.s.warnings.append(f"{_where(domain, term)}: the name after macro expansion "
+                                   "is not a valid domain; the term does not match")
+            return False, []
         if name == "include":
             return await self.include(target, domain, term)
         if name == "a":
@@ -199,9 +262,9 @@ class _Evaluator:
 
     async def check_host(self, domain: str) -> tuple[SpfResult, list[str]]:
         domain = domain.rstrip(".").lower()
-        labels = domain.split(".")
-        if len(labels) < 2 or "" in labels or any(len(x) > 63 for x in labels):
-            return "none", [f"{domain}: not a valid domain name -> none"]
+        reason = not_a_domain(domain)
+        if reason:
+            return "none", [f"{domain}: {reason} -> none (RFC 7208 4.3)"]
         record = await self.record(domain)
         if isinstance(record, tuple):
             return record
@@ -218,7 +281,7 @@ class _Evaluator:
             if record.redirect:
                 term = f"redirect={record.redirect}"
                 self.count_lookup(domain, term)
-                target = truncate_domain(expand(record.redirect, self.s.ctx(domain)))
+                target = truncate_domain(await self.expand(record.redirect, domain))
                 result, path = await self.check_host(target)
                 head = [_where(domain, term)]
                 if result == "none":
@@ -235,7 +298,9 @@ class _Evaluator:
         record = await self.record(domain)
         if isinstance(record, tuple) or not record.exp:
             return None
-        name = truncate_domain(expand(record.exp, self.s.ctx(domain)))
+        name = truncate_domain(await self.expand(record.exp, domain))
+        if not valid_name(name):
+            return None
         lookup = await self.s.dns.query(name, "TXT")
         if len(lookup.records) != 1:
             return None
@@ -243,7 +308,7 @@ class _Evaluator:
             check_macro_string(lookup.records[0], "slodipvhcrt", spaces=True)
         except SpfSyntaxError:
             return None
-        return expand(lookup.records[0], self.s.ctx(domain))
+        return await self.expand(lookup.records[0], domain)
 
 
 async def evaluate_spf(dns: Dns, ip: IPAddress | str, domain: str, sender: str | None = None,
@@ -266,3 +331,19 @@ async def evaluate_spf(dns: Dns, ip: IPAddress | str, domain: str, sender: str |
         explanation = await ev.explanation(failing_domain)
     return SpfEvaluation(domain, str(addr), sender, result, tuple(path), state.lookups,
                          state.voids, explanation, tuple(dict.fromkeys(state.warnings)))
+
+
+async def check_identity(dns: Dns, ip: IPAddress | str, mailfrom: str, helo: str
+                         ) -> SpfEvaluation:
+    """SPF for the identities of one SMTP session (RFC 7208 2.3, 2.4, 4.3): the MAIL FROM
+    address, or ``postmaster@HELO`` when it is empty (a bounce); a sender without a local
+    part is ``postmaster@domain``."""
+    mailfrom = mailfrom.strip().strip("<>")
+    if mailfrom and "@" in mailfrom:
+        local, _, domain = mailfrom.rpartition("@")
+        sender = f"{local or 'postmaster'}@{domain}"
+    elif mailfrom:
+        domain, sender = mailfrom, f"postmaster@{mailfrom}"
+    else:
+        domain, sender = helo, f"postmaster@{helo}"
+    return await evaluate_spf(dns, ip, domain, sender, helo or domain)

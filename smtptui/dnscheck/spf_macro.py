@@ -21,6 +21,9 @@ class MacroContext:
     domain: str
     helo: str
     receiver: str = "unknown"
+    validated: str = "unknown"
+    """``%{p}``: the validated domain name of the IP (RFC 7208 7.3), looked up by the
+    evaluator only when a macro asks for it."""
 
     @property
     def local_part(self) -> str:
@@ -44,7 +47,7 @@ def _value(letter: str, ctx: MacroContext) -> str:
         "o": ctx.sender_domain,
         "d": ctx.domain,
         "i": _ip_dotted(ctx.ip),
-        "p": "unknown",
+        "p": ctx.validated,
         "v": "in-addr" if ctx.ip.version == 4 else "ip6",
         "h": ctx.helo,
         "c": str(ctx.ip),
@@ -85,6 +88,18 @@ def expand(spec: str, ctx: MacroContext) -> str:
         pos = m.end()
     out.append(spec[pos:])
     return "".join(out)
+
+
+def uses_p(spec: str) -> bool:
+    """Does ``spec`` contain a ``%{p}`` macro (which needs DNS to expand)?"""
+    return "%{p" in spec.lower()
+
+
+def valid_name(name: str) -> bool:
+    """A name DNS can carry: labels of 1-63 octets (RFC 1035 2.3.4). A macro expansion can
+    produce one that is not (RFC 7208 4.8): such a term matches nothing."""
+    labels = name.rstrip(".").split(".")
+    return all(0 < len(label.encode("utf-8", "surrogateescape")) <= 63 for label in labels)
 
 
 def truncate_domain(name: str) -> str:

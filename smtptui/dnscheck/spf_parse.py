@@ -14,7 +14,10 @@ QUALIFIER_RESULT = {"+": "pass", "-": "fail", "~": "softfail", "?": "neutral"}
 
 _MODIFIER = re.compile(r"([A-Za-z][A-Za-z0-9_.-]*)=(.*)", re.S)
 _MECHANISM = re.compile(r"([+\-~?]?)([A-Za-z][A-Za-z0-9_.-]*)(.*)", re.S)
-_DUAL_CIDR = re.compile(r"(?::(?P<domain>[^/]+))?(?:/(?P<c4>\d+))?(?://(?P<c6>\d+))?")
+_DUAL_CIDR = re.compile(r"(?::(?P<domain>.+?))?(?:/(?P<c4>\d+))?(?://(?P<c6>\d+))?")
+"""``a``/``mx`` after the name: a domain-spec may itself contain ``/`` and ``:``
+(``a:foo:bar/baz.example.com``, ``a:foo/bar.example.com/24``); the CIDR is the last
+``/NN`` and ``//NN`` at the end (RFC 7208 5.3, 5.4, 12)."""
 _MACRO = re.compile(r"%(?:\{(?P<letter>[a-zA-Z])(?P<digits>\d*)(?P<rev>[rR]?)"
                     r"(?P<delims>[.\-+,/_=]*)\}|(?P<esc>[%_-]))")
 _TOPLABEL = re.compile(r"(?=[a-z0-9-]*[a-z])[a-z0-9](?:[a-z0-9-]*[a-z0-9])?", re.I)

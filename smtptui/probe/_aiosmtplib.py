@@ -8,7 +8,7 @@ protocol, response and error modules, so the package is registered bare and its 
 
 from __future__ import annotations
 
-import importlib.util
+import importlib.machinery
 import sys
 import types
 from typing import Any
@@ -17,7 +17,7 @@ from typing import Any
 def _register_bare_package() -> None:
     if "aiosmtplib" in sys.modules:
         return
-    spec = importlib.util.find_spec("aiosmtplib")
+    spec = importlib.machinery.PathFinder.find_spec("aiosmtplib")  # not importlib.util: 0.3 ms
     if spec is None or spec.loader is None or spec.submodule_search_locations is None:
         return  # let the normal import report the problem
     package = types.ModuleType("aiosmtplib")
@@ -43,8 +43,8 @@ from aiosmtplib.errors import (  # noqa: E402
     SMTPServerDisconnected,
     SMTPTimeoutError,
 )
-from aiosmtplib.protocol import SMTPProtocol  # noqa: E402
+from aiosmtplib.protocol import MAX_LINE_LENGTH, SMTPProtocol  # noqa: E402
 from aiosmtplib.response import SMTPResponse  # noqa: E402
 
-__all__ = ["SMTPProtocol", "SMTPResponse", "SMTPResponseException", "SMTPServerDisconnected",
-           "SMTPTimeoutError"]
+__all__ = ["MAX_LINE_LENGTH", "SMTPProtocol", "SMTPResponse", "SMTPResponseException",
+           "SMTPServerDisconnected", "SMTPTimeoutError"]

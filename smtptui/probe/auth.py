@@ -13,8 +13,13 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from smtptui.probe.config import ProbeConfig
 
-PASSWORD_MECHS = ("CRAM-MD5", "PLAIN", "LOGIN")
-"""Strongest first."""
+PASSWORD_MECHS = ("PLAIN", "LOGIN", "CRAM-MD5")
+"""Over TLS: PLAIN, then LOGIN — the server checks the password as stored, whatever the
+storage. CRAM-MD5 last: many servers advertise it but keep hashed passwords, with which
+it cannot work, so a right password would be reported as wrong."""
+PLAINTEXT_MECHS = ("CRAM-MD5", "PLAIN", "LOGIN")
+"""Without TLS (only when explicitly allowed): CRAM-MD5 first, as it never sends the
+password itself."""
 TOKEN_MECHS = ("OAUTHBEARER", "XOAUTH2")
 
 
@@ -31,17 +36,28 @@ def b64decode_text(data: str) -> str:
         return data
 
 
-def choose(requested: str, offered: list[str], *, has_password: bool,
-           has_token: bool) -> str | None:
-    """The mechanism to use: the requested one, or for ``auto`` the strongest offered
-    that we have credentials for. ``None`` when nothing fits."""
+def candidates(requested: str, offered: list[str], *, has_password: bool, has_token: bool,
+               encrypted: bool = True) -> list[str]:
+    """The mechanisms to try, in order: the requested one alone, or for ``auto`` every
+    offered one we have credentials for, preferred first (tokens, then passwords as
+    :data:`PASSWORD_MECHS` or, unencrypted, :data:`PLAINTEXT_MECHS`). Empty when
+    nothing fits."""
     offered_up = [m.upper() for m in offered]
     if requested != "auto":
         mech = requested.upper()
         usable = has_token if mech in TOKEN_MECHS else has_password
-        return mech if usable and mech in offered_up else None
-    candidates = (TOKEN_MECHS if has_token else ()) + (PASSWORD_MECHS if has_password else ())
-    return next((m for m in candidates if m in offered_up), None)
+        return [mech] if usable and mech in offered_up else []
+    passwords = PASSWORD_MECHS if encrypted else PLAINTEXT_MECHS
+    wanted = (TOKEN_MECHS if has_token else ()) + (passwords if has_password else ())
+    return [m for m in wanted if m in offered_up]
+
+
+def choose(requested: str, offered: list[str], *, has_password: bool,
+           has_token: bool, encrypted: bool = True) -> str | None:
+    """The first mechanism :func:`candidates` would try, or ``None`` when nothing fits."""
+    found = candidates(requested, offered, has_password=has_password, has_token=has_token,
+                       encrypted=encrypted)
+    return found[0] if found else None
 
 
 def plain(username: str, password: str) -> bytes:

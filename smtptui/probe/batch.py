@@ -10,34 +10,62 @@ from smtptui.probe.engine import probe
 from smtptui.probe.events import ProbeReport
 
 DEFAULT_CONCURRENCY = 10
+"""What callers that want a fixed number have used; ``concurrency=None`` adapts instead
+(see :mod:`smtptui.probe.concurrency`)."""
 
 
 async def probe_many(
-    configs: Sequence[ProbeConfig], concurrency: int = DEFAULT_CONCURRENCY
+    configs: Sequence[ProbeConfig], concurrency: int | None = DEFAULT_CONCURRENCY
 ) -> AsyncIterator[tuple[int, ProbeReport]]:
     """Yield (index in ``configs``, report) as each probe finishes, at most
-    ``concurrency`` running at once. Closing the iterator cancels what is running."""
-    if concurrency < 1:
+    ``concurrency`` running at once (None: as many as the machine and the network's
+    latency call for). Probes start as others end, so a batch of any size holds only
+    what is in flight. Closing the iterator cancels what is running."""
+    if concurrency is not None and concurrency < 1:
         raise ValueError("concurrency must be at least 1")
     from smtptui.probe.warmup import warm_up
 
     await asyncio.to_thread(warm_up, configs)  # one-off costs, before anything is timed
-    limit = asyncio.Semaphore(concurrency)
+    adaptive = None
+    if concurrency is None:
+        from smtptui.probe.concurrency import Adaptive
+
+        adaptive = Adaptive()
+    limit = adaptive.limit if adaptive else concurrency or 1
     done: asyncio.Queue[tuple[int, ProbeReport | BaseException]] = asyncio.Queue()
+    tasks: set[asyncio.Task[None]] = set()
+    in_flight = 0
+    waiting = iter(enumerate(configs))
 
     async def one(index: int, config: ProbeConfig) -> None:
-        async with limit:
-            try:
-                done.put_nowait((index, await probe(config)))
-            except Exception as exc:  # a bug: surface it rather than wait forever
-                done.put_nowait((index, exc))
+        nonlocal in_flight
+        try:
+            result: ProbeReport | BaseException = await probe(config)
+        except Exception as exc:  # a bug: surface it rather than wait forever
+            result = exc
+        in_flight -= 1
+        done.put_nowait((index, result))
 
-    tasks = [asyncio.create_task(one(i, c)) for i, c in enumerate(configs)]
+    def start() -> None:
+        nonlocal in_flight
+        while in_flight < limit:
+            item = next(waiting, None)
+            if item is None:
+                return
+            in_flight += 1
+            task = asyncio.create_task(one(*item))
+            tasks.add(task)
+            task.add_done_callback(tasks.discard)
+
     try:
-        for _ in tasks:
+        start()
+        for _ in range(len(configs)):
             index, result = await done.get()
             if isinstance(result, BaseException):
                 raise result
+            if adaptive:
+                limit = adaptive.finished(result.total_ms)
+            start()
             yield index, result
     finally:
         for t in tasks:

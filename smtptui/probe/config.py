@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Literal, get_args
+
+from smtptui.records import record
 
 TLSMode = Literal["starttls", "implicit", "none", "opportunistic"]
 AuthMech = Literal["auto", "plain", "login", "cram-md5", "xoauth2", "oauthbearer"]
@@ -20,10 +21,15 @@ DEFAULT_TIMEOUT = 30.0
 class Secret:
     """A password or token that never shows itself in repr, str, logs or tracebacks."""
 
-    __slots__ = ("_value",)
+    __slots__ = ("_also", "_value")
 
-    def __init__(self, value: str) -> None:
+    def __init__(self, value: str, also: tuple[str, ...] = ()) -> None:
         self._value = value
+        self._also = also
+        """Related secrets to keep out of output too (an OAuth refresh token)."""
+
+    def related(self) -> tuple[str, ...]:
+        return self._also
 
     def reveal(self) -> str:
         return self._value
@@ -46,7 +52,7 @@ class Secret:
         raise TypeError("a Secret cannot be pickled")
 
 
-@dataclass(frozen=True)
+@record
 class ProbeConfig:
     """Everything one probe needs. Plain values; secrets wrapped in :class:`Secret`."""
 
@@ -88,4 +94,5 @@ class ProbeConfig:
     @property
     def secrets(self) -> tuple[str, ...]:
         """Every secret value, for last-line-of-defence scrubbing of output."""
-        return tuple(s.reveal() for s in (self.password, self.oauth_token) if s)
+        return tuple(v for s in (self.password, self.oauth_token) if s
+                     for v in (s.reveal(), *s.related()))

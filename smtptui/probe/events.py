@@ -6,10 +6,10 @@ frozen dataclasses. ``ProbeReport.to_json()`` is the headless contract.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from smtptui.diagnose.model import Diagnosis, Reply
+from smtptui.records import field, record
 
 Stage = Literal[
     "resolve", "connect", "tls", "greeting", "ehlo", "starttls",
@@ -18,14 +18,18 @@ Stage = Literal[
 Status = Literal["pass", "warn", "fail", "skip"]
 Direction = Literal["C", "S", "*"]
 
+SCHEMA_VERSION = 2
+"""The report JSON's ``schema``: 2 added the field itself and ``tls.cert.sha256``
+(a report without it is from version 1). Readers: :mod:`smtptui.probe.report_json`."""
 
-@dataclass(frozen=True, slots=True)
+
+@record(slots=True)
 class StageStarted:
     stage: Stage
     t_ms: float
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class WireLine:
     """One line of the transcript: ``C`` client, ``S`` server, ``*`` the tool's own note.
 
@@ -41,7 +45,20 @@ class WireLine:
         return {"t_ms": round(self.t_ms, 3), "dir": self.direction, "text": self.text}
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
+class Refusal:
+    """One recipient the server refused at RCPT, with its own reply and cause."""
+
+    address: str
+    reply: Reply
+    diagnosis: Diagnosis | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {"address": self.address, "reply": self.reply.to_json(),
+                "diagnosis": self.diagnosis.to_json() if self.diagnosis else None}
+
+
+@record(slots=True)
 class StageFinished:
     stage: Stage
     status: Status
@@ -51,20 +68,28 @@ class StageFinished:
     warnings: tuple[str, ...] = ()
     note: str = ""
     """A short human summary of what happened (e.g. "TLSv1.3", "PLAIN accepted")."""
+    refused: tuple[Refusal, ...] = ()
+    """RCPT: every refused recipient, each with its own reply and diagnosis."""
+    info: tuple[str, ...] = ()
+    """Facts worth knowing that need no action (severity ``info``: never a warning)."""
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        out = {
             "stage": self.stage,
             "status": self.status,
             "elapsed_ms": round(self.elapsed_ms, 3),
             "replies": [r.to_json() for r in self.replies],
             "diagnosis": self.diagnosis.to_json() if self.diagnosis else None,
             "warnings": list(self.warnings),
+            "info": list(self.info),
             "note": self.note,
         }
+        if self.stage == "rcpt":
+            out["refused"] = [r.to_json() for r in self.refused]
+        return out
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class CertInfo:
     subject: str
     issuer: str
@@ -78,15 +103,27 @@ class CertInfo:
     der: bytes | None = field(default=None, repr=False, compare=False)
     """The certificate itself (for DANE/TLSA checks); not part of the JSON."""
 
+    sha256: str | None = None
+    """The certificate's SHA-256 fingerprint (hex), when known."""
+
+    @property
+    def fingerprint(self) -> str | None:
+        if self.sha256 is None and self.der is not None:
+            import hashlib
+
+            return hashlib.sha256(self.der).hexdigest()
+        return self.sha256
+
     def to_json(self) -> dict[str, Any]:
         return {
             "subject": self.subject, "issuer": self.issuer, "san": list(self.san),
             "not_before": self.not_before, "not_after": self.not_after,
             "days_left": self.days_left, "verified": self.verified, "error": self.error,
+            "sha256": self.fingerprint,
         }
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class TLSInfo:
     version: str
     cipher: str
@@ -100,7 +137,7 @@ class TLSInfo:
         }
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class Target:
     host: str
     port: int
@@ -114,7 +151,7 @@ class Target:
                 "profile": self.profile, "address": self.address}
 
 
-@dataclass(frozen=True)
+@record
 class ProbeReport:
     """Everything one probe found. Serialises to the headless JSON contract."""
 
@@ -130,6 +167,17 @@ class ProbeReport:
     """Extensions ``added`` / ``removed`` between the pre- and post-TLS EHLO."""
     warm_ms: tuple[float, ...] = ()
     """Timings of further messages on the open connection (``ProbeConfig.warm_runs``)."""
+    tested_until: str | None = None
+    """The last stage that passed (see :mod:`smtptui.probe.coverage`)."""
+    untested: tuple[tuple[tuple[str, ...], str], ...] = ()
+    """Stages a full probe covers that this one did not try, each group with why."""
+
+    @property
+    def coverage(self) -> str:
+        """``"up to AUTH — MAIL/RCPT not tested (no sender/recipient set)"`` or ``""``."""
+        from smtptui.probe.coverage import coverage_text
+
+        return coverage_text(self.tested_until, self.untested)
 
     @property
     def cold_ms(self) -> float:
@@ -149,10 +197,23 @@ class ProbeReport:
     def warnings(self) -> list[str]:
         return [w for s in self.stages for w in s.warnings]
 
+    @property
+    def info(self) -> list[str]:
+        """Facts that need no action (severity ``info``)."""
+        return [i for s in self.stages for i in s.info]
+
     def stage(self, name: str) -> StageFinished | None:
         """The last run of stage ``name`` (EHLO may run twice)."""
         found = [s for s in self.stages if s.stage == name]
         return found[-1] if found else None
+
+    @classmethod
+    def from_json(cls, doc: Any) -> ProbeReport:
+        """Read back what :meth:`to_json` wrote (any schema version; unknown fields are
+        ignored — :func:`smtptui.probe.report_json.read_report` also lists them)."""
+        from smtptui.probe.report_json import read_report
+
+        return read_report(doc).report
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -166,13 +227,18 @@ class ProbeReport:
             "started_at": self.started_at,
             "total_ms": round(self.total_ms, 3),
             "warnings": self.warnings,
+            "info": self.info,
             "ehlo_changes": self.ehlo_changes,
             "cold_ms": round(self.cold_ms, 3),
             "warm_ms": [round(x, 3) for x in self.warm_ms],
+            "tested_until": self.tested_until,
+            "untested": [{"stages": list(stages), "reason": why}
+                         for stages, why in self.untested],
+            "schema": SCHEMA_VERSION,
         }
 
 
-@dataclass(frozen=True, slots=True)
+@record(slots=True)
 class ProbeFinished:
     report: ProbeReport
 

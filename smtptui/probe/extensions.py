@@ -5,6 +5,16 @@ from __future__ import annotations
 import re
 
 _ENHANCED = re.compile(r"^([245])\.(\d{1,3})\.(\d{1,3})(?:\s+|$)")
+_ESCAPE = re.compile(r"(\\x[0-9a-f]{2}|\\u[0-9a-f]{4}|\\U[0-9a-f]{8})")
+
+
+def upper(text: str) -> str:
+    """Upper-case text that is already cleaned, leaving its escapes as they are
+    (``\\x1b`` must not become ``\\X1B``, which no longer reads as an escape)."""
+    if "\\" not in text:
+        return text.upper()
+    parts = _ESCAPE.split(text)
+    return "".join(part if i % 2 else part.upper() for i, part in enumerate(parts))
 
 
 def parse_ehlo(text: str) -> tuple[str, dict[str, str]]:
@@ -23,12 +33,12 @@ def parse_ehlo(text: str) -> tuple[str, dict[str, str]]:
             continue
         if line.upper().startswith("AUTH=") or line.upper().startswith("AUTH "):
             for mech in line[5:].split():
-                if mech.upper() not in auth:
-                    auth.append(mech.upper())
+                if upper(mech) not in auth:
+                    auth.append(upper(mech))
             ext.setdefault("AUTH", "")
             continue
         keyword, _, params = line.partition(" ")
-        ext[keyword.upper()] = params.strip()
+        ext[upper(keyword)] = params.strip()
     if auth:
         ext["AUTH"] = " ".join(auth)
     return first, ext

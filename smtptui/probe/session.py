@@ -8,8 +8,9 @@ stage timeout, capped by what is left of the overall timeout).
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+import time
 
+from smtptui.probe.coverage import tested_until, untested
 from smtptui.probe.events import ProbeFinished, ProbeReport, Target
 from smtptui.probe.session_base import Emit, StageFailed
 from smtptui.probe.stages_smtp import SmtpStages
@@ -21,7 +22,7 @@ class Session(SmtpStages):
     """Runs one probe; call :meth:`run` once."""
 
     async def run(self) -> ProbeReport:
-        started = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        started = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
         cfg = self.config
         try:
             await self._run_stages()
@@ -33,6 +34,7 @@ class Session(SmtpStages):
             stages=tuple(self.stages), tls=self.tls, extensions=dict(self.extensions),
             transcript=tuple(self.transcript), banner=self.banner, started_at=started,
             total_ms=self.now_ms(), ehlo_changes=self.ehlo_changes, warm_ms=tuple(self.warm_ms),
+            tested_until=tested_until(self.stages), untested=untested(cfg, self.stages),
         )
         self._emit(ProbeFinished(report))
         return report

@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import socket
 import time
+from collections import deque
 from collections.abc import Awaitable, Callable
 
 from smtptui.diagnose.model import Diagnosis, Fault, Reply
@@ -14,6 +15,7 @@ from smtptui.probe.auth import encodings
 from smtptui.probe.config import ProbeConfig
 from smtptui.probe.events import (
     ProbeEvent,
+    Refusal,
     Stage,
     StageFinished,
     StageStarted,
@@ -22,6 +24,7 @@ from smtptui.probe.events import (
     WireLine,
 )
 from smtptui.probe.extensions import split_enhanced
+from smtptui.probe.quotes import HOLD_LIMIT, Held, QuoteGuard
 from smtptui.probe.redact import REDACTED, Redactor
 from smtptui.probe.sanitize import clean, clean_multiline
 from smtptui.probe.wire import (
@@ -30,21 +33,26 @@ from smtptui.probe.wire import (
     SMTPResponseException,
     SMTPServerDisconnected,
 )
+from smtptui.records import replace
 
 Emit = Callable[[ProbeEvent], None]
 
 SNIFF_GRACE = 1.0
-"""Seconds of silence after connecting before a TLS handshake is tried in parallel."""
+"""Seconds of silence after connecting before a TLS handshake is tried in parallel (at
+most: a third of the stage timeout when that is shorter, see :func:`sniff_grace`)."""
+
+
+def sniff_grace(timeout: float) -> float:
+    """The wait before the parallel TLS handshake: short timeouts still leave it time."""
+    return min(SNIFF_GRACE, timeout / 3)
 SLOW_GREETING_MS = 3000.0
 QUIT_TIMEOUT = 5.0
 SIDE_CONNECTION_TIMEOUT = 5.0
 """Seconds a diagnostic second connection (legacy TLS, certificate fetch) may take."""
+SIDE_CONNECTION_MARGIN = 0.1
+"""Seconds of the stage's time a side connection leaves for reporting the failure."""
 CONNECT_TRY_MIN = 3.0
 """Seconds each address gets at least when a host has several."""
-
-
-HOLD_LIMIT = 256
-"""Lines of one multi-line reply held back at most; a longer one is recorded in parts."""
 
 
 def _continues(text: str) -> bool:
@@ -53,19 +61,28 @@ def _continues(text: str) -> bool:
     return len(text) >= 4 and text[3] == "-"
 
 
-def _body(text: str) -> str:
-    """A reply line without its code and separator."""
-    return text[4:] if len(text) >= 4 and text[3] in "- " else text
+def _split(text: str) -> tuple[str, str]:
+    """A reply line as (its code, separator and enhanced code; the rest)."""
+    body = text[4:] if len(text) >= 4 and text[3] in "- " else text
+    body = split_enhanced(body)[1]
+    return text[:len(text) - len(body)], body
+
+
+UNTERMINATED_SHOWN = 200
+"""Characters shown of a server line that never got its line end."""
 
 
 class StageFailed(Exception):
     """A stage ended in failure; ``kind`` is a fault kind understood by ``diagnose``."""
 
-    def __init__(self, kind: str, detail: str = "", reply: Reply | None = None) -> None:
+    def __init__(self, kind: str, detail: str = "", reply: Reply | None = None,
+                 diagnosis: Diagnosis | None = None) -> None:
         super().__init__(kind)
         self.kind = kind
         self.detail = detail
         self.reply = reply
+        self.diagnosis = diagnosis
+        """Already explained (e.g. several refused recipients): used as is."""
 
 
 def diagnose(fault: Fault, redact: Callable[[str], str]) -> Diagnosis:
@@ -86,7 +103,7 @@ def to_reply(resp: SMTPResponse, redactor: Redactor | None = None) -> Reply:
     if redactor is not None:
         text = redactor(text)
     enhanced, text = split_enhanced(text)
-    if redactor is not None and redactor.pieces and redactor.spans_lines(text):
+    if redactor is not None and redactor.quoted(text):
         text = REDACTED
     return Reply(code=resp.code, enhanced=enhanced, text=clean_multiline(text))
 
@@ -107,8 +124,13 @@ class SessionBase:
         self._emit = emit
         self._t0 = time.perf_counter()
         self._deadline = self._t0 + config.overall_timeout
-        self.redactor = Redactor(config.secrets, pieces=False)  # pieces: from AUTH on
-        self.redactor.add(*encodings(config))
+        self.redactor = Redactor(config.secrets)  # from the first byte: a server may
+        self.redactor.add(*encodings(config))  # have learned a secret on an earlier run
+        self._quotes = QuoteGuard(self.redactor)
+        self.stage_deadline = self._deadline
+        """When the running stage's time is up (a side connection must end before)."""
+        self._quoted_lines: deque[str] = deque(maxlen=HOLD_LIMIT)
+        """Server lines recently shown as ``<redacted>`` (see :meth:`scrub_quote`)."""
         self.transcript: list[WireLine] = []
         self.stages: list[StageFinished] = []
         self.addresses: list[tuple[int, str]] = []
@@ -116,6 +138,8 @@ class SessionBase:
         self.sock: socket.socket | None = None
         self.proto: CapturingProtocol | None = None
         self.encrypted = False
+        self.authenticated = False
+        """AUTH succeeded in this session (a later reply may mean something else then)."""
         self.in_sync = False
         self.extensions: dict[str, str] = {}
         self.pre_tls_extensions: dict[str, str] | None = None
@@ -124,16 +148,17 @@ class SessionBase:
         self.banner = ""
         self.ehlo_host = ""
         self.accepted_rcpts: list[str] = []
-        self.sniffed_tls = False
+        self.sniffed_tls = ""
+        """How a TLS handshake on the same port, tried while we waited for the greeting,
+        ended: "" (not tried or still running), "failed", or "silent" (no answer)."""
         self._out_of_step = False
-        """A TLS handshake on the same port was tried (and failed) while we waited."""
         self.warm_ms: list[float] = []
         # per-stage scratch
         self._replies: list[Reply] = []
         self._warnings: list[tuple[str, str]] = []
         self._note = ""
-        self._held: list[tuple[str, float]] = []
-        """Server lines of a multi-line reply not yet recorded (see :meth:`line`)."""
+        self._refused: list[Refusal] = []
+        self._info: list[str] = []
 
     def now_ms(self) -> float:
         return (time.perf_counter() - self._t0) * 1000.0
@@ -144,43 +169,67 @@ class SessionBase:
         this catches a server that echoes a password or an AUTH payload back."""
         return self.redactor(text)
 
+    def scrub_tls(self, tls: TLSInfo) -> TLSInfo:
+        """``tls`` with secrets removed from what the server chose to put in its
+        certificate (names are server text too, quoted from the first byte)."""
+        cert = tls.cert
+        if cert is None:
+            return tls
+        cert = replace(
+            cert, subject=self.scrub(cert.subject), issuer=self.scrub(cert.issuer),
+            san=tuple(self.scrub(name) for name in cert.san),
+            error=None if cert.error is None else self.scrub(cert.error))
+        return replace(tls, cert=cert)
+
     def keep_secret(self, *values: str | bytes) -> None:
         """Also scrub these (e.g. the base64 AUTH payloads) from anything stored."""
         self.redactor.add(*values)
 
-    def line(self, direction: str, text: str) -> None:
-        """Record one transcript line. Server text arrives raw: it is scrubbed, then
-        cleaned (so no secret can hide behind an escape or a cut), and the lines of a
-        multi-line reply are held until its last line, so that a secret spread over
-        them is caught before any of them is shown."""
+    def line(self, direction: str, text: str, dropped: int = 0,
+             unterminated: bool = False) -> None:
+        """Record one transcript line. Server text arrives raw and may run past what is
+        shown: it is scrubbed, then cut and cleaned (so no secret can hide behind an
+        escape or a cut), and held by the :class:`QuoteGuard` while a secret spread
+        over several lines could still show. ``dropped`` counts bytes the wire did not
+        keep; ``unterminated`` marks a line that never got its line end."""
         now = self.now_ms()
         if direction != "S":  # our own text: it may quote the server, never sends a secret
             self.release_held()  # whatever the server sent before comes first
             self._record(direction, self.redactor(text), now)
             return
+        ends_reply = unterminated or not _continues(text)
+        if unterminated:
+            size = len(text.encode("utf-8", "surrogateescape")) + dropped
         text = self.redactor(text)
-        if not self._held and not _continues(text):  # a one-line reply: nothing to hold
-            self._record("S", clean(text), now)
-            return
-        self._held.append((text, now))
-        if not _continues(text):
+        prefix, body = _split(text)
+        if unterminated:
+            shown = f"{clean(text, UNTERMINATED_SHOWN)}… [{size} bytes without a line end]"
+        else:
+            shown = clean(text) + (f"… [+{dropped} bytes]" if dropped else "")
+        for held in self._quotes.feed(shown, prefix, body, now, text):
+            self._show(held)
+        if ends_reply:
             self.release_held()
-        elif len(self._held) >= HOLD_LIMIT:  # keep the last line to check with the next
-            self.release_held(keep=1)
 
-    def release_held(self, keep: int = 0) -> None:
-        """Record the server lines held back (the reply is complete, or cut short); with
-        ``keep``, the last lines stay held (a long reply is recorded in parts)."""
-        if not self._held:
-            return
-        held = self._held
-        if len(held) > 1 and self.redactor.pieces and self.redactor.spans_lines("\n".join(
-                split_enhanced(_body(text))[1] for text, _t in held)):
-            held = [(REDACTED, t_ms) for _text, t_ms in held]
-        cut = len(held) - keep
-        self._held = held[cut:]
-        for text, t_ms in held[:cut]:
-            self._record("S", clean(text), t_ms)
+    def release_held(self) -> None:
+        """Record the server lines held back (the reply is complete, or cut short)."""
+        for held in self._quotes.release():
+            self._show(held)
+
+    def _show(self, held: Held) -> None:
+        if held.quoted:
+            self._quoted_lines.append(held.raw)
+        self._record("S", held.shown, held.t_ms)
+
+    def scrub_quote(self, text: str) -> str:
+        """``text`` (which may quote server lines, e.g. a parser's error) scrubbed, and
+        without the lines the transcript showed as ``<redacted>``: they carried part of
+        a secret spread over several lines."""
+        text = self.scrub(text)
+        for raw in self._quoted_lines:
+            if raw and raw in text:
+                text = text.replace(raw, REDACTED)
+        return text
 
     def _record(self, direction: str, text: str, t_ms: float) -> None:
         wl = WireLine(direction, text, t_ms)  # type: ignore[arg-type]
@@ -201,7 +250,12 @@ class SessionBase:
         return rep
 
     def warn(self, kind: str, text: str) -> None:
+        """Something to do (a ⚠): the stage passes with a warning, explained by ``kind``."""
         self._warnings.append((kind, self.scrub(text)))
+
+    def inform(self, text: str) -> None:
+        """A fact that needs no action: reported under ``info``, the stage still passes."""
+        self._info.append(self.scrub(text))
 
     @property
     def server_identity(self) -> str:
@@ -215,17 +269,20 @@ class SessionBase:
     def fault(self, kind: str, stage: str, detail: str = "", reply: Reply | None = None) -> Fault:
         return Fault(kind=kind, stage=stage, host=self.config.host, port=self.config.port,
                      tls_mode=self.config.tls, reply=reply, server=self.server_identity,
-                     detail=self.scrub(detail), servername=self.config.servername or "")
+                     detail=self.scrub(detail), servername=self.config.servername or "",
+                     authenticated=self.authenticated)
 
     async def stage(self, name: Stage, body: Callable[[], Awaitable[Status | None]],
                     timeout: float | None = None) -> bool:
         """Run one stage with its deadline; record and emit its result. True if not failed."""
-        self._replies, self._warnings, self._note = [], [], ""
+        self._replies, self._warnings, self._note, self._refused = [], [], "", []
+        self._info = []
         self._emit(StageStarted(name, self.now_ms()))
         start = time.perf_counter()
         remaining = self._deadline - start
         limit = self.config.timeout if timeout is None else timeout
         budget = min(limit, max(remaining, 0.0))
+        self.stage_deadline = start + budget
         status: Status = "fail"
         diagnosis: Diagnosis | None = None
         failure: Exception | None = None
@@ -246,7 +303,7 @@ class SessionBase:
         result = StageFinished(
             stage=name, status=status, elapsed_ms=elapsed, replies=tuple(self._replies),
             diagnosis=diagnosis, warnings=tuple(w for _k, w in self._warnings),
-            note=self.scrub(self._note),
+            note=self.scrub(self._note), refused=tuple(self._refused), info=tuple(self._info),
         )
         self.stages.append(result)
         self._emit(result)
@@ -255,6 +312,8 @@ class SessionBase:
     def _failed(self, name: str, exc: Exception, overall: bool, budget: float) -> Diagnosis:
         """Record what went wrong in a stage and explain it."""
         if isinstance(exc, StageFailed):
+            if exc.diagnosis is not None:
+                return exc.diagnosis
             return self.explain(exc.kind, name, exc.detail, exc.reply)
         self.in_sync = False
         if self.proto:
@@ -263,21 +322,24 @@ class SessionBase:
         if isinstance(exc, TimeoutError):
             detail = (f"the whole probe exceeded {self.config.overall_timeout:g} s" if overall
                       else f"no answer within {budget:g} s")
-            if name == "greeting" and self.sniffed_tls:
-                detail += "; a TLS handshake on the same port failed too"
+            if name == "greeting" and self.sniffed_tls == "failed":
+                detail += "; a TLS handshake on a second connection failed too"
+            elif name == "greeting" and self.sniffed_tls == "silent":
+                detail += "; a TLS handshake on a second connection got no answer either"
             if name == "resolve" and self.config.nameserver and not overall:
                 detail = f"{clean(self.config.nameserver)} gave {detail}"
             self.note(f"timeout: {detail}")
             return self.explain(self._timeout_kind(name), name, detail)
         if isinstance(exc, SMTPResponseException):
-            text = clean(exc.message)
+            text = clean(self.scrub_quote(exc.message))
             kind = "response_too_long" if "too long" in text.lower() else "malformed_reply"
             self.note(f"protocol error: {text}")
             return self.explain(kind, name, text)
         if isinstance(exc, SMTPServerDisconnected | ConnectionError | EOFError):
-            self.note(f"connection closed by the server ({clean(str(exc)) or 'EOF'})")
+            self.note(f"connection closed by the server ({clean(self.scrub(str(exc))) or 'EOF'})")
             return self.explain("disconnected", name, f"during {name}")
-        detail = clean(f"{type(exc).__name__}: {exc}")  # a bug or the unforeseen: never crash
+        # a bug or the unforeseen: never crash
+        detail = clean(self.scrub(f"{type(exc).__name__}: {exc}"))
         self.note(f"internal error: {detail}")
         return self.explain("internal_error", name, detail)
 

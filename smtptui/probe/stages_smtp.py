@@ -7,10 +7,10 @@ import asyncio
 import ssl
 import time
 
-from smtptui.diagnose.model import Reply
+from smtptui.diagnose.model import Diagnosis, Reply
 from smtptui.hostport import host_port
 from smtptui.probe import auth as sasl
-from smtptui.probe.events import Status
+from smtptui.probe.events import Refusal, Status
 from smtptui.probe.extensions import auth_mechanisms, changes, parse_ehlo
 from smtptui.probe.sanitize import clean
 from smtptui.probe.session_base import (
@@ -26,6 +26,22 @@ from smtptui.probe.wire import (
     SMTPResponseException,
     SMTPServerDisconnected,
 )
+
+
+def refusals_diagnosis(refused: list[Refusal], total: int) -> Diagnosis:
+    """One diagnosis for several refused recipients: each named with its reply; the
+    advice of each distinct cause once."""
+    assert refused and all(r.diagnosis for r in refused)
+    causes = "; ".join(f"{r.address}: {r.reply}" for r in refused)
+    advice: list[str] = []
+    for r in refused:
+        assert r.diagnosis is not None
+        if r.diagnosis.advice not in advice:
+            advice.append(r.diagnosis.advice)
+    first = refused[0].diagnosis
+    assert first is not None
+    return Diagnosis(first.layer, f"{len(refused)} of {total} recipients were refused — "
+                     f"{causes}.", " ".join(advice), "rcpt_rejected")
 
 
 class SmtpStages(TransportStages):
@@ -62,8 +78,8 @@ class SmtpStages(TransportStages):
                           "AUTH is offered before encryption: credentials could be sent in clear")
         self.extensions = ext
         if "ENHANCEDSTATUSCODES" not in ext and (self.encrypted or self.config.tls == "none"):
-            self.warn("no_enhanced_status_codes", "no ENHANCEDSTATUSCODES: replies carry only "
-                      "basic codes, so diagnoses are less precise")
+            self.inform("no ENHANCEDSTATUSCODES: replies carry only basic codes, so "
+                        "diagnoses are less precise (nothing to fix)")
         self._note = f"{len(ext)} extensions"
         return "pass"
 
@@ -116,17 +132,55 @@ class SmtpStages(TransportStages):
                                                                                 "opportunistic")):
             raise StageFailed("auth_plaintext_refused",
                               "the connection is not encrypted; credentials were not sent")
-        mech = sasl.choose(cfg.auth, offered, has_password=has_password, has_token=has_token)
-        if mech is None:
+        mechs = sasl.candidates(cfg.auth, offered, has_password=has_password,
+                                has_token=has_token, encrypted=self.encrypted)
+        if not mechs:
             wanted = (cfg.auth.upper() if cfg.auth != "auto"
                       else "a mechanism we have credentials for")
             raise StageFailed("auth_mechanism_unsupported",
                               f"wanted {wanted}; the server offers {' '.join(offered) or 'none'}")
-        rep = await self._authenticate(mech)
-        if rep.code == 235:
-            self._note = f"{mech} accepted"
-            return "pass"
-        raise StageFailed("auth_failed", reply=rep)
+        return await self._try_mechanisms(mechs)
+
+    async def _try_mechanisms(self, mechs: list[str]) -> Status:
+        """AUTH with the first mechanism; with ``auto``, after a 535 each other offered
+        one once (bounded), saying which were refused and which worked."""
+        refused: list[str] = []
+        first: Reply | None = None
+        for mech in mechs:
+            try:
+                rep = await self._authenticate(mech)
+            except (SMTPServerDisconnected, ConnectionError):
+                if first is None:
+                    raise
+                self.in_sync = False  # the server hung up on a retry: the first answer stands
+                break
+            if rep.code == 235:
+                self.authenticated = True
+                self._note = f"{mech} accepted"
+                if refused:
+                    self._note += f"; {', '.join(refused)} refused"
+                    self.warn("auth_mechanism_fallback", f"{mech} accepted, "
+                              f"{' and '.join(refused)} refused with the same password")
+                return "pass"
+            if mech in sasl.TOKEN_MECHS:
+                self._token_findings("", rep)
+            first = first or rep
+            refused.append(mech)
+            if self.config.auth != "auto" or rep.code != 535 or self._locking_out(rep):
+                break
+            if mech != mechs[-1]:
+                self.note(f"{mech} refused; trying the next offered mechanism")
+        assert first is not None
+        detail = (f"tried {', '.join(refused)}: all refused" if len(refused) > 1 else "")
+        raise StageFailed("auth_failed", detail, first)
+
+    @staticmethod
+    def _locking_out(rep: Reply) -> bool:
+        """Does this refusal say further attempts make a lockout worse? (Matched on its
+        words alone: loading the reply rules here would be timed as the server's AUTH.)"""
+        from smtptui.diagnose.lockout import says_lockout
+
+        return says_lockout(rep.text)
 
     async def _authenticate(self, mech: str) -> Reply:
         """Run one SASL exchange; every client payload is recorded as ``<redacted>``
@@ -134,7 +188,6 @@ class SmtpStages(TransportStages):
         cfg = self.config
         assert self.proto is not None and cfg.username is not None
         proto, user = self.proto, cfg.username
-        self.redactor.pieces = True  # from here on, the server may quote what it gets
 
         async def send_secret(payload: bytes, shown: str, prefix: bytes = b"") -> Reply:
             self.keep_secret(payload)
@@ -150,6 +203,7 @@ class SmtpStages(TransportStages):
                 decoded = clean(sasl.b64decode_text(rep.text))
                 self.note(f"OAuth error from the server: {decoded}")
                 final = self.reply(await proto.command(sasl.OAUTH_ERROR_ACK[mech]))
+                self._token_findings(decoded, final)
                 raise StageFailed("auth_oauth_error", decoded, final)
             return rep
         assert cfg.password is not None
@@ -174,29 +228,59 @@ class SmtpStages(TransportStages):
                               "the CRAM-MD5 challenge is not valid base64") from None
         return await send_secret(response, REDACTED)
 
+    def _token_findings(self, challenge: str, final: Reply) -> None:
+        """Fail with what the rejected token's own claims say is wrong with it (wrong
+        user, resource, scope, expired), when it is a JWT that says so."""
+        from smtptui.diagnose.providers import provider_of
+        from smtptui.diagnose.token_claims import findings
+
+        cfg = self.config
+        assert cfg.oauth_token is not None
+        microsoft = provider_of(self.server_identity, cfg.host) in ("microsoft365", "outlook")
+        found = findings(cfg.oauth_token.reveal(), cfg.username or "", challenge,
+                         server_is_microsoft=microsoft)
+        if found:
+            detail = "; ".join(sentence for _, sentence in found)
+            self.note(f"The token says: {detail}")
+            raise StageFailed("auth_token_mismatch", detail, final)
+
     async def _mail(self) -> Status:
         assert self.proto is not None and self.config.mail_from is not None
         addr = self.config.mail_from.encode()
-        rep = self.reply(await self.proto.command(b"MAIL FROM:<" + addr + b">"))
+        params = b""
+        wide = [a for a in (self.config.mail_from, *self.config.rcpt_to) if not a.isascii()]
+        if wide:  # RFC 6531: a non-ASCII address needs the SMTPUTF8 parameter
+            if "SMTPUTF8" not in self.extensions:
+                raise StageFailed("smtputf8_not_offered", f"the address {clean(wide[0], 200)} "
+                                  "is not ASCII, and the server does not offer SMTPUTF8")
+            params = b" SMTPUTF8"
+        rep = self.reply(await self.proto.command(b"MAIL FROM:<" + addr + b">" + params))
         if rep.code != 250:
             raise StageFailed("mail_rejected", reply=rep)
         return "pass"
 
     async def _rcpt(self) -> Status:
+        """Every recipient asked for must be accepted: one refusal fails the stage, and
+        each refusal is kept with its own reply and diagnosis."""
         assert self.proto is not None
-        rejected: list[tuple[str, Reply]] = []
+        total = len(self.config.rcpt_to)
         for rcpt in self.config.rcpt_to:
             rep = self.reply(await self.proto.command(b"RCPT TO:<" + rcpt.encode() + b">"))
             if rep.code in (250, 251):
                 self.accepted_rcpts.append(rcpt)
-            else:
-                rejected.append((rcpt, rep))
-        self._note = f"{len(self.accepted_rcpts)}/{len(self.config.rcpt_to)} accepted"
-        if rejected and not self.accepted_rcpts:
-            raise StageFailed("rcpt_rejected", reply=rejected[0][1])
-        for rcpt, rep in rejected:
-            self.warn("rcpt_rejected", f"the recipient {clean(rcpt, 200)} was refused: {rep}")
-        return "pass"
+                continue
+            shown = clean(rcpt, 200)
+            self.note(f"recipient {shown} refused: {rep}")
+            self._refused.append(Refusal(shown, rep, self.explain(
+                "rcpt_rejected", "rcpt", f"recipient {shown}", rep)))
+        self._note = f"{len(self.accepted_rcpts)}/{total} accepted"
+        if not self._refused:
+            return "pass"
+        first = self._refused[0]
+        if len(self._refused) == 1:
+            raise StageFailed("rcpt_rejected", reply=first.reply, diagnosis=first.diagnosis)
+        raise StageFailed("rcpt_rejected", reply=first.reply,
+                          diagnosis=refusals_diagnosis(self._refused, total))
 
     async def _data(self) -> Status:
         from smtptui.probe.message import test_message

@@ -14,11 +14,12 @@ from smtptui.probe.events import Status, TLSInfo
 from smtptui.probe.sanitize import clean
 from smtptui.probe.session_base import (
     CONNECT_TRY_MIN,
+    SIDE_CONNECTION_MARGIN,
     SIDE_CONNECTION_TIMEOUT,
     SLOW_GREETING_MS,
-    SNIFF_GRACE,
     SessionBase,
     StageFailed,
+    sniff_grace,
 )
 from smtptui.probe.tlsinfo import cert_from_der, classify, inspect, make_context, tls_warnings
 from smtptui.probe.wire import (
@@ -140,7 +141,7 @@ class TransportStages(SessionBase):
         assert self.proto is not None and self.proto.transport is not None
         self.encrypted = True
         obj = self.proto.transport.get_extra_info("ssl_object")
-        self.tls = inspect(obj, verified=not self.config.insecure)
+        self.tls = self.scrub_tls(inspect(obj, verified=not self.config.insecure))
         self.note(f"TLS established: {self.tls.version}, {self.tls.cipher} ({self.tls.bits} bits)")
         cert = self.tls.cert
         if cert:
@@ -167,11 +168,14 @@ class TransportStages(SessionBase):
 
     async def _second_handshake(self, *, legacy: bool = False
                                 ) -> tuple[str, tuple[str, int], bytes | None] | None:
-        """An unverified handshake on a fresh connection (bounded by what time is left):
-        (version, (cipher, bits), DER certificate), or None when it fails too."""
+        """An unverified handshake on a fresh connection (version, (cipher, bits), DER
+        certificate), or None when it fails too or the stage has no time left for it:
+        it ends before the stage's own deadline, so the stage reports what went wrong
+        on the real connection, not a timeout of this one."""
         from smtptui.probe.sniff import fetch_certificate
 
-        remaining = min(SIDE_CONNECTION_TIMEOUT, self._deadline - time.perf_counter())
+        remaining = min(SIDE_CONNECTION_TIMEOUT,
+                        self.stage_deadline - SIDE_CONNECTION_MARGIN - time.perf_counter())
         if remaining <= 0 or self.address is None:
             return None
         try:
@@ -198,8 +202,11 @@ class TransportStages(SessionBase):
         version, (cipher, bits), der = info
         if der is None:
             return
-        cert = cert_from_der(der, verified=False, error=error)
-        self.tls = TLSInfo(version=version, cipher=cipher, bits=bits, cert=cert)
+        self.tls = self.scrub_tls(TLSInfo(version=version, cipher=cipher, bits=bits,
+                                          cert=cert_from_der(der, verified=False, error=error)))
+        cert = self.tls.cert
+        if cert is None:
+            return
         self.note(f"certificate (fetched again without verification for display): {cert.subject} "
                   f"issued by {cert.issuer}, valid {cert.not_before} to {cert.not_after}")
 
@@ -209,7 +216,7 @@ class TransportStages(SessionBase):
         start = time.perf_counter()
         if not self.encrypted and not proto.data_seen.is_set():
             with contextlib.suppress(TimeoutError):
-                async with asyncio.timeout(SNIFF_GRACE):
+                async with asyncio.timeout(sniff_grace(self.config.timeout)):
                     await proto.data_seen.wait()
             if not proto.data_seen.is_set():
                 await self._race_greeting_with_tls()
@@ -220,9 +227,14 @@ class TransportStages(SessionBase):
             raise StageFailed("greeting_rejected", reply=rep)
         self.in_sync = True
         self._note = rep.first_line[:60]
-        if (time.perf_counter() - start) * 1000 > SLOW_GREETING_MS:
-            self.warn("slow_greeting", "the greeting took "
-                      f"{(time.perf_counter() - start):.1f} s (tarpitting or a slow server)")
+        took = time.perf_counter() - start
+        if took * 1000 > SLOW_GREETING_MS and self.config.port == 25:
+            # Server-to-server port: a delayed greeting (postscreen, tarpits) is by design.
+            self.inform(f"the greeting took {took:.1f} s (deliberate on port 25: "
+                        "anti-spam tarpitting)")
+        elif took * 1000 > SLOW_GREETING_MS:
+            self.warn("slow_greeting", f"the greeting took {took:.1f} s (tarpitting or a "
+                      "slow server)")
         return "pass"
 
     async def _race_greeting_with_tls(self) -> None:
@@ -230,8 +242,8 @@ class TransportStages(SessionBase):
         while still waiting for the greeting; whichever answers first decides."""
         assert self.proto is not None
         proto = self.proto
-        self.note(f"no greeting after {SNIFF_GRACE:g} s; trying a TLS handshake on a "
-                  "second connection in case this port speaks implicit TLS")
+        self.note(f"no greeting after {sniff_grace(self.config.timeout):g} s; trying a TLS "
+                  "handshake on a second connection in case this port speaks implicit TLS")
         sniff = asyncio.ensure_future(self._sniff_tls())
         data = asyncio.ensure_future(proto.data_seen.wait())
         try:
@@ -246,8 +258,10 @@ class TransportStages(SessionBase):
                     )
                 self.note("the TLS handshake failed too: not implicit TLS; still waiting "
                           "for a greeting")
-                self.sniffed_tls = True
+                self.sniffed_tls = "failed"
         finally:
+            if not sniff.done() and not proto.data_seen.is_set():  # the deadline came first
+                self.sniffed_tls = "silent"
             for task in (sniff, data):
                 task.cancel()
             await asyncio.gather(sniff, data, return_exceptions=True)

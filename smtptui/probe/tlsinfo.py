@@ -1,8 +1,9 @@
 """TLS contexts, handshake-error classification and certificate inspection.
 
-The verified path reads the certificate with the stdlib (``getpeercert``); only a
-certificate that failed verification (or ``--insecure``) is parsed with
-``cryptography``, imported lazily, so a healthy probe never pays for it.
+Certificates are read with the stdlib: a verified one from ``getpeercert``, one that
+failed verification (or ``--insecure``) from its DER bytes with CPython's own decoder.
+``cryptography`` (~28 ms and 35 MB to import) is only the fallback where that decoder is
+missing.
 """
 
 from __future__ import annotations
@@ -11,7 +12,6 @@ import functools
 import os
 import ssl
 import time
-from datetime import UTC, datetime
 from typing import Any
 
 from smtptui.probe.events import CertInfo, TLSInfo
@@ -74,7 +74,34 @@ def _context(cafile: str | None, insecure: bool, _stamp: int) -> ssl.SSLContext:
         ctx.check_hostname = False
         ctx.verify_mode = ssl.CERT_NONE
         return ctx
+    if cafile is None:
+        directory = system_trust_dir()
+        if directory:
+            return ssl.create_default_context(capath=directory)
     return ssl.create_default_context(cafile=cafile)
+
+
+def system_trust_dir() -> str | None:
+    """The system's hashed CA directory (``/etc/ssl/certs`` on Debian), when verifying
+    against it can stand for the system store: OpenSSL then reads just the certificates a
+    chain needs, by name, where loading the bundle file parses all ~140 of them (20-40 ms
+    of every process that probes without ``--cafile``). Only where the bundle file
+    (``SSL_CERT_FILE`` or OpenSSL's default) lies in that directory, as
+    update-ca-certificates keeps the two, so both hold the same certificates; else None,
+    and the bundle is loaded as usual (Fedora, macOS, a bundle of one's own)."""
+    paths = ssl.get_default_verify_paths()  # SSL_CERT_FILE / SSL_CERT_DIR count here
+    directory, bundle = paths.capath, paths.cafile
+    if not directory or not bundle:
+        return None
+    real = os.path.realpath(directory)
+    if os.path.dirname(os.path.realpath(bundle)) != real:
+        return None
+    try:
+        with os.scandir(real) as entries:
+            hashed = any(e.name.endswith(".0") and len(e.name) == 10 for e in entries)
+    except OSError:
+        return None
+    return directory if hashed else None
 
 
 def unverified_context() -> ssl.SSLContext:
@@ -100,6 +127,8 @@ def classify(exc: BaseException) -> tuple[str, str]:
         return "tls_handshake_failed", clean(exc.reason or str(exc))
     if isinstance(exc, TimeoutError):
         return "tls_handshake_timeout", "the TLS handshake did not complete in time"
+    if isinstance(exc, ConnectionResetError | ConnectionAbortedError | BrokenPipeError):
+        return "tls_handshake_failed", "the server reset the connection during the handshake"
     return "tls_handshake_failed", clean(str(exc) or type(exc).__name__)
 
 
@@ -121,6 +150,18 @@ def inspect(ssl_object: ssl.SSLObject | ssl.SSLSocket | None, *, verified: bool)
 _SHORT = {"commonName": "CN", "organizationName": "O", "organizationalUnitName": "OU",
           "countryName": "C", "localityName": "L", "stateOrProvinceName": "ST",
           "emailAddress": "E", "domainComponent": "DC"}
+
+
+SAN_SHOWN = 10
+"""Names of a certificate's subjectAltName kept; the rest are counted."""
+
+
+def cap_names(names: list[str]) -> tuple[str, ...]:
+    """At most :data:`SAN_SHOWN` names, then ``"… and 2,990 more"`` (a certificate may
+    carry thousands: shown whole, they are one line of tens of kilobytes)."""
+    if len(names) <= SAN_SHOWN:
+        return tuple(names)
+    return (*names[:SAN_SHOWN], f"… and {len(names) - SAN_SHOWN:,} more")
 
 
 def _name(rdns: Any) -> str:
@@ -150,19 +191,32 @@ def _cert_time(value: str) -> tuple[float, str]:
     """``"Nov 29 22:11:01 2026 GMT"`` -> (seconds since the epoch, ISO 8601 in UTC).
 
     What ``ssl.cert_time_to_seconds`` does, without ``time.strptime`` (slow enough to
-    show in a probe's timing); anything unexpected falls back to it.
+    show in a probe's timing) or ``datetime`` (an import on every start); anything
+    unexpected falls back to it.
     """
     try:
-        month, day, clock, year, zone = value.split()
-        hour, minute, second = clock.split(":")
-        if zone != "GMT":
+        month_name, day_text, clock, year_text, zone = value.split()
+        hour, minute, second = (int(x) for x in clock.split(":"))
+        year, month, day = int(year_text), _MONTHS[month_name], int(day_text)
+        if zone != "GMT" or not (1 <= day <= 31 and hour < 24 and minute < 60
+                                 and second < 61 and 1 <= year <= 9999):
             raise ValueError(value)
-        stamp = datetime(int(year), _MONTHS[month], int(day), int(hour), int(minute),
-                         int(second), tzinfo=UTC)
     except (ValueError, KeyError):
         ts = float(ssl.cert_time_to_seconds(value))
         return ts, _iso(ts)
-    return stamp.timestamp(), f"{stamp.isoformat(timespec='seconds')[:19]}Z"
+    stamp = (_days_from_civil(year, month, day) * 86400 + hour * 3600 + minute * 60
+             + second)
+    return float(stamp), f"{year:04d}-{month:02d}-{day:02d}T{hour:02d}:{minute:02d}:{second:02d}Z"
+
+
+def _days_from_civil(year: int, month: int, day: int) -> int:
+    """Days from 1970-01-01 to a proleptic Gregorian date (H. Hinnant's algorithm)."""
+    year -= month <= 2
+    era = year // 400
+    year_of_era = year - era * 400
+    day_of_year = (153 * (month + (-3 if month > 2 else 9)) + 2) // 5 + day - 1
+    day_of_era = year_of_era * 365 + year_of_era // 4 - year_of_era // 100 + day_of_year
+    return era * 146097 + day_of_era - 719468
 
 
 def cert_from_dict(peer: dict[str, Any], *, verified: bool, der: bytes | None = None
@@ -170,7 +224,7 @@ def cert_from_dict(peer: dict[str, Any], *, verified: bool, der: bytes | None = 
     """From ``SSLSocket.getpeercert()`` (only available for a verified peer)."""
     _ts, not_before = _cert_time(peer["notBefore"])
     expires, not_after = _cert_time(peer["notAfter"])
-    san = tuple(clean(v) for (_k, v) in peer.get("subjectAltName", ()))
+    san = cap_names([clean(v) for (_k, v) in peer.get("subjectAltName", ())])
     subject = _name(peer.get("subject", ()))
     issuer = _name(peer.get("issuer", ()))
     return CertInfo(
@@ -181,13 +235,63 @@ def cert_from_dict(peer: dict[str, Any], *, verified: bool, der: bytes | None = 
 
 
 def cert_from_der(der: bytes, *, verified: bool, error: str | None) -> CertInfo:
+    """Read a DER certificate (one that failed verification, or ``--insecure``)."""
+    peer = _decode_der(der)
+    if peer is None:
+        return _cert_from_der_cryptography(der, verified=verified, error=error)
+    entries = peer.get("subjectAltName", ())
+    san = tuple([clean(v) for (k, v) in entries if k == "DNS"]
+                + [_address(v) for (k, v) in entries if k == "IP Address"])
+    cert = cert_from_dict(peer, verified=verified, der=der)
+    return CertInfo(
+        subject=cert.subject, issuer=cert.issuer, san=san, not_before=cert.not_before,
+        not_after=cert.not_after, days_left=cert.days_left, verified=verified, error=error,
+        self_signed=cert.self_signed, der=der,
+    )
+
+
+def _decode_der(der: bytes) -> dict[str, Any] | None:
+    """The certificate as ``getpeercert()`` gives it for a verified peer. For an
+    unverified one it gives ``{}`` (python/cpython#122962), so decode the bytes with the
+    function CPython's own ssl tests use; None where it is missing or fails."""
+    import _ssl
+
+    decode = getattr(_ssl, "_test_decode_cert", None)
+    if decode is None:
+        return None
+    import tempfile  # it reads a PEM file
+
+    try:
+        with tempfile.NamedTemporaryFile("w", suffix=".pem", encoding="ascii") as pem:
+            pem.write(ssl.DER_cert_to_PEM_cert(der))
+            pem.flush()
+            peer = decode(pem.name)
+    except (ssl.SSLError, OSError, ValueError):
+        return None
+    return peer if isinstance(peer, dict) and "notAfter" in peer else None
+
+
+def _address(text: str) -> str:
+    """An IP address from a certificate, shortest form (OpenSSL spells ``::1`` out)."""
+    if ":" not in text:
+        return clean(text)
+    import ipaddress
+
+    try:
+        return ipaddress.ip_address(text).compressed
+    except ValueError:
+        return clean(text)
+
+
+def _cert_from_der_cryptography(der: bytes, *, verified: bool, error: str | None
+                                ) -> CertInfo:
     """Parse a DER certificate with ``cryptography`` (imported here, lazily)."""
     from cryptography import x509
 
     cert = x509.load_der_x509_certificate(der)
     try:
         ext = cert.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
-        san = tuple(
+        san = cap_names(
             [clean(n) for n in ext.get_values_for_type(x509.DNSName)]
             + [str(ip) for ip in ext.get_values_for_type(x509.IPAddress)]
         )
@@ -206,7 +310,7 @@ def cert_from_der(der: bytes, *, verified: bool, error: str | None) -> CertInfo:
 
 
 def _iso(ts: float) -> str:
-    return datetime.fromtimestamp(ts, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(ts))
 
 
 def tls_warnings(info: TLSInfo, *, insecure: bool) -> list[tuple[str, str]]:

@@ -9,27 +9,35 @@ recorded as ``<redacted>`` *before* anything is stored.
 from __future__ import annotations
 
 import asyncio
+import re
 import ssl
 from collections.abc import Callable
 from typing import cast
 
 from smtptui.probe._aiosmtplib import (
+    MAX_LINE_LENGTH,
     SMTPProtocol,
     SMTPResponse,
     SMTPResponseException,
     SMTPServerDisconnected,
     SMTPTimeoutError,
 )
-from smtptui.probe.redact import REDACTED
+from smtptui.probe.redact import MIN_RUN, REDACTED
 from smtptui.probe.sanitize import LINE_LIMIT, clean_bytes
 
-LineSink = Callable[[str, str], None]
-"""Receives (direction, text): ``"C"`` client, ``"S"`` server, ``"*"`` note. Server
-text arrives raw (decoded, not yet cleaned): the sink removes secrets, then cleans."""
+LineSink = Callable[[str, str, int, bool], None]
+"""Receives (direction, text, dropped, unterminated): ``"C"`` client, ``"S"`` server,
+``"*"`` note. Server text arrives raw (decoded, not yet cleaned or cut, ``dropped``
+bytes past what was kept): the sink removes secrets first, then cuts and cleans."""
 
-PARTIAL_LIMIT = LINE_LIMIT * 4
-"""Bytes of an unterminated server line kept for the transcript; the rest is counted only."""
+PARTIAL_LIMIT = LINE_LIMIT * 4 + 4 * MIN_RUN
+"""Bytes of a server line kept for the transcript; the rest is counted only. The margin
+past what is ever shown lets a secret cut at the limit still be recognised (and removed)
+before the line is cut for display."""
 
+
+
+_REPLY_LINE = re.compile(rb"[0-9]{3}(?:[ -]|\r?\n\Z)")
 
 
 def raw_text(data: bytes) -> str:
@@ -84,10 +92,27 @@ class CapturingProtocol(SMTPProtocol):
         dropped = self._partial_dropped
         self._partial.clear()
         self._partial_dropped = 0
-        text = raw_text(line.rstrip(b"\r\n"))
-        if dropped:
-            text += f"… [+{dropped} bytes]"
-        self._sink("S", text)
+        self._sink("S", raw_text(line.rstrip(b"\r\n")), dropped, False)
+
+    def _read_response_from_buffer(self) -> SMTPResponse | None:
+        """aiosmtplib's reply parser, after a strict check of each line of the reply:
+        it reads ``int(line[:3])``, so ``2500 weird`` passes as 250 and `` 25`` or
+        ``+35`` as codes. RFC 5321 section 4.2: a reply line is exactly three digits,
+        then a space, ``-`` or the line end; anything else is a protocol violation."""
+        offset = 0
+        while (end := self._buffer.find(b"\n", offset)) != -1:
+            line = bytes(self._buffer[offset:end + 1])
+            if len(line) > MAX_LINE_LENGTH:
+                break  # aiosmtplib reports it ("Response too long")
+            if not _REPLY_LINE.match(line):
+                shown = raw_text(line.rstrip(b"\r\n")[:LINE_LIMIT])
+                raise SMTPResponseException(
+                    -1, f"malformed reply line (not three digits, then a space, - or "
+                        f"the line end): '{shown}'")
+            if line[3:4] != b"-":
+                break
+            offset = end + 1
+        return super()._read_response_from_buffer()
 
     def has_extra_reply(self) -> bool:
         """Is a further complete reply line already waiting, though no command asked?"""
@@ -96,11 +121,10 @@ class CapturingProtocol(SMTPProtocol):
     def flush_partial(self) -> None:
         """Record a server line that never got its line end (e.g. before a timeout)."""
         if self._partial or self._partial_dropped:
-            size = len(self._partial) + self._partial_dropped
-            text = raw_text(bytes(self._partial[:200]))
+            text, dropped = raw_text(bytes(self._partial)), self._partial_dropped
             self._partial.clear()
             self._partial_dropped = 0
-            self._sink("S", f"{text}… [{size} bytes without a line end]")
+            self._sink("S", text, dropped, True)
 
     # -- client -> server -------------------------------------------------------------
     def write(self, data: bytes) -> None:
@@ -108,13 +132,13 @@ class CapturingProtocol(SMTPProtocol):
         if self._shown is not None:
             shown, self._shown = self._shown, None
             for text in shown:
-                self._sink("C", text)
+                self._sink("C", text, 0, False)
             return
         lines = data.split(b"\r\n")
         if lines[-1] == b"":
             lines.pop()  # the text ended with CRLF; an empty line sent on purpose stays
         for line in lines:
-            self._sink("C", clean_bytes(line))
+            self._sink("C", clean_bytes(line), 0, False)
 
     async def command(
         self, line: bytes, *, shown: str | None = None, timeout: float | None = None

@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import stat
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -17,6 +18,13 @@ from pathlib import Path
 from smtptui.profiles.errors import ProfilesError
 
 NEW_FILE_MODE = 0o600
+MAX_FILE_SIZE = 16 * 1024 * 1024
+"""Bytes a profiles file may hold; a larger one is refused, never read whole."""
+
+
+class FileRefused(OSError):
+    """The path is not something to read as a profiles file: not a regular file
+    (a FIFO would block, ``/dev/zero`` never ends) or larger than :data:`MAX_FILE_SIZE`."""
 
 
 @dataclass(frozen=True)
@@ -33,12 +41,31 @@ def real_path(path: Path) -> Path:
     return Path(os.path.realpath(path))
 
 
-def read(path: Path) -> tuple[bytes, Fingerprint]:
-    """The file's bytes and fingerprint, taken from the same open file."""
-    with open(path, "rb") as fh:
-        data = fh.read()
+def read(path: Path, limit: int = MAX_FILE_SIZE) -> tuple[bytes, Fingerprint]:
+    """The file's bytes and fingerprint, taken from the same open file.
+
+    Only a regular file is read (opened without blocking, so a FIFO cannot hang us),
+    and at most ``limit`` bytes: anything else raises :class:`FileRefused`.
+    """
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+    with os.fdopen(fd, "rb") as fh:
+        st = os.fstat(fh.fileno())
+        if not stat.S_ISREG(st.st_mode):
+            raise FileRefused(f"not a regular file ({_kind(st.st_mode)})")
+        data = fh.read(limit + 1)
+        if len(data) > limit:
+            raise FileRefused(f"larger than {limit // (1024 * 1024)} MiB; not read")
         st = os.fstat(fh.fileno())
     return data, Fingerprint(st.st_mtime_ns, st.st_size, hashlib.sha256(data).hexdigest())
+
+
+def _kind(mode: int) -> str:
+    for test, name in ((stat.S_ISDIR, "a directory"), (stat.S_ISFIFO, "a FIFO"),
+                       (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"),
+                       (stat.S_ISSOCK, "a socket")):
+        if test(mode):
+            return name
+    return "not a file"
 
 
 def fingerprint(path: Path) -> Fingerprint | None:
@@ -66,7 +93,7 @@ def write(path: Path, data: bytes, *, backup: bool = True) -> Fingerprint:
     except FileNotFoundError:
         mode, exists = NEW_FILE_MODE, False
     if exists and backup:
-        _replace_with(path.with_name(path.name + ".bak"), path.read_bytes(), NEW_FILE_MODE)
+        _replace_with(path.with_name(path.name + ".bak"), read(path)[0], NEW_FILE_MODE)
     _replace_with(path, data, mode)
     _fsync_dir(path.parent)
     st = os.stat(path)
@@ -126,9 +153,28 @@ def locked(path: Path) -> Iterator[None]:
                 fcntl.flock(fd, fcntl.LOCK_EX)
             except OSError as exc:
                 raise _lock_error(path, lock, exc) from None
+            remove_stale_temporaries(path)
         yield
     finally:
         os.close(fd)  # closing releases the lock
+
+
+def remove_stale_temporaries(path: Path, before: float | None = None) -> list[Path]:
+    """Remove the temporary files a writer of ``path`` left when it was killed (kill -9,
+    power loss) before its rename. Called holding the lock: every writer holds it while
+    its temporary exists, so one older than our lock (``before``: now) has no owner."""
+    import glob  # here: only a save needs it (start-up time)
+    import time
+
+    real = real_path(path)
+    cutoff = time.time() if before is None else before
+    removed = []
+    for tmp in real.parent.glob(f".{glob.escape(real.name)}.*.tmp"):
+        with contextlib.suppress(OSError):
+            if tmp.is_file() and not tmp.is_symlink() and tmp.stat().st_mtime < cutoff:
+                tmp.unlink()
+                removed.append(tmp)
+    return removed
 
 
 def private_dirs(folder: Path) -> None:

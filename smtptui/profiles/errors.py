@@ -28,3 +28,8 @@ class SecretError(UsageError):
     def __init__(self, message: str, brief: str | None = None) -> None:
         super().__init__(message)
         self.brief = brief or message
+
+
+class TokenUnavailable(SecretError):
+    """An OAuth sign-in has no usable access token (not signed in, refresh refused).
+    Unlike other secret problems, a probe still tests everything up to AUTH."""

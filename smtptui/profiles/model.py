@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
 
 from smtptui.probe.config import (
@@ -14,7 +13,8 @@ from smtptui.probe.config import (
     TLSMode,
 )
 from smtptui.profiles.errors import SecretError
-from smtptui.profiles.secrets import Prompt, SecretSource
+from smtptui.profiles.secrets import OAuthSource, Prompt, SecretSource
+from smtptui.records import field, record
 
 TOML_KEYS: dict[str, str] = {
     "name": "name", "client": "client", "preset": "preset", "host": "host", "port": "port",
@@ -23,7 +23,7 @@ TOML_KEYS: dict[str, str] = {
     "mail_from": "from", "rcpt_to": "to", "ehlo": "ehlo", "timeout": "timeout",
     "cafile": "cafile", "servername": "servername", "insecure": "insecure", "send": "send",
     "stop_after": "stop_after", "nameserver": "nameserver",
-    "dkim_selectors": "dkim_selectors", "notes": "notes",
+    "dkim_selectors": "dkim_selectors", "watch_interval": "watch_interval", "notes": "notes",
 }
 """Attribute name -> TOML key, in the order keys are written."""
 
@@ -35,7 +35,7 @@ BUILTIN_DEFAULTS: dict[str, Any] = {
 """TOML values a profile has when neither it nor ``[defaults]`` says otherwise (else absent)."""
 
 
-@dataclass(frozen=True, kw_only=True)
+@record(kw_only=True)
 class Profile:
     """One relay profile, with ``[defaults]`` already applied. Secrets are sources, not values."""
 
@@ -62,6 +62,8 @@ class Profile:
     dkim_selectors: tuple[str, ...] = ()
     preset: str | None = None
     notes: str | None = None
+    watch_interval: float | None = None
+    """Seconds between runs when watched (`W`, `smtptui watch`); None: the default, 60."""
     extra: dict[str, Any] = field(default_factory=dict, repr=False)
     """Keys this version does not know; kept as they were on save (not in repr: may be secret)."""
 
@@ -75,8 +77,11 @@ class Profile:
         the probe tests everything up to AUTH and fails there.
         """
         found: list[SecretError] | None = [] if problems is not None else None
-        password = self._secret("password", self.password, prompt, found)
-        token = self._secret("OAuth token", self.oauth_token, prompt, found)
+        password_source, token_source = self.password, self.oauth_token
+        if isinstance(password_source, OAuthSource) and token_source is None:
+            password_source, token_source = None, password_source  # a token, not a password
+        password = self._secret("password", password_source, prompt, found)
+        token = self._secret("OAuth token", token_source, prompt, found)
         if problems is not None and found:
             problems.extend(found)
         return ProbeConfig(
@@ -116,7 +121,7 @@ class Profile:
                 value = value.to_toml()
             elif isinstance(value, tuple):
                 value = list(value)
-            elif attr == "timeout" and float(value).is_integer():
+            elif attr in ("timeout", "watch_interval") and float(value).is_integer():
                 value = int(value)
             if not complete and key not in ("name", "host", "port", "tls") and (
                     value == BUILTIN_DEFAULTS.get(key)):

@@ -9,15 +9,15 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from smtptui.probe.config import Secret
 
 if TYPE_CHECKING:
-    import subprocess
+    from smtptui.oauth.account import Account
 from smtptui.probe.sanitize import clean
-from smtptui.profiles.errors import SecretError
+from smtptui.profiles.errors import SecretError, TokenUnavailable
+from smtptui.records import field, record
 
 Prompt = Callable[[str], str]
 """Asks the user for a secret; receives the question, returns the answer."""
@@ -26,10 +26,10 @@ COMMAND_TIMEOUT = 10.0
 """Seconds a password command may run before it is killed."""
 
 KEYRING_SERVICE = "smtptui"
-SOURCE_KEYS: tuple[str, ...] = ("env", "command", "keyring", "prompt")
+SOURCE_KEYS: tuple[str, ...] = ("env", "command", "keyring", "prompt", "oauth")
 
 
-@dataclass(frozen=True)
+@record
 class EnvSource:
     """``{ env = "VAR" }``: the value of an environment variable."""
 
@@ -50,9 +50,10 @@ class EnvSource:
         return _utf8(value, f"{label}: environment variable {self.var}")
 
 
-@dataclass(frozen=True)
+@record
 class CommandSource:
-    """``{ command = "pass show x" }``: the first line a command prints (run without a shell)."""
+    """``{ command = "pass show x" }``: the first line a command prints (run without a
+    shell, within bounds: :mod:`smtptui.profiles.command`)."""
 
     command: str
     timeout: float = COMMAND_TIMEOUT
@@ -68,34 +69,40 @@ class CommandSource:
 
     def resolve(self, label: str, prompt: Prompt | None = None) -> Secret:
         import shlex
-        import subprocess  # here, not at the top: a probe without a command never pays
+
+        from smtptui.profiles import command  # here: a probe without a command never pays
 
         shown = clean(self.command, 200)
-        argv = shlex.split(self.command)
         try:
-            proc = subprocess.Popen(
-                argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                stderr=subprocess.PIPE, process_group=0,
-            )
+            argv = shlex.split(self.command)
+        except ValueError as exc:
+            raise SecretError(f"{label}: command {shown!r} is not a valid command line "
+                              f"({exc})") from None
+        if not argv:
+            raise SecretError(f"{label}: the command is empty")
+        try:
+            done = command.run(argv, self.timeout)
         except OSError as exc:
             reason = exc.strerror or type(exc).__name__
             raise SecretError(f"{label}: command {shown!r} could not start: {reason}") from None
-        try:
-            out, err = proc.communicate(timeout=self.timeout)
-        except subprocess.TimeoutExpired:
-            _kill_group(proc)
+        if done.timed_out:
             raise SecretError(
                 f"{label}: command {shown!r} did not finish within {self.timeout:g} s "
                 "and was killed"
-            ) from None
-        if proc.returncode != 0:
-            detail = _first_line(err)
-            reason = f"exit status {proc.returncode}" if proc.returncode > 0 else (
-                f"killed by signal {-proc.returncode}")
+            )
+        first, newline, _rest = done.out.partition(b"\n")
+        if done.overflowed and not newline:
+            raise SecretError(
+                f"{label}: command {shown!r} printed more than "
+                f"{command.OUTPUT_LIMIT // 1024} KiB without a line end and was killed")
+        if done.returncode is not None and done.returncode != 0:
+            detail = _first_line(done.err)
+            reason = f"exit status {done.returncode}" if done.returncode > 0 else (
+                f"killed by signal {-done.returncode}")
             brief = f"{label}: command {shown!r} failed ({reason})"
             raise SecretError(brief + (f": {detail}" if detail else ""), brief)
         try:
-            text = out.decode("utf-8")
+            text = first.decode("utf-8")
         except UnicodeDecodeError:
             raise SecretError(
                 f"{label}: command {shown!r} printed bytes that are not UTF-8") from None
@@ -105,7 +112,7 @@ class CommandSource:
         return Secret(value)
 
 
-@dataclass(frozen=True)
+@record
 class KeyringSource:
     """``{ keyring = "name" }``: service ``smtptui``, username *name*, from the OS keyring."""
 
@@ -151,7 +158,7 @@ class KeyringSource:
         return Secret(value)
 
 
-@dataclass(frozen=True)
+@record
 class PromptSource:
     """``{ prompt = true }``: asked interactively each time."""
 
@@ -172,9 +179,10 @@ class PromptSource:
         return _utf8(value, f"{label}: the text entered")
 
 
-@dataclass(frozen=True)
+@record
 class LiteralSource:
-    """``password = "..."``: stored in plain text in the file. Works, with a warning."""
+    """``password = "..."``: stored in plain text in the file. Used only while the file
+    is private (see :func:`smtptui.profiles.store.check_literal_secrets`)."""
 
     value: Secret
 
@@ -188,25 +196,38 @@ class LiteralSource:
         return self.value
 
 
-SecretSource = EnvSource | CommandSource | KeyringSource | PromptSource | LiteralSource
+@record
+class OAuthSource:
+    """``{ oauth = "NAME" }``: a fresh access token of the ``[oauth.NAME]`` sign-in,
+    refreshed before AUTH when it is about to expire (see :mod:`smtptui.oauth`)."""
+
+    name: str
+    account: Account | None = field(default=None, compare=False, repr=False)
+    """The ``[oauth.NAME]`` table, bound when the profiles file is read."""
+
+    def describe(self) -> str:
+        return f"oauth:{self.name}"
+
+    def to_toml(self) -> dict[str, Any]:
+        return {"oauth": self.name}
+
+    def resolve(self, label: str, prompt: Prompt | None = None) -> Secret:
+        if self.account is None:
+            raise SecretError(f"{label}: there is no [oauth.{self.name}] sign-in in the "
+                              "profiles file")
+        from smtptui.oauth.errors import OAuthError
+        from smtptui.oauth.source import current_tokens
+        from smtptui.oauth.store import StoreError
+
+        try:
+            tokens = current_tokens(self.account)
+        except (OAuthError, StoreError) as exc:
+            raise TokenUnavailable(f"{label}: {exc}", str(exc)) from None
+        return Secret(tokens.access_token, also=(*tokens.secrets, *self.account.secrets))
 
 
-def _kill_group(proc: subprocess.Popen[bytes]) -> None:
-    """Kill a timed-out command and everything it started, then reap it."""
-    import signal
-    import subprocess
-
-    try:
-        os.killpg(proc.pid, signal.SIGKILL)
-    except OSError:
-        proc.kill()
-    try:
-        proc.communicate(timeout=2)
-    except subprocess.TimeoutExpired:  # a grandchild escaped the group and holds the pipe
-        for stream in (proc.stdout, proc.stderr):
-            if stream is not None:
-                stream.close()
-        proc.wait()
+SecretSource = (EnvSource | CommandSource | KeyringSource | PromptSource | LiteralSource
+                | OAuthSource)
 
 
 def _utf8(value: str, what: str) -> Secret:

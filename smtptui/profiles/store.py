@@ -11,7 +11,7 @@ import os
 import re
 import stat
 import tomllib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -23,6 +23,7 @@ from smtptui.profiles.model import BUILTIN_DEFAULTS, Profile
 from smtptui.profiles.presets import PRESETS
 from smtptui.profiles.schema import (
     SECRET_KEYS,
+    bind_oauth,
     check_table,
     parse_document,
     show,
@@ -98,7 +99,7 @@ class ProfileFile:
         _check(profile)
         if profile.name in self:
             raise ProfilesError(f"a profile named {show(profile.name)} already exists")
-        self.profiles.append(profile)
+        self.profiles.append(self._bound(profile))
 
     def replace(self, old_name: str, profile: Profile) -> None:
         """Put ``profile`` where ``old_name`` was (it may rename it, not onto another one)."""
@@ -106,12 +107,24 @@ class ProfileFile:
         _check(profile)
         if profile.name != old_name and profile.name in self:
             raise ProfilesError(f"a profile named {show(profile.name)} already exists")
-        self.profiles[index] = profile
+        self.profiles[index] = self._bound(profile)
         if profile.name != old_name:
             self.explicit[profile.name] = self.explicit.pop(old_name, frozenset())
             origin = self.origins.pop(old_name, None)
             if origin is not None:
                 self.origins[profile.name] = origin
+
+    def _bound(self, profile: Profile) -> Profile:
+        """``profile`` with its ``{ oauth = "NAME" }`` given this file's ``[oauth.NAME]``;
+        a name the file does not define is refused (the file would not load again)."""
+        profile = bind_oauth(profile, self.extra.get("oauth"))
+        for key in SECRET_KEYS:
+            source = getattr(profile, key)
+            if getattr(source, "account", True) is None:
+                raise ProfilesError(f"profile {show(profile.name)}: {key}.oauth names "
+                                    f"{show(source.name)}, but there is no "
+                                    f"[oauth.{clean(source.name, 60)}] table in {self.path}")
+        return profile
 
     def remove(self, name: str) -> Profile:
         """Remove and return the profile called ``name``."""
@@ -199,16 +212,18 @@ def _check(profile: Profile) -> None:
 
 
 def _reason(exc: OSError) -> str:
-    return exc.strerror or type(exc).__name__
+    return exc.strerror or str(exc) or type(exc).__name__
 
 
 def parse(text: str, path: Path) -> ProfileFile:
     """Validate the text of a profiles file (see :func:`load`)."""
     try:
-        doc = tomllib.loads(text)
+        doc = read_toml(text)
+        parsed = parse_document(doc)
     except tomllib.TOMLDecodeError as exc:
         raise ProfilesError(_syntax_message(path, exc)) from None
-    parsed = parse_document(doc)
+    except RecursionError:  # tomllib recurses once per level of [ or {
+        raise ProfilesError(f"{path}: arrays or inline tables nested too deeply") from None
     if parsed.problems:
         raise ProfilesError(f"{path}: " + "; ".join(parsed.problems), parsed.problems)
     for profile in parsed.profiles:
@@ -218,6 +233,27 @@ def parse(text: str, path: Path) -> ProfileFile:
     return ProfileFile(path, parsed.profiles, parsed.defaults, parsed.extra, parsed.warnings,
                        explicit=parsed.explicit, source=text,
                        origins={p.name: p.name for p in parsed.profiles})
+
+
+FAST_PARSE_BYTES = 128 * 1024
+"""From this size on (about 500 profiles) a file is parsed with ``toml-rs`` where it is
+installed: tomllib, pure Python, takes about a second for 10,000 profiles; below it,
+tomllib is done before ``toml-rs`` would have been imported."""
+
+
+def read_toml(text: str) -> dict[str, Any]:
+    """The document, as :mod:`tomllib` reads it (TOML 1.0, its error messages)."""
+    if len(text) >= FAST_PARSE_BYTES:
+        try:
+            import toml_rs
+        except ImportError:
+            pass
+        else:
+            try:
+                return toml_rs.loads(text, toml_version="1.0.0")
+            except toml_rs.TOMLDecodeError:
+                pass  # tomllib words the error (line, column) as a small file gets it
+    return tomllib.loads(text)
 
 
 def _syntax_message(path: Path, exc: tomllib.TOMLDecodeError) -> str:
@@ -240,6 +276,8 @@ def load(path: Path) -> ProfileFile:
         data, fingerprint = atomic.read(path)
     except FileNotFoundError:
         raise ProfilesError(f"{path}: no such file") from None
+    except atomic.FileRefused as exc:
+        raise ProfilesError(f"{path}: cannot read: {exc}") from None
     except OSError as exc:
         raise ProfilesError(f"{path}: cannot read: {_reason(exc)}") from None
     try:
@@ -280,16 +318,34 @@ def _permission_warnings(path: Path, pf: ProfileFile) -> list[str]:
     literal = any(isinstance(getattr(p, k), LiteralSource) for p in pf.profiles
                   for k in SECRET_KEYS) or any(isinstance(pf.defaults.get(k), str)
                                                for k in SECRET_KEYS)
-    if not literal:
-        return []
+    exposed = _exposed(path) if literal else None
+    return [f"{path} holds plain-text passwords and {exposed}; run: chmod 600 {path}"
+            ] if exposed else []
+
+
+def _exposed(path: Path) -> str | None:
+    """Why others can read ``path`` (its mode), or None when only its owner can."""
     try:
         mode = os.stat(path).st_mode
     except OSError:
-        return []
+        return None
     if mode & (stat.S_IRWXG | stat.S_IRWXO):
-        return [f"{path} holds plain-text passwords and is readable by others "
-                f"(mode {stat.S_IMODE(mode):04o}); run: chmod 600 {path}"]
-    return []
+        return f"is readable by others (mode {stat.S_IMODE(mode):04o})"
+    return None
+
+
+def check_literal_secrets(pf: ProfileFile, profiles: Iterable[Profile]) -> None:
+    """Refuse to use a plain-text secret from a file others can read (as OpenSSH refuses
+    a private key that others can read): :class:`ProfilesError`, one line, if any of
+    ``profiles`` (flags applied: a ``--password-env`` replaces it) would read one."""
+    names = [p.name for p in profiles
+             if any(isinstance(getattr(p, k), LiteralSource) for k in SECRET_KEYS)]
+    exposed = _exposed(pf.path) if names else None
+    if exposed:
+        raise ProfilesError(
+            f"{pf.path} holds the plain-text password of profile {show(names[0])} and "
+            f"{exposed}: refusing to use it; run: chmod 600 {pf.path} (or keep the secret "
+            "out of the file: { env = ... }, { command = ... } or { keyring = ... })")
 
 
 def as_dict(pf: ProfileFile) -> Mapping[str, Any]:

@@ -9,7 +9,10 @@ import re
 import secrets
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from smtptui.probe.report_json import ReadReport
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9]+")
 
@@ -91,3 +94,29 @@ def _replace(path: Path, text: str) -> None:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
         raise
+
+
+def read_report_file(path: Path) -> ReadReport:
+    """A saved report (``w``, ``--json``, ``history show --json``, or the first line of a
+    batch's output). Raises UsageError with one line when it cannot be read."""
+    from smtptui.errors import UsageError
+    from smtptui.probe.report_json import read_report
+
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise UsageError(f"{path}: no such file") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) else "not UTF-8 text"
+        raise UsageError(f"{path}: cannot read: {reason}") from None
+    try:
+        doc = json.loads(text)
+    except json.JSONDecodeError as exc:
+        try:  # JSON lines (probe --all --json): the first one
+            doc = json.loads(text.splitlines()[0]) if text.strip() else None
+        except (json.JSONDecodeError, IndexError):
+            raise UsageError(f"{path}: not JSON ({exc.msg} at line {exc.lineno})") from None
+    try:
+        return read_report(doc)
+    except ValueError as exc:
+        raise UsageError(f"{path}: {exc}") from None

@@ -7,6 +7,8 @@ alone: each line carries ✓ ⚠ ✗ – and a word.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from smtptui.glyphs import glyph
 from smtptui.hostport import host_port
 from smtptui.probe.events import ProbeReport, StageFinished, TLSInfo, WireLine
@@ -61,20 +63,29 @@ def format_tls(tls: TLSInfo) -> list[str]:
     return lines
 
 
-def format_summary(report: ProbeReport, *, color: bool = False) -> list[str]:
-    """Result, diagnosis, TLS card, extensions and warnings."""
+def format_summary(report: ProbeReport, *, color: bool = False,
+                   since: Sequence[str] = ()) -> list[str]:
+    """Result, diagnosis, what changed (from the history), TLS card, extensions and
+    warnings."""
     out: list[str] = []
     failed = report.failed_stage
     if failed is None:
         word = "OK with warnings" if report.warnings else "OK"
         style = "warn" if report.warnings else "pass"
-        out.append(paint(f"Result: {word} — {report.total_ms:.0f} ms in all", style, color))
+        tested = f" {report.coverage};" if report.coverage else " —"
+        out.append(paint(f"Result: {word}{tested} {report.total_ms:.0f} ms in all", style,
+                         color))
     else:
         out.append(paint(f"Result: FAILED at {failed.stage}", "fail", color))
         if failed.diagnosis:
             d = failed.diagnosis
             out += [f"  layer:     {d.layer}", f"  what:      {d.summary}",
                     f"  next step: {d.advice}"]
+        if len(failed.refused) > 1:
+            out.append("  refused recipients:")
+            out += [paint(f"    {glyph('fail')} {r.diagnosis.summary if r.diagnosis else r.reply}",
+                          "fail", color) for r in failed.refused]
+    out += [f"  changed:   {line}" for line in since]
     if report.tls:
         out += [""] + format_tls(report.tls)
     if report.extensions:
@@ -91,6 +102,9 @@ def format_summary(report: ProbeReport, *, color: bool = False) -> list[str]:
         for stage in warned[:3]:
             assert stage.diagnosis is not None
             out.append(f"    {stage.stage}: {stage.diagnosis.advice}")
+    if report.info:
+        out += ["", "Info (nothing to do):"]
+        out += [f"  {glyph('info')} {i}" for i in report.info]
     return out
 
 

@@ -177,6 +177,7 @@ class ProfileEditor(ModalScreen[Profile | None]):
                     allow_blank=False, compact=True, id="secret_kind"))
                 yield from self._row("secret_value", self._input("secret_value",
                                                                  v.secret_value))
+                yield Button("Sign in…", id="sign-in", compact=True)
                 yield from self._row("mail_from", self._input("mail_from", v.mail_from))
                 yield from self._row("rcpt_to", self._input("rcpt_to", v.rcpt_to))
                 yield from self._row("send", TickBox("send a test message", v.send, id="send"))
@@ -400,7 +401,7 @@ class ProfileEditor(ModalScreen[Profile | None]):
 
     def _secret_kind_changed(self) -> None:
         kind = self.query_one("#secret_kind", Select).value
-        token = self.query_one("#auth", Select).value in TOKEN_AUTH
+        token = self.query_one("#auth", Select).value in TOKEN_AUTH or kind == "oauth"
         self.query_one("#row-secret_kind Label", Label).update(
             "Token from" if token else "Password from")
         source = self.query_one("#secret_value", Input)
@@ -412,6 +413,24 @@ class ProfileEditor(ModalScreen[Profile | None]):
         }.get(str(kind), "no secret"))
         if not needs_value and source.value:
             source.value = ""
+        self.query_one("#sign-in").display = kind == "oauth"
+
+    @on(Button.Pressed, "#sign-in")
+    def _sign_in(self) -> None:
+        """Sign in to the [oauth.NAME] the form names (see :mod:`smtptui.oauth`)."""
+        from smtptui.app.screens.sign_in import SignInScreen
+        from smtptui.oauth.account import parse_accounts
+
+        name = self.query_one("#secret_value", Input).value.strip()
+        pf = getattr(self.app, "profile_file", None)
+        accounts, _ = parse_accounts(pf.extra.get("oauth", {}) if pf is not None else {})
+        if name not in accounts:
+            known = ", ".join(sorted(accounts)) or "none yet"
+            self.query_one("#secret_value-problem", Static).update(
+                f"no [oauth.{name}] table in the profiles file (known: {known}); add one "
+                "(see the README: OAuth sign-in), then reload with ctrl+r")
+            return
+        self.app.push_screen(SignInScreen(accounts[name]))
 
     # -- discovery --------------------------------------------------------------------
     @on(Input.Submitted, "#discover-address")

@@ -19,6 +19,7 @@ from smtptui.profiles.secrets import (
     EnvSource,
     KeyringSource,
     LiteralSource,
+    OAuthSource,
     PromptSource,
     SecretSource,
 )
@@ -33,11 +34,13 @@ SECRET_KINDS: tuple[tuple[str, str], ...] = (
     ("command", "command"),
     ("OS keyring", "keyring"),
     ("ask when run (kept in memory)", "prompt"),
+    ("OAuth sign-in (token refreshed for you)", "oauth"),
 )
 SECRET_PLACEHOLDERS = {
     "env": "variable name, e.g. ACME_SMTP_PASSWORD",
     "command": "command printing it, e.g. pass show acme/smtp",
     "keyring": "keyring entry name (service smtptui)",
+    "oauth": "sign-in name: an [oauth.NAME] table in the profiles file",
 }
 TOKEN_AUTH = ("xoauth2", "oauthbearer")
 ADDRESS_IS_USERNAME = frozenset({"gmail", "microsoft365", "outlook", "zoho", "icloud", "yahoo"})
@@ -103,6 +106,8 @@ def secret_kind(source: SecretSource | None) -> tuple[str, str]:
         return "keyring", source.name
     if isinstance(source, PromptSource):
         return "prompt", ""
+    if isinstance(source, OAuthSource):
+        return "oauth", source.name
     return "literal", ""
 
 
@@ -214,6 +219,9 @@ def _source(values: FormValues, original: SecretSource | None) -> SecretSource |
         return KeyringSource(value)
     if kind == "prompt":
         return PromptSource()
+    if kind == "oauth":
+        same = isinstance(original, OAuthSource) and original.name == value
+        return original if same else OAuthSource(value)
     if kind == "literal":
         return original
     return None
@@ -246,7 +254,8 @@ def build(values: FormValues, original: Profile | None, taken: set[str]
         old_secret = original.oauth_token if token and original.oauth_token else (
             original.password or original.oauth_token)
     source = _source(values, old_secret)
-    if values.secret_kind in ("env", "command", "keyring") and not values.secret_value.strip():
+    if values.secret_kind in ("env", "command", "keyring", "oauth") and not (
+            values.secret_value.strip()):
         problems["secret_value"] = "say where the secret comes from (or choose none)"
     fields: dict[str, Any] = {
         "name": name, "client": values.client.strip(), "host": values.host.strip(),

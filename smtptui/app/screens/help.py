@@ -21,7 +21,7 @@ KEY_LABELS = {"slash": "/", "question_mark": "?", "escape": "Esc", "D,shift+d": 
 
 def key_label(key: str) -> str:
     """How a binding's key is written for people."""
-    return KEY_LABELS.get(key, key)
+    return KEY_LABELS.get(key, key.split(",")[0])
 
 
 TIPS = [

@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import work
 from textual.app import ComposeResult
@@ -28,10 +28,14 @@ from smtptui.app import render
 from smtptui.app.entries import Entry, file_key, nameserver_for
 from smtptui.app.screens.help import HelpScreen, help_content
 from smtptui.app.status import report_state
+from smtptui.app.watching import Watching, WatchUpdate
+from smtptui.app.widgets.client_overview import ClientOverview, Row, row_for
 from smtptui.app.widgets.diagnostics import DiagnosticsPanel
 from smtptui.app.widgets.footer import FittingFooter
+from smtptui.app.widgets.history_pane import HistoryPane
 from smtptui.app.widgets.probe_view import ProbeSource, ProbeView
 from smtptui.app.widgets.sidebar import Sidebar
+from smtptui.app.widgets.tls_pane import TlsPane
 from smtptui.app.widgets.transcript import TranscriptView
 from smtptui.probe.config import ProbeConfig
 from smtptui.probe.events import ProbeReport
@@ -43,7 +47,8 @@ if TYPE_CHECKING:
     from smtptui.app.app import SmtpTuiApp
     from smtptui.app.dns_plan import DnsOutcome, DnsPlan
     from smtptui.app.screens.editor import Mode
-    from smtptui.app.widgets.client_overview import ClientOverview, Row
+    from smtptui.history.record import HistorySink, Recorded
+    from smtptui.history.store import Run
     from smtptui.reports.files import SavePrompt
 
 BATCH_CONCURRENCY = 10
@@ -79,11 +84,23 @@ class MainScreen(Screen[None]):
                 tooltip="Copy the transcript to the clipboard (OSC 52, works over SSH)"),
         Binding("w", "save_report", "Save", id="save-report",
                 tooltip="Save the report as JSON and plain text"),
+        Binding("H,shift+h", "history", "History", id="history",
+                tooltip="Past runs of this profile and what changed (History tab)"),
+        Binding("T,shift+t", "tls", "TLS", id="tls",
+                tooltip="TLS tab: inspect the selected profile's TLS (versions, weak ciphers, "
+                "the chain as served, DANE) and what to change; again to leave"),
+        Binding("I,shift+i", "inbound", "Inbound", id="inbound",
+                tooltip="Inbound view of the profile's domain in the TLS tab: every MX on "
+                "port 25, STARTTLS, certificates, MTA-STS, DANE"),
         Binding("z", "zoom", "Zoom", id="zoom",
                 tooltip="Give the focused pane (transcript or diagnosis) the whole screen; "
                 "Esc returns"),
         Binding("l", "toggle_wrap", "Wrap", id="wrap",
                 tooltip="Wrap long transcript lines, or scroll them sideways"),
+        Binding("W,shift+w", "watch", "Watch", id="watch",
+                tooltip="Watch the selected profile or client: run it every N s (the "
+                        "profile's watch_interval, else 60) and notify on a change; again to "
+                        "stop"),
         Binding("ctrl+r", "reload", "Reload", id="reload", show=False,
                 tooltip="Reload the profiles file (keeps the selection)"),
         Binding("enter", "run_now", "Run", show=False),
@@ -92,6 +109,8 @@ class MainScreen(Screen[None]):
     entries: reactive[list[Entry]] = reactive(list, always_update=True)
     states: reactive[dict[str, str]] = reactive(dict, always_update=True)
     marked: reactive[frozenset[str]] = reactive(frozenset)
+    changed: reactive[frozenset[str]] = reactive(frozenset)
+    """Profiles whose last run differs from the run before (the sidebar marks them Δ)."""
     send_mode: reactive[bool] = reactive(False)
 
     class BatchResult(Message):
@@ -117,6 +136,7 @@ class MainScreen(Screen[None]):
         self.selected_client: str | None = None
         self._dns_run = 0
         self._dns_running: tuple[str, DnsPlan] | None = None
+        self.watching = Watching(self)
 
     @property
     def smtp_app(self) -> SmtpTuiApp:
@@ -127,9 +147,12 @@ class MainScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Sidebar(id="sidebar").data_bind(MainScreen.entries, MainScreen.states,
-                                              MainScreen.marked)
+                                              MainScreen.marked, MainScreen.changed)
         yield Static(id="send-badge", markup=False)
         yield ProbeView(source=self._source, id="probe")
+        yield ClientOverview(id="client-overview")
+        yield HistoryPane(id="history")
+        yield TlsPane(id="tls-pane")
         yield FittingFooter(compact=True)
 
     @property
@@ -143,6 +166,7 @@ class MainScreen(Screen[None]):
     def on_mount(self) -> None:
         self.query_one("#profiles").focus()
         self._show_selected()
+        self._load_changed_marks()
 
     def entry(self, key: str | None) -> Entry | None:
         return next((e for e in self.entries if e.key == key), None)
@@ -201,6 +225,7 @@ class MainScreen(Screen[None]):
         if report is not None:
             view.show_report(entry.key, report, name=entry.name, detail=entry.target,
                              planned=app.planned.get(entry.key, ()))
+            self._annotate(entry.key, report)
         elif entry.key in app.errors:
             view.show_problem(entry.key, "Could not start", app.errors[entry.key],
                               name=entry.name, detail=entry.target)
@@ -231,8 +256,6 @@ class MainScreen(Screen[None]):
         entries = [e for e in self.entries if e.client == client]
         if not any(e.key in app.results or e.key in app.errors for e in entries):
             return None
-        from smtptui.app.widgets.client_overview import row_for
-
         return [row_for(e, app.results.get(e.key), app.errors.get(e.key)) for e in entries]
 
     def _show_overview(self, shown: bool) -> None:
@@ -244,11 +267,12 @@ class MainScreen(Screen[None]):
             rows = self._overview_rows()
             assert rows is not None and self.selected_client is not None
             overview.show(self.selected_client, rows)
-        if overview.display != shown:
+        if self.has_class("-overview") != shown:
             if not shown and overview.has_focus:
                 self.sidebar.profile_tree.focus()
-            overview.display = shown
-            self.view.display = not shown
+            # a class, not inline display: the History and TLS tabs (classes too) must be
+            # able to take the place of both the overview and the probe view
+            self.set_class(shown, "-overview")
 
     def on_client_overview_open(self, message: ClientOverview.Open) -> None:
         self.sidebar.select_key(message.key)
@@ -278,6 +302,12 @@ class MainScreen(Screen[None]):
             self._show_send_badge()
         if not self.view.running:
             self._show_selected()
+        if self.has_class("-history"):
+            self._load_history()
+        pane_key = self.query_one(TlsPane).key or ""
+        if self.has_class("-tls") and pane_key != f"tls:{message.key}" and (
+                not pane_key.startswith("mx:") or message.key is None):
+            self.remove_class("-tls")  # the tab was about another profile: show this one
 
     def on_sidebar_run_requested(self, message: Sidebar.RunRequested) -> None:
         entry = self.entry(message.key)
@@ -293,6 +323,7 @@ class MainScreen(Screen[None]):
         if entry is None:
             self.notify("Pick a profile first.", severity="warning")
             return
+        self.remove_class("-tls")  # a run is watched in the probe view
         self._prepare_and_run(entry)
 
     @work(exclusive=True, group="prepare", exit_on_error=False)
@@ -323,10 +354,14 @@ class MainScreen(Screen[None]):
             self.notify(f"{entry.name}: no from/to address, so no test message is sent. "
                         "Set them with e.", severity="warning")
 
-    def record_result(self, key: str, report: ProbeReport) -> None:
+    def record_result(self, key: str, report: ProbeReport, origin: str | None = None) -> None:
         """Keep ``report`` as ``key``'s last result; show it if that profile is selected."""
         self.smtp_app.record(key, report)
         self.set_state(key, report_state(report))
+        entry = self.entry(key)
+        self._record_history(self.smtp_app.history, key, report,
+                             entry.name if entry else key, entry.client if entry else "",
+                             origin)
         if self.selected is None and self.selected_client is not None:
             self._show_overview(self._overview_rows() is not None)
         if self.selected is not None and self.selected.key == key and not self.view.running and (
@@ -342,7 +377,7 @@ class MainScreen(Screen[None]):
     def action_cancel(self) -> None:
         cancelled = self.view.cancel()
         for worker in list(self.workers):
-            if worker.node is self and worker.group in ("prepare", "batch", "dns") and (
+            if worker.node is self and worker.group in ("prepare", "batch", "dns", "tls") and (
                     worker.is_running):
                 worker.cancel()
                 cancelled = True
@@ -355,6 +390,7 @@ class MainScreen(Screen[None]):
             self.notify("Pick a client (or one of its profiles) first.", severity="warning")
             return
         entries = [e for e in self.entries if e.client == client]
+        self.remove_class("-tls")
         self.run_entries(entries, f"Running {len(entries)} profile"
                          f"{'s' if len(entries) != 1 else ''} of {client} …")
 
@@ -399,7 +435,7 @@ class MainScreen(Screen[None]):
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """A bug in preparing or batching must not pass silently (nor crash the app)."""
         if event.state == WorkerState.ERROR and event.worker.group in (
-                "prepare", "batch", "dns"):
+                "prepare", "batch", "dns", "watch", "prepare-watch"):
             error = event.worker.error
             self.notify(clean(f"{type(error).__name__}: {error}"),
                         title="Internal error (the app keeps running)", severity="error",
@@ -428,6 +464,60 @@ class MainScreen(Screen[None]):
                        "results kept)" if message.skipped else "")
             self.notify(f"Batch finished: {len(states) - failed} passed, {failed} failed"
                         f"{skipped}.", timeout=4)
+
+    # -- watch (W) --------------------------------------------------------------------
+    def action_watch(self) -> None:
+        entry, client = self._at_cursor()
+        entries = [entry] if entry is not None else [
+            e for e in self.entries if client is not None and e.client == client]
+        if not entries:
+            self.notify("Pick a profile or a client to watch first.", severity="warning")
+            return
+        what = entries[0].name if entry is not None else client
+        if all(e.key in self.watching for e in entries):
+            self.watching.remove([e.key for e in entries])
+            self.sidebar.profile_tree.notes = self.watching.ages()
+            self.notify(f"Stopped watching {what}.", timeout=3)
+            return
+        new = [e for e in entries if e.key not in self.watching]
+        self.watching.pending.update(e.key for e in new)
+        self._start_watching(new, str(what))
+
+    @work(group="prepare-watch", exit_on_error=False)
+    async def _start_watching(self, entries: list[Entry], what: str) -> None:
+        try:
+            await self.watching.add(entries)
+        except SecretError as exc:
+            self.notify(f"{exc}: not watched.", title="Cancelled", timeout=4)
+            return
+        every = {t.interval for k, t in self.watching.targets.items()
+                 if k in {e.key for e in entries}}
+        self.notify(f"Watching {what} every {' / '.join(f'{s:g}' for s in sorted(every))} s. "
+                    "Press W again to stop.", timeout=4)
+        self.sidebar.profile_tree.notes = self.watching.ages()
+        if self.watching.timer is None:
+            self.watching.timer = self.set_interval(1.0, self._show_ages, name="watch-ages")
+
+    def _show_ages(self) -> None:
+        self.sidebar.profile_tree.notes = self.watching.ages()
+
+    def on_watch_update(self, message: WatchUpdate) -> None:
+        from smtptui.watch.events import Changed
+
+        if message.key not in self.watching:
+            return  # stopped meanwhile
+        event = message.event
+        self.watching.seen(message.key, event)
+        if isinstance(event, Changed):
+            if event.previous is not None:
+                title = f"smtptui: {event.profile} {event.reason}"
+                self.smtp_app.notify_terminal(title, event.state.summary or "")
+                self.notify(event.state.summary or event.reason, title=title, markup=False,
+                            severity="error" if event.state.status == "fail" else "information",
+                            timeout=8)  # server text in the summary: never markup
+            return
+        self.record_result(message.key, event.report, origin="watch")
+        self._show_ages()
 
     # -- profiles ---------------------------------------------------------------------
     def _editable(self, what: str) -> Entry | None:
@@ -680,10 +770,9 @@ class MainScreen(Screen[None]):
             self.minimize()
             return
         focused = self.focused
-        panes = (TranscriptView, DiagnosticsPanel, *self.query("#client-overview"))
-        pane: Widget = (focused if focused is not None and (
-            isinstance(focused, (TranscriptView, DiagnosticsPanel)) or focused in panes)
-            else self.view.transcript)
+        pane: Widget = (focused if isinstance(focused, (TranscriptView, DiagnosticsPanel,
+                                                        ClientOverview, TlsPane))
+                        else self.view.transcript)
         self.maximize(pane, container=False)
         pane.focus()
 
@@ -771,6 +860,283 @@ class MainScreen(Screen[None]):
         self.view.show_section(card, scroll=scroll and card is not None)
 
 
+    # -- history ----------------------------------------------------------------------
+    class HistoryRecorded(Message):
+        def __init__(self, key: str, report: ProbeReport, recorded: Recorded | None) -> None:
+            super().__init__()
+            self.key, self.report, self.recorded = key, report, recorded
+
+    class HistoryLoaded(Message):
+        def __init__(self, key: str, name: str, runs: list[Run], problem: str = "") -> None:
+            super().__init__()
+            self.key, self.name, self.runs, self.problem = key, name, runs, problem
+
+    @work(thread=True, group="history-record", exit_on_error=False)
+    def _record_history(self, sink: HistorySink, key: str, report: ProbeReport, name: str,
+                        client: str, origin: str | None = None) -> None:
+        """In a thread (the sink is made on the app's thread, before)."""
+        recorded = sink.record(report, profile=name, client=client, origin=origin)
+        self.post_message(self.HistoryRecorded(key, report, recorded))
+
+    def on_main_screen_history_recorded(self, message: HistoryRecorded) -> None:
+        key, recorded = message.key, message.recorded
+        if recorded is None:
+            return
+        self.smtp_app.recorded[key] = recorded
+        from smtptui.history.changes import notable
+
+        self.changed = (self.changed | {key} if notable(recorded.changes)
+                        else self.changed - {key})
+        view = self.view
+        if view.key == key and view.report is message.report:
+            self._annotate(key, message.report)
+        if self.has_class("-history") and self.query_one(HistoryPane).key == key:
+            self._load_history()
+
+    def _annotate(self, key: str, report: ProbeReport) -> None:
+        """What changed (from the history) under the shown report's headline."""
+        recorded = self.smtp_app.recorded.get(key)
+        if recorded is None or self.smtp_app.results.get(key) is not report:
+            return
+        lines = recorded.lines(failed=not report.ok)
+        if lines:
+            self.view.annotate([render.Bullet(Content.styled("Δ ", "bold $warning"),
+                                              Content(line)) for line in lines])
+
+    @work(thread=True, group="history-load", exit_on_error=False)
+    def _load_changed_marks(self) -> None:
+        """On start: mark the profiles whose last recorded run changed something."""
+        app = self.smtp_app
+        if not app.history_file.exists():
+            return
+        from smtptui.history.store import HistoryStore, HistoryUnavailable
+
+        try:
+            with HistoryStore.open(app.history_file, create=False) as store:
+                newest = store.newest_per_profile()
+        except HistoryUnavailable:
+            return  # said when something is recorded or the History tab opens
+        from smtptui.history.changes import Change, notable
+
+        names = {name for name, run in newest.items()
+                 if notable([Change.from_json(c) for c in run.changes])}
+        self.app.call_from_thread(self._set_changed_names, names)
+
+    def _set_changed_names(self, names: set[str]) -> None:
+        keys = {e.key for e in self.entries if e.name in names}
+        self.changed = self.changed | keys
+
+    def action_history(self) -> None:
+        """H: show (or leave) the History tab of the selected profile."""
+        if self.has_class("-history"):
+            self.remove_class("-history")
+            self.query_one("#profiles").focus()
+            return
+        self._at_cursor()
+        self.remove_class("-tls")
+        self.add_class("-history")
+        self._load_history()
+        self.query_one(HistoryPane).focus_table()
+
+    def _load_history(self) -> None:
+        entry = self.selected
+        pane = self.query_one(HistoryPane)
+        if entry is None:
+            pane.show_message(None, self.selected_client or "History",
+                              "pick a profile to see its past runs")
+            return
+        self._history_runs(entry.key, entry.name)
+
+    @work(thread=True, exclusive=True, group="history-load", exit_on_error=False)
+    def _history_runs(self, key: str, name: str) -> None:
+        from smtptui.history.store import HistoryStore, HistoryUnavailable
+
+        path = self.smtp_app.history_file
+        runs: list[Run] = []
+        problem = ""
+        if not path.exists():
+            problem = "no runs recorded yet: press r to run it"
+        else:
+            try:
+                with HistoryStore.open(path, create=False) as store:
+                    runs = store.runs(profile=name, limit=HISTORY_ROWS, brief=True)
+            except HistoryUnavailable as exc:
+                problem = f"history unavailable: {exc}"
+        self.post_message(self.HistoryLoaded(key, name, runs, problem))
+
+    def on_main_screen_history_loaded(self, message: HistoryLoaded) -> None:
+        if self.selected is None or self.selected.key != message.key:
+            return  # the selection moved on meanwhile
+        pane = self.query_one(HistoryPane)
+        if message.problem:
+            pane.show_message(message.key, message.name, message.problem)
+        else:
+            pane.show_runs(message.key, message.name, message.runs)
+
+    def on_history_pane_open_run(self, message: HistoryPane.OpenRun) -> None:
+        self._open_past(message.run)
+
+    def on_history_pane_diff_run(self, message: HistoryPane.DiffRun) -> None:
+        self._diff_past(message.run)
+
+    def _past_report(self, run: Run) -> ProbeReport | None:
+        """A past run's report (in a worker thread); a problem is notified."""
+        from smtptui.history.store import HistoryStore, HistoryUnavailable
+
+        try:
+            with HistoryStore.open(self.smtp_app.history_file, create=False) as store:
+                return store.report(run.id)
+        except (HistoryUnavailable, ValueError) as exc:
+            self.app.call_from_thread(self.notify, f"Run {run.id}: {exc}",
+                                      title="History", severity="error")
+        return None
+
+    @work(thread=True, exclusive=True, group="history-open", exit_on_error=False)
+    def _open_past(self, run: Run) -> None:
+        report = self._past_report(run)
+        if report is not None:
+            self.app.call_from_thread(self._show_past, run, report)
+
+    def _show_past(self, run: Run, report: ProbeReport) -> None:
+        entry = self.selected
+        if entry is None or entry.name != run.profile or self.view.running:
+            return
+        self.remove_class("-history")
+        view = self.view
+        view.show_report(entry.key, report, name=entry.name,
+                         detail=f"past run of {run.when} · read-only")
+        view.annotate([render.Bullet(Content.styled("◷ ", "bold $accent"), Content.assemble(
+            (f"Past run of {run.when}", "bold"), f" (run {run.id}, recorded by {run.origin}). "
+            "Read-only: r runs the profile now, H goes back to the history."))])
+        view.transcript.focus()
+
+    @work(thread=True, exclusive=True, group="history-open", exit_on_error=False)
+    def _diff_past(self, run: Run) -> None:
+        from smtptui.history.changes import diff_reports
+        from smtptui.history.store import local_time
+        from smtptui.history.text import describe_run
+
+        entry = self.selected
+        if entry is None:
+            return
+        old = self._past_report(run)
+        if old is None:
+            return
+        current = self.smtp_app.results.get(entry.key)
+        if current is not None:
+            label = f"the current run ({local_time(current.started_at)})"
+        else:
+            pane = self.query_one(HistoryPane)
+            newest = pane.runs[0] if pane.runs else None
+            if newest is None or newest.id == run.id:
+                self.app.call_from_thread(self.notify, "Nothing newer to compare with: press "
+                                          "r to run the profile now.", severity="warning")
+                return
+            current = self._past_report(newest)
+            label = f"the newest run ({newest.when})"
+        if current is None:
+            return
+        changes = diff_reports(old, current)
+        from smtptui.app.screens.history_diff import HistoryDiffScreen
+
+        self.app.call_from_thread(self.app.push_screen,
+                                  HistoryDiffScreen(describe_run(run), label, changes))
+
+
+    # -- the TLS tab (T: TLS inspection, I: inbound view) -------------------------------
+    def _tls_tab(self) -> TlsPane:
+        pane = self.query_one(TlsPane)
+        self.remove_class("-history")
+        self.add_class("-tls")
+        return pane
+
+    def _leave_tls(self) -> bool:
+        if not self.has_class("-tls"):
+            return False
+        self.remove_class("-tls")
+        self.query_one("#profiles").focus()
+        return True
+
+    def action_tls(self) -> None:
+        """T: the TLS tab for the selected profile (inspects it); T again leaves."""
+        if self._leave_tls():
+            return
+        entry, _ = self._at_cursor()
+        if entry is None:
+            self.notify("Pick a profile first.", severity="warning")
+            return
+        from smtptui.app.tls_card import running_card
+
+        target = tls_target(entry)
+        pane = self._tls_tab()
+        pane.show(f"tls:{entry.key}", running_card(
+            f"inspecting the TLS of {target['host']} port {target['port']}"),
+            title=f"TLS · {entry.name}")
+        self._inspect_tls(f"tls:{entry.key}", entry.name, target)
+
+    def action_inbound(self) -> None:
+        """I: the inbound view of the selected profile's domain, in the TLS tab."""
+        entry, _ = self._at_cursor()
+        if entry is None:
+            self.notify("Pick a profile first.", severity="warning")
+            return
+        target = tls_target(entry)
+        domain = target["domain"]
+        if not domain:
+            self.notify("This profile has no From address (or login) with a domain: set "
+                        "From with e.", severity="warning")
+            return
+        from smtptui.app.tls_card import running_card
+
+        pane = self._tls_tab()
+        pane.show(f"mx:{domain}", running_card(f"probing every MX of {domain} on port 25"),
+                  title=f"Inbound · {domain}")
+        self._inbound(f"mx:{domain}", domain, target["nameserver"])
+
+    @work(exclusive=True, group="tls", exit_on_error=False)
+    async def _inspect_tls(self, key: str, name: str, target: dict[str, Any]) -> None:
+        from smtptui.app.tls_card import message_card, tls_card
+        from smtptui.tlsscan.inspect import inspect
+        from smtptui.tlsscan.target import TargetError
+
+        try:
+            report = await inspect(
+                target["host"], target["port"], target["mode"],
+                servername=target["servername"], cafile=target["cafile"],
+                nameserver=target["nameserver"], timeout=min(target["timeout"], 10.0))
+            card = tls_card(report)
+        except TargetError as exc:
+            card = message_card("TLS", f"cannot resolve the host: {exc}")
+        except asyncio.CancelledError:
+            self._tls_show(key, message_card("TLS", "cancelled; press T twice to run it "
+                                                    "again"))
+            raise
+        self._tls_show(key, card)
+
+    @work(exclusive=True, group="tls", exit_on_error=False)
+    async def _inbound(self, key: str, domain: str, nameserver: str | None) -> None:
+        from smtptui.app.tls_card import inbound_card, message_card
+        from smtptui.tlsscan.inbound import InboundOptions, check_inbound
+
+        try:
+            report = await check_inbound(domain, InboundOptions(
+                port=self.smtp_app.inbound_port, nameserver=nameserver,
+                timeout=self.smtp_app.dns_timeout * 2))
+        except asyncio.CancelledError:
+            self._tls_show(key, message_card("Inbound", "cancelled; press I to run it again"))
+            raise
+        self._tls_show(key, inbound_card(report))
+
+    def _tls_show(self, key: str, card: render.Card) -> None:
+        pane = self.query_one(TlsPane)
+        if pane.key == key:  # not replaced by a newer request meanwhile
+            pane.show(key, card, title=pane.border_title or "TLS")
+
+
+HISTORY_ROWS = 500
+"""Past runs the History tab lists (the newest)."""
+
+
 def report_saver(report: ProbeReport) -> SavePrompt:
     """Writes ``<stem>.json`` and ``<stem>.txt`` for the path typed (asking before it
     replaces anything); a one-line problem, or None when saved."""
@@ -779,3 +1145,17 @@ def report_saver(report: ProbeReport) -> SavePrompt:
 
     return SavePrompt(lambda base: write_pair(
         base, report.to_json(), render_text(report, color=False, verbose=True)))
+
+
+def tls_target(entry: Entry) -> dict[str, Any]:
+    """Where the TLS tab looks for ``entry``: host, port, mode, names, trust, resolver, and
+    the domain of its From address (or login) for the inbound view."""
+    source: Any = entry.config if entry.config is not None else entry.profile
+    mode = source.tls if source.tls in ("starttls", "implicit") else (
+        "implicit" if source.port == 465 else "starttls")
+    sender = getattr(source, "mail_from", None) or getattr(source, "username", None) or ""
+    return {"host": source.host, "port": source.port, "mode": mode,
+            "servername": source.servername, "cafile": source.cafile,
+            "nameserver": nameserver_for(source.nameserver),
+            "timeout": float(source.timeout or 10.0),
+            "domain": sender.rpartition("@")[2] if "@" in sender else ""}

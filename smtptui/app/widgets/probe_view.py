@@ -165,6 +165,13 @@ class ProbeView(Vertical):
         self.transcript.load(report.transcript)
         self._show(render.report_card(report))
 
+    def annotate(self, rows: render.Card) -> None:
+        """Show the finished report's card again with ``rows`` under its headline (what
+        changed since earlier runs, a past run's label)."""
+        if self.report is not None and not self.running:
+            card = render.report_card(self.report)
+            self._show(card[:1] + list(rows) + card[1:])
+
     def show_content(self, key: str | None, card: render.Card, *, name: str, detail: str = "",
                      summary: str = "not run yet") -> None:
         """Show a card (a profile that has not run, a welcome text) with an empty strip."""

@@ -27,6 +27,8 @@ from smtptui.app.widgets.text_input import Input
 from smtptui.probe.sanitize import clean
 
 MARK = "◆"
+CHANGED = "Δ"
+"""After a profile's name: its last run differs from the one before (see the History tab)."""
 FILTER_DELAY = 0.12
 """Seconds of quiet in the filter box before the list follows it: rebuilding a
 1,000-profile tree takes tens of ms, so it happens once per pause, not once per key
@@ -50,6 +52,27 @@ class ProfileTree(Tree[str]):
         self.guide_depth = 2
         self.states: dict[str, str] = {}
         self.marked: frozenset[str] = frozenset()
+        self.changed: frozenset[str] = frozenset()
+        """Profiles whose last result differs from the run before (marked ``Δ``)."""
+        self._notes: dict[str, str] = {}
+
+    @property
+    def notes(self) -> dict[str, str]:
+        """Key -> a short note after the name (a watched profile's age)."""
+        return self._notes
+
+    @notes.setter
+    def notes(self, notes: dict[str, str]) -> None:
+        if notes != self._notes:
+            self._notes = notes
+            self.refresh_labels()
+
+    def refresh_labels(self) -> None:
+        stack = list(self.root.children)
+        while stack:
+            node = stack.pop()
+            node.refresh()
+            stack.extend(node.children)
 
     def _style(self, name: str) -> Style:
         try:
@@ -70,8 +93,11 @@ class ProfileTree(Tree[str]):
             "pass", "warn", "fail", "running") else Style()
         label = Text(str(node.label))
         label.stylize(style)
+        note = f" ⟳{self._notes[key]}" if key in self._notes else ""
         # a profile sits one guide in; a name too long for the sidebar ends in "…"
-        room = self.scrollable_content_region.width - self.guide_depth - 3
+        changed = key in self.changed
+        room = (self.scrollable_content_region.width - self.guide_depth - 3 - 2 * changed
+                - len(note))
         if room > 1 and label.cell_len > room:
             label.truncate(room, overflow="ellipsis")
         return Text.assemble(
@@ -79,6 +105,8 @@ class ProfileTree(Tree[str]):
             (glyph(state) if state else " ", base_style + state_style),
             " ",
             label,
+            (f" {CHANGED}" if changed else "", base_style + mark_style),
+            (note, base_style + self._style("profiles--client")),
         )
 
     def action_select_cursor(self) -> None:
@@ -120,6 +148,7 @@ class Sidebar(Vertical):
     entries: reactive[list[Entry]] = reactive(list, always_update=True)
     states: reactive[dict[str, str]] = reactive(dict, always_update=True)
     marked: reactive[frozenset[str]] = reactive(frozenset)
+    changed: reactive[frozenset[str]] = reactive(frozenset)
     filter_text: reactive[str] = reactive("")
     _filter_timer: Timer | None = None
 
@@ -169,6 +198,11 @@ class Sidebar(Vertical):
             self.profile_tree.marked = marked
             self._refresh_labels()
 
+    def watch_changed(self, changed: frozenset[str]) -> None:
+        if self.is_mounted:
+            self.profile_tree.changed = changed
+            self._refresh_labels()
+
     @on(Input.Changed, "#filter")
     def _filter_changed(self, event: Input.Changed) -> None:
         event.stop()
@@ -194,16 +228,12 @@ class Sidebar(Vertical):
         self.screen.set_focus(self.query_one(FilterInput))
 
     def _refresh_labels(self) -> None:
-        stack = list(self.profile_tree.root.children)
-        while stack:
-            node = stack.pop()
-            node.refresh()
-            stack.extend(node.children)
+        self.profile_tree.refresh_labels()
 
     def _rebuild(self) -> None:
         """Rebuild the tree for the current entries and filter, keeping the cursor's profile."""
         tree = self.profile_tree
-        tree.states, tree.marked = self.states, self.marked
+        tree.states, tree.marked, tree.changed = self.states, self.marked, self.changed
         current = tree.cursor_node.data if tree.cursor_node is not None else None
         tree.clear()
         tree.cursor_line = -1

@@ -18,6 +18,7 @@ from textual.timer import Timer
 from textual.widget import Widget
 
 from smtptui.app.status import SPINNER, State, glyph, ms, report_state, word
+from smtptui.probe.coverage import LABELS
 from smtptui.probe.events import ProbeReport, StageFinished
 
 STATE_STYLES: dict[str, str] = {
@@ -98,6 +99,8 @@ class StageStrip(Widget):
                             f"in {ms(report.total_ms)}")
         else:
             self.summary = f"in {ms(report.total_ms)}"
+        if failed is None and report.tested_until and report.untested:
+            self.summary = f"up to {LABELS.get(report.tested_until)} {self.summary}"
         self._spinning(False)
         self._changed()
 

@@ -6,7 +6,7 @@ Pure (no DNS): it reads what receivers already wrote into the headers.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from smtptui.dnscheck.headers.authres import (
     AuthResult,
@@ -15,31 +15,24 @@ from smtptui.dnscheck.headers.authres import (
     parse_auth_results,
     parse_received_spf,
 )
-from smtptui.dnscheck.headers.parse import from_address, header_values, parse_block
+from smtptui.dnscheck.headers.mailbox import Mailbox, parse_mailboxes
+from smtptui.dnscheck.headers.parse import header_values, parse_block, raw_values, trace_fields
 from smtptui.dnscheck.headers.received import Hop, received_chain
+from smtptui.dnscheck.headers.results import ENVELOPE_PROPS, meaning
+from smtptui.dnscheck.headers.sender import from_verdicts
 from smtptui.dnscheck.headers.signatures import (
     ArcSeal,
     DkimSignature,
     parse_arc_seal,
     parse_dkim_signature,
 )
+from smtptui.dnscheck.headers.trust import trusted_results
+from smtptui.dnscheck.headers.verdict import Verdict, by_method, domain_of
 from smtptui.dnscheck.model import JsonMixin, Level, worst
 from smtptui.dnscheck.orgdomain import aligned
 from smtptui.probe.sanitize import clean
 
 SLOW_DELIVERY_S = 600.0
-
-
-@dataclass(frozen=True)
-class Verdict(JsonMixin):
-    """One mechanism's outcome: ``result`` as the receiver reported it (or ``none``)."""
-
-    mechanism: str
-    result: str
-    level: Level
-    detail: str
-    reason: str | None = None
-    """Why this may send mail to spam (``None`` when it does not)."""
 
 
 @dataclass(frozen=True)
@@ -58,7 +51,7 @@ class HeaderReport(JsonMixin):
     subject: str | None
     message_id: str | None
     authserv_id: str | None
-    """The receiver whose Authentication-Results are trusted (the topmost header)."""
+    """The first trusted authserv-id (``None``: no trusted Authentication-Results)."""
     auth_results: tuple[AuthResultsHeader, ...]
     received_spf: tuple[ReceivedSpf, ...]
     dkim_signatures: tuple[DkimSignature, ...]
@@ -71,6 +64,24 @@ class HeaderReport(JsonMixin):
     skipped_lines: int
     header_count: int = 0
     """Header fields found in the text (0: nothing to analyse)."""
+    trusted_ids: tuple[str, ...] = ()
+    """Every authserv-id whose results were used (one receiver may write several)."""
+    from_mailboxes: tuple[Mailbox, ...] = ()
+    """Every address of every From field (one is right)."""
+    trusted_results: tuple[AuthResult, ...] = field(default=(), metadata={"json": False},
+                                                    repr=False)
+    """The results of the trusted Authentication-Results headers, in message order."""
+
+    @property
+    def from_shown(self) -> str | None:
+        """The From address as a reader sees it: ``"Display name" <address>``."""
+        box = next((b for b in self.from_mailboxes if b.address == self.from_address), None)
+        if box is None or not box.display_name:
+            return self.from_address
+        return f'"{box.display_name}" <{box.address}>'
+
+    def results_for(self, method: str) -> list[AuthResult]:
+        return [r for r in self.trusted_results if r.method == method]
 
     @property
     def level(self) -> Level:
@@ -81,32 +92,14 @@ class HeaderReport(JsonMixin):
         return tuple(v.reason for v in self.verdicts if v.reason)
 
 
-def _domain_of(value: str | None) -> str | None:
-    if not value:
-        return None
-    return value.rpartition("@")[2].strip("<>").lower().rstrip(".") or None
-
-
-def _trusted(headers: list[AuthResultsHeader]) -> tuple[str | None, list[AuthResult]]:
-    if not headers:
-        return None, []
-    top = headers[0].authserv_id
-    return top, [r for h in headers if h.authserv_id == top for r in h.results]
-
-
-def _by_method(results: list[AuthResult], method: str) -> list[AuthResult]:
-    return [r for r in results if r.method == method]
-
-
 def _spf_verdict(results: list[AuthResult], received: list[ReceivedSpf],
                  from_domain: str | None, dkim_ok: bool) -> tuple[Verdict, bool]:
-    spf = _by_method(results, "spf")
+    spf = by_method(results, "spf")
     if spf:
-        result, mailfrom = spf[0].result, _domain_of(spf[0].prop("smtp.mailfrom",
-                                                                  "smtp.helo"))
+        result, mailfrom = spf[0].result, domain_of(spf[0].prop(*ENVELOPE_PROPS))
     elif received:
         result = received[0].result
-        mailfrom = _domain_of(received[0].props.get("envelope-from"))
+        mailfrom = domain_of(received[0].props.get("envelope-from"))
     else:
         return Verdict("spf", "none", "warn", "no SPF result in the headers",
                        "no SPF result recorded by the receiver"), False
@@ -122,24 +115,16 @@ def _spf_verdict(results: list[AuthResult], received: list[ReceivedSpf],
                        f"{from_domain}; DMARC relies on DKIM",
                        None if dkim_ok else "SPF passed for another domain, not the From "
                                             "domain"), False
-    reasons = {
-        "fail": "SPF fail: the sending IP is not authorised for the envelope domain",
-        "softfail": "SPF softfail (~all): the sending IP is not listed in the SPF record",
-        "neutral": "SPF neutral: the record does not say whether the IP may send",
-        "none": "no SPF record for the envelope domain",
-        "permerror": "SPF permerror: the record is broken (syntax, too many lookups)",
-        "temperror": "SPF temperror: the receiver could not look the record up",
-    }
-    lvl: Level = "fail" if result in ("fail", "permerror") else "warn"
-    return Verdict("spf", result, lvl, f"{result} ({where})",
-                   reasons.get(result, f"SPF {result}")), False
+    lvl, means = meaning("spf", result)
+    return Verdict("spf", result, lvl, f"{result}: {means} ({where})",
+                   f"SPF {result}: {means}"), False
 
 
 def _dkim_verdict(results: list[AuthResult], sigs: list[DkimSignature],
                   from_domain: str | None) -> tuple[Verdict, bool]:
-    dkim = _by_method(results, "dkim")
+    dkim = by_method(results, "dkim")
     passing = [r for r in dkim if r.result == "pass"]
-    domains = [_domain_of(r.prop("header.d", "header.i")) for r in passing]
+    domains = [domain_of(r.prop("header.d", "header.i")) for r in passing]
     good = [d for d in domains if d and from_domain and aligned(d, from_domain)]
     weak_alg = [s for s in sigs if s.algorithm == "rsa-sha1"]
     suffix = "; uses rsa-sha1 (deprecated, RFC 8301)" if weak_alg else ""
@@ -148,7 +133,7 @@ def _dkim_verdict(results: list[AuthResult], sigs: list[DkimSignature],
                        f"pass, d={good[0]} aligned with From" + suffix), True
     if passing:
         others = ", ".join(d for d in domains if d) or "another domain"
-        broken = [_domain_of(r.prop("header.d", "header.i")) or "?" for r in dkim
+        broken = [domain_of(r.prop("header.d", "header.i")) or "?" for r in dkim
                   if r.result != "pass"]
         if broken:
             suffix = f"; d={', '.join(broken)} did not verify (changed in transit?)" + suffix
@@ -157,27 +142,25 @@ def _dkim_verdict(results: list[AuthResult], sigs: list[DkimSignature],
                        "DKIM signed by another domain only (no aligned signature)"), False
     if dkim:
         first = dkim[0]
-        why = first.reason or "; ".join(first.comments) or "signature did not verify"
-        reason = {
-            "none": "no DKIM signature: Gmail and Yahoo require one from bulk senders",
-            "temperror": "DKIM could not be checked (a temporary DNS error at the receiver)",
-            "permerror": "DKIM signature unusable: a malformed signature or key record",
-            "policy": "DKIM signature ignored by the receiver's policy (e.g. weak key)",
-        }.get(first.result, "DKIM failed: the message was changed in transit or the key "
-                            "does not match")
-        return Verdict("dkim", first.result, "fail", f"{first.result}: {why}", reason), False
+        found, means = meaning("dkim", first.result)
+        why = first.reason or ("; ".join(first.comments) if first.result != "none" else "")
+        detail = f"{first.result}: {means}" + (f" ({why})" if why else "")
+        reason = ("no DKIM signature: Gmail and Yahoo require one from bulk senders"
+                  if first.result == "none" else f"DKIM {first.result}: {means}")
+        return Verdict("dkim", first.result, found, detail, reason), False
     if sigs:
         names = ", ".join(f"d={s.domain} s={s.selector}" for s in sigs)
         level: Level = "pass" if any(s.aligned_relaxed for s in sigs) else "warn"
         return Verdict("dkim", "unknown", level, f"signed ({names}); no receiver result "
                        "in the headers" + suffix), bool(level == "pass")
-    return Verdict("dkim", "none", "fail", "no DKIM signature",
+    return Verdict("dkim", "none", "warn", "the message is not signed (no DKIM signature "
+                   "and no receiver result)",
                    "no DKIM signature: Gmail and Yahoo require one from bulk senders"), False
 
 
 def _dmarc_verdict(results: list[AuthResult], from_domain: str | None, spf_ok: bool,
                    dkim_ok: bool, arc_ok: bool) -> Verdict:
-    dmarc = _by_method(results, "dmarc")
+    dmarc = by_method(results, "dmarc")
     if not dmarc:
         if spf_ok or dkim_ok:
             return Verdict("dmarc", "unknown", "info", "no receiver result; an aligned "
@@ -195,11 +178,15 @@ def _dmarc_verdict(results: list[AuthResult], from_domain: str | None, spf_ok: b
     tail = f", policy {policy}" if policy else ""
     if r.result == "pass":
         return Verdict("dmarc", "pass", "pass", f"pass ({where}{tail})")
+    level, means = meaning("dmarc", r.result)
     if r.result in ("bestguesspass", "none"):
-        return Verdict("dmarc", r.result, "warn", f"{r.result}: the From domain publishes no "
-                       "DMARC record", "no DMARC record for the From domain (required for "
-                       "bulk senders)")
-    detail = f"{r.result} ({where}{tail}{f', action {action}' if action else ''})"
+        return Verdict("dmarc", r.result, level, f"{r.result}: {means}",
+                       "no DMARC record for the From domain (required for bulk senders)")
+    if r.result != "fail":
+        return Verdict("dmarc", r.result, level, f"{r.result}: {means} ({where}{tail})",
+                       f"DMARC {r.result}: {means}")
+    detail = (f"{r.result}: {means} ({where}{tail}"
+              f"{f', action {action}' if action else ''})")
     if arc_ok:
         detail += "; a valid ARC chain may let the receiver override it"
     return Verdict("dmarc", r.result, "fail", detail,
@@ -217,14 +204,14 @@ def _arc(msg_seals: list[str], msg_ar: list[str], results: list[AuthResult]) -> 
     numbers = [s.instance for s in seals]
     valid = (numbers == list(range(1, len(seals) + 1)) and seals[0].cv == "none"
              and all(s.cv == "pass" for s in seals[1:]))
-    reported = _by_method(results, "arc")
+    reported = by_method(results, "arc")
     if reported and reported[0].result != "pass":
         valid = False
     return ArcChain(len(seals), seals, ars, valid)
 
 
 def _arc_verdict(chain: ArcChain, results: list[AuthResult]) -> Verdict:
-    reported = _by_method(results, "arc")
+    reported = by_method(results, "arc")
     result = reported[0].result if reported else ("none" if not chain.instances else "unknown")
     if not chain.instances:
         return Verdict("arc", result, "info", "no ARC headers (not relayed through an ARC "
@@ -295,6 +282,10 @@ def _delivery_verdict(hops: tuple[Hop, ...], total: float | None) -> Verdict:
     detail = f"{len(hops)} hop(s)" + (f", {total:.0f} s in transit" if total is not None else "")
     if skew:
         detail += f"; clock skew at hop {skew[0].number} ({skew[0].delay_s:.0f} s)"
+    if total is not None and total < 0:
+        return Verdict("delivery", "clock-skew", "warn", detail + ": the last hop is dated "
+                       "before the first, so the servers' clocks disagree and the transit "
+                       "time is unknown")
     if total is not None and total > SLOW_DELIVERY_S:
         slow = max((h for h in hops if h.delay_s), key=lambda h: h.delay_s or 0.0)
         return Verdict("delivery", "slow", "warn", detail + f"; slowest at hop {slow.number} "
@@ -318,16 +309,26 @@ def _completeness_verdict(get: dict[str, list[str]], count: int) -> Verdict | No
                    + "; ".join(missing) + ": paste all the headers of the delivered message")
 
 
-def analyse_headers(text: str) -> HeaderReport:
-    """Analyse a pasted header block (a whole message is fine: the body is ignored)."""
+def analyse_headers(text: str, trust: tuple[str, ...] = ()) -> HeaderReport:
+    """Analyse a pasted header block (a whole message is fine: the body is ignored).
+
+    ``trust``: authserv-ids whose Authentication-Results to believe (default: those the
+    receiving domain added, see :mod:`~smtptui.dnscheck.headers.trust`)."""
     msg, skipped = parse_block(text)
 
     def get(name: str) -> list[str]:
         return header_values(msg, name)
 
-    address, from_domain = from_address(msg)
-    ar_headers = [parse_auth_results(v) for v in get("Authentication-Results")]
-    authserv, results = _trusted(ar_headers)
+    from_fields = raw_values(msg, "From")
+    boxes = parse_mailboxes(from_fields)
+    first = next((b for b in boxes if b.domain), None)
+    address = first.address if first else (boxes[0].address if boxes else
+                                            (from_fields[0] if from_fields else None))
+    from_domain = first.domain if first else None
+    chosen = trusted_results(trace_fields(msg), trust)
+    ar_headers = list(chosen.headers)
+    results = [r for h in chosen.trusted for r in h.results]
+    authserv = chosen.ids[0] if chosen.ids else None
     received_spf = [parse_received_spf(v) for v in get("Received-SPF")]
     sigs = [parse_dkim_signature(v, from_domain) for v in get("DKIM-Signature")]
     arc = _arc(get("ARC-Seal"), get("ARC-Authentication-Results"), results)
@@ -340,12 +341,9 @@ def analyse_headers(text: str) -> HeaderReport:
     spam = _spam_filter_verdicts({n.lower(): get(n) for n in (
         "X-MS-Exchange-Organization-SCL", "X-Forefront-Antispam-Report", "X-Spam-Flag",
         "X-Spam-Status")})
-    verdicts = [spf_v, dkim_v,
+    verdicts = [*from_verdicts(boxes, len(from_fields), results), spf_v, dkim_v,
                 _dmarc_verdict(results, from_domain, spf_ok, dkim_ok, bool(arc.valid)),
                 _arc_verdict(arc, results), unsub_v, *spam, _delivery_verdict(hops, total)]
-    if from_domain is None:
-        verdicts.insert(0, Verdict("from", "none", "warn", "no usable From address",
-                                   "the From header is missing or malformed"))
     count = len(msg.keys())
     partial = _completeness_verdict({n.lower(): get(n) for n in (
         "Received", "Authentication-Results", "Received-SPF")}, count)
@@ -357,4 +355,5 @@ def analyse_headers(text: str) -> HeaderReport:
         address, from_domain, next(iter(get("Subject")), None),
         next(iter(get("Message-ID")), None), authserv, tuple(ar_headers),
         tuple(received_spf), tuple(sigs), arc, hops, total,
-        next(iter(get("List-Unsubscribe")), None), one_click, cleaned, skipped, count)
+        next(iter(get("List-Unsubscribe")), None), one_click, cleaned, skipped, count,
+        chosen.ids, boxes, tuple(results))

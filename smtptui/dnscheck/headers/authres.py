@@ -33,9 +33,23 @@ class AuthResultsHeader(JsonMixin):
     """``i=`` for ARC-Authentication-Results."""
 
 
+def _glued(text: str) -> list[str]:
+    """Words with the CFWS around ``=``, ``/`` and a lone ``.`` taken out (RFC 8601 2.2 allows
+    it anywhere: ``spf = pass``, ``dkim / 1 = fail``, ``policy . expired = 1``)."""
+    out: list[str] = []
+    glue = False
+    for word in words(text):
+        if out and (glue or word.startswith(("=", "/")) or word == "."):
+            out[-1] += word
+        else:
+            out.append(word)
+        glue = out[-1].endswith(("=", "/")) or word == "."
+    return out
+
+
 def _resinfo(segment: str) -> AuthResult | None:
     text, comments = strip_comments(segment)
-    tokens = words(text)
+    tokens = _glued(text)
     if not tokens or "=" not in tokens[0]:
         return None
     method, _, result = tokens[0].partition("=")

@@ -6,7 +6,6 @@ import re
 from email import policy
 from email.message import EmailMessage
 from email.parser import Parser
-from typing import Any
 
 _FIELD = re.compile(r"[!-9;-~]+:")
 
@@ -55,17 +54,14 @@ def header_values(msg: EmailMessage, name: str) -> list[str]:
     return out
 
 
-def from_address(msg: EmailMessage) -> tuple[str | None, str | None]:
-    """The From address and its domain (lower case), when there is exactly one."""
-    addresses: tuple[Any, ...] = ()
-    try:
-        header = msg["From"]
-        addresses = tuple(header.addresses) if header is not None else ()
-    except Exception:
-        addresses = ()
-    if len(addresses) != 1 or not addresses[0].domain:
-        raw = header_values(msg, "From")
-        m = re.search(r"[^\s<>@]+@([A-Za-z0-9.-]+\.[A-Za-z]{2,})", raw[0]) if raw else None
-        return (m.group(0), m.group(1).lower()) if m else (raw[0] if raw else None, None)
-    addr = addresses[0]
-    return addr.addr_spec, addr.domain.lower().rstrip(".")
+def raw_values(msg: EmailMessage, name: str) -> list[str]:
+    """Every value of ``name`` as written (unfolded, not decoded), in message order."""
+    return [" ".join(str(v).split()) for k, v in msg.raw_items() if k.lower() == name.lower()]
+
+
+def trace_fields(msg: EmailMessage) -> list[tuple[str, str]]:
+    """(lower-case name, unfolded value) of the Received and Authentication-Results fields,
+    in message order: where each sits says who wrote it."""
+    wanted = ("received", "authentication-results")
+    return [(k.lower(), " ".join(str(v).split())) for k, v in msg.raw_items()
+            if k.lower() in wanted]

@@ -6,7 +6,7 @@ import ipaddress
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
 
 from smtptui.dnscheck.headers.lexer import strip_comments, words
@@ -15,11 +15,25 @@ from smtptui.dnscheck.model import JsonMixin
 _KEYWORDS = ("from", "by", "via", "with", "id", "for")
 _IP_IN_BRACKETS = re.compile(r"\[(?:IPv6:)?([0-9A-Fa-f:.]+)\]")
 _MONTHS = "Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec"
+_ZONE = r"(?P<zone>[+-]\d{2}:?\d{2}|UT|UTC|GMT|Z|[A-Z]{1,5}\b)"
 _RFC_DATE = re.compile(
-    r"(?:[A-Z][a-z]{2},\s*)?\d{1,2}\s+(?:" + _MONTHS + r")\s+\d{4}\s+\d{1,2}:\d{2}"
-    r"(?::\d{2})?(?P<frac>\.\d+)?(?:\s+(?:[+-]\d{4}|[A-Z]{1,5}))?")
-_ISO_DATE = re.compile(r"(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2}:\d{2})(?:\.\d+)?\s*"
-                       r"([+-]\d{4}|Z|UTC)?")
+    r"(?:[A-Za-z]{3},\s*)?(?P<day>\d{1,2})\s+(?P<month>" + _MONTHS + r")\s+(?P<year>\d{2,4})"
+    r"\s+(?P<time>\d{1,2}:\d{2}(?::\d{2})?)(?P<frac>\.\d+)?(?:\s*" + _ZONE + ")?", re.I)
+_ISO_DATE = re.compile(r"(?P<date>\d{4}-\d{2}-\d{2})[ T](?P<time>\d{2}:\d{2}:\d{2})"
+                       r"(?P<frac>\.\d+)?\s*" + _ZONE + "?")
+
+
+def _offset(zone: str | None) -> str:
+    """``-04:00`` -> ``-0400``; named zones are left to the stdlib (RFC 5322 4.3)."""
+    if not zone:
+        return "-0000"
+    if zone.upper() in ("Z", "UTC"):
+        return "+0000"
+    return zone.replace(":", "") if zone[0] in "+-" else zone
+
+
+def _micro(frac: str | None) -> timedelta:
+    return timedelta(microseconds=round(float(frac) * 1_000_000)) if frac else timedelta()
 
 
 @dataclass(frozen=True)
@@ -48,25 +62,28 @@ class Hop(JsonMixin):
 
 
 def parse_date(text: str) -> datetime | None:
-    """An RFC 5322 date (fractional seconds and trailing comments tolerated) or the
-    ``2024-01-02 18:15:14.61 +0000 UTC`` form some relays write; ``None`` otherwise."""
+    """The date of a Received header, in UTC: RFC 5322 (``-0400``, obsolete zone names), with
+    the ``-04:00`` offsets and fractional seconds some MTAs write, or the ISO form
+    (``2024-01-02 18:15:14.61 +0000 UTC``); ``None`` when there is none."""
     m = _RFC_DATE.search(text)
     if m:
-        candidate = m.group(0).replace(m.group("frac") or "\0", "")
+        candidate = (f"{m.group('day')} {m.group('month')} {m.group('year')} "
+                     f"{m.group('time')} {_offset(m.group('zone'))}")
         try:
             when = parsedate_to_datetime(candidate)
         except (ValueError, TypeError, IndexError):
             return None
-        return when.replace(tzinfo=UTC) if when.tzinfo is None else when.astimezone(UTC)
+        when = when.replace(tzinfo=UTC) if when.tzinfo is None else when.astimezone(UTC)
+        return when + _micro(m.group("frac"))
     m = _ISO_DATE.search(text)
     if m:
-        zone = m.group(3) or "Z"
-        zone = "+0000" if zone in ("Z", "UTC") else zone
         try:
-            return datetime.strptime(f"{m.group(1)} {m.group(2)} {zone}",
+            when = datetime.strptime(f"{m.group('date')} {m.group('time')} "
+                                     f"{_offset(m.group('zone') or 'Z')}",
                                      "%Y-%m-%d %H:%M:%S %z").astimezone(UTC)
         except ValueError:
             return None
+        return when + _micro(m.group("frac"))
     return None
 
 
@@ -96,9 +113,28 @@ def _clauses(text: str) -> tuple[dict[str, str], dict[str, list[str]]]:
             low = word.lower()
             if low in _KEYWORDS and low not in values:
                 current = low
+            elif current == "with" and current in values:
+                values[current] += " " + word   # "Microsoft SMTP Server": several words
             elif current and current not in values:
                 values[current] = word
     return values, notes
+
+
+def _rdns(notes: list[str]) -> str | None:
+    """The host name the receiver found for the client: ``(name [ip])`` (Postfix, Gmail)."""
+    for note in notes:
+        first = (note.split() or [""])[0].rstrip(".").lower()
+        if "." in first and not first.startswith("[") and _ip_in(first) is None:
+            return first
+    return None
+
+
+def _protocol(words_: str | None, notes: list[str]) -> str | None:
+    """The ``with`` clause as written: ``ESMTPS``, or ``Microsoft SMTP Server
+    (version=TLS1_2, cipher=…)`` with its comment, which says whether TLS was used."""
+    if not words_:
+        return None
+    return " ".join([words_, *(f"({n})" for n in notes)])
 
 
 def parse_received(value: str, number: int = 0) -> tuple[dict[str, str | None], datetime | None]:
@@ -113,7 +149,9 @@ def parse_received(value: str, number: int = 0) -> tuple[dict[str, str | None], 
             break
     fields = {
         "from_host": values.get("from"), "from_ip": from_ip, "by_host": values.get("by"),
-        "protocol": values.get("with"), "id": values.get("id"),
+        "from_rdns": _rdns(notes.get("from", [])),
+        "protocol": _protocol(values.get("with"), notes.get("with", [])),
+        "id": values.get("id"),
         "recipient": values.get("for", "").strip("<>") or None,
     }
     return fields, parse_date(date_text)

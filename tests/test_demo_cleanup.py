@@ -1,0 +1,83 @@
+"""The demo leaves nothing behind however it ends: no private key is ever left on disk,
+its folder goes on quit, SIGHUP (a dropped SSH session) and SIGTERM, and a folder left
+by a process killed outright is removed by the next demo."""
+
+from __future__ import annotations
+
+import os
+import pty
+import select
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from smtptui.demo.certs import PREFIX, make_pki, remove_stale
+
+
+def test_no_private_key_is_left_on_disk(tmp_path: Path) -> None:
+    pki = make_pki(tmp_path)
+    assert [p.name for p in tmp_path.iterdir()] == [pki.ca_file.name]
+    assert b"PRIVATE KEY" not in pki.ca_file.read_bytes()
+
+
+def _drain(fd: int, until: float) -> bytes:
+    """Read what the app painted (a full pty would block it) until ``until``."""
+    out = b""
+    while time.monotonic() < until:
+        ready, _w, _x = select.select([fd], [], [], 0.05)
+        if ready:
+            try:
+                chunk = os.read(fd, 65536)
+            except OSError:
+                break
+            if not chunk:
+                break
+            out += chunk
+        else:
+            return out
+    return out
+
+
+@pytest.mark.parametrize("signum", [signal.SIGHUP, signal.SIGTERM])
+def test_the_demo_folder_goes_when_the_terminal_session_ends(tmp_path: Path,
+                                                              signum: int) -> None:
+    master, slave = pty.openpty()
+    env = {**os.environ, "TMPDIR": str(tmp_path), "TERM": "xterm-256color",
+           "COLUMNS": "80", "LINES": "24", "SMTPTUI_PROFILES": str(tmp_path / "p.toml")}
+    proc = subprocess.Popen([sys.executable, "-m", "smtptui", "demo"], stdin=slave,
+                            stdout=slave, stderr=slave, env=env, start_new_session=True)
+    os.close(slave)
+    try:
+        deadline = time.monotonic() + 30
+        while not list(tmp_path.glob(f"{PREFIX}*/demo-ca.pem")):
+            assert time.monotonic() < deadline and proc.poll() is None, "no demo started"
+            _drain(master, time.monotonic() + 0.05)
+        folder = next(tmp_path.glob(f"{PREFIX}*"))
+        assert [p.name for p in folder.iterdir()] == ["demo-ca.pem"]  # no key on disk
+        proc.send_signal(signum)
+        deadline = time.monotonic() + 20
+        while proc.poll() is None:
+            assert time.monotonic() < deadline, "the demo did not end"
+            _drain(master, time.monotonic() + 0.05)
+        assert not folder.exists()
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        os.close(master)
+
+
+def test_a_folder_left_by_a_killed_demo_is_removed_by_the_next(tmp_path: Path) -> None:
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()  # its process id now belongs to no one
+    stale = tmp_path / f"{PREFIX}{dead.pid}-abc"
+    stale.mkdir()
+    (stale / "demo-ca.pem").write_text("x")
+    alive = tmp_path / f"{PREFIX}{os.getpid()}-def"
+    alive.mkdir()
+    assert remove_stale(tmp_path) == [stale]
+    assert not stale.exists() and alive.exists()
