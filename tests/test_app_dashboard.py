@@ -4,9 +4,10 @@ a pane can fill the screen, send mode stays visible, batches and their overview.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
-from textual.widgets import Checkbox
+from textual.widgets import Checkbox, Input
 
 from smtptui.app.app import DEMO_CLIENT
 from smtptui.app.screens.batch_secrets import BatchSecrets
@@ -26,6 +27,16 @@ from tests.app_helpers import (
 from tests.conftest import CANARY
 from tests.test_app_colours import show_failure
 from tests.test_app_snapshots import failed_report, fixed_file  # noqa: F401
+
+
+async def edit_first_profile(pilot: Any, app: Any, ready: str = "#name") -> None:
+    """Press e on the first profile and wait for the editor's ``ready`` field."""
+    from smtptui.app.screens.editor import ProfileEditor
+
+    await until(pilot, lambda: app.main.entries, "the profiles")
+    await pilot.press("down", "e")
+    await until(pilot, lambda: isinstance(app.screen, ProfileEditor)
+                and app.screen.query(ready), "the editor")
 
 
 async def test_the_demo_runs_its_three_profiles_with_no_keystroke(tmp_path: Path) -> None:
@@ -207,3 +218,184 @@ async def test_send_mode_shows_a_lasting_badge_and_the_run_key_says_so(
         await pilot.press("s")
         await until(pilot, lambda: "Run" in footer(), "the footer's plain label")
         assert not badge.display
+
+
+async def test_identical_toasts_are_coalesced(tmp_path: Path) -> None:
+    app = app_for(tmp_path / "none.toml", demo=True)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await until(pilot, lambda: len(app.main.entries) == 3, "the demo profiles")
+        await select(pilot, app, "Demo: healthy relay")
+        app.clear_notifications()
+        await pilot.press("e", "d", "delete")  # each: demo profiles are built in
+        await pilot.pause()
+        built_in = [n for n in app._notifications if "built in" in n.message]
+        assert len(built_in) == 1
+        from textual.widgets._toast import Toast
+
+        await pilot.pause()
+        assert len(app.screen.query(Toast).filter(".-warning")) == 1
+
+
+async def test_reloading_a_missing_profiles_file_says_so(tmp_path: Path) -> None:
+    app = app_for(tmp_path / "none.toml", demo=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: len(app.main.entries) == 3, "the demo profiles")
+        app.clear_notifications()
+        await pilot.press("ctrl+r")
+        messages = [n.message for n in app._notifications]
+        assert any("does not exist" in m for m in messages), messages
+        assert not any(m.startswith("Reloaded") for m in messages)
+
+
+async def test_file_prompts_select_the_suggestion_and_complete_with_tab(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from smtptui.app.screens.prompt import TextPrompt
+
+    home = tmp_path / "home"
+    (home / "mail").mkdir(parents=True)
+    (home / "mail" / "headers1.txt").write_text("x")
+    (home / "mail" / "headers2.txt").write_text("x")
+    (home / "mail" / "other.eml").write_text("x")
+    monkeypatch.setenv("HOME", str(home))
+    app = app_for(tmp_path / "none.toml")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        answers: list[str | None] = []
+        app.push_screen(TextPrompt("Load", value=str(tmp_path) + "/", path=True),
+                        answers.append)
+        await until(pilot, lambda: app.screen.query("#answer"), "the prompt")
+        field = app.screen.query_one("#answer", Input)
+        await pilot.pause()
+        # typing replaces the suggested folder instead of appending to it
+        await pilot.press(*"~/ma", "tab")
+        assert field.value == "~/mail/"
+        await pilot.press("o", "tab")
+        assert field.value == "~/mail/other.eml"
+        for _ in "other.eml":
+            await pilot.press("backspace")
+        await pilot.press("h", "tab")  # two candidates: their common start, both named
+        assert field.value == "~/mail/headers"
+        await until(pilot, lambda: "2 names fit: headers1.txt, headers2.txt"
+                    in str(app.screen.query_one("#problem").render()), "the candidates")
+        await pilot.press("2", "tab", "enter")
+        assert answers == ["~/mail/headers2.txt"]
+
+
+async def test_compare_at_80x24_names_both_sides_and_t_shows_each_transcript() -> None:
+    from textual.app import App
+
+    from smtptui.app.screens.compare import CompareScreen
+    from smtptui.probe.config import ProbeConfig
+    from tests.compare_reports import canned
+
+    screen = CompareScreen(("Demo: healthy relay (old datacentre)",
+                            ProbeConfig("smtp.old.example")),
+                           ("Demo: healthy relay (new datacentre)",
+                            ProbeConfig("smtp.new.example")), runs=1, source=canned)
+
+    class Host(App[None]):
+        def on_mount(self) -> None:
+            self.push_screen(screen)
+
+    async with Host().run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: screen.comparison is not None, "the comparison")
+        await pilot.pause()
+        table = screen.table.plain().splitlines()
+        # the full names, above a header that names the columns A and B
+        assert table[0].strip() == "A: Demo: healthy relay (old datacentre)"
+        assert table[1].strip() == "B: Demo: healthy relay (new datacentre)"
+        assert table[2].split()[:3] == ["aspect", "A", "B"]
+        a, b = screen.pane("a").transcript, screen.pane("b").transcript
+        await pilot.press("t")
+        assert screen.maximized is a and a.region.height > 20 and a.line_count > 0
+        await pilot.press("t")
+        assert screen.maximized is b
+        await pilot.press("t")
+        assert screen.maximized is None
+        await pilot.press("t", "escape")  # Esc returns from the transcript, not the screen
+        assert screen.maximized is None and pilot.app.screen is screen
+
+
+async def test_help_lists_every_screen_with_hanging_indents_and_end_reaches_the_bottom(
+        fixed_file: Path) -> None:  # noqa: F811
+    from smtptui.app.screens.help import HelpScreen
+
+    app = app_for(fixed_file)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: app.main.entries, "the profiles")
+        await pilot.press("question_mark")
+        await until(pilot, lambda: isinstance(app.screen, HelpScreen)
+                    and app.screen.query("#help-text"), "the help")
+        help_screen = app.screen
+        assert isinstance(help_screen, HelpScreen)
+        text = help_screen.text
+        for heading in ("Profile editor", "Compare", "Header analyser", "Client table"):
+            assert heading in text
+        assert "Validate and save the profile" in text  # the editor's ctrl+s
+        assert "Analyse the pasted headers" in text
+        await pilot.press("end")
+        await pilot.pause()
+        strips = app.screen._compositor.render_strips()  # type: ignore[attr-defined]
+        plain = ["".join(seg.text for seg in strip) for strip in strips]
+        assert any("Profiles file" in row for row in plain)  # End shows the very last line
+        start = next(i for i, row in enumerate(plain) if "--no-mouse" in row)
+        column = plain[start].index("leave mouse reporting")
+        # the text goes on under itself, not under the key
+        assert plain[start + 1][:column].strip(" ▊▎█▌▐") == ""
+        assert plain[start + 1][column:].strip().startswith("works)")
+
+
+
+async def test_editor_selects_are_bracketed_unlike_text_fields(fixed_file: Path) -> None:  # noqa: F811
+    from textual.widgets import Select
+
+    app = app_for(fixed_file)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await edit_first_profile(pilot, app, "#tls")
+        await pilot.pause()
+        tls, host = app.screen.query_one("#tls", Select), app.screen.query_one("#host", Input)
+        strips = app.screen._compositor.render_strips()  # type: ignore[attr-defined]
+        row = "".join(seg.text for seg in strips[tls.region.y])
+        assert row[tls.region.x] == "▏" and row[tls.region.right - 1] == "▕"
+        host_row = "".join(seg.text for seg in strips[host.region.y])
+        assert host_row[host.region.x] not in "▏▕"
+
+
+async def test_the_palette_copies_a_profile_as_swaks_and_openssl_commands(
+        fixed_file: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: F811
+    monkeypatch.setenv("ACME_PW", "a-secret-never-copied")
+    app = app_for(fixed_file)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await select(pilot, app, "Acme relay")
+        commands = {c.title: c for c in app.get_system_commands(app.main)}
+        commands["Copy as swaks command"].callback()
+        await pilot.pause()
+        assert app.clipboard.startswith("swaks --server smtp.acme.example:587 --tls")
+        assert '"$ACME_PW"' in app.clipboard and "a-secret" not in app.clipboard
+        commands["Copy as openssl s_client command"].callback()
+        await pilot.pause()
+        assert app.clipboard == ("openssl s_client -connect smtp.acme.example:587 "
+                                 "-servername smtp.acme.example -starttls smtp\n")
+
+
+async def test_keys_typed_as_the_editor_opens_count_as_changes(fixed_file: Path) -> None:  # noqa: F811
+    from textual import events
+
+    from smtptui.app.screens.confirm import ConfirmScreen
+
+    app = app_for(fixed_file)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await edit_first_profile(pilot, app)
+        editor = app.screen
+        for key in ("x", "y"):  # at once, before the editor has painted
+            app.post_message(events.Key(key, key))
+        await until(pilot, lambda: editor.query_one("#name", Input).value.endswith("xy"),
+                    "the keys in the name")
+        await pilot.press("escape")
+        await until(pilot, lambda: isinstance(app.screen, ConfirmScreen), "the question")
+        unchanged = app_for(fixed_file)
+    async with unchanged.run_test(size=(80, 24)) as pilot:
+        await edit_first_profile(pilot, unchanged)
+        await pilot.pause()
+        await pilot.press("escape")  # nothing changed: closes without asking
+        await until(pilot, lambda: unchanged.screen is unchanged.main, "the dashboard")

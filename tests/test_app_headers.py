@@ -110,7 +110,8 @@ async def test_new_keys_are_in_the_palette_the_help_and_the_footer(
         assert "DNS" in footer and "Headers" in footer
         await pilot.press("question_mark")
         await until(pilot, lambda: isinstance(app.screen, HelpScreen), "the help")
-        text = str(app.screen.query_one("Static").render())
+        assert isinstance(app.screen, HelpScreen)
+        text = app.screen.text
         assert "DNS checks for this profile" in text and "SMTPTUI_NAMESERVER" in text
         await pilot.press("escape")
         await pilot.press("down")

@@ -118,7 +118,6 @@ async def test_the_header_paste_area_applies_a_burst_in_order(many: Path) -> Non
         app.push_screen(HeaderScreen())
         await until(pilot, lambda: app.screen.query("#headers-input"), "the header screen")
         area = app.screen.query_one("#headers-input", TextArea)
-        assert isinstance(area, text_input.TextArea)
         keys = [*WORD, ("enter", None), ("x", "x"), ("left", None), ("y", "y")]
         assert await typed(pilot, area, keys, "bc\nyx") == "bc\nyx"
 
@@ -135,3 +134,23 @@ async def test_the_compare_runs_box_applies_a_burst_in_order(many: Path) -> None
         runs = screen.query_one("#runs", Input)
         assert isinstance(runs, text_input.Input)
         assert await typed(pilot, runs, DIGITS, "27") == "27"
+
+
+async def test_keys_right_after_a_key_that_moves_the_focus_follow_it(many: Path) -> None:
+    """``/`` then the filter text, ``e`` then a name: one burst, as typed."""
+    app = app_for(many)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: app.main.entries, "the profiles")
+        burst(pilot, [("slash", "/"), ("r", "r"), ("x", "x"), ("backspace", None),
+                      ("e", "e"), ("l", "l"), ("a", "a"), ("y", "y"), ("space", " "),
+                      ("1", "1"), ("1", "1"), ("enter", None)])
+        await until(pilot, lambda: app.main.sidebar.visible_keys() == ["file:relay 11"],
+                    "the filtered list")
+        assert app.main.sidebar.query_one("#filter", Input).value == "relay 11"
+        assert app.focused is app.main.sidebar.profile_tree  # Enter went back to the list
+        # e opens the editor; the keys after it land in its first field, in order
+        # (the field's text is selected as it is focused: typing replaces it)
+        burst(pilot, [("e", "e"), ("x", "x"), ("y", "y"), ("backspace", None), ("z", "z")])
+        await until(pilot, lambda: isinstance(app.screen, ProfileEditor)
+                    and app.screen.query("#name")
+                    and app.screen.query_one("#name", Input).value == "xz", "the name")

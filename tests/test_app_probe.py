@@ -235,7 +235,7 @@ async def test_saving_over_an_existing_report_asks_first(acme_file: Path, tmp_pa
         await pilot.press("w")
         await until(pilot, lambda: isinstance(app.screen, TextPrompt), "the save prompt")
         app.screen.query_one("#answer").value = str(target)  # type: ignore[attr-defined]
-        await pilot.press("enter")
+        await pilot.press("end", "enter")  # (the suggested path was selected)
         problem = app.screen.query_one("#problem")
         await until(pilot, lambda: "already exists" in str(problem.render()), "the question")
         assert target.with_suffix(".txt").read_text() == "important\n"

@@ -168,11 +168,14 @@ async def test_at_80x24_the_table_shows_and_the_status_counts_runs(
         await pilot.pause()
         shown = table_rows_on_screen(pilot, screen)
         assert shown >= 6, shown
-        await pilot.press("t")  # transcripts hidden, the table stays in view
+        await pilot.press("t")  # narrow: A's transcript takes the screen
         await pilot.pause()
-        assert not screen.pane("a").transcript.display
+        assert screen.maximized is screen.pane("a").transcript
+        await pilot.press("escape")  # back: the table is in view again
+        await pilot.pause()
+        assert screen.maximized is None
         assert table_rows_on_screen(pilot, screen) >= shown
-        await pilot.press("t", "r")  # a re-run says it is running, not the stale "Done"
+        await pilot.press("r")  # a re-run says it is running, not the stale "Done"
         await until(pilot, lambda: "running run 1/2" in screen.status_text, "run 1 of 2")
         assert screen.comparison is None
         await finished(pilot, screen)

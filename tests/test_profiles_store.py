@@ -163,6 +163,10 @@ def test_edits_add_replace_remove(doc: Path) -> None:
     with pytest.raises(ProfilesError) as info:
         again.get("Nope")
     assert str(info.value) == 'unknown profile "Nope" (known: Acme relay, Lab 2)'
+    with pytest.raises(ProfilesError) as info:
+        again.get("Acme rellay")  # a typo gets a suggestion
+    assert str(info.value) == ('unknown profile "Acme rellay": did you mean "Acme relay"? '
+                               '(known: Acme relay, Lab 2)')
 
 
 def test_clients_groups_and_sorts_with_no_client_last(tmp_path: Path) -> None:

@@ -74,7 +74,6 @@ async def test_the_dashboard_says_what_a_pass_covered(acme_file: Path) -> None:
         view = app.main.view
         assert view.strip.outcome == "pass"
         assert "PASSED up to RCPT" in view.strip.plain()  # the profile sets From and To
-        # the dashboard names its own key, not the command-line flag
         assert "DATA not tested (no message sent; s sends one)" in diagnosis_text(app)
 
 

@@ -21,10 +21,10 @@ from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
 from smtptui.app.entries import Entry, file_key, from_demo, from_file
+from smtptui.app.key_order import OrderedKeys
 from smtptui.app.screens.error import ProfilesErrorScreen
 from smtptui.app.screens.help import key_label
 from smtptui.app.screens.main import MainScreen
-from smtptui.app.screens.prompt import TextPrompt
 from smtptui.app.screens.welcome import WelcomeScreen
 from smtptui.app.widgets.probe_view import ProbeSource
 from smtptui.probe.config import ProbeConfig, Secret
@@ -51,7 +51,7 @@ PROMPTED = (("password", "password"), ("oauth_token", "OAuth token"))
 """The secrets a profile may ask for when it runs (``{ prompt = true }``)."""
 
 
-class SmtpTuiApp(App[int]):
+class SmtpTuiApp(OrderedKeys, App[int]):
     """The dashboard. Build it with :func:`smtptui.app.launch.make_app`."""
 
     CSS_PATH = "smtptui.tcss"
@@ -63,7 +63,11 @@ class SmtpTuiApp(App[int]):
     def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
                timeout: float | None = None, markup: bool = True) -> None:
         """Notifications never interpret markup, whoever asks: they carry profile names,
-        error text, a password command's stderr, server and DNS text."""
+        error text, a password command's stderr, server and DNS text. An identical toast
+        still on screen is replaced, not stacked (e, d, Delete on a demo profile)."""
+        for shown in list(self._notifications):  # the same toast again: one, shown anew
+            if (shown.message, shown.title, shown.severity) == (message, title, severity):
+                self._unnotify(shown, refresh=False)
         super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
 
     def action_help_quit(self) -> None:
@@ -136,7 +140,9 @@ class SmtpTuiApp(App[int]):
     def _pick_theme(self) -> None:
         from smtptui.app.theme import LOW_COLOUR, theme_for
 
-        name = theme_for(self.colour_system or self.console.color_system)
+        # headless (tests, snapshots): only what the test asks for, never the host's TERM
+        detected = None if self.is_headless else self.console.color_system
+        name = theme_for(self.colour_system or detected)
         if name is not None:
             self.register_theme(LOW_COLOUR)
             self.theme = name
@@ -234,6 +240,11 @@ class SmtpTuiApp(App[int]):
                 self.push_screen(ProfilesErrorScreen(str(self.profiles_path), self.load_error))
             return
         self.main.entries = self.entries()
+        if not self.profiles_path.exists():
+            self.notify(f"{self.profiles_path} does not exist (yet): nothing to reload. "
+                        "Press n to add a profile (that creates it).", severity="warning",
+                        timeout=5)
+            return
         self.notify(f"Reloaded {self.profiles_path}", timeout=3)
 
     async def on_profiles_error_screen_demo_only(self) -> None:
@@ -432,6 +443,8 @@ class SmtpTuiApp(App[int]):
         cached = self._prompted.get((entry.key, which))
         if cached is not None:
             return cached
+        from smtptui.app.screens.prompt import TextPrompt
+
         user = entry.profile.username if entry.profile is not None else None
         answer = await self.push_screen_wait(TextPrompt(
             f"{what.capitalize()} for {entry.name}",
@@ -494,6 +507,12 @@ class SmtpTuiApp(App[int]):
                     key = key_label(binding.key)
                     yield SystemCommand(binding.tooltip or binding.description, f"key: {key}",
                                         partial(target.run_action, action))
+            yield SystemCommand("Copy as swaks command",
+                                "The selected profile as a swaks command line (OSC 52; "
+                                "secrets as $VARIABLES)", partial(screen.copy_as, "swaks"))
+            yield SystemCommand("Copy as openssl s_client command",
+                                "The selected profile's TLS handshake by hand (OSC 52)",
+                                partial(screen.copy_as, "s_client"))
             sign_in = self._sign_in_command(screen)
             if sign_in is not None:
                 yield sign_in

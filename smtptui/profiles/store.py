@@ -69,7 +69,11 @@ class ProfileFile:
         known = ", ".join(clean(n, 60) for n in self.names()[:20]) or "none"
         if len(self.profiles) > 20:
             known += ", …"
-        raise ProfilesError(f"unknown profile {show(name)} (known: {known})")
+        from difflib import get_close_matches
+
+        close = get_close_matches(name, self.names(), n=1, cutoff=0.8)
+        hint = f": did you mean {show(close[0])}?" if close else ""
+        raise ProfilesError(f"unknown profile {show(name)}{hint} (known: {known})")
 
     def __contains__(self, name: object) -> bool:
         return any(p.name == name for p in self.profiles)

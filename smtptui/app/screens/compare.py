@@ -66,9 +66,14 @@ class ComparisonTable(Widget):
                                    "$text-muted")]
         aw = aspect_width(c)
         vw = value_width(c, limit=max(10, (width - aw - 16) // 2))
-        head = (f"    {'aspect':<{aw}}  {clean('A: ' + c.a.label)[:vw]:<{vw}}  "
-                f"{clean('B: ' + c.b.label)[:vw]:<{vw}}  faster")
-        lines = [Content.styled(head, "bold")]
+        names = [clean(f"{side}: {label}") for side, label in (("A", c.a.label),
+                                                                ("B", c.b.label))]
+        lines: list[Content] = []
+        if any(len(name) > vw for name in names):  # narrow: full names above, letters
+            lines = [Content.assemble(("    ", ""), (name, "bold")) for name in names]
+            names = ["A", "B"]
+        head = f"    {'aspect':<{aw}}  {names[0]:<{vw}}  {names[1]:<{vw}}  faster"
+        lines.append(Content.styled(head, "bold"))
         section = ""
         for row in c.rows:
             if row.section != section:
@@ -156,15 +161,15 @@ class CompareScreen(Screen[None]):
     CompareScreen #compare-body { height: 1fr; }
     CompareScreen #compare-sides { layout: horizontal; height: 16; }
     CompareScreen .compare-side { width: 1fr; height: 100%; padding: 0 1; }
-    CompareScreen #side-b { border-left: vkey $border-blurred; }
+    CompareScreen #side-b { border-left: vkey $foreground 40%; }
     CompareScreen .side-title { height: 1; }
     CompareScreen .compare-side TranscriptView {
-        height: 1fr; border-top: solid $border-blurred;
+        height: 1fr; border-top: solid $foreground 40%;
     }
     CompareScreen .compare-side TranscriptView:focus { border-top: solid $border; }
     CompareScreen.-narrow #compare-sides { layout: vertical; height: auto; }
     CompareScreen.-narrow .compare-side { width: 100%; height: 10; }
-    CompareScreen.-narrow #side-b { border-left: none; border-top: solid $border-blurred; }
+    CompareScreen.-narrow #side-b { border-left: none; border-top: solid $foreground 40%; }
     CompareScreen.-done #compare-sides { height: 9; }
     CompareScreen.-done.-narrow #compare-sides { height: auto; }
     CompareScreen.-done.-narrow .compare-side { height: 5; }
@@ -384,7 +389,21 @@ class CompareScreen(Screen[None]):
             self.query_one("#compare-body").focus()
 
     def action_toggle_transcripts(self) -> None:
-        self.toggle_class("-no-transcripts")
+        """Wide: hide or show the transcripts. Narrow (where they get a few lines at
+        most): show A's transcript on the whole screen, then B's, then back (Esc too)."""
+        if not self.has_class("-narrow"):
+            self.toggle_class("-no-transcripts")
+            return
+        a, b = self.pane("a"), self.pane("b")
+        shown = self.maximized
+        if shown is b.transcript:
+            self.minimize()
+            return
+        pane, after = (b, "back") if shown is a.transcript else (a, "B")
+        pane.transcript.border_title = (f"{pane.side.upper()}: {clean(pane.label, 50)}  "
+                                        f"(t: {after}, Esc: back)")
+        self.maximize(pane.transcript, container=False)
+        pane.transcript.focus()
 
     def action_focus_runs(self) -> None:
         self.query_one("#runs", Input).focus()
@@ -413,4 +432,5 @@ class CompareScreen(Screen[None]):
         self.app.push_screen(TextPrompt(
             "Save the comparison", "JSON (as `smtptui compare --json`) and plain text, "
             "side by side:", value=str(base), ok="Save",
-            on_submit=SavePrompt(lambda path: save_comparison(comparison, path))), done)
+            on_submit=SavePrompt(lambda path: save_comparison(comparison, path)), path=True),
+            done)

@@ -18,6 +18,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
+from textual.lazy import Lazy
 from textual.screen import ModalScreen
 from textual.suggester import SuggestFromList
 from textual.widget import Widget
@@ -47,6 +48,9 @@ if TYPE_CHECKING:
     from smtptui.dnscheck.discover import Discovery, Suggestion
 
 Mode = Literal["new", "edit", "duplicate"]
+LATER = ("stop_after", "timeout", "cafile", "servername", "ehlo", "insecure",
+         "allow_plaintext_auth", "nameserver", "dkim_selectors", "notes")
+"""The fields added to the form just after it is first drawn."""
 Save = Callable[[Profile], str | None]
 """Saves the profile; returns a one-line problem (the editor stays open) or None."""
 
@@ -177,23 +181,27 @@ class ProfileEditor(ModalScreen[Profile | None]):
                 yield from self._row("mail_from", self._input("mail_from", v.mail_from))
                 yield from self._row("rcpt_to", self._input("rcpt_to", v.rcpt_to))
                 yield from self._row("send", TickBox("send a test message", v.send, id="send"))
-                yield from self._row("stop_after", Select(
-                    [(s, s) for s in STOP_AFTER], prompt="run every stage",
-                    value=v.stop_after or Select.NULL, compact=True, id="stop_after"))
-                yield from self._row("timeout", self._input("timeout", v.timeout,
-                                                            type="number"))
-                yield from self._row("cafile", self._input("cafile", v.cafile))
-                yield from self._row("servername", self._input("servername", v.servername))
-                yield from self._row("ehlo", self._input("ehlo", v.ehlo))
-                yield from self._row("insecure", TickBox(
-                    "do not verify the certificate (insecure)", v.insecure, id="insecure"))
-                yield from self._row("allow_plaintext_auth", TickBox(
-                    "allow AUTH without TLS", v.allow_plaintext_auth,
-                    id="allow_plaintext_auth"))
-                yield from self._row("nameserver", self._input("nameserver", v.nameserver))
-                yield from self._row("dkim_selectors", self._input("dkim_selectors",
-                                                                   v.dkim_selectors))
-                yield from self._row("notes", self._input("notes", v.notes))
+                # The less used fields are added just after the form is first drawn:
+                # opening the editor is then a third lighter (values() reads them from
+                # the profile until they are there).
+                with Lazy(Vertical(id="editor-more")):
+                    yield from self._row("stop_after", Select(
+                        [(s, s) for s in STOP_AFTER], prompt="run every stage",
+                        value=v.stop_after or Select.NULL, compact=True, id="stop_after"))
+                    yield from self._row("timeout", self._input("timeout", v.timeout,
+                                                                type="number"))
+                    yield from self._row("cafile", self._input("cafile", v.cafile))
+                    yield from self._row("servername", self._input("servername", v.servername))
+                    yield from self._row("ehlo", self._input("ehlo", v.ehlo))
+                    yield from self._row("insecure", TickBox(
+                        "do not verify the certificate (insecure)", v.insecure, id="insecure"))
+                    yield from self._row("allow_plaintext_auth", TickBox(
+                        "allow AUTH without TLS", v.allow_plaintext_auth,
+                        id="allow_plaintext_auth"))
+                    yield from self._row("nameserver", self._input("nameserver", v.nameserver))
+                    yield from self._row("dkim_selectors", self._input("dkim_selectors",
+                                                                       v.dkim_selectors))
+                    yield from self._row("notes", self._input("notes", v.notes))
             yield Static("", id="editor-status", classes="dialog-problem", markup=False)
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Save (ctrl+s)", variant="primary", id="save", compact=True)
@@ -222,10 +230,9 @@ class ProfileEditor(ModalScreen[Profile | None]):
         self._secret_kind_changed()
         self._show_preset_note()
         self._validate()
-        self.call_after_refresh(self._remember_clean)
-
-    def _remember_clean(self) -> None:
-        """The form as opened: Esc asks before throwing away anything typed since."""
+        # The form as opened, read now (not after the first refresh, when keys typed
+        # right after the editor opened would already be in it): Esc asks before
+        # throwing away anything that differs from it.
         self._clean = self.values()
 
     # -- reading the form -------------------------------------------------------------
@@ -235,6 +242,8 @@ class ProfileEditor(ModalScreen[Profile | None]):
             try:
                 widget = self.query_one(f"#{f.name}")
             except Exception:
+                if f.name in LATER:  # not added yet: as the form was opened
+                    setattr(out, f.name, getattr(self._initial, f.name))
                 continue
             if isinstance(widget, Input):
                 setattr(out, f.name, widget.value)
@@ -264,12 +273,15 @@ class ProfileEditor(ModalScreen[Profile | None]):
                 self._tried or name in self._touched) else ""
             if self._shown.get(name, "") == text:
                 continue  # unchanged: no re-layout on every key press
-            self._shown[name] = text
             shown = self._problem_line(name, create=bool(text))
+            if shown is None and text:
+                continue  # its row is not there yet: said once it is
+            self._shown[name] = text
             if shown is not None:
                 shown.update(text)
                 shown.set_class(bool(text), "-shown")
-            self.query_one(f"#{name}").set_class(bool(text), "-problem")
+            for field in self.query(f"#{name}"):
+                field.set_class(bool(text), "-problem")
         if self._counting:
             self._show_count(problems)
         return profile, problems
@@ -538,8 +550,8 @@ class ProfileEditor(ModalScreen[Profile | None]):
             self._counting = True
             self._show_count(problems)
             first = next((f.name for f in fields(FormValues) if f.name in problems), None)
-            if first:
-                self.query_one(f"#{first}").focus()
+            for field in self.query(f"#{first}") if first else ():
+                field.focus()
             return
         problem = self._save(profile)
         if problem:

@@ -15,12 +15,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Static
+from textual.widgets import Button, Footer, Static, TextArea
 
 from smtptui.app import render
 from smtptui.app.screens.prompt import TextPrompt
 from smtptui.app.widgets.diagnostics import CardView
-from smtptui.app.widgets.text_input import TextArea
+from smtptui.app.widgets.text_input import run_own_binding
 from smtptui.probe.sanitize import clean_multiline
 
 if TYPE_CHECKING:
@@ -59,7 +59,15 @@ def read_headers(path_text: str) -> tuple[str | None, str | None]:
 
 class HeaderInput(TextArea):
     """A text area that makes pasted control characters visible instead of sending them
-    to the terminal."""
+    to the terminal, and applies its editing keys in the order typed (Textual #6605: see
+    :mod:`smtptui.app.widgets.text_input`)."""
+
+    async def _on_key(self, event: events.Key) -> None:
+        # TextArea._on_key (printable keys, Enter) runs after this one unless a binding
+        # consumed the key here.
+        if not self.read_only and not event.is_printable and await run_own_binding(
+                self, event):
+            self._restart_blink()
 
     async def _on_paste(self, event: events.Paste) -> None:
         event.prevent_default()
@@ -165,7 +173,7 @@ class HeaderScreen(Screen[None]):
         self.app.push_screen(TextPrompt(
             "Load headers from a file", "A saved message (.eml) or a text file with its "
             f"headers; up to {MAX_BYTES // 1_000_000} MB are read.",
-            value=str(Path.cwd()) + "/", ok="Load", on_submit=check), done)
+            value=str(Path.cwd()) + "/", ok="Load", on_submit=check, path=True), done)
 
     def action_clear(self) -> None:
         self.text_area.load_text("")

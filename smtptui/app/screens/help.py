@@ -1,4 +1,4 @@
-"""Keys and terminal tips."""
+"""Keys (of every screen) and terminal tips; wrapped text stays in its column."""
 
 from __future__ import annotations
 
@@ -10,16 +10,18 @@ from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Static
 
+from smtptui.app.render import Bullet, Card, card_text
+from smtptui.app.widgets.diagnostics import CardView
 from smtptui.dnscheck.settings import NAMESERVER_ENV
 
-KEY_LABELS = {"slash": "/", "question_mark": "?", "escape": "Esc", "D,shift+d": "D"}
+KEY_LABELS = {"slash": "/", "question_mark": "?", "escape": "Esc", "D,shift+d": "D",
+              "ctrl+enter,ctrl+r": "ctrl+r", "delete": "Delete"}
 
 
 def key_label(key: str) -> str:
     """How a binding's key is written for people."""
-    return KEY_LABELS.get(key, key)
+    return KEY_LABELS.get(key, key.split(",")[0])
 
 
 TIPS = [
@@ -35,19 +37,55 @@ TIPS = [
 ]
 
 
-def _table(rows: Iterable[tuple[str, str]]) -> list[Content | str]:
+Keys = list[tuple[str, str]]
+
+
+def bound_keys(bindings: Iterable[object], first: Iterable[tuple[str, str]] = ()) -> Keys:
+    """``first``, then each binding that has a tooltip, as (key, what it does)."""
+    keys = list(first)
+    for binding in bindings:
+        if isinstance(binding, Binding) and binding.tooltip:
+            keys.append((key_label(binding.key), binding.tooltip))
+    return keys
+
+
+def other_screens() -> list[tuple[str, Keys]]:
+    """The keys of the other screens, read from their own bindings."""
+    from smtptui.app.screens.compare import CompareScreen
+    from smtptui.app.screens.editor import ProfileEditor
+    from smtptui.app.screens.headers import HeaderScreen
+
+    return [
+        ("Client table (a client selected, Tab to it)",
+         [("1-6", "sort by that column (again: the other way)"),
+          ("Enter", "open that profile's run"), ("z", "the table on the whole screen")]),
+        ("Profile editor", bound_keys(ProfileEditor.BINDINGS, [
+            ("Tab", "next field (shift+Tab: previous)")])),
+        ("Compare", bound_keys(CompareScreen.BINDINGS, [
+            ("t (80 columns)", "A's transcript on the whole screen, then B's, then back")])),
+        ("Header analyser", bound_keys(HeaderScreen.BINDINGS)),
+        ("File prompts", [("Tab", "complete the path (~ is your home folder)")]),
+    ]
+
+
+def _rows(rows: Iterable[tuple[str, str]]) -> Card:
     rows = list(rows)
     width = max(len(key) for key, _ in rows) + 2
-    return [Content.assemble((key.ljust(width), "bold"), text) for key, text in rows]
+    return [Bullet(Content.styled(key.ljust(width), "bold"), Content(text))
+            for key, text in rows]
 
 
-def help_content(keys: Iterable[tuple[str, str]], profiles_path: str) -> Content:
-    lines: list[Content | str] = [Content.styled("Keys", "bold $text-accent")]
-    lines += _table(keys)
-    lines += ["", Content.styled("Tips", "bold $text-accent")]
-    lines += _table(TIPS)
-    lines += ["", Content.assemble(("Profiles file ", "$text-muted"), profiles_path)]
-    return Content("\n").join(Content(x) if isinstance(x, str) else x for x in lines)
+def help_content(keys: Iterable[tuple[str, str]], profiles_path: str,
+                 more: Iterable[tuple[str, Keys]] = ()) -> Card:
+    card: Card = [Content.styled("Keys", "bold $text-accent")]
+    card += _rows(keys)
+    for heading, section in more:
+        card += ["", Content.styled(heading, "bold $text-accent")]
+        card += _rows(section)
+    card += ["", Content.styled("Tips", "bold $text-accent")]
+    card += _rows(TIPS)
+    card += ["", Content.assemble(("Profiles file ", "$text-muted"), profiles_path)]
+    return card
 
 
 class HelpScreen(ModalScreen[None]):
@@ -55,13 +93,21 @@ class HelpScreen(ModalScreen[None]):
         Binding("escape,q,question_mark", "close", "Close"),
     ]
 
-    def __init__(self, content: Content) -> None:
+    def __init__(self, card: Card) -> None:
         super().__init__(classes="dialog-screen")
-        self._content = content
+        self._card = card
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="dialog help"):
-            yield Static(self._content, markup=False)
+            yield CardView(id="help-text")
+
+    def on_mount(self) -> None:
+        self.query_one(CardView).show(self._card)
+
+    @property
+    def text(self) -> str:
+        """The help as plain text, one entry per line."""
+        return card_text(self._card)
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -26,10 +26,7 @@ from textual.worker import Worker, WorkerState
 
 from smtptui.app import render
 from smtptui.app.entries import Entry, file_key, nameserver_for
-from smtptui.app.screens.confirm import ConfirmScreen
-from smtptui.app.screens.editor import Mode, ProfileEditor
-from smtptui.app.screens.help import HelpScreen, help_content, key_label
-from smtptui.app.screens.prompt import TextPrompt
+from smtptui.app.screens.help import HelpScreen, help_content
 from smtptui.app.status import report_state
 from smtptui.app.watching import Watching, WatchUpdate
 from smtptui.app.widgets.client_overview import ClientOverview, Row, row_for
@@ -45,13 +42,14 @@ from smtptui.probe.events import ProbeReport
 from smtptui.probe.sanitize import clean
 from smtptui.profiles.errors import SecretError
 from smtptui.profiles.model import Profile
-from smtptui.reports.files import SavePrompt, pair_paths, slug, write_pair
 
 if TYPE_CHECKING:
     from smtptui.app.app import SmtpTuiApp
     from smtptui.app.dns_plan import DnsOutcome, DnsPlan
+    from smtptui.app.screens.editor import Mode
     from smtptui.history.record import HistorySink, Recorded
     from smtptui.history.store import Run
+    from smtptui.reports.files import SavePrompt
 
 BATCH_CONCURRENCY = 10
 
@@ -238,7 +236,16 @@ class MainScreen(Screen[None]):
     # -- a client's overview ----------------------------------------------------------
     @property
     def overview(self) -> ClientOverview:
-        return self.query_one(ClientOverview)
+        """The client's table, added beside the probe view the first time it is needed
+        (a DataTable costs start-up time for a view many sessions never open)."""
+        from smtptui.app.widgets.client_overview import ClientOverview
+
+        found = self.query(ClientOverview)
+        if found:
+            return found.first()
+        overview = ClientOverview(id="client-overview")
+        self.mount(overview, after=self.view)
+        return overview
 
     def _overview_rows(self) -> list[Row] | None:
         """The selected client's rows, once one of its profiles has a result (else None)."""
@@ -253,6 +260,8 @@ class MainScreen(Screen[None]):
 
     def _show_overview(self, shown: bool) -> None:
         """The client's table in place of the probe view (or the probe view back)."""
+        if not shown and not self.query("#client-overview"):
+            return
         overview = self.overview
         if shown:
             rows = self._overview_rows()
@@ -528,6 +537,8 @@ class MainScreen(Screen[None]):
         return entry
 
     def open_editor(self, entry: Entry | None, mode: Mode) -> None:
+        from smtptui.app.screens.editor import ProfileEditor  # not needed for the first frame
+
         app = self.smtp_app
         if app.profile_file is None:
             self.notify("The profiles file could not be read, so it cannot be changed.",
@@ -595,6 +606,8 @@ class MainScreen(Screen[None]):
             if neighbour is not None:  # stay where you were, not at the top
                 self.sidebar.select_key(neighbour)
 
+        from smtptui.app.screens.confirm import ConfirmScreen
+
         self.app.push_screen(ConfirmScreen(question), answered)
 
     def action_filter(self) -> None:
@@ -660,11 +673,46 @@ class MainScreen(Screen[None]):
         self.notify(f"Copied {lines} transcript line{'s' if lines != 1 else ''} "
                     "to the clipboard (OSC 52).", timeout=3)
 
+    def copy_as(self, tool: str) -> None:
+        """Copy the selected profile as a ``swaks`` or ``openssl s_client`` command line
+        (OSC 52): the next tools an admin reaches for. Secrets are never resolved for
+        this: swaks gets the variable the password comes from (or ``$SMTP_PASSWORD``)."""
+        from dataclasses import replace
+
+        from smtptui.commands.probe import swaks_line
+        from smtptui.commands.target_args import env_vars
+        from smtptui.diagnose.render import s_client_command
+
+        entry, _ = self._at_cursor()
+        if entry is None:
+            self.notify("Pick a profile first.", severity="warning")
+            return
+        if entry.profile is not None:
+            config = replace(entry.profile, password=None, oauth_token=None).to_probe_config()
+            secrets = env_vars(entry.profile)
+        else:
+            assert entry.config is not None
+            config, secrets = entry.config, (None, None)
+        if tool == "swaks":
+            line = swaks_line(config, *secrets)
+        elif config.tls == "none":
+            self.notify(f"{entry.name} does not use TLS: there is no handshake to try.",
+                        severity="warning")
+            return
+        else:
+            line = s_client_command(config.host, config.port, config.tls,
+                                    config.servername or "")
+        self.app.copy_to_clipboard(line + "\n")
+        self.notify(f"Copied (OSC 52): {line}", timeout=5)
+
     def action_save_report(self) -> None:
         report = self.view.report
         if report is None:
             self.notify("Nothing to save yet: run a profile first.", severity="warning")
             return
+        from smtptui.app.screens.prompt import TextPrompt
+        from smtptui.reports.files import pair_paths, slug
+
         name = slug(report.target.profile or report.target.host)
         stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
         default = Path.cwd() / f"smtptui-{name}-{stamp}.json"
@@ -676,7 +724,7 @@ class MainScreen(Screen[None]):
 
         self.app.push_screen(TextPrompt(
             "Save the report", "JSON (the headless contract) and plain text, side by side:",
-            value=str(default), ok="Save", on_submit=report_saver(report)), done)
+            value=str(default), ok="Save", on_submit=report_saver(report), path=True), done)
 
     def action_compare(self) -> None:
         now = self.sidebar.profile_tree.marked  # ahead of self.marked in a key burst
@@ -708,12 +756,12 @@ class MainScreen(Screen[None]):
                                            source=app.probe_source))
 
     def action_help(self) -> None:
-        keys = [("r / Enter", "run the selected profile")]
-        for binding in self.BINDINGS:
-            if isinstance(binding, Binding) and binding.tooltip and binding.action != "run":
-                key = key_label(binding.key)
-                keys.append((key, binding.tooltip or binding.description))
-        self.app.push_screen(HelpScreen(help_content(keys, str(self.smtp_app.profiles_path))))
+        from smtptui.app.screens.help import bound_keys, other_screens
+
+        keys = bound_keys([b for b in self.BINDINGS if isinstance(b, Binding)
+                           and b.action != "run"], [("r / Enter", "run the selected profile")])
+        self.app.push_screen(HelpScreen(help_content(
+            keys, str(self.smtp_app.profiles_path), other_screens())))
 
     def action_zoom(self) -> None:
         """Maximise the focused pane (the transcript unless the diagnosis has the focus);
@@ -1092,6 +1140,7 @@ HISTORY_ROWS = 500
 def report_saver(report: ProbeReport) -> SavePrompt:
     """Writes ``<stem>.json`` and ``<stem>.txt`` for the path typed (asking before it
     replaces anything); a one-line problem, or None when saved."""
+    from smtptui.reports.files import SavePrompt, write_pair
     from smtptui.reports.text import render_text
 
     return SavePrompt(lambda base: write_pair(

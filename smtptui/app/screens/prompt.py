@@ -12,6 +12,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
+from smtptui.app.widgets.path_input import SHOWN, PathInput
 from smtptui.app.widgets.text_input import Input
 
 Submit = Callable[[str], str | None]
@@ -26,11 +27,13 @@ class TextPrompt(ModalScreen[str | None]):
     ]
 
     def __init__(self, heading: str, explanation: str = "", *, value: str = "",
-                 password: bool = False, ok: str = "OK", on_submit: Submit | None = None
-                 ) -> None:
+                 password: bool = False, ok: str = "OK", on_submit: Submit | None = None,
+                 path: bool = False) -> None:
         super().__init__(classes="dialog-screen")
         self._heading, self._explanation = heading, explanation
         self._value, self._password, self._ok = value, password, ok
+        self._path = path
+        """The answer is a file path: Tab completes it, ``~`` is the home folder."""
         self._on_submit = on_submit
 
     def compose(self) -> ComposeResult:
@@ -38,7 +41,10 @@ class TextPrompt(ModalScreen[str | None]):
             yield Static(self._heading, classes="dialog-title", markup=False)
             if self._explanation:
                 yield Static(self._explanation, classes="dialog-text", markup=False)
-            yield Input(self._value, password=self._password, id="answer")
+            if self._path:
+                yield PathInput(self._value, id="answer")
+            else:
+                yield Input(self._value, password=self._password, id="answer")
             yield Static("", id="problem", classes="dialog-problem", markup=False)
             with Horizontal(classes="dialog-buttons"):
                 yield Button(self._ok, variant="primary", id="ok")
@@ -48,6 +54,15 @@ class TextPrompt(ModalScreen[str | None]):
         answer = self.query_one("#answer", Input)
         answer.focus()
         answer.cursor_position = len(answer.value)
+        if self._path and answer.value:  # typing replaces the suggestion; End keeps it
+            answer.select_all()
+
+    @on(PathInput.Candidates)
+    def _candidates(self, event: PathInput.Candidates) -> None:
+        names = event.names
+        more = f" and {len(names) - SHOWN} more" if len(names) > SHOWN else ""
+        self.query_one("#problem", Static).update(
+            f"{len(names)} names fit: {', '.join(names[:SHOWN])}{more}")
 
     @on(Input.Submitted, "#answer")
     @on(Button.Pressed, "#ok")

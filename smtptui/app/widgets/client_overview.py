@@ -123,13 +123,23 @@ class ClientOverview(DataTable[Content | str]):
     def on_mount(self) -> None:
         for name in COLUMNS:  # the verdict (styled) is measured by its longest word
             self.add_column(name, width=VERDICT_WIDTH if name == "Verdict" else None)
+        self._fill(self.rows_shown)
+        self.move_cursor(row=0)
 
     def show(self, client: str, rows: Sequence[Row]) -> None:
+        """Show ``client``'s rows (the cursor stays on its profile; another client's
+        table starts at the top: the worst verdict)."""
+        other = client != self.client
         self.client = client
         self.border_title = f"{clean(client, 60)}: last results (1-6 sort, Enter opens)"
         self._fill(list(rows))
+        if other and self.columns:
+            self.move_cursor(row=0)
 
     def _fill(self, rows: list[Row]) -> None:
+        if not self.columns:  # before it is mounted: filled by on_mount
+            self.rows_shown = rows
+            return
         column, reverse = self._sort
         current = (self.rows_shown[self.cursor_row].key
                    if self.rows_shown and 0 <= self.cursor_row < len(self.rows_shown) else None)

@@ -224,7 +224,8 @@ class Sidebar(Vertical):
         self.profile_tree.focus()
 
     def focus_filter(self) -> None:
-        self.query_one(FilterInput).focus()
+        """Focus the filter now (not later): keys typed right after ``/`` go into it."""
+        self.screen.set_focus(self.query_one(FilterInput))
 
     def _refresh_labels(self) -> None:
         self.profile_tree.refresh_labels()

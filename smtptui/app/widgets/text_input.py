@@ -7,8 +7,9 @@ a laggy SSH link) the next characters are inserted before that action: ``b, a,
 backspace, c`` gives ``ba`` instead of ``bc``, worse with any per-key handler.
 Upstream: https://github.com/Textualize/textual/issues/6605; the fix proposed in
 https://github.com/Textualize/textual/pull/6631 (not released) runs the widget's own
-non-priority bindings inline in ``_on_key``. These subclasses do the same until that
-ships: use them for every text field of the app (a test posts a burst to each).
+non-priority bindings inline in ``_on_key``. :class:`Input` does the same until that
+ships (and :class:`smtptui.app.screens.headers.HeaderInput`, a ``TextArea``, through
+:func:`run_own_binding`): use them for every text field (a test posts a burst to each).
 """
 
 from __future__ import annotations
@@ -42,11 +43,3 @@ class Input(_widgets.Input):
         if not event.is_printable and await run_own_binding(self, event):
             self._restart_blink()
 
-
-class TextArea(_widgets.TextArea):
-    """``textual.widgets.TextArea`` with its editing keys applied in order (issue #6605)."""
-
-    async def _on_key(self, event: events.Key) -> None:
-        if not self.read_only and not event.is_printable and await run_own_binding(
-                self, event):
-            self._restart_blink()
