@@ -49,11 +49,15 @@ def fixes_rows(keys: tuple[str, ...], levels: dict[str, Level] | None = None) ->
 
 
 def tls_card(report: TlsScanReport) -> Card:
-    """Graded sections, the served chain, then what to change."""
+    """What is wrong first, then the graded sections, the served chain, what to change."""
     rows: Card = [title(f"TLS of {clean(report.where)}"),
                   summary([s.level for s in report.sections]),
                   Content.styled(f"{report.handshakes} handshakes in "
                                  f"{ms(report.elapsed_ms)}", MUTED)]
+    problems = [f for section in report.sections for f in section.findings
+                if f.level in ("fail", "warn")]
+    problems.sort(key=lambda f: f.level != "fail")
+    rows += [bullet(f.level, f.text) for f in problems]  # first, on a small screen too
     if report.version:
         rows.append(field("Default", f"{report.version} with {clean(report.cipher or '?')}"))
     for section in report.sections:
