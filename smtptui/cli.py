@@ -143,7 +143,16 @@ def entry() -> None:
     Such a command must have closed or committed whatever it writes before it returns.
     """
     code = main()
-    if _skip_teardown:
+    stuck = _stuck_threads()
+    if _skip_teardown or stuck:
+        if stuck:
+            # A SIGTERM/SIGHUP that lands while the dashboard starts can unwind it before
+            # Textual stops its (non-daemon) input and output threads: the interpreter
+            # would wait for them forever. Every ``finally`` has run; run the exit
+            # handlers (the demo's folder) and leave.
+            import atexit
+
+            atexit._run_exitfuncs()
         for stream in (sys.stdout, sys.stderr):
             try:
                 stream.flush()
@@ -151,6 +160,16 @@ def entry() -> None:
                 pass  # a reader that went away: the exit code still tells the result
         os._exit(code)
     raise SystemExit(code)
+
+
+def _stuck_threads() -> list[str]:
+    """Names of non-daemon threads still running besides this one (nothing should be)."""
+    if "threading" not in sys.modules:
+        return []
+    import threading
+
+    return [t.name for t in threading.enumerate()
+            if t is not threading.main_thread() and not t.daemon and t.is_alive()]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
