@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import socket
 import ssl
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -130,3 +131,20 @@ async def raw_server() -> AsyncIterator[RawFactory]:
     yield start
     for server in servers:
         await server.stop()
+
+
+def unanswering_listener(host: str, port: int = 0) -> tuple[socket.socket, list[socket.socket]]:
+    """A listener whose accept queue is full: further SYNs are dropped, connects time out.
+    Close the listener and the fillers when done."""
+    listener = socket.socket()
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    listener.bind((host, port))
+    listener.listen(0)
+    fillers = []
+    for _ in range(3):
+        filler = socket.socket()
+        filler.setblocking(False)
+        with contextlib.suppress(BlockingIOError):
+            filler.connect(listener.getsockname())
+        fillers.append(filler)
+    return listener, fillers

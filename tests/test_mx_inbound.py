@@ -23,7 +23,7 @@ from smtptui.dnscheck.tlsa import association
 from smtptui.tlsscan.inbound import InboundOptions, InboundReport, check_inbound
 from smtptui.tlsscan.policy import mx_allowed, parse_policy
 from tests.dns_fixtures import DnsServerFactory
-from tests.servers import Conn, RawFactory
+from tests.servers import Conn, RawFactory, unanswering_listener
 
 DOMAIN = "example.test"
 POLICY_IP = "127.0.0.4"
@@ -383,26 +383,13 @@ async def test_the_open_relay_check_names_the_variant(
     assert not any(v in ("MAIL", "RCPT") for v in server.verbs[before:])
 
 
-def _unanswering_listener(host: str) -> tuple[socket.socket, list[socket.socket]]:
-    """A listener whose accept queue is full: further SYNs are dropped, connects time out."""
-    listener = socket.socket()
-    listener.bind((host, 0))
-    listener.listen(0)
-    fillers = []
-    for _ in range(3):
-        filler = socket.socket()
-        filler.setblocking(False)
-        with contextlib.suppress(BlockingIOError):
-            filler.connect(listener.getsockname())
-        fillers.append(filler)
-    return listener, fillers
 
 
 @pytest.mark.parametrize("other_port_answers", [True, False])
 async def test_port_25_egress_block_is_told_from_a_dead_mx(
         dns_server_factory: DnsServerFactory, other_port_answers: bool) -> None:
-    listener, fillers = _unanswering_listener("127.0.0.5")
-    other, other_fillers = _unanswering_listener("127.0.0.5")
+    listener, fillers = unanswering_listener("127.0.0.5")
+    other, other_fillers = unanswering_listener("127.0.0.5")
     if other_port_answers:
         for s in (other, *other_fillers):
             s.close()

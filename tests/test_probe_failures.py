@@ -4,7 +4,6 @@ with the right diagnosis, within its time bound, without leaking the password.""
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
 import socket
 import ssl
@@ -17,7 +16,7 @@ import pytest
 from smtptui.probe.config import ProbeConfig
 from smtptui.probe.engine import probe
 from tests.conftest import CANARY, RelayFactory
-from tests.servers import EHLO_BASIC, Conn, RawFactory, smtp_loop
+from tests.servers import EHLO_BASIC, Conn, RawFactory, smtp_loop, unanswering_listener
 
 ConfigFor = Callable[..., ProbeConfig]
 
@@ -114,7 +113,6 @@ async def test_insecure_accepts_a_bad_certificate_with_a_warning(
 
 
 async def test_connection_refused(config_for: ConfigFor) -> None:
-    import socket
 
     s = socket.socket()
     s.bind(("127.0.0.1", 0))
@@ -404,27 +402,13 @@ async def test_auth_only_after_starttls_in_plain_mode(relay, config_for: ConfigF
     assert "AUTH" not in relay.verbs
 
 
-def _unanswering_listener(host: str, port: int) -> tuple[socket.socket, list[socket.socket]]:
-    """A listener whose accept queue is full: further SYNs are dropped, connects time out."""
-    listener = socket.socket()
-    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    listener.bind((host, port))
-    listener.listen(0)
-    fillers = []
-    for _ in range(3):
-        filler = socket.socket()
-        filler.setblocking(False)
-        with contextlib.suppress(BlockingIOError):
-            filler.connect(listener.getsockname())
-        fillers.append(filler)
-    return listener, fillers
 
 
 @pytest.mark.parametrize("port25", [False, True])
 async def test_connect_timeout_and_the_port_25_hint(config_for: ConfigFor, port25: bool) -> None:
     host, port = ("127.0.0.25", 25) if port25 else ("127.0.0.1", 0)
     try:
-        listener, fillers = _unanswering_listener(host, port)
+        listener, fillers = unanswering_listener(host, port)
     except OSError as exc:  # port 25 needs root and a free address
         pytest.skip(f"cannot listen on {host}:{port}: {exc}")
     try:
