@@ -12,26 +12,17 @@ from pathlib import Path
 
 import pytest
 
-from smtptui import cli
 from smtptui.demo.relay import Relay, RelayOptions
 from tests.conftest import CANARY, USER, RelayFactory
+from tests.postfix_like import cli_env, run_cli
 
 
 @pytest.fixture(autouse=True)
 def _env(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(cli, "SUBCOMMANDS", ("probe", "demo"))  # siblings are tested alone
-    monkeypatch.setenv("SMTP_PW", CANARY)
-    monkeypatch.setenv("OAUTH_TOK", "tok-" + CANARY)
-    monkeypatch.setenv("NO_COLOR", "1")
-    monkeypatch.delenv("SMTPTUI_PROFILES", raising=False)
+    cli_env(monkeypatch, "probe", "demo")
 
 
-async def smtptui(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    """The real CLI in-process (in a thread: the relays keep running on this loop)."""
-    code = await asyncio.to_thread(cli.main, list(argv))
-    out, err = capsys.readouterr()
-    assert CANARY not in out + err and "Traceback" not in err
-    return code, out, err
+smtptui = run_cli
 
 
 async def usage_error(capsys: pytest.CaptureFixture[str], *argv: str) -> str:
