@@ -1,6 +1,7 @@
 """The demo leaves nothing behind however it ends: no private key is ever left on disk,
-its folder goes on quit, SIGHUP (a dropped SSH session) and SIGTERM, and a folder left
-by a process killed outright is removed by the next demo."""
+its folders go on quit, SIGHUP (a dropped SSH session) and SIGTERM, and a folder left
+by a process killed outright is removed by the next demo. What is added in the demo goes
+to its own temporary profiles file, never to the user's."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -56,14 +58,65 @@ def test_the_demo_folder_goes_when_the_terminal_session_ends(tmp_path: Path,
         while not list(tmp_path.glob(f"{PREFIX}*/demo-ca.pem")):
             assert time.monotonic() < deadline and proc.poll() is None, "no demo started"
             _drain(master, time.monotonic() + 0.05)
-        folder = next(tmp_path.glob(f"{PREFIX}*"))
+        folder = next(tmp_path.glob(f"{PREFIX}*/demo-ca.pem")).parent
         assert [p.name for p in folder.iterdir()] == ["demo-ca.pem"]  # no key on disk
         proc.send_signal(signum)
         deadline = time.monotonic() + 20
         while proc.poll() is None:
             assert time.monotonic() < deadline, "the demo did not end"
             _drain(master, time.monotonic() + 0.05)
-        assert not folder.exists()
+        assert list(tmp_path.glob(f"{PREFIX}*")) == []  # its profiles folder too
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        os.close(master)
+
+
+def test_a_profile_added_in_the_demo_never_reaches_the_users_file(tmp_path: Path) -> None:
+    """`smtptui demo`, n, a name and a host, ctrl+s, q: the profile was saved in the
+    demo's own file while it ran; the user's file ($SMTPTUI_PROFILES, and the config dir
+    under $XDG_CONFIG_HOME) is as it was, and the demo's file is gone."""
+    users = tmp_path / "mine.toml"
+    users.write_text('[[profile]]\nname = "Mine"\nhost = "smtp.mine.example"\n')
+    before = users.read_bytes()
+    master, slave = pty.openpty()
+    env = {**os.environ, "TMPDIR": str(tmp_path), "TERM": "xterm-256color",
+           "COLUMNS": "80", "LINES": "24", "HOME": str(tmp_path / "home"),
+           "XDG_CONFIG_HOME": str(tmp_path / "config"), "SMTPTUI_PROFILES": str(users)}
+    proc = subprocess.Popen([sys.executable, "-m", "smtptui", "demo"], stdin=slave,
+                            stdout=slave, stderr=slave, env=env, start_new_session=True)
+    os.close(slave)
+
+    painted = b""
+
+    def until(what: str, done: Callable[[bytes], bool], seconds: float = 30) -> None:
+        nonlocal painted
+        deadline = time.monotonic() + seconds
+        while not done(painted):
+            assert time.monotonic() < deadline and proc.poll() is None, what
+            painted += _drain(master, time.monotonic() + 0.05)
+
+    def saved(_: bytes) -> bool:
+        return any("Sandbox" in p.read_text() for p in tmp_path.glob(f"{PREFIX}*/*.toml"))
+
+    try:
+        until("the demo did not run", lambda screen: b"Batch finished" in screen)
+        os.write(master, b"n")
+        until("no editor", lambda screen: b"New profile" in screen)
+        # Tab past discovery (address, button) and the preset to the name, then the host
+        os.write(master, b"\t\t\tSandbox\t\tsmtp.sandbox.example\x13")
+        until("not saved in the demo's file", saved)
+        until("no word of where", lambda screen: b"Saved in the demo" in screen)
+        os.write(master, b"q")
+        deadline = time.monotonic() + 20
+        while proc.poll() is None:
+            assert time.monotonic() < deadline, "the demo did not end"
+            _drain(master, time.monotonic() + 0.05)
+        assert proc.returncode == 0
+        assert users.read_bytes() == before
+        assert not (tmp_path / "config").exists() and not (tmp_path / "home").exists()
+        assert list(tmp_path.glob(f"{PREFIX}*")) == []
     finally:
         if proc.poll() is None:
             proc.kill()

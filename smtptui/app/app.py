@@ -79,12 +79,14 @@ class SmtpTuiApp(OrderedKeys, App[int]):
 
     def __init__(self, profiles_path: Path, *, demo: bool = False,
                  source: ProbeSource | None = None, history: Path | None = None,
-                 record_history: bool = True, viewing: tuple[ReadReport, str] | None = None
-                 ) -> None:
+                 record_history: bool = True, viewing: tuple[ReadReport, str] | None = None,
+                 temporary_profiles: bool = False) -> None:
         super().__init__()
         self.viewing = viewing
         """A saved report to show read-only instead of the dashboard (``smtptui open``)."""
         self.profiles_path = profiles_path
+        self.temporary_profiles = temporary_profiles
+        """The profiles file is the demo's own, removed when it ends (not the user's)."""
         self.history_path = history
         """The history database (None: ``$SMTPTUI_HISTORY`` or the state dir)."""
         self.record_history = record_history
@@ -184,6 +186,13 @@ class SmtpTuiApp(OrderedKeys, App[int]):
                                              enabled=self.record_history,
                                              warn=self._history_problem)
         return self._history_sink
+
+    @property
+    def profiles_label(self) -> str:
+        """The profiles file as the screen names it."""
+        if self.temporary_profiles:
+            return f"{self.profiles_path} (the demo's own, removed when you quit)"
+        return str(self.profiles_path)
 
     def _history_problem(self, line: str) -> None:
         """Said once (the sink stops trying): from a worker thread or the app's own."""
@@ -361,7 +370,9 @@ class SmtpTuiApp(OrderedKeys, App[int]):
         # its profiles run at once, and the screen says so.
         self.main.run_entries([e for e in self.main.entries if e.client == DEMO_CLIENT],
                               "Running the three demo profiles: a healthy relay and two "
-                              "diagnosed failures. Pick one to read its run.")
+                              "diagnosed failures. Pick one to read its run."
+                              + (" Profiles you add here (n) go to a temporary file, "
+                                 "removed when you quit." if self.temporary_profiles else ""))
 
     def start_demo_soon(self) -> None:
         self.run_worker(self.start_demo(), group="demo", exclusive=True)

@@ -13,8 +13,8 @@ if TYPE_CHECKING:
 
 def make_app(profiles_path: Path | None, *, demo: bool = False, mouse: bool = True,
              source: ProbeSource | None = None, history: Path | None = None,
-             record_history: bool = True, viewing: tuple[ReadReport, str] | None = None
-             ) -> SmtpTuiApp:
+             record_history: bool = True, viewing: tuple[ReadReport, str] | None = None,
+             temporary_profiles: bool = False) -> SmtpTuiApp:
     """The app for ``profiles_path`` (None: the default location).
 
     ``demo`` starts the loopback demo relays inside the app's event loop;
@@ -22,14 +22,16 @@ def make_app(profiles_path: Path | None, *, demo: bool = False, mouse: bool = Tr
     replaces the probe engine (benchmarks); ``history`` is the history database (None:
     the default location), ``record_history=False`` records nothing (``--no-history``);
     ``viewing`` (a report read from a file, and where from) opens that report read-only
-    instead of the dashboard (``smtptui open``).
+    instead of the dashboard (``smtptui open``); ``temporary_profiles`` says the file
+    is the demo's own, removed when it ends (the screen says so where it names the file).
     """
     from smtptui.app.app import SmtpTuiApp
     from smtptui.profiles.paths import resolve_path
 
     path = profiles_path if profiles_path is not None else resolve_path(None)
     app = SmtpTuiApp(path, demo=demo, source=source, history=history,
-                     record_history=record_history, viewing=viewing)
+                     record_history=record_history, viewing=viewing,
+                     temporary_profiles=temporary_profiles)
     app.use_mouse = mouse
     return app
 
@@ -66,14 +68,16 @@ def check_colour_env() -> None:
 
 def run_app(profiles_path: Path | None, *, demo: bool = False, mouse: bool = True,
             history: Path | None = None, record_history: bool = True,
-            viewing: tuple[ReadReport, str] | None = None) -> int:
+            viewing: tuple[ReadReport, str] | None = None,
+            temporary_profiles: bool = False) -> int:
     """Open the dashboard until the user quits; returns the exit status."""
     import sys
 
     check_colour_env()  # before Textual reads it
 
     app = make_app(profiles_path, demo=demo, mouse=mouse, history=history,
-                   record_history=record_history, viewing=viewing)
+                   record_history=record_history, viewing=viewing,
+                   temporary_profiles=temporary_profiles)
     # Probes run in child processes; the demo relays run on a thread here: a short
     # switch interval lets that thread answer within a millisecond while the screen works.
     sys.setswitchinterval(RELAY_SWITCH_INTERVAL)

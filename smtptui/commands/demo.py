@@ -16,7 +16,10 @@ def register(sub: Any) -> None:
                    help="probe each demo relay and print the results instead of opening the app")
     p.add_argument("--json", action="store_true",
                    help="print one JSON object per demo relay (implies --headless)")
-    p.add_argument("--profiles", metavar="FILE", default=argparse.SUPPRESS)
+    p.add_argument("--profiles", metavar="FILE", default=argparse.SUPPRESS,
+                   help="where profiles you add in the demo are saved (default: a "
+                        "temporary file, removed when you quit; your own profiles file "
+                        "is never touched)")
     from smtptui.commands.history_args import add_history_args
 
     add_history_args(p)
@@ -27,18 +30,29 @@ def run(args: argparse.Namespace) -> int:
         import asyncio
 
         return asyncio.run(_headless(json_out=args.json))
+    import shutil
     from pathlib import Path
 
     from smtptui.app.launch import run_app
     from smtptui.commands.history_args import history_file
+    from smtptui.demo.certs import demo_folder
+    from smtptui.locations import PROFILES_FILE
 
-    path = getattr(args, "profiles", None)
-    return run_app(Path(path) if path else None, demo=True,
-                   mouse=not getattr(args, "no_mouse", False), history=history_file(args),
-                   # the demo's relays (new certificates each start) are not the user's:
-                   # their runs go into a history only when one is named with --history
-                   record_history=bool(getattr(args, "history", None))
-                   and not getattr(args, "no_history", False))
+    # The demo is a sandbox: profiles added or changed in it go to a file of its own
+    # (removed when the demo ends), never to the user's ($SMTPTUI_PROFILES, config dir).
+    given: str | None = getattr(args, "profiles", None)
+    scratch = None if given else demo_folder()
+    try:
+        return run_app(scratch / PROFILES_FILE if scratch is not None else Path(str(given)),
+                       demo=True, temporary_profiles=scratch is not None,
+                       mouse=not getattr(args, "no_mouse", False), history=history_file(args),
+                       # the demo's relays (new certificates each start) are not the user's:
+                       # their runs go into a history only when one is named with --history
+                       record_history=bool(getattr(args, "history", None))
+                       and not getattr(args, "no_history", False))
+    finally:
+        if scratch is not None:
+            shutil.rmtree(scratch, ignore_errors=True)
 
 
 async def _headless(*, json_out: bool) -> int:

@@ -39,6 +39,15 @@ def remove_stale(parent: Path | None = None) -> list[Path]:
     return removed
 
 
+def demo_folder() -> Path:
+    """A new ``<tmp>/smtptui-demo-<pid>-<random>`` folder, only this user's, removed at
+    exit (and by the next demo should this process be killed outright)."""
+    remove_stale()
+    root = Path(tempfile.mkdtemp(prefix=f"{PREFIX}{os.getpid()}-"))
+    atexit.register(shutil.rmtree, root, ignore_errors=True)
+    return root
+
+
 def _alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)
@@ -65,12 +74,7 @@ def make_pki(directory: Path | None = None) -> DemoPKI:
     from cryptography.hazmat.primitives.asymmetric import ec
     from cryptography.x509.oid import NameOID
 
-    if directory is None:
-        remove_stale()
-        root = Path(tempfile.mkdtemp(prefix=f"{PREFIX}{os.getpid()}-"))
-        atexit.register(shutil.rmtree, root, ignore_errors=True)
-    else:
-        root = directory
+    root = directory if directory is not None else demo_folder()
     now = dt.datetime.now(dt.UTC)
     ca_key = ec.generate_private_key(ec.SECP256R1())
     ca_name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "smtptui demo CA")])

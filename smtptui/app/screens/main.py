@@ -559,7 +559,9 @@ class MainScreen(Screen[None]):
 
         def saved(profile: Profile | None) -> None:
             if profile is not None:
-                self.notify(f"Saved to {app.profiles_path}", timeout=3)
+                self.notify("Saved in the demo's temporary profiles file (removed when you "
+                            "quit)." if app.temporary_profiles else
+                            f"Saved to {app.profiles_path}", timeout=3)
                 self.sidebar.select_key(file_key(profile.name))
 
         ns = nameserver_for(template.nameserver if template is not None else None)
@@ -588,7 +590,7 @@ class MainScreen(Screen[None]):
             return
         app = self.smtp_app
         question = Content.assemble(
-            "Delete the profile ", (entry.name, "bold"), " from ", str(app.profiles_path),
+            "Delete the profile ", (entry.name, "bold"), " from ", app.profiles_label,
             "?\n\n", ("The previous file is kept as a .bak next to it.", "$text-muted"))
 
         def answered(yes: bool | None) -> None:
@@ -761,7 +763,7 @@ class MainScreen(Screen[None]):
         keys = bound_keys([b for b in self.BINDINGS if isinstance(b, Binding)
                            and b.action != "run"], [("r / Enter", "run the selected profile")])
         self.app.push_screen(HelpScreen(help_content(
-            keys, str(self.smtp_app.profiles_path), other_screens())))
+            keys, self.smtp_app.profiles_label, other_screens())))
 
     def action_zoom(self) -> None:
         """Maximise the focused pane (the transcript unless the diagnosis has the focus);
