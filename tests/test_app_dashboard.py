@@ -236,6 +236,33 @@ async def test_identical_toasts_are_coalesced(tmp_path: Path) -> None:
         assert len(app.screen.query(Toast).filter(".-warning")) == 1
 
 
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+async def test_toasts_are_a_status_line_over_the_footer_not_over_the_diagnosis(
+        fixed_file: Path, size: tuple[int, int]) -> None:  # noqa: F811
+    from textual.widgets._toast import Toast
+
+    app = app_for(fixed_file)
+    async with app.run_test(size=size, notifications=True) as pilot:
+        await show_failure(pilot)
+        app.clear_notifications()
+        app.notify("Saved to /tmp/profiles.toml", timeout=30)
+        await until(pilot, lambda: app.screen.query(Toast), "the toast")
+        await pilot.pause()
+        toast = app.screen.query_one(Toast)
+        width, height = size
+        # one line, the screen's width, on the footer's row
+        assert (toast.region.x, toast.region.y, toast.region.width, toast.region.height
+                ) == (0, height - 1, width, 1)
+        diagnosis = app.main.query_one(DiagnosticsPanel).region
+        assert not diagnosis.overlaps(toast.region)
+        app.notify("A second, longer one that says more than a line can hold at eighty "
+                   "columns, so it wraps under itself.", severity="warning", timeout=30)
+        await until(pilot, lambda: len(app.screen.query(Toast)) == 2, "both toasts")
+        await pilot.pause()
+        rows = sum(t.region.height for t in app.screen.query(Toast))
+        assert rows == (3 if width == 80 else 2)  # stacked upwards from the footer
+
+
 async def test_reloading_a_missing_profiles_file_says_so(tmp_path: Path) -> None:
     app = app_for(tmp_path / "none.toml", demo=True)
     async with app.run_test(size=(80, 24)) as pilot:

@@ -370,9 +370,9 @@ class SmtpTuiApp(OrderedKeys, App[int]):
         # its profiles run at once, and the screen says so.
         self.main.run_entries([e for e in self.main.entries if e.client == DEMO_CLIENT],
                               "Running the three demo profiles: a healthy relay and two "
-                              "diagnosed failures. Pick one to read its run."
-                              + (" Profiles you add here (n) go to a temporary file, "
-                                 "removed when you quit." if self.temporary_profiles else ""))
+                              "diagnosed failures."
+                              + (" Profiles you add (n) go to a temporary file."
+                                 if self.temporary_profiles else " Pick one to read its run."))
 
     def start_demo_soon(self) -> None:
         self.run_worker(self.start_demo(), group="demo", exclusive=True)
