@@ -188,6 +188,44 @@ async def test_a_client_shows_an_overview_of_its_last_results(tmp_path: Path) ->
         assert "PASSED" in diagnosis_text(app)
 
 
+async def test_the_client_table_shows_all_six_columns_at_80x24(tmp_path: Path) -> None:
+    from smtptui.app.widgets.client_overview import local_time
+    from tests.compare_reports import make_report
+
+    long_name = "Acme backup relay in the old datacentre"
+    path = write_profiles(tmp_path / "profiles.toml", [
+        {"name": "Acme relay", "client": "Acme", "host": "smtp.acme.example"},
+        {"name": long_name, "client": "Acme", "host": "backup.acme.example"}])
+    app = app_for(path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: app.main.entries, "the profiles")
+        failed = failed_report()
+        app.main.record_result("file:Acme relay", failed)
+        app.main.record_result(f"file:{long_name}", make_report("backup.acme.example"))
+        await pilot.press("home")  # the client Acme
+        overview = app.main.overview
+        await until(pilot, lambda: overview.display and overview.rows_shown, "the overview")
+        await pilot.pause()
+        box = overview.region
+        strips = app.screen._compositor.render_strips()  # type: ignore[attr-defined]
+        rows = ["".join(seg.text for seg in strip)[box.x:box.right].rstrip()
+                for strip in strips[box.y:box.bottom]]
+        assert rows[1].split() == ["Profile", "Verdict", "Stage", "Reply", "Total", "Ran", "at"]
+        assert overview.virtual_size.width <= overview.scrollable_content_region.width
+        worst, best = rows[2], rows[3]  # worst first
+        assert worst.startswith("Acme relay ") and "✗ FAIL " in worst
+        assert worst.split()[4:] == ["auth", "535", "5.7.8", "183", "ms",
+                                     *local_time(failed.started_at, short=True).split()]
+        assert best.startswith("Acme back") and "… ✓ PASS " in best  # the name cut short
+        await pilot.press("tab")
+        assert app.focused is overview
+        await pilot.press("1")  # by name: the backup first
+        assert [r.name for r in overview.rows_shown] == [long_name, "Acme relay"]
+        await pilot.press("down", "enter")  # opens Acme relay's run
+        await until(pilot, lambda: app.main.view.display and app.main.selected is not None
+                    and app.main.selected.name == "Acme relay", "its run")
+
+
 async def test_send_mode_shows_a_lasting_badge_and_the_run_key_says_so(
         acme_file: Path) -> None:
     from textual.widgets import Static

@@ -3,7 +3,9 @@
 Shown when a client (not a profile) is selected in the sidebar and one of its profiles
 has run. Columns: profile, verdict, failing stage, reply code, total time, last run.
 Keys 1-6 sort by a column (again: the other way); Enter opens that profile's run
-(:class:`ClientOverview.Open`).
+(:class:`ClientOverview.Open`). All six fit the pane at 80x24: the other columns take
+what they need, the profile's name the rest (then an ellipsis), and a narrow pane gets
+one-column gaps and short verdicts.
 """
 
 from __future__ import annotations
@@ -24,12 +26,16 @@ from smtptui.app.status import glyph, ms, report_state
 from smtptui.probe.events import ProbeReport
 from smtptui.probe.sanitize import clean
 
-COLUMNS = ("Profile", "Verdict", "Failed at", "Reply", "Total", "Ran at")
+COLUMNS = ("Profile", "Verdict", "Stage", "Reply", "Total", "Ran at")
 STATE_STYLE = {"pass": "$text-success", "warn": "$text-warning", "fail": "$text-error bold"}
 VERDICT = {"pass": "PASSED", "warn": "WARNINGS", "fail": "FAILED"}
-VERDICT_WIDTH = 2 + max(len(v) for v in VERDICT.values())
-NAME_WIDTH = 24
-"""Columns a profile's name may take (longer names end in an ellipsis)."""
+SHORT_VERDICT = {"pass": "PASS", "warn": "WARN", "fail": "FAIL"}
+"""In a narrow pane (below :data:`ROOMY` columns)."""
+NAME_WIDTH = 32
+"""The most columns a profile's name takes (longer names end in an ellipsis)."""
+MIN_NAME_WIDTH = 8
+ROOMY = 70
+"""Pane width from which columns get two-space gaps and verdicts their long words."""
 RANK = {"fail": 0, "warn": 1, "pass": 2, "error": 0, "": 3}
 """Verdicts sorted worst first."""
 
@@ -45,24 +51,29 @@ class Row:
     total_ms: float | None = None
     started_at: str = ""
 
-    def cells(self) -> list[Content | str]:
-        if self.state in VERDICT:
-            verdict = Content.styled(f"{glyph(self.state)} {VERDICT[self.state]}",
+    def cells(self, *, short: bool = False) -> list[Content | str]:
+        """The row's cells, the name whole (:func:`fit` cuts it to its column)."""
+        words = SHORT_VERDICT if short else VERDICT
+        if self.state in words:
+            verdict = Content.styled(f"{glyph(self.state)} {words[self.state]}",
                                      STATE_STYLE[self.state])
         elif self.state == "error":
             verdict = Content.styled(f"{glyph('fail')} NOT RUN", STATE_STYLE["fail"])
         else:
             verdict = Content.styled(f"{glyph('notrun')} not run", "$text-muted")
         total = ms(self.total_ms) if self.total_ms is not None else ""
-        name = clean(self.name)
-        if cell_len(name) > NAME_WIDTH:
-            name = set_cell_size(name, NAME_WIDTH - 1) + "…"
-        return [name, verdict, self.stage, self.reply, total,
-                local_time(self.started_at)]
+        return [clean(self.name), verdict, self.stage, self.reply, total,
+                local_time(self.started_at, short=short)]
 
 
-def local_time(started_at: str) -> str:
-    """An ISO timestamp as the local time of day (and the date when not today)."""
+def fit(name: str, width: int) -> str:
+    """``name`` in ``width`` columns, ending in an ellipsis when cut."""
+    return name if cell_len(name) <= width else set_cell_size(name, width - 1) + "…"
+
+
+def local_time(started_at: str, *, short: bool = False) -> str:
+    """An ISO timestamp as the local time of day, or its date and time when not today
+    (``short``: only the month and day)."""
     if not started_at:
         return ""
     try:
@@ -70,7 +81,9 @@ def local_time(started_at: str) -> str:
     except ValueError:
         return clean(started_at, 25)
     today = dt.datetime.now().astimezone().date()
-    return when.strftime("%H:%M:%S" if when.date() == today else "%Y-%m-%d %H:%M")
+    if when.date() == today:
+        return when.strftime("%H:%M:%S")
+    return when.strftime("%m-%d" if short else "%Y-%m-%d %H:%M")
 
 
 def row_for(entry: Entry, report: ProbeReport | None, error: str | None) -> Row:
@@ -119,34 +132,64 @@ class ClientOverview(DataTable[Content | str]):
         self.client = ""
         self._sort = (1, False)
         """Column and reverse: worst verdict first until the user picks another order."""
+        self._mounted = False
+        self._layout: tuple[int, ...] = ()
 
     def on_mount(self) -> None:
-        for name in COLUMNS:  # the verdict (styled) is measured by its longest word
-            self.add_column(name, width=VERDICT_WIDTH if name == "Verdict" else None)
+        self._mounted = True
         self._fill(self.rows_shown)
         self.move_cursor(row=0)
+
+    def on_resize(self) -> None:
+        if self._mounted and self._widths(self.rows_shown)[1] != self._layout:
+            self._fill(self.rows_shown)
+
+    def _widths(self, rows: Sequence[Row]) -> tuple[bool, tuple[int, ...]]:
+        """Whether the pane is narrow, and each column's width (the gap included) for
+        ``rows`` in the pane's width."""
+        room = self.scrollable_content_region.width or self.size.width
+        short = room < ROOMY
+        gap = 1 if short else 2
+        cells = [row.cells(short=short) for row in rows]
+
+        def need(i: int) -> int:
+            return max([cell_len(COLUMNS[i])] + [
+                cell_len(c) if isinstance(c, str) else c.cell_length for c in
+                (row[i] for row in cells)])
+
+        others = [need(i) + gap for i in range(1, len(COLUMNS))]
+        others[-1] -= gap  # nothing after the last column
+        longest = need(0)
+        name = max(MIN_NAME_WIDTH, min(longest, NAME_WIDTH, room - sum(others) - gap))
+        return short, (name + gap, *others)
 
     def show(self, client: str, rows: Sequence[Row]) -> None:
         """Show ``client``'s rows (the cursor stays on its profile; another client's
         table starts at the top: the worst verdict)."""
         other = client != self.client
         self.client = client
-        self.border_title = f"{clean(client, 60)}: last results (1-6 sort, Enter opens)"
+        self.border_title = f"{clean(client, 60)}: 1-6 sort, Enter opens a run"
         self._fill(list(rows))
         if other and self.columns:
             self.move_cursor(row=0)
 
     def _fill(self, rows: list[Row]) -> None:
-        if not self.columns:  # before it is mounted: filled by on_mount
+        if not self._mounted:  # filled by on_mount
             self.rows_shown = rows
             return
         column, reverse = self._sort
         current = (self.rows_shown[self.cursor_row].key
                    if self.rows_shown and 0 <= self.cursor_row < len(self.rows_shown) else None)
         self.rows_shown = sorted(rows, key=SORT_KEYS[column], reverse=reverse)
-        self.clear()
+        short, self._layout = self._widths(self.rows_shown)
+        self.cell_padding = 0  # the gaps are in the widths: one column each when narrow
+        self.clear(columns=True)
+        for title, width in zip(COLUMNS, self._layout, strict=True):
+            self.add_column(title, width=width)
+        name_width = self._layout[0] - (1 if short else 2)
         for row in self.rows_shown:
-            self.add_row(*row.cells(), key=row.key)
+            cells = row.cells(short=short)
+            self.add_row(fit(str(cells[0]), name_width), *cells[1:], key=row.key)
         keys = [r.key for r in self.rows_shown]
         if current in keys:
             self.move_cursor(row=keys.index(current))
