@@ -51,6 +51,13 @@ PROMPTED = (("password", "password"), ("oauth_token", "OAuth token"))
 """The secrets a profile may ask for when it runs (``{ prompt = true }``)."""
 
 
+def demo_intro(*, temporary_profiles: bool) -> str:
+    """What the demo says as its three profiles start running."""
+    return ("Running the three demo profiles: a healthy relay and two diagnosed failures."
+            + (" Profiles you add (n) go to a temporary file." if temporary_profiles
+               else " Pick one to read its run."))
+
+
 class SmtpTuiApp(OrderedKeys, App[int]):
     """The dashboard. Build it with :func:`smtptui.app.launch.make_app`."""
 
@@ -369,10 +376,7 @@ class SmtpTuiApp(OrderedKeys, App[int]):
         # The demo's promise (a green run and two diagnosed failures, nothing to press):
         # its profiles run at once, and the screen says so.
         self.main.run_entries([e for e in self.main.entries if e.client == DEMO_CLIENT],
-                              "Running the three demo profiles: a healthy relay and two "
-                              "diagnosed failures."
-                              + (" Profiles you add (n) go to a temporary file."
-                                 if self.temporary_profiles else " Pick one to read its run."))
+                              demo_intro(temporary_profiles=self.temporary_profiles))
 
     def start_demo_soon(self) -> None:
         self.run_worker(self.start_demo(), group="demo", exclusive=True)

@@ -17,6 +17,12 @@ from smtptui.probe.config import ProbeConfig, Secret
 DEMO_USER = "demo@smtptui.test"
 DEMO_PASSWORD = "demo-password"  # a published demo credential, not a secret
 DEMO_CLIENT = "Demo (loopback relays)"
+TARGETS = (
+    ("Demo: healthy relay", "STARTTLS + AUTH, everything accepted"),
+    ("Demo: wrong password", "the server answers 535 5.7.8"),
+    ("Demo: expired certificate", "the relay's certificate expired 30 days ago"),
+)
+"""The demo profiles' names and descriptions, in the order they are listed."""
 
 
 @dataclass(frozen=True)
@@ -86,13 +92,7 @@ async def _start_relays() -> Demo:
             timeout=10.0,
         )
 
-    targets = [
-        DemoTarget("Demo: healthy relay", "STARTTLS + AUTH, everything accepted",
-                   config("Demo: healthy relay", healthy)),
-        DemoTarget("Demo: wrong password", "the server answers 535 5.7.8",
-                   config("Demo: wrong password", wrong_password)),
-        DemoTarget("Demo: expired certificate", "the relay's certificate expired 30 days ago",
-                   config("Demo: expired certificate", bad_cert)),
-    ]
+    targets = [DemoTarget(name, description, config(name, relay)) for (name, description), relay
+               in zip(TARGETS, (healthy, wrong_password, bad_cert), strict=True)]
     return Demo(relays=[healthy, wrong_password, bad_cert], targets=targets,
                 ca_file=str(pki.ca_file), directory=str(pki.directory))
