@@ -10,6 +10,7 @@ import pytest
 from textual.widgets import Checkbox, Input
 
 from smtptui.app.app import DEMO_CLIENT
+from smtptui.app.render import Bullet
 from smtptui.app.screens.batch_secrets import BatchSecrets
 from smtptui.app.widgets.diagnostics import DiagnosticsPanel
 from smtptui.app.widgets.transcript import PREFIX_WIDTH
@@ -398,17 +399,41 @@ async def test_help_lists_every_screen_with_hanging_indents_and_end_reaches_the_
             assert heading in text
         assert "Validate and save the profile" in text  # the editor's ctrl+s
         assert "Analyse the pasted headers" in text
+        # every screen's keys written alike: a sentence, named keys capitalised
+        rows = [row for row in help_screen._card if isinstance(row, Bullet)]
+        assert [r.text.plain for r in rows if r.text.plain[:1].islower()] == []
+        keys = {r.mark.plain.strip() for r in rows}
+        assert not keys & {"tab", "space", "enter", "esc", "escape", "delete"}, keys
         await pilot.press("end")
         await pilot.pause()
         strips = app.screen._compositor.render_strips()  # type: ignore[attr-defined]
         plain = ["".join(seg.text for seg in strip) for strip in strips]
         assert any("Profiles file" in row for row in plain)  # End shows the very last line
         start = next(i for i, row in enumerate(plain) if "--no-mouse" in row)
-        column = plain[start].index("leave mouse reporting")
+        column = plain[start].index("Leave mouse reporting")
         # the text goes on under itself, not under the key
         assert plain[start + 1][:column].strip(" ▊▎█▌▐") == ""
         assert plain[start + 1][column:].strip().startswith("works)")
 
+
+
+async def test_the_demos_own_profiles_file_is_named_as_temporary(tmp_path: Path) -> None:
+    """`smtptui demo` saves into a temporary file: help and the save toast say so."""
+    from smtptui.app.screens.help import HelpScreen
+    from smtptui.profiles.model import Profile
+
+    scratch = tmp_path / "smtptui-demo-1-x" / "profiles.toml"
+    scratch.parent.mkdir()
+    app = app_for(scratch, temporary_profiles=True, record_history=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        app.pop_screen()  # the welcome screen (no profiles)
+        assert app.save_profile(None, Profile(name="Mine", host="smtp.mine.example")) is None
+        assert "Mine" in scratch.read_text()
+        await pilot.press("question_mark")
+        await until(pilot, lambda: isinstance(app.screen, HelpScreen), "the help")
+        assert (f"Profiles file  {scratch} (the demo's own, removed when you quit)"
+                in " ".join(app.screen.text.split("\n")))
 
 
 async def test_editor_selects_are_bracketed_unlike_text_fields(fixed_file: Path) -> None:  # noqa: F811

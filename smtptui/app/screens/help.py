@@ -1,4 +1,5 @@
-"""Keys (of every screen) and terminal tips; wrapped text stays in its column."""
+"""Keys (of every screen) and terminal tips; wrapped text stays in its column, and every
+description is a sentence that starts with a capital (as the bindings' tooltips do)."""
 
 from __future__ import annotations
 
@@ -25,15 +26,15 @@ def key_label(key: str) -> str:
 
 
 TIPS = [
-    ("ctrl+p", "command palette: every action, the theme (light / dark), quit"),
-    ("space", "mark a profile (mark two, then c to compare)"),
-    ("tab", "move between the list, the transcript and the diagnosis"),
-    ("ESCDELAY", "set ESCDELAY=25 if Esc feels slow over SSH"),
-    (NAMESERVER_ENV, "resolver (IP[:port]) for DNS checks and discovery when a "
-                           "profile sets no nameserver"),
+    ("ctrl+p", "Command palette: every action, the theme (light / dark), quit"),
+    ("Space", "Mark a profile (mark two, then c to compare)"),
+    ("Tab", "Move between the list, the transcript and the diagnosis"),
+    ("ESCDELAY", "Set ESCDELAY=25 if Esc feels slow over SSH"),
+    (NAMESERVER_ENV, "Resolver (IP[:port]) for DNS checks and discovery when a "
+                     "profile sets no nameserver"),
     ("NO_COLOR", "NO_COLOR=1 turns colour off (glyphs and words remain)"),
-    ("TEXTUAL_COLOR_SYSTEM", "set it to standard for 16-colour terminals"),
-    ("--no-mouse", "leave mouse reporting off (terminal selection works)"),
+    ("TEXTUAL_COLOR_SYSTEM", "Set it to standard for 16-colour terminals"),
+    ("--no-mouse", "Leave mouse reporting off (terminal selection works)"),
 ]
 
 
@@ -57,14 +58,14 @@ def other_screens() -> list[tuple[str, Keys]]:
 
     return [
         ("Client table (a client selected, Tab to it)",
-         [("1-6", "sort by that column (again: the other way)"),
-          ("Enter", "open that profile's run"), ("z", "the table on the whole screen")]),
+         [("1-6", "Sort by that column (again: the other way)"),
+          ("Enter", "Open that profile's run"), ("z", "The table on the whole screen")]),
         ("Profile editor", bound_keys(ProfileEditor.BINDINGS, [
-            ("Tab", "next field (shift+Tab: previous)")])),
+            ("Tab", "Next field (shift+Tab: previous)")])),
         ("Compare", bound_keys(CompareScreen.BINDINGS, [
             ("t (80 columns)", "A's transcript on the whole screen, then B's, then back")])),
         ("Header analyser", bound_keys(HeaderScreen.BINDINGS)),
-        ("File prompts", [("Tab", "complete the path (~ is your home folder)")]),
+        ("File prompts", [("Tab", "Complete the path (~ is your home folder)")]),
     ]
 
 
@@ -84,7 +85,7 @@ def help_content(keys: Iterable[tuple[str, str]], profiles_path: str,
         card += _rows(section)
     card += ["", Content.styled("Tips", "bold $text-accent")]
     card += _rows(TIPS)
-    card += ["", Content.assemble(("Profiles file ", "$text-muted"), profiles_path)]
+    card += ["", *_rows([("Profiles file", profiles_path)])]
     return card
 
 

@@ -761,7 +761,7 @@ class MainScreen(Screen[None]):
         from smtptui.app.screens.help import bound_keys, other_screens
 
         keys = bound_keys([b for b in self.BINDINGS if isinstance(b, Binding)
-                           and b.action != "run"], [("r / Enter", "run the selected profile")])
+                           and b.action != "run"], [("r / Enter", "Run the selected profile")])
         self.app.push_screen(HelpScreen(help_content(
             keys, self.smtp_app.profiles_label, other_screens())))
 
