@@ -8,7 +8,6 @@ import ssl
 from pathlib import Path
 
 import pytest
-from textual.widgets import Sparkline
 
 from smtptui.app.screens.history_diff import HistoryDiffScreen
 from smtptui.app.screens.report_view import ReportScreen
@@ -64,7 +63,8 @@ async def test_runs_are_recorded_and_listed_in_the_history_tab(acme_file: Path,
         await until(pilot, lambda: len(pane.runs) == 2, "the history tab to list the runs")
         assert pane.display and not app.main.view.display
         assert pane.table.row_count == 2
-        assert len(pane.query_one(Sparkline).data or []) == 2
+        trend = str(pane.query_one("#history-trend").render()).splitlines()
+        assert trend[0].startswith("total") and ", before " in trend[0]  # two: in words
         title = str(pane.query_one("#history-title").render())
         assert "Acme relay" in title and "2 runs, 2 passed" in title
         # two runs of one relay: nothing changed but (on a busy machine) latency, which
@@ -74,6 +74,44 @@ async def test_runs_are_recorded_and_listed_in_the_history_tab(acme_file: Path,
         assert app.main.changed == frozenset()
         await pilot.press("H")  # back to the probe
         assert app.main.view.display and not pane.display
+
+
+async def test_run_times_have_seconds_and_a_sparkline_needs_three_runs(
+        acme_file: Path, tmp_path: Path) -> None:
+    import re
+    from dataclasses import replace
+
+    from smtptui.app.widgets.history_pane import SPARK
+    from tests.compare_reports import make_report
+
+    db = tmp_path / "history.sqlite3"
+
+    def record(second: int, total: float) -> None:
+        report = replace(make_report("smtp.acme.example", "Acme relay"), total_ms=total,
+                         started_at=f"2025-06-01T12:00:{second:02d}Z")
+        assert record_report(report, profile="Acme relay", client="Acme", origin="probe",
+                             path=db) is not None
+
+    record(1, 120.0)
+    record(31, 80.0)  # the same minute
+    app = app_for(acme_file, history=db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await select(pilot, app, "Acme relay")
+        await pilot.press("H")
+        pane = app.main.query_one(HistoryPane)
+        await until(pilot, lambda: len(pane.runs) == 2, "both runs listed")
+        times = [str(pane.table.get_row_at(i)[0]) for i in range(2)]
+        assert times[0] != times[1], times
+        assert all(re.fullmatch(r"([\d-]+ )?\d\d:\d\d:\d\d", t) for t in times), times
+        trend = str(pane.query_one("#history-trend").render()).splitlines()
+        assert trend[0].split() == ["total", "last", "80", "ms,", "before", "120", "ms"]
+        assert not any(c in SPARK for c in "".join(trend))  # no bars for two runs
+        record(45, 100.0)
+        await pilot.press("H", "H")  # back to the probe and again: the tab reloads
+        await until(pilot, lambda: len(pane.runs) == 3, "the third run listed")
+        trend = str(pane.query_one("#history-trend").render()).splitlines()
+        # one block per run, oldest left, from zero to the slowest
+        assert trend[0].split() == ["total", "█▆▇", "last", "100", "ms"]
 
 
 async def test_a_changed_run_is_marked_and_explained_in_the_diagnosis(

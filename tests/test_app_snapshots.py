@@ -1,7 +1,7 @@
-"""Snapshot tests (pytest-textual-snapshot) of the main screen, a failed probe and the
-editor at 80x24 and 120x40. Deterministic: fixed profiles and a pre-built report (no
-live timings, ports or dates). Update with ``pytest --snapshot-update`` after a
-deliberate change, and look at the SVGs before committing them.
+"""Snapshot tests (pytest-textual-snapshot) of the main screen, a failed probe, the
+editor, the client table and the History tab at 80x24 and 120x40. Deterministic: fixed
+profiles and pre-built reports (no live timings, ports or dates). Update with ``pytest
+--snapshot-update`` after a deliberate change, and look at the SVGs before committing them.
 """
 
 from __future__ import annotations
@@ -145,3 +145,35 @@ def test_send_mode_badge(snap_compare: Any, fixed_file: Path, size: tuple[int, i
         pilot.app.clear_notifications()
 
     assert snap_compare(app_for(fixed_file), terminal_size=size, run_before=settle(send))
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_history_tab(snap_compare: Any, fixed_file: Path, tmp_path: Path,
+                     monkeypatch: pytest.MonkeyPatch, size: tuple[int, int]) -> None:
+    """Four runs in one minute (times to the second, a sparkline of each stage)."""
+    import time
+    from dataclasses import replace
+
+    from smtptui.history.record import record_report
+
+    monkeypatch.setenv("TZ", "UTC")  # run times are shown in local time
+    time.tzset()
+    db = tmp_path / "history.sqlite3"
+    for second, total in ((3, 182.7), (18, 140.2), (33, 151.0), (48, 260.9)):
+        report = replace(failed_report(), started_at=f"2025-06-01T12:00:{second:02d}Z",
+                         total_ms=total)
+        assert record_report(report, profile="Acme relay", client="Acme", origin="probe",
+                             path=db) is not None
+
+    async def history(pilot: Pilot[Any]) -> None:
+        app: Any = pilot.app
+        await pilot.press("down", "H")
+        await until(pilot, lambda: len(app.main.query_one("HistoryPane").runs) == 4,
+                    "the runs")
+
+    try:
+        assert snap_compare(app_for(fixed_file, history=db), terminal_size=size,
+                            run_before=settle(history))
+    finally:
+        monkeypatch.undo()
+        time.tzset()
