@@ -6,9 +6,11 @@ from __future__ import annotations
 import json
 import ssl
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from smtptui.app.app import SmtpTuiApp
 from smtptui.app.screens.history_diff import HistoryDiffScreen
 from smtptui.app.screens.report_view import ReportScreen
 from smtptui.app.widgets.diagnostics import DiagnosticsPanel
@@ -28,6 +30,14 @@ def runs_in(db: Path, profile: str = "Acme relay") -> int:
         return 0
     with HistoryStore.open(db, create=False) as store:
         return len(store.runs(profile=profile))
+
+
+async def history_tab(pilot: Any, app: SmtpTuiApp, runs: int) -> HistoryPane:
+    """Press H on the selected profile; the History tab once it lists ``runs`` runs."""
+    await pilot.press("H")
+    pane = app.main.query_one(HistoryPane)
+    await until(pilot, lambda: len(pane.runs) == runs, f"the history tab to list {runs}")
+    return pane
 
 
 @pytest.fixture
@@ -58,9 +68,7 @@ async def test_runs_are_recorded_and_listed_in_the_history_tab(acme_file: Path,
             await run_selected(pilot, app)
             await until(pilot, lambda: KEY in app.recorded, "the run to be recorded")
         await until(pilot, lambda: runs_in(db) == 2, "two runs in the database")
-        await pilot.press("H")
-        pane = app.main.query_one(HistoryPane)
-        await until(pilot, lambda: len(pane.runs) == 2, "the history tab to list the runs")
+        pane = await history_tab(pilot, app, 2)
         assert pane.display and not app.main.view.display
         assert pane.table.row_count == 2
         trend = str(pane.query_one("#history-trend").render()).splitlines()
@@ -97,9 +105,7 @@ async def test_run_times_have_seconds_and_a_sparkline_needs_three_runs(
     app = app_for(acme_file, history=db)
     async with app.run_test(size=(80, 24)) as pilot:
         await select(pilot, app, "Acme relay")
-        await pilot.press("H")
-        pane = app.main.query_one(HistoryPane)
-        await until(pilot, lambda: len(pane.runs) == 2, "both runs listed")
+        pane = await history_tab(pilot, app, 2)
         times = [str(pane.table.get_row_at(i)[0]) for i in range(2)]
         assert times[0] != times[1], times
         assert all(re.fullmatch(r"([\d-]+ )?\d\d:\d\d:\d\d", t) for t in times), times
@@ -141,9 +147,7 @@ async def test_enter_opens_a_past_run_read_only(acme_file: Path, earlier: Path) 
         await select(pilot, app, "Acme relay")
         await run_selected(pilot, app)
         await until(pilot, lambda: runs_in(db) == 2, "the new run to be recorded")
-        await pilot.press("H")
-        pane = app.main.query_one(HistoryPane)
-        await until(pilot, lambda: len(pane.runs) == 2, "both runs listed")
+        pane = await history_tab(pilot, app, 2)
         old = pane.runs[1]
         await pilot.press("down", "enter")
         view = app.main.view
@@ -165,9 +169,7 @@ async def test_equals_diffs_a_past_run_against_the_current_one(
     app = app_for(acme_file, history=db)
     async with app.run_test(size=(80, 24)) as pilot:
         await select(pilot, app, "Acme relay")
-        await pilot.press("H")
-        pane = app.main.query_one(HistoryPane)
-        await until(pilot, lambda: len(pane.runs) == 1, "the earlier run listed")
+        pane = await history_tab(pilot, app, 1)
         await pilot.press("equals_sign")  # no current run yet, nothing newer recorded
         await until(pilot, lambda: app._notifications, "a notice")
         assert "Nothing newer to compare with" in list(app._notifications)[-1].message

@@ -12,7 +12,8 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -44,16 +45,37 @@ def _drain(fd: int, until: float) -> bytes:
     return out
 
 
+@contextmanager
+def _demo_in_a_pty(tmp_path: Path, **env: str) -> Iterator[tuple[subprocess.Popen[bytes], int]]:
+    """`smtptui demo` on a terminal of 80x24 (its temporary folders in ``tmp_path``):
+    the process and the terminal's side to read and type on; killed if still running."""
+    master, slave = pty.openpty()
+    proc = subprocess.Popen([sys.executable, "-m", "smtptui", "demo"], stdin=slave,
+                            stdout=slave, stderr=slave, start_new_session=True,
+                            env={**os.environ, "TMPDIR": str(tmp_path), "TERM": "xterm-256color",
+                                 "COLUMNS": "80", "LINES": "24", **env})
+    os.close(slave)
+    try:
+        yield proc, master
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        os.close(master)
+
+
+def _wait_end(proc: subprocess.Popen[bytes], master: int) -> None:
+    """Wait (reading what it paints) for the demo to end; fail after 20 s."""
+    deadline = time.monotonic() + 20
+    while proc.poll() is None:
+        assert time.monotonic() < deadline, "the demo did not end"
+        _drain(master, time.monotonic() + 0.05)
+
+
 @pytest.mark.parametrize("signum", [signal.SIGHUP, signal.SIGTERM])
 def test_the_demo_folder_goes_when_the_terminal_session_ends(tmp_path: Path,
                                                               signum: int) -> None:
-    master, slave = pty.openpty()
-    env = {**os.environ, "TMPDIR": str(tmp_path), "TERM": "xterm-256color",
-           "COLUMNS": "80", "LINES": "24", "SMTPTUI_PROFILES": str(tmp_path / "p.toml")}
-    proc = subprocess.Popen([sys.executable, "-m", "smtptui", "demo"], stdin=slave,
-                            stdout=slave, stderr=slave, env=env, start_new_session=True)
-    os.close(slave)
-    try:
+    with _demo_in_a_pty(tmp_path, SMTPTUI_PROFILES=str(tmp_path / "p.toml")) as (proc, master):
         deadline = time.monotonic() + 30
         while not list(tmp_path.glob(f"{PREFIX}*/demo-ca.pem")):
             assert time.monotonic() < deadline and proc.poll() is None, "no demo started"
@@ -61,16 +83,8 @@ def test_the_demo_folder_goes_when_the_terminal_session_ends(tmp_path: Path,
         folder = next(tmp_path.glob(f"{PREFIX}*/demo-ca.pem")).parent
         assert [p.name for p in folder.iterdir()] == ["demo-ca.pem"]  # no key on disk
         proc.send_signal(signum)
-        deadline = time.monotonic() + 20
-        while proc.poll() is None:
-            assert time.monotonic() < deadline, "the demo did not end"
-            _drain(master, time.monotonic() + 0.05)
+        _wait_end(proc, master)
         assert list(tmp_path.glob(f"{PREFIX}*")) == []  # its profiles folder too
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
-        os.close(master)
 
 
 def test_a_profile_added_in_the_demo_never_reaches_the_users_file(tmp_path: Path) -> None:
@@ -80,14 +94,6 @@ def test_a_profile_added_in_the_demo_never_reaches_the_users_file(tmp_path: Path
     users = tmp_path / "mine.toml"
     users.write_text('[[profile]]\nname = "Mine"\nhost = "smtp.mine.example"\n')
     before = users.read_bytes()
-    master, slave = pty.openpty()
-    env = {**os.environ, "TMPDIR": str(tmp_path), "TERM": "xterm-256color",
-           "COLUMNS": "80", "LINES": "24", "HOME": str(tmp_path / "home"),
-           "XDG_CONFIG_HOME": str(tmp_path / "config"), "SMTPTUI_PROFILES": str(users)}
-    proc = subprocess.Popen([sys.executable, "-m", "smtptui", "demo"], stdin=slave,
-                            stdout=slave, stderr=slave, env=env, start_new_session=True)
-    os.close(slave)
-
     painted = b""
 
     def until(what: str, done: Callable[[bytes], bool], seconds: float = 30) -> None:
@@ -100,7 +106,8 @@ def test_a_profile_added_in_the_demo_never_reaches_the_users_file(tmp_path: Path
     def saved(_: bytes) -> bool:
         return any("Sandbox" in p.read_text() for p in tmp_path.glob(f"{PREFIX}*/*.toml"))
 
-    try:
+    with _demo_in_a_pty(tmp_path, HOME=str(tmp_path / "home"), SMTPTUI_PROFILES=str(users),
+                        XDG_CONFIG_HOME=str(tmp_path / "config")) as (proc, master):
         until("the demo did not start", lambda screen: b"healthy relay" in screen
               and bool(list(tmp_path.glob(f"{PREFIX}*/demo-ca.pem"))))
         os.write(master, b"n")
@@ -109,19 +116,11 @@ def test_a_profile_added_in_the_demo_never_reaches_the_users_file(tmp_path: Path
         os.write(master, b"\t\t\tSandbox\t\tsmtp.sandbox.example\x13")
         until("not saved in the demo's file", saved)
         os.write(master, b"q")
-        deadline = time.monotonic() + 20
-        while proc.poll() is None:
-            assert time.monotonic() < deadline, "the demo did not end"
-            _drain(master, time.monotonic() + 0.05)
+        _wait_end(proc, master)
         assert proc.returncode == 0
         assert users.read_bytes() == before
         assert not (tmp_path / "config").exists() and not (tmp_path / "home").exists()
         assert list(tmp_path.glob(f"{PREFIX}*")) == []
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
-        os.close(master)
 
 
 def test_a_folder_left_by_a_killed_demo_is_removed_by_the_next(tmp_path: Path) -> None:
