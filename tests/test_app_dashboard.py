@@ -198,7 +198,7 @@ async def test_the_client_table_shows_all_six_columns_at_80x24(tmp_path: Path) -
         {"name": "Acme relay", "client": "Acme", "host": "smtp.acme.example"},
         {"name": long_name, "client": "Acme", "host": "backup.acme.example"}])
     app = app_for(path)
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with app.run_test(size=(120, 40)) as pilot:
         await until(pilot, lambda: app.main.entries, "the profiles")
         failed = failed_report()
         app.main.record_result("file:Acme relay", failed)
@@ -206,6 +206,9 @@ async def test_the_client_table_shows_all_six_columns_at_80x24(tmp_path: Path) -
         await pilot.press("home")  # the client Acme
         overview = app.main.overview
         await until(pilot, lambda: overview.display and overview.rows_shown, "the overview")
+        await until(pilot, lambda: "✗ FAILED" in str(overview.get_row_at(0)[1]), "long words")
+        await pilot.resize_terminal(80, 24)  # the table follows the terminal's width
+        await until(pilot, lambda: "✗ FAIL" == str(overview.get_row_at(0)[1]), "short words")
         await pilot.pause()
         box = overview.region
         strips = app.screen._compositor.render_strips()  # type: ignore[attr-defined]
