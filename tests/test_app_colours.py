@@ -103,7 +103,7 @@ async def test_titles_and_labels_are_readable_focused_or_not(
 
 
 @pytest.mark.parametrize("system", SYSTEMS)
-async def test_the_demos_toasts_are_readable_and_leave_the_diagnosis_alone(
+async def test_the_demos_screen_toasts_and_client_table_are_readable(
         tmp_path: Path, system: str) -> None:
     from textual.widgets._toast import Toast
 
@@ -113,12 +113,20 @@ async def test_the_demos_toasts_are_readable_and_leave_the_diagnosis_alone(
         toasts = [t.region for t in app.screen.query(Toast)]
         assert sum(r.height for r in toasts) == 3 and max(r.bottom for r in toasts) == 24
         strips = screen_strips(pilot)
-        assert low_contrast(strips[min(r.y for r in toasts):]) == [], system
+        assert low_contrast(strips) == [], system  # the toasts and the screen around them
         # what the diagnosis pane shows above them: its verdict and first fields
         panel = app.screen.query_one("DiagnosticsPanel").region
         shown = "\n".join("".join(seg.text for seg in strip)[panel.x:panel.right]
                           for strip in strips[panel.y:min(r.y for r in toasts)])
         assert "PASSED in" in shown and "Greeting" in shown
+        app.clear_notifications()
+        await pilot.press("up")  # the client: its table of the three runs
+        await until(pilot, lambda: app.main.overview.display, "the client table")
+        await pilot.pause()
+        assert low_contrast(screen_strips(pilot)) == [], (system, "client table")
+        await pilot.press("tab")  # focused: its cursor row too
+        await pilot.pause()
+        assert low_contrast(screen_strips(pilot)) == [], (system, "client table")
 
 
 @pytest.mark.parametrize("system", SYSTEMS)
