@@ -34,6 +34,7 @@ SHORT_VERDICT = {"pass": "PASS", "warn": "WARN", "fail": "FAIL"}
 NAME_WIDTH = 32
 """The most columns a profile's name takes (longer names end in an ellipsis)."""
 MIN_NAME_WIDTH = 8
+"""The fewest (the table scrolls sideways rather than cut a name shorter)."""
 ROOMY = 70
 """Pane width from which columns get two-space gaps and verdicts their long words."""
 RANK = {"fail": 0, "warn": 1, "pass": 2, "error": 0, "": 3}
