@@ -112,8 +112,13 @@ def test_a_profile_added_in_the_demo_never_reaches_the_users_file(tmp_path: Path
               and bool(list(tmp_path.glob(f"{PREFIX}*/demo-ca.pem"))))
         os.write(master, b"n")
         until("no editor", lambda screen: b"New profile" in screen)
-        # Tab past discovery (address, button) and the preset to the name, then the host
-        os.write(master, b"\t\t\tSandbox\t\tsmtp.sandbox.example\x13")
+        # Tab past discovery (address, button) and the preset to the name, then the host;
+        # a key at a time once the screen is still (a loaded machine paints late)
+        for keys in (b"\t", b"\t", b"\t", b"Sandbox", b"\t", b"\t", b"smtp.sandbox.example",
+                     b"\x13"):
+            while _drain(master, time.monotonic() + 0.3):
+                pass
+            os.write(master, keys)
         until("not saved in the demo's file", saved)
         os.write(master, b"q")
         _wait_end(proc, master)
