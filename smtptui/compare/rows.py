@@ -9,8 +9,9 @@ only by more than a day (two certificates issued together straddle midnight).
 
 from __future__ import annotations
 
-from smtptui.compare.model import ColdWarm, Row, Side, fmt_ms
+from smtptui.compare.model import ColdWarm, Row, Side
 from smtptui.compare.stats import LATENCY_ASPECTS, Stats, faster
+from smtptui.durations import fmt_ms
 from smtptui.probe.coverage import LABELS, tested_until
 from smtptui.probe.events import ProbeReport
 from smtptui.probe.extensions import human_size

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import textwrap
 
-from smtptui.compare.model import Comparison, Row, Side, fmt_ms
+from smtptui.compare.model import Comparison, Row, Side
 from smtptui.compare.stats import LATENCY_ASPECTS, MIN_DIFF_MS, MIN_DIFF_RATIO, Stats
+from smtptui.durations import fmt_ms
 from smtptui.hostport import host_port
 from smtptui.reports.text import paint
 

@@ -7,8 +7,9 @@ every earlier version and open it with the current code.
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Callable
+
+from smtptui.history.sqlite import SQLITE_VERSION, sqlite3
 
 Migration = str | Callable[[sqlite3.Connection], None]
 
@@ -18,7 +19,7 @@ def _reports_apart(conn: sqlite3.Connection) -> None:
     (10,000 runs of a profile: 20x faster); deleting a run deletes its report."""
     conn.execute("CREATE TABLE reports (run_id INTEGER PRIMARY KEY, report BLOB NOT NULL)")
     conn.execute("INSERT INTO reports (run_id, report) SELECT id, report FROM runs")
-    if sqlite3.sqlite_version_info >= (3, 35):
+    if SQLITE_VERSION >= (3, 35):
         conn.execute("ALTER TABLE runs DROP COLUMN report")
     else:  # no DROP COLUMN before SQLite 3.35: empty it (VACUUM gives the space back)
         conn.execute("UPDATE runs SET report = X''")
