@@ -408,9 +408,10 @@ def utc_seconds(stamp: str) -> float:
     """``2026-12-04T22:58:23Z`` (a report's ``started_at``) as Unix seconds; ValueError for
     anything else. Plain arithmetic: :func:`time.strptime` imports ``_strptime`` and
     ``calendar`` (2 ms of a recorded probe)."""
-    if len(stamp) != 20 or stamp[4] + stamp[7] + stamp[10] + stamp[13] + stamp[16] + stamp[
-            19] != "--T::Z" or not (stamp[:4] + stamp[5:7] + stamp[8:10] + stamp[11:13]
-                                    + stamp[14:16] + stamp[17:19]).isdigit():
+    digits = stamp[:4] + stamp[5:7] + stamp[8:10] + stamp[11:13] + stamp[14:16] + stamp[17:]
+    marks = stamp[4] + stamp[7] + stamp[10] + stamp[13] + stamp[16] if len(stamp) == 20 else ""
+    if not (stamp.isascii() and marks == "--T::" and digits[:-1].isdigit()
+            and stamp.endswith("Z")):
         raise ValueError(f"not a UTC time stamp: {stamp!r}")
     year, month, day = int(stamp[:4]), int(stamp[5:7]), int(stamp[8:10])
     hour, minute, second = int(stamp[11:13]), int(stamp[14:16]), int(stamp[17:19])
