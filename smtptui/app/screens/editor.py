@@ -527,11 +527,19 @@ class ProfileEditor(ModalScreen[Profile | None]):
             for name in ("name", "host", "port", "username", "mail_from"):
                 self.query_one(f"#{name}", Input).value = getattr(values, name)
             self.query_one("#tls", Select).value = values.tls
+            # A username needs a password source (`profiles check` refuses one without):
+            # asked when run, unless the user picks another.
+            secret = self.query_one("#secret_kind", Select)
+            prompted = bool(values.username.strip()) and secret.value == "none"
+            if prompted:
+                secret.value = "prompt"
         finally:
             self._filling = False
         self._show_preset_note()
-        self._discover_status(f"✓ Filled in {suggestion.host}:{suggestion.port} "
-                              f"{suggestion.security}. Check the rest and save (ctrl+s).")
+        self._discover_status(
+            f"✓ Filled in {suggestion.host}:{suggestion.port} {suggestion.security}"
+            + ("; the password is asked when you run it (change Password from to store "
+               "a source)" if prompted else "") + ". Check the rest and save (ctrl+s).")
         self.query_one("#name", Input).focus()
 
     @on(Button.Pressed, "#save")
