@@ -552,11 +552,6 @@ class MainScreen(Screen[None]):
         template = entry.profile if entry is not None and mode != "new" else None
         client = self.selected_client if self.selected_client in clients else ""
 
-        def save(profile: Profile) -> str | None:
-            if mode == "edit":
-                return app.save_profile(old, profile, expected=template)
-            return app.save_profile(None, profile)
-
         def saved(profile: Profile | None) -> None:
             if profile is not None:
                 self.notify(f"Saved to {app.profiles_path}", timeout=3)
@@ -564,7 +559,8 @@ class MainScreen(Screen[None]):
 
         ns = nameserver_for(template.nameserver if template is not None else None)
         self.app.push_screen(ProfileEditor(template, mode=mode, taken=names, clients=clients,
-                                           save=save, client=client or "", nameserver=ns,
+                                           save=app.save_profile, client=client or "",
+                                           nameserver=ns,
                                            dns_timeout=app.dns_timeout,
                                            dns_deadline=app.dns_deadline), saved)
 
