@@ -44,6 +44,10 @@ from smtptui.profiles.errors import SecretError
 from smtptui.profiles.model import Profile
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from textual.command import Provider
+
     from smtptui.app.app import SmtpTuiApp
     from smtptui.app.dns_plan import DnsOutcome, DnsPlan
     from smtptui.app.screens.editor import Mode
@@ -54,9 +58,18 @@ if TYPE_CHECKING:
 BATCH_CONCURRENCY = 10
 
 
+def _profile_commands() -> type[Provider]:
+    from smtptui.app.profile_commands import ProfileCommands  # only once the palette opens
+
+    return ProfileCommands
+
+
 class MainScreen(Screen[None]):
     """Sidebar + probe view + footer."""
 
+    COMMANDS: ClassVar[set[type[Provider] | Callable[[], type[Provider]]]] = {
+        _profile_commands}
+    """"Run NAME" in the palette (with "did you mean …?" for a misspelt name)."""
     BINDINGS: ClassVar[list[BindingType]] = [  # the footer shows the first ones that fit
         Binding("r", "run", "Run", id="run", tooltip="Run the selected profile (or Enter)"),
         Binding("r", "run_sending", "Run+SEND", id="run-send"),  # the footer's run key in

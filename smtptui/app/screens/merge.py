@@ -25,6 +25,18 @@ Picks = dict[str, str]
 """Unit -> ``"yours"`` or ``"disk"``, for each field changed on both sides."""
 
 
+class Choice(RadioButton):
+    """A radio button whose state shows without colour: ``●`` when picked, blank when not."""
+
+    def __init__(self, label: Content, value: bool = False, *, id: str) -> None:  # noqa: A002
+        super().__init__(label, value, id=id)
+        self.BUTTON_INNER = "●" if value else " "
+
+    def watch_value(self) -> None:
+        self.BUTTON_INNER = "●" if self.value else " "
+        super().watch_value()
+
+
 class MergeScreen(ModalScreen[Picks | None]):
     """Dismisses with the picks (save the merge), or None: back to the editor, unsaved."""
 
@@ -65,10 +77,10 @@ class MergeScreen(ModalScreen[Picks | None]):
                 for unit in m.clashes:
                     yield Label(UNIT_LABELS.get(unit, unit), classes="merge-field")
                     with RadioSet(id=f"pick-{unit}", compact=True):
-                        yield RadioButton(Content(f"yours:   {clean(shown(m.values, unit))}"),
-                                          value=True, id=f"yours-{unit}")
-                        yield RadioButton(Content(f"in file: {clean(shown(m.disk, unit))}"),
-                                          id=f"disk-{unit}")
+                        yield Choice(Content(f"yours:   {clean(shown(m.values, unit))}"),
+                                     value=True, id=f"yours-{unit}")
+                        yield Choice(Content(f"in file: {clean(shown(m.disk, unit))}"),
+                                     id=f"disk-{unit}")
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Save merged (ctrl+s)", variant="primary", id="merge-save",
                              compact=True)
