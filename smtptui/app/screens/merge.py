@@ -41,8 +41,10 @@ class MergeScreen(ModalScreen[Picks | None]):
     """Dismisses with the picks (save the merge), or None: back to the editor, unsaved."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "back", "Back to the editor"),
-        Binding("ctrl+s", "save", "Save merged"),
+        Binding("ctrl+s", "save", "Save merged",
+                tooltip="Save: the file's copy with your changes (and your picks)"),
+        Binding("escape", "back", "Back to the editor",
+                tooltip="Back to the editor: nothing saved, your values kept"),
     ]
 
     def __init__(self, merge: Merge, *, name: str, path: str, renamed: bool) -> None:
