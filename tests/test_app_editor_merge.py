@@ -222,3 +222,26 @@ def test_three_way_merge_of_form_values() -> None:
     assert both.clashes == ("secret_kind",)
     picked = both.resolve({"secret_kind": "disk"})
     assert (picked.secret_kind, picked.secret_value) == ("env", "B")
+
+
+def test_a_rename_is_told_from_a_removal_and_an_addition(tmp_path: Path) -> None:
+    from smtptui.app.screens.editor_merge import ProfileChanged, check_unchanged, find_current
+    from smtptui.profiles.store import parse
+
+    before = parse(FILE, tmp_path / "p.toml")
+    started = before.get("Acme relay")
+    known = set(before.names())
+    renamed = parse(FILE.replace('"Acme relay"', '"Acme primary"'), tmp_path / "p.toml")
+    assert find_current(renamed, started, known) == renamed.get("Acme primary")
+    other = FILE[FILE.index("# the backup"):] + (
+        '\n[[profile]]\nname = "New"\nhost = "new.example"\nport = 25\ntls = "none"\n')
+    replaced = parse(other, tmp_path / "p.toml")
+    assert find_current(replaced, started, known) is None
+    try:
+        check_unchanged(replaced, started, known)
+    except ProfileChanged as exc:
+        assert exc.current is None and exc.names == {"Backup", "New"}
+        assert str(exc) == 'profile "Acme relay" was removed from the file since you opened it'
+    else:
+        raise AssertionError("no conflict")
+    assert check_unchanged(before, started, known) == "Acme relay"

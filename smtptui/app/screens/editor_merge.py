@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from smtptui.app.screens.editor_form import FormValues
 from smtptui.profiles.errors import ProfilesError
-from smtptui.profiles.model import Profile
+from smtptui.profiles.model import BUILTIN_DEFAULTS, Profile
 from smtptui.profiles.schema import show
 
 if TYPE_CHECKING:
@@ -56,20 +56,22 @@ def same(a: Profile, b: Profile, *, but: Collection[str] = ()) -> bool:
 
 
 def find_current(pf: ProfileFile, started: Profile, known: Collection[str]) -> Profile | None:
-    """The profile the editor opened, as it is in ``pf`` now: by its name, else the one
-    profile whose name is new since the editor opened (``known``: the names then) — a
-    rename — picking the most alike when several are new; None when it was removed."""
+    """The profile the editor opened, as it is in ``pf`` now: by its name, else a profile
+    whose name is new since the editor opened (``known``: the names then) and that keeps
+    at least half of its other fields — a rename — the most alike if several; None when
+    it was removed."""
     if started.name in pf:
         return pf.get(started.name)
-    new = [p for p in pf.profiles if p.name not in known]
-    if not new:
-        return None
-    mine = started.to_toml_dict(complete=True)
+    mine = {k: v for k, v in started.to_toml_dict(complete=True).items()
+            if k != "name" and v != BUILTIN_DEFAULTS.get(k)}  # what it says of its own
 
     def alike(p: Profile) -> int:
         theirs = p.to_toml_dict(complete=True)
         return sum(theirs.get(k) == v for k, v in mine.items())
-    return max(new, key=alike)
+
+    # a new profile with little in common is one added, not this one renamed
+    new = [p for p in pf.profiles if p.name not in known and 2 * alike(p) >= len(mine)]
+    return max(new, key=alike) if new else None
 
 
 def check_unchanged(pf: ProfileFile, started: Profile, known: Collection[str] = ()) -> str:

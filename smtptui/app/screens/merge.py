@@ -73,6 +73,9 @@ class MergeScreen(ModalScreen[Picks | None]):
                         for unit in units:
                             yield Static(self._line(unit, values), markup=False,
                                          classes=f"merge-line -{tag}")
+                if not m.theirs and not m.clashes:
+                    yield Static("The file's changes are to keys the editor does not show; "
+                                 "they are kept.", markup=False, classes="merge-line")
                 if m.clashes:
                     yield Label("Changed on both sides: pick one (↑↓, Enter; yours by default)",
                                 classes="merge-heading")
