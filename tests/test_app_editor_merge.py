@@ -5,6 +5,8 @@ file became invalid. Real files with comments; the result is checked byte for by
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -62,6 +64,23 @@ async def edit(pilot: Any, app: Any, name: str) -> None:
     await pilot.pause()
 
 
+@asynccontextmanager
+async def editing(tmp_path: Path) -> AsyncIterator[tuple[Any, Any, Path]]:
+    """The app on :data:`FILE`, editing "Acme relay" with its notes changed to "mine"."""
+    path = tmp_path / "profiles.toml"
+    path.write_text(FILE)
+    app = app_for(path)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await edit(pilot, app, "Acme relay")
+        await set_input(pilot, app, "notes", "mine")
+        yield pilot, app, path
+
+
+async def closed(pilot: Any, app: Any) -> None:
+    await until(pilot, lambda: not isinstance(app.screen, (ProfileEditor, MergeScreen,
+                                                           ConfirmScreen)), "the save")
+
+
 async def save_into_merge(pilot: Any, app: Any) -> MergeScreen:
     await pilot.press("ctrl+s")
     await until(pilot, lambda: isinstance(app.screen, MergeScreen), "the merge dialog")
@@ -71,12 +90,7 @@ async def save_into_merge(pilot: Any, app: Any) -> MergeScreen:
 
 
 async def test_your_field_and_theirs_are_merged_and_a_clash_is_picked(tmp_path: Path) -> None:
-    path = tmp_path / "profiles.toml"
-    path.write_text(FILE)
-    app = app_for(path)
-    async with app.run_test(size=(100, 40)) as pilot:
-        await edit(pilot, app, "Acme relay")
-        await set_input(pilot, app, "notes", "mine")       # only you
+    async with editing(tmp_path) as (pilot, app, path):  # notes: only you
         await set_input(pilot, app, "host", "smtp2.acme.test")  # both: a clash
         changed = write(path, 'port = 587', 'port = 465')   # only the file
         changed = write(path, '"smtp.acme.test"', '"smtp3.acme.test"', changed)
@@ -91,20 +105,14 @@ async def test_your_field_and_theirs_are_merged_and_a_clash_is_picked(tmp_path: 
             "yours:   smtp2.acme.test", "in file: smtp3.acme.test"]
         assert pick.pressed_button is not None and pick.pressed_button.id == "yours-host"
         await pilot.press("ctrl+s")  # the default: yours
-        await until(pilot, lambda: not isinstance(app.screen, (ProfileEditor, MergeScreen)),
-                    "the save")
+        await closed(pilot, app)
     assert path.read_text() == (changed.replace('"smtp3.acme.test"', '"smtp2.acme.test"')
                                 .replace('notes = "first"', 'notes = "mine"'))
     assert path.with_name("profiles.toml.bak").read_text() == changed
 
 
 async def test_picking_the_file_value_keeps_it(tmp_path: Path) -> None:
-    path = tmp_path / "profiles.toml"
-    path.write_text(FILE)
-    app = app_for(path)
-    async with app.run_test(size=(100, 40)) as pilot:
-        await edit(pilot, app, "Acme relay")
-        await set_input(pilot, app, "notes", "mine")
+    async with editing(tmp_path) as (pilot, app, path):
         await set_input(pilot, app, "secret_value", "MY_PW")
         changed = write(path, 'notes = "first"', 'notes = "theirs"')
         changed = write(path, '{ env = "ACME_PW" }', '{ env = "THEIR_PW" }', changed)
@@ -114,19 +122,13 @@ async def test_picking_the_file_value_keeps_it(tmp_path: Path) -> None:
             "yours:   env MY_PW", "in file: env THEIR_PW"]
         await pilot.press("down", "enter")  # the first pick (password): the file's value
         await pilot.press("ctrl+s")
-        await until(pilot, lambda: not isinstance(app.screen, (ProfileEditor, MergeScreen)),
-                    "the save")
+        await closed(pilot, app)
     assert path.read_text() == changed.replace('notes = "theirs"', 'notes = "mine"')
 
 
 async def test_back_to_the_editor_keeps_your_values_and_writes_nothing(
         tmp_path: Path) -> None:
-    path = tmp_path / "profiles.toml"
-    path.write_text(FILE)
-    app = app_for(path)
-    async with app.run_test(size=(100, 40)) as pilot:
-        await edit(pilot, app, "Acme relay")
-        await set_input(pilot, app, "notes", "mine")
+    async with editing(tmp_path) as (pilot, app, path):
         changed = write(path, 'port = 587', 'port = 588')
         await save_into_merge(pilot, app)
         await pilot.press("escape")
@@ -136,35 +138,23 @@ async def test_back_to_the_editor_keeps_your_values_and_writes_nothing(
         assert path.read_text() == changed
         await save_into_merge(pilot, app)  # asked again, and now saved
         await pilot.press("ctrl+s")
-        await until(pilot, lambda: not isinstance(app.screen, (ProfileEditor, MergeScreen)),
-                    "the save")
+        await closed(pilot, app)
     assert path.read_text() == changed.replace('notes = "first"', 'notes = "mine"')
 
 
 async def test_a_rename_in_the_file_is_followed(tmp_path: Path) -> None:
-    path = tmp_path / "profiles.toml"
-    path.write_text(FILE)
-    app = app_for(path)
-    async with app.run_test(size=(100, 40)) as pilot:
-        await edit(pilot, app, "Acme relay")
-        await set_input(pilot, app, "notes", "mine")
+    async with editing(tmp_path) as (pilot, app, path):
         changed = write(path, 'name = "Acme relay"', 'name = "Acme primary"')
         await save_into_merge(pilot, app)
         assert "renamed to “Acme primary”" in str(app.screen.query_one(".dialog-text").render())
         assert texts(app, ".merge-line.-theirs") == ["  Name: Acme primary"]
         await pilot.press("ctrl+s")
-        await until(pilot, lambda: not isinstance(app.screen, (ProfileEditor, MergeScreen)),
-                    "the save")
+        await closed(pilot, app)
     assert path.read_text() == changed.replace('notes = "first"', 'notes = "mine"')
 
 
 async def test_a_removed_profile_can_be_saved_as_new(tmp_path: Path) -> None:
-    path = tmp_path / "profiles.toml"
-    path.write_text(FILE)
-    app = app_for(path)
-    async with app.run_test(size=(100, 40)) as pilot:
-        await edit(pilot, app, "Acme relay")
-        await set_input(pilot, app, "notes", "mine")
+    async with editing(tmp_path) as (pilot, app, path):
         backup = FILE[FILE.index("# the backup relay"):]
         path.write_text(backup)
         await pilot.press("ctrl+s")
@@ -177,8 +167,7 @@ async def test_a_removed_profile_can_be_saved_as_new(tmp_path: Path) -> None:
         await pilot.press("ctrl+s")
         await until(pilot, lambda: isinstance(app.screen, ConfirmScreen), "the question")
         await pilot.press("y")
-        await until(pilot, lambda: not isinstance(app.screen, (ProfileEditor, ConfirmScreen)),
-                    "the save")
+        await closed(pilot, app)
     text = path.read_text()
     assert text.startswith(backup)  # the file's comments and profile kept, the new one added
     assert 'name = "Acme relay"' in text and 'notes = "mine"' in text
@@ -186,12 +175,7 @@ async def test_a_removed_profile_can_be_saved_as_new(tmp_path: Path) -> None:
 
 
 async def test_an_invalid_file_loses_nothing(tmp_path: Path) -> None:
-    path = tmp_path / "profiles.toml"
-    path.write_text(FILE)
-    app = app_for(path)
-    async with app.run_test(size=(100, 40)) as pilot:
-        await edit(pilot, app, "Acme relay")
-        await set_input(pilot, app, "notes", "mine")
+    async with editing(tmp_path) as (pilot, app, path):
         broken = write(path, 'port = 2525', 'port = 2525 oops')
         await pilot.press("ctrl+s")
         await pilot.pause()
@@ -201,7 +185,7 @@ async def test_an_invalid_file_loses_nothing(tmp_path: Path) -> None:
         assert field(app, "notes") == "mine" and path.read_text() == broken
         path.write_text(FILE)  # fixed: the same save now goes through
         await pilot.press("ctrl+s")
-        await until(pilot, lambda: not isinstance(app.screen, ProfileEditor), "the save")
+        await closed(pilot, app)
     assert path.read_text() == FILE.replace('notes = "first"', 'notes = "mine"')
 
 
