@@ -268,7 +268,8 @@ def test_discover_save_writes_a_profile(server: DnsServer, tmp_path: Path,
     code, _, err = run(capsys, "discover", "ops@gw.test", "--nameserver", server.address,
                        "--save", "GW", "--client", "Acme", "--profiles", str(profiles))
     assert code == 0
-    assert err.startswith('smtptui: saved profile "GW" (smtp.gmail.com:587 starttls) to ')
+    assert err.splitlines()[-1].startswith(
+        'smtptui: saved profile "GW" (smtp.gmail.com:587 starttls) to ')
     code, _, _ = run(capsys, "discover", "ops@example.com", "--nameserver", server.address,
                      "--save", "SRV", "--profiles", str(profiles))
     doc = tomllib.loads(profiles.read_text())
@@ -299,7 +300,7 @@ def test_saved_profile_message_quotes_like_profiles_add(
     profiles = tmp_path / "p.toml"
     code, _, err = run(capsys, "discover", "ops@gw.test", "--nameserver", server.address,
                        "--save", "new one", "--profiles", str(profiles))
-    assert code == 0 and err.startswith('smtptui: saved profile "new one" (')
+    assert code == 0 and err.splitlines()[-1].startswith('smtptui: saved profile "new one" (')
     code, _, err = run(capsys, "profiles", "add", "other", "--host", "smtp.example.com",
                        "--profiles", str(profiles))
     assert code == 0 and err.startswith('smtptui: added profile "other" in ')
