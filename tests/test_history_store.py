@@ -120,6 +120,30 @@ async def test_every_earlier_schema_is_migrated_and_keeps_its_runs(
         assert conn.execute("PRAGMA user_version").fetchone()[0] == VERSION
 
 
+async def test_a_schema_3_run_where_only_latency_changed_is_not_kept_longer(
+        tmp_path: Path, healthy_report: ProbeReport) -> None:
+    db = tmp_path / "history.sqlite3"
+    _database_at(db, 3, healthy_report)
+    latency = [{"key": "latency.greeting", "aspect": "greeting latency", "before": "20 ms",
+                "after": "300 ms", "text": "greeting took 300 ms (was 20 ms, slower)"}]
+    banner = [{"key": "greeting", "aspect": "greeting banner", "before": "a", "after": "b",
+               "text": "the banner changed"}]
+    with sqlite3.connect(db) as conn:
+        for changes in (latency, banner + latency):
+            conn.execute("INSERT INTO runs (profile, client, started, origin, verdict, "
+                         "total_ms, changes) VALUES ('Acme relay', 'Acme', 1700000001, "
+                         "'probe', 'pass', 12.5, ?)", (json.dumps(changes),))
+    with HistoryStore.open(db):
+        pass
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT id, notable FROM runs ORDER BY id").fetchall() == [
+            (1, 0), (2, 0), (3, 1)]
+    with HistoryStore.open(db) as store:  # and a run inserted without saying
+        new = store.insert(healthy_report, profile="Acme relay", origin="t", changes=latency)
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT notable FROM runs WHERE id = ?", (new,)).fetchone() == (0,)
+
+
 async def test_a_newer_database_is_left_alone(tmp_path: Path, healthy_report: ProbeReport,
                                               capsys: pytest.CaptureFixture[str]) -> None:
     db = tmp_path / "history.sqlite3"

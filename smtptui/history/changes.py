@@ -22,6 +22,7 @@ from smtptui.compare.rows import (
     greeting_row,
     result_rows,
     tls_rows,
+    warning_kinds,
     warnings_row,
 )
 from smtptui.history.facts import greeting_host, stage_ms
@@ -239,12 +240,15 @@ def signature(report: ProbeReport) -> str:
         sorted(report.extensions.items()), report.target.tls,
         sorted(report.ehlo_changes.get("removed", [])), reached,
         report.banner.split("\n", 1)[0], report.target.address,
-        sorted(set(report.warnings)),
+        warning_kinds(report),
     ], ensure_ascii=False, separators=(",", ":"))
 
 
 def notable(changes: Sequence[Change]) -> bool:
-    """Something other than latency changed (latency alone is too noisy for a mark)."""
+    """Something other than latency changed (latency alone is too noisy for a mark, and
+    for the retention's longer keep). A latency that crossed a threshold the probe warns
+    at (a slow greeting) is notable through the result and warnings rows; the figure in
+    such a warning moving is not (see :func:`~smtptui.compare.rows.warning_kinds`)."""
     return any(not c.key.startswith("latency.") for c in changes)
 
 

@@ -64,7 +64,9 @@ MIGRATIONS: tuple[Migration, ...] = (
     # 3 -> 4: runs kept longer by the retention (failures, changes other than latency)
     """
     ALTER TABLE runs ADD COLUMN notable INTEGER NOT NULL DEFAULT 0;
-    UPDATE runs SET notable = 1 WHERE verdict = 'fail' OR changes != '[]';
+    UPDATE runs SET notable = 1 WHERE verdict = 'fail' OR EXISTS (
+        SELECT 1 FROM json_each(runs.changes)
+        WHERE json_extract(value, '$.key') NOT LIKE 'latency.%');
     CREATE INDEX runs_notable ON runs (profile, notable, started);
     """,
     # 4 -> 5: what the run's report says but latency, in one string: an equal one means
