@@ -30,3 +30,11 @@ def test_each_wording_of_the_suggestion_says_where_to_look() -> None:
 def test_without_an_auth_command_the_exchange_is_pointed_at() -> None:
     assert with_transcript("run with -v to see which mechanism was used", _report()) == (
         "the transcript above shows the AUTH exchange")
+
+
+def test_a_fallback_names_every_mechanism_tried() -> None:
+    report = _report(("C", "AUTH PLAIN <redacted>"), ("S", "535 5.7.8 no"),
+                     ("C", "AUTH LOGIN"), ("C", "<redacted>"))
+    assert with_transcript("Run with -v to see which mechanism was used.", report) == (
+        "The mechanisms tried were PLAIN, then LOGIN (in the transcript above); --auth "
+        "picks one.")

@@ -29,24 +29,31 @@ def _sub(pattern: re.Pattern[str], text: str, replacement: str) -> str:
     return pattern.sub(fill, text)
 
 
-def auth_mechanism(report: ProbeReport) -> str | None:
-    """The SASL mechanism the probe's last AUTH command used (``PLAIN``), if any."""
-    for line in reversed(report.transcript):
+def auth_mechanisms(report: ProbeReport) -> list[str]:
+    """The SASL mechanisms the probe's AUTH commands used, in order (``["PLAIN", "LOGIN"]``
+    when ``--auth auto`` fell back)."""
+    out: list[str] = []
+    for line in report.transcript:
         words = line.text.split()
         if line.direction == "C" and len(words) > 1 and words[0].upper() == "AUTH" and (
                 re.fullmatch(r"[A-Za-z0-9_-]{1,20}", words[1])):
-            return words[1].upper()
-    return None
+            out.append(words[1].upper())
+    return list(dict.fromkeys(out))
 
 
 def with_transcript(advice: str, report: ProbeReport, where: str = "above") -> str:
     """``advice`` for a reader who has the transcript ``where`` (above/below) it."""
     if "-v" not in advice:
         return advice
-    mech = auth_mechanism(report)
-    advice = _sub(_MECHANISM, advice,
-                  f"the mechanism used was {mech} (AUTH {mech} in the transcript {where})"
-                  if mech else f"the transcript {where} shows the AUTH exchange")
+    mechs = auth_mechanisms(report)
+    if len(mechs) == 1:
+        said = f"the mechanism used was {mechs[0]} (AUTH {mechs[0]} in the transcript {where})"
+    elif mechs:
+        said = (f"the mechanisms tried were {', then '.join(mechs)} (in the transcript "
+                f"{where}); --auth picks one")
+    else:
+        said = f"the transcript {where} shows the AUTH exchange"
+    advice = _sub(_MECHANISM, advice, said)
     for pattern, replacement in _PHRASES:
         advice = _sub(pattern, advice, replacement.format(where=where))
     return advice
