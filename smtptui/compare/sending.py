@@ -42,9 +42,14 @@ def send_outcome(report: ProbeReport) -> str:
     passed = "+".join(dict.fromkeys(LABELS[s.stage] for s in done))
     if refused is not None:
         return f"{passed} passed; {_refusal(refused)}" if passed else _refusal(refused)
-    if {s.stage for s in done} >= set(SEND_STAGES):
-        return ""
-    return f"{passed}, no DATA" if "data" not in {s.stage for s in ran} else passed
+    missing = not_tried(report)
+    return f"{passed}, no {'/'.join(missing)}" if missing else ""
+
+
+def not_tried(report: ProbeReport) -> list[str]:
+    """The send stages this run did not try (``["DATA"]`` without --send)."""
+    tried = {s.stage for s in send_stages(report)}
+    return [LABELS[s] for s in SEND_STAGES if s not in tried]
 
 
 def send_json(report: ProbeReport) -> dict[str, Any]:

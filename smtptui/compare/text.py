@@ -9,7 +9,7 @@ from __future__ import annotations
 import textwrap
 
 from smtptui.compare.model import Comparison, Row, Side, fmt_ms
-from smtptui.compare.sending import send_outcome, send_stages
+from smtptui.compare.sending import not_tried, send_outcome, send_stages
 from smtptui.compare.stats import LATENCY_ASPECTS, MIN_DIFF_MS, MIN_DIFF_RATIO, Stats
 from smtptui.hostport import host_port
 from smtptui.probe.coverage import LABELS
@@ -133,11 +133,10 @@ def send_lines(comparison: Comparison) -> list[str]:
         parts = [f"{LABELS[s.stage]} {s.status} {fmt_ms(s.elapsed_ms)}"
                  + (f" ({_fit(str(s.replies[-1]), 48)})" if s.replies else "")
                  for s in stages]
-        outcome = send_outcome(report)
         if not stages:
-            parts = [outcome]
-        elif outcome.endswith("no DATA"):
-            parts.append("no DATA")
+            parts = [send_outcome(report)]
+        elif not any(s.status == "fail" for s in stages) and not_tried(report):
+            parts.append(f"no {'/'.join(not_tried(report))}")
         out.append(f"  {letter.upper()}: {', '.join(parts)}")
     return out
 
