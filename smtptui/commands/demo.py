@@ -16,6 +16,8 @@ def register(sub: Any) -> None:
                    help="probe each demo relay and print the results instead of opening the app")
     p.add_argument("--json", action="store_true",
                    help="print one JSON object per demo relay (implies --headless)")
+    p.add_argument("-v", "--verbose", action="store_true",
+                   help="with --headless: show each probe's transcript")
     p.add_argument("--profiles", metavar="FILE", default=argparse.SUPPRESS)
     from smtptui.commands.history_args import add_history_args
 
@@ -26,7 +28,7 @@ def run(args: argparse.Namespace) -> int:
     if args.headless or args.json:
         import asyncio
 
-        return asyncio.run(_headless(json_out=args.json))
+        return asyncio.run(_headless(json_out=args.json, verbose=args.verbose))
     from pathlib import Path
 
     from smtptui.app.launch import run_app
@@ -41,14 +43,14 @@ def run(args: argparse.Namespace) -> int:
                    and not getattr(args, "no_history", False))
 
 
-async def _headless(*, json_out: bool) -> int:
+async def _headless(*, json_out: bool, verbose: bool = False) -> int:
     import json
     import sys
 
     from smtptui.commands.probe import use_color
     from smtptui.demo.embedded import start_demo
     from smtptui.probe.engine import probe
-    from smtptui.reports.text import format_stage, format_summary
+    from smtptui.reports.text import format_stage, format_summary, format_wire
 
     demo = await start_demo()
     color = use_color(sys.stdout)
@@ -61,7 +63,10 @@ async def _headless(*, json_out: bool) -> int:
             print(f"== {target.name}: {target.description}")
             for stage in report.stages:
                 print(format_stage(stage, color=color))
-            print("\n".join(format_summary(report, color=color)))
+            if verbose:
+                print("\n".join(format_wire(w, color=color) for w in report.transcript))
+            print("\n".join(format_summary(report, color=color,
+                                           transcript="above" if verbose else None)))
             print()
     finally:
         await demo.stop()

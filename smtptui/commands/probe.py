@@ -98,7 +98,8 @@ def _run_one(args: argparse.Namespace) -> int:
         print(json.dumps(doc, ensure_ascii=False))
     else:
         _print_summary(report, bridges,
-                       since=recorded.lines(failed=not report.ok) if recorded else ())
+                       since=recorded.lines(failed=not report.ok) if recorded else (),
+                       verbose=args.verbose)
     return ExitCode.OK if report.ok else ExitCode.FAILED
 
 
@@ -155,11 +156,12 @@ async def _probe(config: ProbeConfig, done: list[ProbeReport], *, json_out: bool
 
 
 def _print_summary(report: ProbeReport, bridges: dict[str, Any],
-                   since: Sequence[str] = ()) -> None:
+                   since: Sequence[str] = (), verbose: bool = False) -> None:
     from smtptui.reports.text import format_summary
 
     print()
-    print("\n".join(format_summary(report, color=use_color(sys.stdout), since=since)))
+    print("\n".join(format_summary(report, color=use_color(sys.stdout), since=since,
+                                   transcript="above" if verbose else None)))
     if "swaks_notes" in bridges:
         print()
         lines = [bridges["swaks"]] if bridges["swaks"] else []

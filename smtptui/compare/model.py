@@ -128,6 +128,8 @@ class Comparison:
         return self.a if which == "a" else self.b
 
     def to_json(self) -> dict[str, Any]:
+        from smtptui.compare.sending import send_json
+
         def stats(side: str) -> dict[str, Any]:
             return {k: (s.to_json() if s else None) for k, s in self.stats[side].items()}
 
@@ -142,4 +144,6 @@ class Comparison:
             "faster": dict(self.faster),
             "rows": [r.to_json() for r in self.rows],
             "cold_warm": {k: v.to_json() for k, v in self.cold_warm.items()},
+            "send": {"a": send_json(self.a.representative),
+                     "b": send_json(self.b.representative)},
         }

@@ -12,6 +12,7 @@ from typing import Any
 
 from smtptui.durations import fmt_ms
 from smtptui.probe.events import ProbeReport
+from smtptui.probe.warning_kinds import warning_kinds
 from smtptui.records import record
 
 LATENCY_RATIO = 2.0
@@ -81,12 +82,15 @@ def signature(report: ProbeReport) -> str:
         sorted(report.extensions.items()), report.target.tls,
         sorted(report.ehlo_changes.get("removed", [])), reached,
         report.banner.split("\n", 1)[0], report.target.address,
-        sorted(set(report.warnings)),
+        warning_kinds(report),
     ], ensure_ascii=False, separators=(",", ":"))
 
 
 def notable(changes: Sequence[Change]) -> bool:
-    """Something other than latency changed (latency alone is too noisy for a mark)."""
+    """Something other than latency changed (latency alone is too noisy for a mark, and
+    for the retention's longer keep). A latency that crossed a threshold the probe warns
+    at (a slow greeting) is notable through the result and warnings rows; the figure in
+    such a warning moving is not (see :func:`~smtptui.probe.warning_kinds.warning_kinds`)."""
     return any(not c.key.startswith("latency.") for c in changes)
 
 

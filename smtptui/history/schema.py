@@ -27,6 +27,31 @@ def _reports_apart(conn: sqlite3.Connection) -> None:
                  "DELETE FROM reports WHERE run_id = old.id; END")
 
 
+def _only_real_changes(conn: sqlite3.Connection) -> None:
+    """5 -> 6: a run where nothing but latency changed is not notable (3 -> 4 marked every
+    run with changes), and a warning whose only difference is a figure ("the greeting took
+    3.2 s" -> "3.6 s") was no change: it leaves the run's changes, so `history`, `diff`
+    and the retention agree."""
+    import json
+    import re
+
+    def figures(text: str) -> str:
+        return re.sub(r"\d+(?:[.,:]\d+)*", "#", text)
+
+    rows = conn.execute("SELECT id, verdict, changes FROM runs WHERE changes != '[]'")
+    for run_id, verdict, text in rows.fetchall():
+        try:
+            changes = [c for c in json.loads(text) if isinstance(c, dict)]
+        except ValueError:
+            continue
+        kept = [c for c in changes if not (c.get("key") == "warnings" and figures(
+            str(c.get("before", ""))) == figures(str(c.get("after", ""))))]
+        notable = verdict == "fail" or any(
+            not str(c.get("key", "")).startswith("latency.") for c in kept)
+        conn.execute("UPDATE runs SET notable = ?, changes = ? WHERE id = ?",
+                     (int(notable), json.dumps(kept, ensure_ascii=False), run_id))
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     # 0 -> 1: one row per run, the facts worth listing, and the whole report (zlib JSON)
     """
@@ -75,6 +100,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     ALTER TABLE runs ADD COLUMN signature TEXT NOT NULL DEFAULT '';
     DROP INDEX runs_notable;
     """,
+    _only_real_changes,
 )
 VERSION = len(MIGRATIONS)
 

@@ -282,15 +282,21 @@ class HistoryStore:
                started: float | None = None, blob: bytes | None = None,
                notable: bool | None = None, signature: str = "") -> int:
         """Add one run (call inside :meth:`writing`, or alone: then it commits itself).
-        ``notable`` runs (default: failed, or something changed) are kept longer."""
+        ``notable`` runs (default: failed, or something other than latency changed) are
+        kept longer."""
         f = facts(report)
         when = started if started is not None else _started(report)
+        if notable is None:
+            from smtptui.history.changes import Change
+            from smtptui.history.changes import notable as changed
+
+            notable = f.verdict == "fail" or changed([Change.from_json(c) for c in changes])
         row = (profile, client or "", when, origin, f.verdict, f.failed_stage, f.failed_reply,
                f.diagnosis_kind, f.total_ms, json.dumps(f.stage_ms), f.tls_version,
                f.tls_cipher, f.cert_sha256, f.cert_issuer, f.cert_not_after, f.extensions,
                f.auth_mechs, f.banner, f.target,
                json.dumps(list(changes), ensure_ascii=False),
-               int(notable if notable is not None else (f.verdict == "fail" or bool(changes))),
+               int(notable),
                signature)
         try:
             cur = self.conn.execute(INSERT_RUN, row)
