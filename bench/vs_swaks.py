@@ -5,7 +5,10 @@ relay, STARTTLS + AUTH PLAIN + QUIT, interleaved runs. Prints medians and two ra
 - smtptui / `python -c "import asyncio, ssl"` (target <= 1.25x): what smtptui adds to the
   floor of any asyncio client (its own imports, argument parsing, the probe, the JSON).
 
-    apt-get install swaks; python bench/vs_swaks.py [N]
+    apt-get install swaks; python bench/vs_swaks.py [RUNS] [--rounds 3]
+
+Three rounds by default, each printed, then the spread of each ratio over them (the
+README reports that spread, not the best round).
 
 Also prints the time to a correct diagnosis when a STARTTLS-mode probe meets a silent
 implicit-TLS port with default settings (swaks waits its 30 s timeout there).
@@ -47,12 +50,13 @@ def timed(cmd: list[str], env: dict[str, str]) -> float:
     return took
 
 
-def main(n: int) -> None:
+def main(n: int, rounds: int) -> None:
     swaks = shutil.which("swaks")
     import tempfile
 
     history = Path(tempfile.mkdtemp()) / "history.db"  # recorded, as by default; not in ~
     env = {**os.environ, "BENCH_PW": PASSWORD, "SMTPTUI_HISTORY": str(history)}
+    summary: list[tuple[float, float, float, float]] = []
     with relay_in_thread() as relay:
         ca = str(relay.pki.ca_file)
         ours = [smtptui_script(), "probe", "--host", "127.0.0.1", "--port",
@@ -67,47 +71,73 @@ def main(n: int) -> None:
         stdlib_cmd = [sys.executable, str(Path(__file__).with_name("_stdlib_client.py")),
                       "127.0.0.1", str(relay.port), ca, "localhost", USER]
         model_cmd = [*stdlib_cmd, "--with-model"]
-        a: list[float] = []
-        b: list[float] = []
-        floor: list[float] = []
-        stdlib: list[float] = []
-        model: list[float] = []
-        no_history: list[float] = []
         for _ in range(3):
             timed(ours, env)
             if swaks:
                 timed(theirs, env)
-        for _ in range(n):
-            floor.append(timed(floor_cmd, env))
-            stdlib.append(timed(stdlib_cmd, env))
-            model.append(timed(model_cmd, env))
-            a.append(timed(ours, env))
-            no_history.append(timed(bare, env))
-            if swaks:
-                b.append(timed(theirs, env))
-    print(f"runs: {n} interleaved, STARTTLS + AUTH PLAIN + QUIT, loopback relay")
-    print(f"smtptui probe --json: median {statistics.median(a):.1f} ms")
-    if b:
-        print(f"swaks:                median {statistics.median(b):.1f} ms")
-        print(f"ratio smtptui/swaks: {statistics.median(a) / statistics.median(b):.2f}x "
-              "(target <= 1.5x)")
-    else:
-        print("swaks is not installed (apt-get install swaks): no comparison")
-    print(f"ratio smtptui/floor: {statistics.median(a) / statistics.median(floor):.2f}x "
-          "(target <= 1.25x; floor: `python -c 'import asyncio, ssl'`)")
-    nh = statistics.median(no_history)
-    print(f"with --no-history (the run not recorded in the history database): median "
-          f"{nh:.1f} ms, {nh / statistics.median(b):.2f}x swaks, "
-          f"{nh / statistics.median(floor):.2f}x the floor" if b else
-          f"with --no-history: median {nh:.1f} ms, {nh / statistics.median(floor):.2f}x the floor")
-    print("references, same runs:")
-    print(f"  blocking stdlib client (socket + ssl, no asyncio): median "
-          f"{statistics.median(stdlib):.1f} ms")
-    print(f"  the same, after importing smtptui's data model:     median "
-          f"{statistics.median(model):.1f} ms  (typed events, config, profiles; no asyncio)")
-    print(f"  `python -c 'import asyncio, ssl'`, nothing else:   median "
-          f"{statistics.median(floor):.1f} ms  (the floor of any asyncio-based client)")
+        for number in range(1, rounds + 1):
+            a: list[float] = []
+            b: list[float] = []
+            floor: list[float] = []
+            stdlib: list[float] = []
+            model: list[float] = []
+            no_history: list[float] = []
+            for _ in range(n):
+                floor.append(timed(floor_cmd, env))
+                stdlib.append(timed(stdlib_cmd, env))
+                model.append(timed(model_cmd, env))
+                a.append(timed(ours, env))
+                no_history.append(timed(bare, env))
+                if swaks:
+                    b.append(timed(theirs, env))
+            print(f"round {number} of {rounds} (load average {_load()}): {n} interleaved runs, "
+                  "STARTTLS + AUTH PLAIN + QUIT, loopback relay")
+            summary.append(_report(a, b, floor, no_history, stdlib, model))
+    if rounds > 1:
+        print(f"spread over {rounds} rounds (min-max of each round's median ratio):")
+        for index, label in enumerate(("smtptui/swaks", "smtptui/floor",
+                                       "--no-history/swaks", "--no-history/floor")):
+            values = [row[index] for row in summary if row[index] == row[index]]  # not NaN
+            if values:
+                print(f"  {label:<20} {min(values):.2f}x-{max(values):.2f}x  "
+                      f"({', '.join(f'{v:.2f}' for v in values)})")
     diagnosis_time()
+
+
+def _load() -> str:
+    try:
+        with open("/proc/loadavg") as f:
+            return f.read().split()[0]
+    except OSError:
+        return "n/a"
+
+
+def _report(a: list[float], b: list[float], floor: list[float], no_history: list[float],
+            stdlib: list[float], model: list[float]) -> tuple[float, float, float, float]:
+    """Print one round; return its ratios (smtptui/swaks, smtptui/floor, and the same
+    with --no-history; NaN without swaks)."""
+    med = statistics.median
+    nan = float("nan")
+    print(f"  smtptui probe --json: median {med(a):.1f} ms")
+    if b:
+        print(f"  swaks:                median {med(b):.1f} ms")
+        print(f"  ratio smtptui/swaks: {med(a) / med(b):.2f}x (target <= 1.5x)")
+    else:
+        print("  swaks is not installed (apt-get install swaks): no comparison")
+    print(f"  ratio smtptui/floor: {med(a) / med(floor):.2f}x "
+          "(target <= 1.25x; floor: `python -c 'import asyncio, ssl'`)")
+    nh = med(no_history)
+    print(f"  with --no-history (the run not recorded in the history database): median "
+          f"{nh:.1f} ms, {nh / med(b):.2f}x swaks, {nh / med(floor):.2f}x the floor" if b else
+          f"  with --no-history: median {nh:.1f} ms, {nh / med(floor):.2f}x the floor")
+    print("  references, same runs:")
+    print(f"    blocking stdlib client (socket + ssl, no asyncio): median {med(stdlib):.1f} ms")
+    print(f"    the same, after importing smtptui's data model:     median {med(model):.1f} ms"
+          "  (typed events, config, profiles; no asyncio)")
+    print(f"    `python -c 'import asyncio, ssl'`, nothing else:   median {med(floor):.1f} ms"
+          "  (the floor of any asyncio-based client)")
+    return (med(a) / med(b) if b else nan, med(a) / med(floor),
+            nh / med(b) if b else nan, nh / med(floor))
 
 
 def diagnosis_time() -> None:
@@ -137,4 +167,12 @@ def diagnosis_time() -> None:
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]) if len(sys.argv) > 1 else 20)
+    import argparse
+
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("runs", nargs="?", type=int, default=20,
+                        help="interleaved runs per round (default 20)")
+    parser.add_argument("--rounds", type=int, default=3,
+                        help="rounds, each reported, then their spread (default 3)")
+    options = parser.parse_args()
+    main(options.runs, options.rounds)

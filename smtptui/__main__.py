@@ -1,5 +1,5 @@
 """`python -m smtptui`."""
 
-from smtptui.cli import entry
+from smtptui.start import main
 
-entry()
+main()

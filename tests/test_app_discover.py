@@ -11,6 +11,7 @@ import pytest
 from textual.widgets import Input, OptionList, Select
 
 from smtptui.app.screens.editor import ProfileEditor
+from smtptui.cli import main
 from tests.app_helpers import app_for, until, write_profiles
 from tests.dns_fixtures import DnsServerFactory
 
@@ -62,6 +63,8 @@ async def test_srv_records_and_mx_provider_fill_the_form(
             "smtp.acme.test", "587", "starttls")
         assert field(app, "username") == field(app, "mail_from") == "ops@acme.test"
         assert app.screen.query_one("#preset", Select).value is Select.NULL
+        assert app.screen.query_one("#secret_kind", Select).value == "prompt"
+        assert "the password is asked when you run it" in status(app)
         # an address whose MX is at Google: the Gmail preset, its host kept
         await discover(pilot, app, "boss@globex.test")
         assert "1 server found for globex.test" in status(app)
@@ -77,6 +80,10 @@ async def test_srv_records_and_mx_provider_fill_the_form(
     assert saved["Globex mail"]["preset"] == "gmail"
     assert saved["Globex mail"]["host"] == "smtp.gmail.com"
     assert saved["Globex mail"]["tls"] == "starttls"
+    # the discovered username comes with a password source, so the file checks
+    assert saved["Globex mail"]["username"] == "ops@acme.test"  # kept from the first fill
+    assert saved["Globex mail"]["password"] == {"prompt": True}
+    assert main(["profiles", "check", "--profiles", str(profiles)]) == 0
 
 
 async def test_a_silent_resolver_is_reported_and_the_form_keeps_working(

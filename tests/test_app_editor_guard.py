@@ -8,7 +8,7 @@ from textual.widgets import Select
 
 from smtptui.app.screens.confirm import ConfirmScreen
 from smtptui.app.screens.editor import ProfileEditor
-from tests.app_helpers import app_for, until
+from tests.app_helpers import app_for, until, write_profiles
 from tests.test_app_editor import set_input
 
 
@@ -62,3 +62,19 @@ async def test_escape_on_an_untouched_form_just_closes(tmp_path: Path) -> None:
         await pilot.press("escape")
         await until(pilot, lambda: not isinstance(app.screen, ProfileEditor), "the close")
         assert not isinstance(app.screen, ConfirmScreen)
+
+
+async def test_keys_typed_right_after_e_are_kept_and_escape_then_asks(tmp_path: Path) -> None:
+    path = write_profiles(tmp_path / "profiles.toml",
+                          [{"name": "Relay", "host": "smtp.acme.test"}])
+    before = path.read_text()
+    app = app_for(path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: app.main.entries, "the profiles")
+        await pilot.press("e", "x", "y", "escape")  # one burst: no wait for the editor
+        await until(pilot, lambda: isinstance(app.screen, ConfirmScreen), "the question")
+        await pilot.press("n")  # keep editing
+        await until(pilot, lambda: isinstance(app.screen, ProfileEditor), "the editor back")
+        # the name is focused and selected as the editor opens: typing replaces it
+        assert app.screen.query_one("#name").value == "xy"  # type: ignore[attr-defined]
+    assert path.read_text() == before

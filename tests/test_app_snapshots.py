@@ -7,6 +7,7 @@ profiles and pre-built reports (no live timings, ports or dates). Update with ``
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -177,3 +178,23 @@ def test_history_tab(snap_compare: Any, fixed_file: Path, tmp_path: Path,
     finally:
         monkeypatch.undo()
         time.tzset()
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_merge_dialog(snap_compare: Any, fixed_file: Path, size: tuple[int, int]) -> None:
+    from smtptui.app.screens.editor_form import FormValues
+    from smtptui.app.screens.editor_merge import three_way
+    from smtptui.app.screens.merge import MergeScreen
+
+    base = FormValues(name="Acme relay", host="smtp.acme.example", secret_kind="env",
+                      secret_value="ACME_PW", notes="first")
+    merge = three_way(base, replace(base, host="smtp2.acme.example", notes="mine"),
+                      replace(base, host="smtp3.acme.example", port="465"))
+
+    async def conflict(pilot: Pilot[Any]) -> None:
+        await pilot.app.push_screen(MergeScreen(
+            merge, name="Acme relay", path="/home/ops/.config/smtptui/profiles.toml",
+            renamed=False))
+        await pilot.pause()
+
+    assert snap_compare(app_for(fixed_file), terminal_size=size, run_before=settle(conflict))

@@ -29,3 +29,13 @@ async def test_demo_headless_human_output() -> None:
     assert code == 0 and err == ""
     assert out.count("Result: OK") == 1 and out.count("Result: FAILED") == 2
     assert "FAILED at auth" in out and "FAILED at starttls" in out
+
+
+async def test_demo_headless_suggests_minus_v_only_without_it() -> None:
+    code, out, _ = await smtptui("demo", "--headless")
+    assert code == 0 and "Run with -v to see which mechanism was used." in out
+    code, out, _ = await smtptui("demo", "--headless", "-v")
+    assert code == 0 and "C: AUTH PLAIN <redacted>" in out
+    assert "with -v" not in out
+    assert ("The mechanisms tried were PLAIN, then LOGIN (in the transcript above); --auth "
+            "picks one.") in out

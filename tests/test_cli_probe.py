@@ -77,6 +77,21 @@ async def test_wrong_password_exits_1_with_diagnosis(relay_factory: RelayFactory
     assert "✗ fail" in out and "FAILED at auth" in out and "next step:" in out
 
 
+async def test_minus_v_is_suggested_only_without_it_and_then_the_mechanism_is_named(
+        relay_factory: RelayFactory, server_ctx: ssl.SSLContext, cafile: str) -> None:
+    relay = await relay_factory(starttls=server_ctx, users={USER: "something-else"},
+                                auth_mechanisms=("LOGIN",))
+    code, out, _ = await smtptui("probe", *target(relay.port, cafile))
+    assert code == 1
+    [step] = [line for line in out.splitlines() if line.startswith("  next step:")]
+    assert "Run with -v to see which mechanism was used." in step
+    code, out, _ = await smtptui("probe", *target(relay.port, cafile), "-v")
+    assert code == 1 and "C: AUTH LOGIN" in out
+    [step] = [line for line in out.splitlines() if line.startswith("  next step:")]
+    assert "-v" not in step
+    assert step.endswith("The mechanism used was LOGIN (AUTH LOGIN in the transcript above).")
+
+
 async def test_human_output_streams_stages_and_verbose_transcript(relay, cafile: str) -> None:
     code, out, _ = await smtptui("probe", *target(relay.port, cafile), "-v")
     assert code == 0

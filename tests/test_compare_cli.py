@@ -89,6 +89,61 @@ async def test_human_table_marks_differences_and_exit_0(
     assert "Cold vs warm" in out and "warm n/a" not in out  # --from/--to: warm measured
 
 
+def _send_row(out: str) -> str:
+    return next(line for line in out.splitlines() if "send (MAIL+RCPT+DATA)" in line)
+
+
+async def test_send_shows_what_mail_rcpt_and_data_did_on_each_side(
+        profiles: Path, relays: tuple[Relay, Relay], capsys: pytest.CaptureFixture[str]) -> None:
+    """A sent; B never got past AUTH: A's send figure is not hidden as n/a."""
+    argv = ["compare", "Alpha", "Beta", "--send", "--from", "ops@acme.test", "--to",
+            "x@y.test", "--profiles", str(profiles)]
+    code, out, _ = await smtptui(capsys, *argv)
+    assert code == 1 and len(relays[0].messages) == 1
+    row = _send_row(out).split()
+    assert row[3:5] == ["ms", "n/a"] and float(row[2]) > 0, row  # A's figure, then B
+    assert "(not reached: AUTH" in _send_row(out)
+    lines = out.splitlines()
+    send = lines[lines.index("Send: MAIL, RCPT and DATA as they ran"):]
+    assert send[1].startswith("  A: MAIL pass ") and ", RCPT pass " in send[1]
+    assert ", DATA pass " in send[1] and "(250 2.0.0 OK queued as" in send[1]
+    assert send[2] == "  B: not reached: AUTH failed"
+    code, out, _ = await smtptui(capsys, *argv, "--json")
+    doc = json.loads(out)
+    assert doc["stats"]["a"]["send"]["n"] == 1 and doc["stats"]["b"]["send"] is None
+    assert doc["send"]["b"] == {"outcome": "not reached: AUTH failed", "stages": []}
+    a = doc["send"]["a"]
+    assert a["outcome"] == "MAIL+RCPT+DATA passed"
+    assert [(s["stage"], s["status"]) for s in a["stages"]] == [
+        ("mail", "pass"), ("rcpt", "pass"), ("data", "pass")]
+    assert a["stages"][1]["reply"] == "250 2.1.5 OK" and a["stages"][2]["elapsed_ms"] > 0
+
+
+async def test_send_names_the_refused_stage_and_a_probe_without_data(
+        relay_factory: RelayFactory, server_ctx: ssl.SSLContext, profiles: Path,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    picky = await relay_factory(starttls=server_ctx,
+                                rcpt_replies={"x@y.test": "550 5.1.1 no such user"})
+    pf = load_or_empty(profiles)
+    pf.add(Profile(name="Picky", host="127.0.0.1", port=picky.port, username=USER,
+                   password=EnvSource("SMTP_PW"), cafile=pf.get("Alpha").cafile, timeout=5.0))
+    pf.save()
+    argv = ["compare", "Alpha", "Picky", "--from", "ops@acme.test", "--to", "x@y.test",
+            "--profiles", str(profiles)]
+    code, out, _ = await smtptui(capsys, *argv)
+    assert code == 1
+    assert "(MAIL+RCPT, no DATA)" in _send_row(out)
+    code, out, _ = await smtptui(capsys, *argv, "--json")
+    doc = json.loads(out)
+    row = next(r for r in doc["rows"] if r["key"] == "latency.send")
+    assert row["a"].endswith(" ms (MAIL+RCPT, no DATA)")
+    assert row["b"].endswith(" ms (MAIL passed; RCPT failed: 550 5.1.1)")
+    send = doc["send"]
+    assert send["a"]["outcome"] == "MAIL+RCPT, no DATA"
+    assert send["b"]["outcome"] == "MAIL passed; RCPT failed: 550 5.1.1"
+    assert send["b"]["stages"][1]["reply"] == "550 5.1.1 no such user"
+
+
 @pytest.mark.parametrize("argv, message", [
     (["Alpha", "Nope"], "unknown profile"),
     (["Alpha", "Beta", "--runs", "0"], "runs must be 1-100"),

@@ -167,3 +167,55 @@ async def test_a_run_that_never_reached_tls_is_not_a_tls_change(relay,  # type: 
                                               StageFinished("connect", "fail", 1.0)),
                                   tls=None, extensions={}, banner="")
     assert [c.key for c in diff_reports(ok, refused)] == ["result"]
+
+
+def _greeting(report: ProbeReport, seconds: float | None) -> ProbeReport:
+    """``report`` with a greeting that took ``seconds`` and was warned about (None: fast)."""
+    warned = seconds is not None
+    text = f"the greeting took {seconds:.1f} s (tarpitting or a slow server)" if warned else ""
+    stages = tuple(dataclasses.replace(
+        s, status="warn" if warned else "pass",
+        elapsed_ms=seconds * 1000 if seconds is not None else 5.0,
+        warnings=(text,) if warned else ()) if s.stage == "greeting" else s
+        for s in report.stages)
+    return dataclasses.replace(report, stages=stages)
+
+
+async def test_a_warned_latency_whose_figure_moves_is_not_a_change_nor_kept_longer(
+        relay, config_for: ConfigFor, tmp_path: Path,  # type: ignore[no-untyped-def]
+        capsys: pytest.CaptureFixture[str]) -> None:
+    import sqlite3
+    import time
+
+    from smtptui.cli import main
+    from smtptui.history.retention import Retention
+    from smtptui.history.store import HistoryStore
+
+    report = await probe(config_for(relay.port))
+    slow, slower, fast = (_greeting(report, 3.2), _greeting(report, 3.6),
+                          _greeting(report, None))
+    assert diff_reports(slow, slower) == [] and signature(slow) == signature(slower)
+    db = tmp_path / "history.sqlite3"
+    for run in (slow, slower, fast, fast):
+        assert record_report(run, profile="p", origin="test", path=db) is not None
+    with sqlite3.connect(db) as conn:
+        rows = conn.execute("SELECT id, notable, changes FROM runs ORDER BY id").fetchall()
+    assert [(i, n) for i, n, _ in rows] == [(1, 0), (2, 0), (3, 1), (4, 0)]
+    assert rows[1][2] == "[]"  # 3.2 s -> 3.6 s: the same warning, latency within the noise
+    assert "the run passes again (was: passed with warnings)" in rows[2][2]
+
+    assert main(["diff", "1", "2", "--history", str(db)]) == 0
+    assert capsys.readouterr().out.endswith("nothing changed (latency within the noise "
+                                            "threshold)\n")
+    assert main(["diff", "2", "3", "--history", str(db)]) == 1
+    assert "≠ warnings now: none" in capsys.readouterr().out
+    assert main(["history", "p", "--history", str(db)]) == 0
+    listing = capsys.readouterr().out.splitlines()
+    assert [line.split()[0] for line in listing[1:]] == ["4", "3", "2", "1"]
+    assert listing[3].endswith("–") and listing[4].endswith("–")  # runs 2 and 1
+    assert "the run passes again" in listing[2]
+
+    with HistoryStore.open(db) as store:  # a month later: only what changed stays
+        store.prune(Retention(keep_runs=1, keep_days=7, keep_notable_days=90),
+                    now=time.time() + 30 * 86400)
+        assert [r.id for r in store.runs(profile="p")] == [4, 3]

@@ -113,6 +113,37 @@ async def test_diff_of_two_saved_reports_and_a_history_export(
         assert code == 2 and message in err and err.count("\n") == 1
 
 
+async def test_diff_of_runs_of_different_profiles_says_so_first(
+        relay, cafile: str, tmp_path: Path, db: Path) -> None:  # type: ignore[no-untyped-def]
+    profiles = acme(tmp_path / "profiles.toml", relay.port, cafile)
+    common = ["--profiles", str(profiles), "--history", str(db)]
+    for name in ("Acme relay", "Acme relay", "Other relay"):
+        code, _, err = await smtptui("probe", name, *common, env={PASSWORD_ENV: CANARY})
+        assert code == 0, err
+    where = f"127.0.0.1:{relay.port}"
+    code, out, err = await smtptui("diff", "1", "3", "--history", str(db))
+    assert code == 0 and err == ""  # the same relay answered the same: nothing changed
+    assert out.splitlines()[0] == ('Note: comparing runs of different profiles: "Acme relay" '
+                                   f'({where}) vs "Other relay" ({where})')
+    code, out, _ = await smtptui("diff", "1", "3", "--history", str(db), "--json")
+    assert code == 0
+    assert json.loads(out)["different_relays"] == (
+        f'comparing runs of different profiles: "Acme relay" ({where}) vs "Other relay" '
+        f"({where})")
+    code, out, _ = await smtptui("diff", "1", "2", "--history", str(db))
+    assert code == 0 and "Note:" not in out and out.startswith("From run 1")
+    code, out, _ = await smtptui("diff", "1", "2", "--history", str(db), "--json")
+    assert json.loads(out)["different_relays"] is None
+    saved = tmp_path / "saved.json"
+    code, out, _ = await smtptui("history", "show", "1", "--json", "--history", str(db))
+    moved = json.loads(out)
+    moved["target"]["port"] = 2525
+    saved.write_text(json.dumps(moved))
+    code, out, _ = await smtptui("diff", "1", str(saved), "--history", str(db))
+    assert out.splitlines()[0] == ('Note: comparing runs of different targets: "Acme relay" '
+                                   f'({where}) vs "Acme relay" (127.0.0.1:2525)')
+
+
 async def test_no_history_records_nothing(relay, cafile: str, tmp_path: Path,  # type: ignore[no-untyped-def]
                                           db: Path) -> None:
     profiles = acme(tmp_path / "profiles.toml", relay.port, cafile)

@@ -120,6 +120,38 @@ async def test_every_earlier_schema_is_migrated_and_keeps_its_runs(
         assert conn.execute("PRAGMA user_version").fetchone()[0] == VERSION
 
 
+async def test_runs_marked_notable_for_latency_alone_are_not_kept_longer_after_migrating(
+        tmp_path: Path, healthy_report: ProbeReport) -> None:
+    db = tmp_path / "history.sqlite3"
+    _database_at(db, 5, healthy_report)
+
+    def change(key: str, before: str, after: str) -> dict[str, str]:
+        return {"key": key, "aspect": key, "before": before, "after": after,
+                "text": f"{key}: {before} -> {after}"}
+
+    latency = change("latency.greeting", "20 ms", "300 ms")
+    figure = change("warnings", "the greeting took 3.2 s (tarpitting or a slow server)",
+                    "the greeting took 3.6 s (tarpitting or a slow server)")
+    banner = change("greeting", "a", "b")
+    with sqlite3.connect(db) as conn:  # as schema 3 -> 4 and earlier recording left them
+        for changes in ([latency], [figure, latency], [banner, figure]):
+            conn.execute("INSERT INTO runs (profile, client, started, origin, verdict, "
+                         "total_ms, changes, notable) VALUES ('Acme relay', 'Acme', "
+                         "1700000001, 'probe', 'pass', 12.5, ?, 1)", (json.dumps(changes),))
+    with HistoryStore.open(db) as store:
+        runs = store.runs(profile="Acme relay")
+        assert [[c["key"] for c in r.changes] for r in reversed(runs)] == [
+            [], ["latency.greeting"], ["latency.greeting"], ["greeting"]]
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT id, notable FROM runs ORDER BY id").fetchall() == [
+            (1, 0), (2, 0), (3, 0), (4, 1)]
+    with HistoryStore.open(db) as store:  # and a run inserted without saying
+        new = store.insert(healthy_report, profile="Acme relay", origin="t",
+                           changes=[latency])
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT notable FROM runs WHERE id = ?", (new,)).fetchone() == (0,)
+
+
 async def test_a_newer_database_is_left_alone(tmp_path: Path, healthy_report: ProbeReport,
                                               capsys: pytest.CaptureFixture[str]) -> None:
     db = tmp_path / "history.sqlite3"

@@ -443,6 +443,37 @@ async def test_cli_mx_json_and_port_override(world: Callable[..., Any]) -> None:
     assert proc.returncode == 2 and err.decode().count("\n") == 1
 
 
+def test_a_dead_resolver_is_reported_once(silent_nameserver: str,
+                                          capsys: pytest.CaptureFixture[str]) -> None:
+    from smtptui.cli import main
+
+    code = main(["mx", "example.test", "--nameserver", silent_nameserver, "--timeout", "0.3"])
+    out, err = capsys.readouterr()
+    assert code == 1 and err == ""
+    assert out.count(f"the DNS server {silent_nameserver} did not answer in 0.3 s") == 1, out
+    assert "timed out" not in out
+    assert "1 failed, 0 warning(s)" in out
+    code = main(["mx", "example.test", "--nameserver", silent_nameserver, "--timeout", "0.3",
+                 "--json"])
+    data = json.loads(capsys.readouterr().out)
+    assert code == 1 and data["ok"] is False and data["hosts"] == []
+    [finding] = data["findings"]
+    assert finding["text"].startswith(f"the DNS server {silent_nameserver} did not answer in "
+                                      "0.3 s (")
+
+
+async def test_a_resolver_that_answers_some_lookups_is_not_called_dead(
+        dns_server_factory: DnsServerFactory) -> None:
+    """Only the MX lookup times out: that is said for MX, not "the server did not answer"."""
+    dns = dns_server_factory({"example.test": {"@": [("A", "192.0.2.1")]}},
+                             behaviour={"example.test": "drop"})
+    report = await check_inbound("example.test", InboundOptions(
+        port=1, nameserver=dns.address, timeout=0.3))
+    texts = [f.text for f in report.findings]
+    assert any(t.startswith("MX lookup for example.test: timed out") for t in texts), texts
+    assert not any("did not answer" in t for t in texts)
+
+
 def test_the_default_mx_port_is_25() -> None:
     from smtptui.cli import build_parser
 

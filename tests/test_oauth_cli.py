@@ -148,5 +148,16 @@ async def test_unknown_sign_in(profiles_path: Path, auth_server: AuthServer, caf
     write_profiles(profiles_path, auth_server, cafile, 25)
     code, _, err = await smtptui("--profiles", str(profiles_path), "oauth", "login", "gmail")
     assert code == 2
-    assert err.startswith("smtptui: no [oauth.gmail] sign-in in the profiles file (known: "
-                          "m365); add one like: [oauth.gmail]; provider = ")
+    assert err == ("smtptui: no [oauth.gmail] sign-in in the profiles file (known: m365); "
+                   "add one like:\n\n"
+                   "    [oauth.gmail]\n"
+                   '    provider = "microsoft"   # or "google", "generic"\n'
+                   '    tenant = "contoso.onmicrosoft.com"\n'
+                   '    client_id = "..."\n')
+    assert "; provider" not in err
+    (profiles_path.parent / "none.toml").write_text("")
+    code, out, err = await smtptui("--profiles", str(profiles_path.parent / "none.toml"),
+                                   "oauth", "status")
+    assert (code, out) == (0, "")
+    assert err.startswith("No [oauth.NAME] sign-ins in the profiles file. Add one like:\n\n"
+                          "    [oauth.NAME]\n    provider = ")

@@ -289,21 +289,24 @@ class SmtpTuiApp(OrderedKeys, App[int]):
         self.main.entries = self.entries()
 
     def save_profile(self, old_name: str | None, profile: object,
-                     expected: object = None) -> str | None:
+                     expected: object = None, known: Iterable[str] = ()) -> str | None:
         """Add (``old_name`` None) or replace a profile, re-reading the file under its lock.
 
-        With ``expected`` (the profile as the editor was opened with it), the save is
-        refused if someone changed that profile in the file meanwhile. Returns a one-line
-        problem, or None when saved.
+        With ``expected`` (the profile as the editor was opened with it; ``known``: the
+        file's names then, to follow a rename), the save is refused with
+        :class:`~smtptui.app.screens.editor_merge.ProfileChanged` (raised, for the editor
+        to merge) if someone changed that profile in the file meanwhile. Returns a
+        one-line problem, or None when saved.
         """
-        from smtptui.app.screens.editor_form import check_unchanged
+        from smtptui.app.screens.editor_merge import ProfileChanged, check_unchanged
         from smtptui.profiles.model import Profile
 
         assert isinstance(profile, Profile)
+        names = set(known)
 
         def change(pf: ProfileFile) -> None:
             if old_name is not None and isinstance(expected, Profile):
-                check_unchanged(pf, old_name, expected)
+                check_unchanged(pf, expected, names)
             if old_name is None:
                 pf.add(profile)
             else:
@@ -311,6 +314,8 @@ class SmtpTuiApp(OrderedKeys, App[int]):
 
         try:
             saved = modify(self.profiles_path, change)
+        except ProfileChanged:
+            raise
         except ProfilesError as exc:
             return str(exc)
         except OSError as exc:  # e.g. the lock file's folder is not writable

@@ -101,8 +101,7 @@ def _unseen_signatures(report: HeaderReport) -> Card:
 def _hops(report: HeaderReport) -> Card:
     rows: Card = []
     for hop in report.hops:
-        delay = (f"+{hop.delay_s:.0f} s" if hop.delay_s is not None
-                 else "" if hop.number == 1 else "?")
+        delay = hop.delay_text or ("" if hop.number == 1 else "?")
         source = clean(hop.from_host or "?", 120) + (f" [{hop.from_ip}]" if hop.from_ip else "")
         line = f"{source} → {clean(hop.by_host or '?', 120)}"
         if hop.protocol:

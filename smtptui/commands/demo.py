@@ -16,6 +16,8 @@ def register(sub: Any) -> None:
                    help="probe each demo relay and print the results instead of opening the app")
     p.add_argument("--json", action="store_true",
                    help="print one JSON object per demo relay (implies --headless)")
+    p.add_argument("-v", "--verbose", action="store_true",
+                   help="with --headless: show each probe's transcript")
     p.add_argument("--profiles", metavar="FILE", default=argparse.SUPPRESS,
                    help="where profiles you add in the demo are saved (default: a "
                         "temporary file, removed when you quit; your own profiles file "
@@ -29,7 +31,7 @@ def run(args: argparse.Namespace) -> int:
     if args.headless or args.json:
         import asyncio
 
-        return asyncio.run(_headless(json_out=args.json))
+        return asyncio.run(_headless(json_out=args.json, verbose=args.verbose))
     import shutil
     from pathlib import Path
 
@@ -55,14 +57,14 @@ def run(args: argparse.Namespace) -> int:
             shutil.rmtree(scratch, ignore_errors=True)
 
 
-async def _headless(*, json_out: bool) -> int:
+async def _headless(*, json_out: bool, verbose: bool = False) -> int:
     import json
     import sys
 
     from smtptui.commands.probe import use_color
     from smtptui.demo.embedded import start_demo
     from smtptui.probe.engine import probe
-    from smtptui.reports.text import format_stage, format_summary
+    from smtptui.reports.text import format_stage, format_summary, format_wire
 
     demo = await start_demo()
     color = use_color(sys.stdout)
@@ -75,7 +77,10 @@ async def _headless(*, json_out: bool) -> int:
             print(f"== {target.name}: {target.description}")
             for stage in report.stages:
                 print(format_stage(stage, color=color))
-            print("\n".join(format_summary(report, color=color)))
+            if verbose:
+                print("\n".join(format_wire(w, color=color) for w in report.transcript))
+            print("\n".join(format_summary(report, color=color,
+                                           transcript="above" if verbose else None)))
             print()
     finally:
         await demo.stop()

@@ -12,7 +12,7 @@ from smtptui.commands.history_args import add_history_args
 from smtptui.errors import ExitCode, UsageError
 
 if TYPE_CHECKING:
-    from smtptui.probe.events import ProbeReport
+    from smtptui.probe.events import ProbeReport, Target
 
 
 def register(sub: Any) -> None:
@@ -50,6 +50,24 @@ def load_run(text: str, args: Any) -> tuple[str, ProbeReport, str]:
     return str(path), read.report, read.notice()
 
 
+def mismatch(a: ProbeReport, b: ProbeReport) -> str | None:
+    """A one-line note when the two runs are not of the same relay (profile, host or port),
+    so a "change" that is only a different target is not read as the relay changing."""
+    from smtptui.hostport import host_port
+    from smtptui.probe.sanitize import clean
+
+    ta, tb = a.target, b.target
+    if (ta.profile, ta.host.lower(), ta.port) == (tb.profile, tb.host.lower(), tb.port):
+        return None
+    what = "profiles" if ta.profile != tb.profile else "targets"
+
+    def name(t: Target) -> str:
+        where = clean(host_port(t.host, t.port), 200)
+        return f'"{clean(t.profile, 100)}" ({where})' if t.profile else f"no profile ({where})"
+
+    return f"comparing runs of different {what}: {name(ta)} vs {name(tb)}"
+
+
 def run(args: argparse.Namespace) -> int:
     import json
     import sys
@@ -61,12 +79,16 @@ def run(args: argparse.Namespace) -> int:
     label_a, report_a, note_a = load_run(args.a, args)
     label_b, report_b, note_b = load_run(args.b, args)
     changes = diff_reports(report_a, report_b)
+    different = mismatch(report_a, report_b)
     for note in dict.fromkeys(n for n in (note_a, note_b) if n):
         print(note, file=sys.stderr)
     if args.json:
-        print(json.dumps({"a": label_a, "b": label_b, "changed": bool(changes),
+        print(json.dumps({"a": label_a, "b": label_b, "different_relays": different,
+                          "changed": bool(changes),
                           "changes": [c.to_json() for c in changes]}, ensure_ascii=False))
     else:
+        if different:
+            print(f"Note: {different}")
         print(f"From {label_a}\n  to {label_b}:")
         print("\n".join(diff_lines(changes, color=use_color(sys.stdout))))
     return ExitCode.FAILED if changes else ExitCode.OK

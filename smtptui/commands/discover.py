@@ -7,6 +7,7 @@ import sys
 from typing import TYPE_CHECKING, Any
 
 from smtptui.commands.dns import add_dns_args, can_encode, nameserver_of
+from smtptui.commands.secret_choice import add_password_args, choose_source, password_from_args
 from smtptui.errors import ExitCode, UsageError
 
 if TYPE_CHECKING:
@@ -28,6 +29,7 @@ def register(sub: Any) -> None:
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.add_argument("--save", metavar="NAME", help="save the best suggestion as a profile")
     p.add_argument("--client", metavar="C", default="", help="client of the saved profile")
+    add_password_args(p)  # the saved profile's password source; asked on a terminal if none
     p.add_argument("--profiles", metavar="FILE", default=argparse.SUPPRESS,
                    help="profiles file")
 
@@ -77,6 +79,15 @@ def run(args: argparse.Namespace) -> int:
 
         profile = profile_for(found, args.save, args.client)
         path = resolve_path(getattr(args, "profiles", None))
+        if profile.username:  # `profiles check` refuses a username without a source
+            from dataclasses import replace
+
+            from smtptui.profiles import load_or_empty
+
+            if args.save in load_or_empty(path):  # before asking anything
+                raise UsageError(f"a profile named {show(args.save)} already exists")
+            password = password_from_args(args) or choose_source(args.save)
+            profile = replace(profile, password=password)
         modify(path, lambda pf: pf.add(profile))
         saved = args.save
         print(f"smtptui: saved profile {show(args.save)} ({profile.host}:{profile.port} "

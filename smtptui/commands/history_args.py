@@ -24,12 +24,20 @@ def add_history_args(p: argparse.ArgumentParser, *, recording: bool = True) -> N
 
 def history_file(args: Any) -> Path | None:
     """The ``--history`` value as a path, or None for the default location."""
-    value = getattr(args, "history", None)
-    if not value:
+    value = history_location(args)
+    if value is None:
         return None
-    from pathlib import Path  # here: with urllib.parse, 2-3 ms a --no-history probe skips
+    from pathlib import Path  # here: with urllib.parse, 2-3 ms a probe skips
 
-    return Path(value).expanduser()
+    return Path(value)
+
+
+def history_location(args: Any) -> str | None:
+    """The ``--history`` value (``~`` expanded), or None for the default location."""
+    import os
+
+    value = getattr(args, "history", None)
+    return os.path.expanduser(value) if value else None
 
 
 def sink_for(args: Any, origin: str) -> HistorySink:
@@ -39,7 +47,7 @@ def sink_for(args: Any, origin: str) -> HistorySink:
         return _Nowhere()  # type: ignore[return-value]
     from smtptui.history.record import HistorySink
 
-    return HistorySink(history_file(args), origin=origin)
+    return HistorySink(history_location(args), origin=origin)
 
 
 class _Nowhere:

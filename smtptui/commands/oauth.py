@@ -22,6 +22,11 @@ EXAMPLE = ('[oauth.NAME]\nprovider = "microsoft"   # or "google", "generic"\n'
            'tenant = "contoso.onmicrosoft.com"\nclient_id = "..."')
 
 
+def example(name: str = "NAME") -> str:
+    """The example sign-in for the profiles file, one line each, indented to copy."""
+    return "\n".join(f"    {line}" for line in EXAMPLE.replace("NAME", name).splitlines())
+
+
 def register(sub: Any) -> None:
     p = sub.add_parser("oauth", help="sign in with OAuth 2.0 for XOAUTH2/OAUTHBEARER",
                        description="Sign in to an [oauth.NAME] sign-in of the profiles file; "
@@ -63,8 +68,7 @@ def account(args: argparse.Namespace) -> Account:
     if args.name not in found:
         known = ", ".join(sorted(found)) or "none"
         raise UsageError(f"no [oauth.{args.name}] sign-in in the profiles file (known: "
-                         f"{known}); add one like: " + EXAMPLE.replace("\n", "; ")
-                         .replace("NAME", args.name))
+                         f"{known}); add one like:\n\n" + example(args.name))
     return found[args.name]
 
 
@@ -248,7 +252,7 @@ def _status(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps({"sign_ins": rows}))
     elif not rows:
-        _say("No [oauth.NAME] sign-ins in the profiles file. Add one like:\n" + EXAMPLE)
+        _say("No [oauth.NAME] sign-ins in the profiles file. Add one like:\n\n" + example())
     else:
         for row in rows:
             print(_status_text(row))

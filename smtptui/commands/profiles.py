@@ -11,6 +11,8 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from smtptui.commands.secret_choice import add_password_args, password_from_args
+
 if TYPE_CHECKING:
     from smtptui.profiles import Profile, ProfileFile
 
@@ -54,13 +56,7 @@ def _register_add(add: argparse.ArgumentParser) -> None:
     add.add_argument("--port", metavar="N", type=int)
     add.add_argument("--tls", metavar="MODE", help="starttls | implicit | none | opportunistic")
     add.add_argument("--user", metavar="U", help="username for AUTH")
-    secret = add.add_mutually_exclusive_group()
-    secret.add_argument("--password-env", metavar="VAR", help="password from this env variable")
-    secret.add_argument("--password-cmd", metavar="CMD", help="password from this command's "
-                        "first output line (run without a shell)")
-    secret.add_argument("--password-keyring", metavar="NAME",
-                        help="password from the OS keyring (service smtptui, user NAME)")
-    secret.add_argument("--password-prompt", action="store_true", help="ask every time")
+    secret = add_password_args(add)
     secret.add_argument("--oauth", metavar="NAME", help="a fresh OAuth token of the file's "
                         "[oauth.NAME] sign-in (smtptui oauth login NAME)")
     add.add_argument("--oauth-token-env", metavar="VAR", help="OAuth token from this variable")
@@ -209,14 +205,8 @@ def _add(args: argparse.Namespace, path: Path) -> int:
 
 def _fields_from_args(args: argparse.Namespace) -> dict[str, Any]:
     """The new profile's fields (Profile attribute names) from the flags and any preset."""
-    from smtptui.commands.target_args import command_source
     from smtptui.errors import UsageError
-    from smtptui.profiles import (
-        PRESETS,
-        EnvSource,
-        KeyringSource,
-        PromptSource,
-    )
+    from smtptui.profiles import PRESETS, EnvSource
 
     if not args.name.strip():
         raise UsageError("profile name must not be empty")
@@ -236,14 +226,9 @@ def _fields_from_args(args: argparse.Namespace) -> dict[str, Any]:
         fields["rcpt_to"] = tuple(args.rcpt_to)
     if args.dkim_selectors:
         fields["dkim_selectors"] = tuple(args.dkim_selectors)
-    if args.password_env:
-        fields["password"] = EnvSource(args.password_env)
-    elif args.password_cmd is not None:
-        fields["password"] = command_source(args.password_cmd)
-    elif args.password_keyring:
-        fields["password"] = KeyringSource(args.password_keyring)
-    elif args.password_prompt:
-        fields["password"] = PromptSource()
+    password = password_from_args(args)
+    if password is not None:
+        fields["password"] = password
     elif args.oauth:
         from smtptui.profiles.secrets import OAuthSource
 

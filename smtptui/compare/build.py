@@ -11,6 +11,7 @@ from smtptui.compare.rows import (
     tls_rows,
     warnings_row,
 )
+from smtptui.compare.sending import send_outcome, send_stages
 from smtptui.compare.stats import (
     LATENCY_ASPECTS,
     Winner,
@@ -47,7 +48,9 @@ def compare_reports(a: Side, b: Side) -> Comparison:
     ra, rb = a.representative, b.representative
     rows = [
         *result_rows(a, b),
-        *latency_rows(stats["a"], stats["b"], cw, shared_only=only is not None),
+        *latency_rows(stats["a"], stats["b"], cw, shared_only=only is not None,
+                      send=(send_outcome(ra), send_outcome(rb))
+                      if send_stages(ra) or send_stages(rb) else ("", "")),
         *tls_rows(ra, rb),
         *extension_rows(ra, rb),
         greeting_row(ra, rb),

@@ -5,22 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from smtptui.compare.stats import Stats, Winner
+from smtptui.durations import fmt_ms
 from smtptui.hostport import host_port
 from smtptui.probe.events import ProbeReport
 from smtptui.records import record
 
 WARM_NEEDS = "n/a (needs --from/--to)"
-
-
-def fmt_ms(value: float | None) -> str:
-    """Milliseconds as people read them: "0.4 ms", "12 ms", "1.25 s"; None is "n/a"."""
-    if value is None:
-        return "n/a"
-    if value < 10:
-        return f"{value:.1f} ms"
-    if value < 1000:
-        return f"{value:.0f} ms"
-    return f"{value / 1000:.2f} s"
 
 
 @record
@@ -138,6 +128,8 @@ class Comparison:
         return self.a if which == "a" else self.b
 
     def to_json(self) -> dict[str, Any]:
+        from smtptui.compare.sending import send_json
+
         def stats(side: str) -> dict[str, Any]:
             return {k: (s.to_json() if s else None) for k, s in self.stats[side].items()}
 
@@ -152,4 +144,6 @@ class Comparison:
             "faster": dict(self.faster),
             "rows": [r.to_json() for r in self.rows],
             "cold_warm": {k: v.to_json() for k, v in self.cold_warm.items()},
+            "send": {"a": send_json(self.a.representative),
+                     "b": send_json(self.b.representative)},
         }

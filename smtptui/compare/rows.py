@@ -9,12 +9,14 @@ only by more than a day (two certificates issued together straddle midnight).
 
 from __future__ import annotations
 
-from smtptui.compare.model import ColdWarm, Row, Side, fmt_ms
+from smtptui.compare.model import ColdWarm, Row, Side
 from smtptui.compare.stats import LATENCY_ASPECTS, Stats, faster
+from smtptui.durations import fmt_ms
 from smtptui.probe.coverage import LABELS, tested_until
 from smtptui.probe.events import ProbeReport
 from smtptui.probe.extensions import human_size
 from smtptui.probe.sanitize import clean
+from smtptui.probe.warning_kinds import warning_kinds
 
 UNKNOWN = "unknown"
 KNOWN_EXTENSIONS = ("SIZE", "PIPELINING", "CHUNKING", "SMTPUTF8", "8BITMIME", "DSN",
@@ -107,13 +109,26 @@ def _latency_row(key: str, label: str, a: Stats | None, b: Stats | None) -> Row:
     return Row(key, "latency", label, va, vb, win is not None, win)
 
 
+def _with_outcome(value: str, outcome: str) -> str:
+    if not outcome:
+        return value
+    return f"n/a ({outcome})" if value == "n/a" else f"{value} ({outcome})"
+
+
 def latency_rows(stats_a: dict[str, Stats | None], stats_b: dict[str, Stats | None],
-                 cold_warm: dict[str, ColdWarm], *, shared_only: bool = False) -> list[Row]:
+                 cold_warm: dict[str, ColdWarm], *, shared_only: bool = False,
+                 send: tuple[str, str] = ("", "")) -> list[Row]:
     """Median latency per stage, then cold connection and warm message. A side with no
     figure (the stage did not complete) is shown as n/a and is not a difference. With
-    ``shared_only`` the sides tried different stages and the total is over those both ran."""
+    ``shared_only`` the sides tried different stages and the total is over those both ran.
+    ``send``: each side's :func:`~smtptui.compare.sending.send_outcome`, added to its send
+    figure (given when a side tried MAIL; else "tested until" already says why)."""
     rows = [_latency_row(f"latency.{key}", label, stats_a[key], stats_b[key])
             for key, label, _ in LATENCY_ASPECTS]
+    i = next(n for n, r in enumerate(rows) if r.key == "latency.send")
+    r = rows[i]
+    rows[i] = Row(r.key, r.section, r.aspect, _with_outcome(r.a, send[0]),
+                  _with_outcome(r.b, send[1]), r.differs, r.faster)
     if shared_only:
         total = rows[-1]
         rows[-1] = Row(total.key, total.section, "total (stages both ran)", total.a, total.b,
@@ -208,4 +223,4 @@ def greeting_row(a: ProbeReport, b: ProbeReport) -> Row:
 def warnings_row(a: ProbeReport, b: ProbeReport) -> Row:
     wa, wb = sorted(set(a.warnings)), sorted(set(b.warnings))
     return Row("warnings", "warnings", "warnings", "; ".join(wa) or "none",
-               "; ".join(wb) or "none", wa != wb)
+               "; ".join(wb) or "none", warning_kinds(a) != warning_kinds(b))

@@ -64,8 +64,9 @@ def summarize(samples: list[float]) -> Stats | None:
 def stage_ms(report: ProbeReport, key: str,
              only: Collection[str] | None = None) -> float | None:
     """One run's latency for aspect ``key`` (see the module doc), or None if it did not run.
-    With ``only``, just stages of those aspects count (what both sides of a comparison ran):
-    ``total`` is then their sum, not the whole probe."""
+    With ``only`` (the aspects both sides of a comparison ran), ``total`` is the sum of
+    those stages, not the whole probe; every other aspect is what this run really did (a
+    side that sent has a send figure even when the other side never got that far)."""
     if key == "total":
         if not report.ok:
             return None
@@ -75,8 +76,7 @@ def stage_ms(report: ProbeReport, key: str,
                    if aspect_of(s.stage) in only and s.status in ("pass", "warn"))
     names = next(stages for k, _, stages in LATENCY_ASPECTS if k == key)
     done = [s.elapsed_ms for s in report.stages
-            if s.stage in names and s.status in ("pass", "warn")
-            and (only is None or aspect_of(s.stage) in only)]
+            if s.stage in names and s.status in ("pass", "warn")]
     return sum(done) if done else None
 
 

@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import textwrap
 
-from smtptui.compare.model import Comparison, Row, Side, fmt_ms
+from smtptui.compare.model import Comparison, Row, Side
+from smtptui.compare.sending import not_tried, send_outcome, send_stages
 from smtptui.compare.stats import LATENCY_ASPECTS, MIN_DIFF_MS, MIN_DIFF_RATIO, Stats
+from smtptui.durations import fmt_ms
 from smtptui.hostport import host_port
+from smtptui.probe.coverage import LABELS
 from smtptui.reports.text import paint
 
 DIFF = "≠"
@@ -119,6 +122,30 @@ def cold_warm_lines(comparison: Comparison) -> list[str]:
     return out
 
 
+def send_lines(comparison: Comparison) -> list[str]:
+    """What MAIL, RCPT and DATA did on each side (the run the table describes): each
+    stage's time and reply; nothing when neither side tried them."""
+    sides = {k: comparison.side(k).representative for k in ("a", "b")}
+    if not any(send_stages(r) for r in sides.values()):
+        return []
+    out = ["Send: MAIL, RCPT and DATA as they ran"]
+    for letter, report in sides.items():
+        stages = send_stages(report)
+        parts = [f"{LABELS[s.stage]} {s.status} {fmt_ms(s.elapsed_ms)}"
+                 + (f" ({_fit(str(s.replies[-1]), 48)})" if s.replies else "")
+                 for s in stages]
+        if not stages:
+            parts = [send_outcome(report)]
+        elif not any(s.status == "fail" for s in stages) and not_tried(report):
+            parts.append(f"no {'/'.join(not_tried(report))}")
+        out.append(f"  {letter.upper()}: {', '.join(parts)}")
+    return out
+
+
+def _fit(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
 def render_text(comparison: Comparison, *, color: bool = False) -> str:
     """The whole comparison as text (what ``w`` saves and `smtptui compare` prints)."""
     diffs = comparison.differences
@@ -136,4 +163,6 @@ def render_text(comparison: Comparison, *, color: bool = False) -> str:
     lines += table_lines(comparison, color=color)
     lines += [""] + stats_lines(comparison)
     lines += [""] + cold_warm_lines(comparison)
+    send = send_lines(comparison)
+    lines += [""] + send if send else []
     return "\n".join(lines) + "\n"

@@ -44,7 +44,8 @@ class DomainReport(JsonMixin):
     """SPF was evaluated for the relay host's addresses because no IP was given."""
     headline: Finding | None = None
     """One verdict that replaces the domain's sections: the domain does not exist
-    (NXDOMAIN), or the resolver answered every query with the same error."""
+    (NXDOMAIN), the resolver answered no query, or it answered every query with the same
+    error."""
     exists: bool | None = None
     """False: NXDOMAIN for the domain; None: the resolver could not say."""
     resolver_error: str | None = None
@@ -119,14 +120,19 @@ async def check_domain(domain: str, *, ips: Sequence[str] = (), selectors: Seque
 
 async def _headline(dns: Dns, domain: str, probe: Lookup, dmarc: DmarcReport
                     ) -> Finding | None:
-    """NXDOMAIN for the domain, or the same error for three different names (the domain's
-    MX and TXT, its ``_dmarc`` TXT): one line instead of a failure per section."""
+    """NXDOMAIN for the domain, a server that answered no lookup at all, or the same error
+    for three different names (the domain's MX and TXT, its ``_dmarc`` TXT): one line
+    instead of a failure per section."""
     if probe.status == "nxdomain":
         return Finding("fail", f"{domain} does not exist (NXDOMAIN from {dns.label}): check "
                                "the spelling; no MX, SPF, DMARC or DKIM record can exist "
                                "under it, and receivers reject mail from it")
+    silent = dns.silence()
+    if silent:
+        return Finding("fail", f"{silent}: nothing about {domain} could be checked; check "
+                               "--nameserver, or that this machine can reach that server")
     if probe.status not in ("servfail", "error"):
-        return None          # timeouts: the overall DNS deadline speaks for them
+        return None          # some timeouts: the overall DNS deadline speaks for them
     others = [await dns.query(domain, "TXT"), *dmarc.lookups[:1]]
     if all(lk.status == probe.status and lk.describe() == probe.describe() for lk in others):
         what = probe.describe().removeprefix("server answered ")

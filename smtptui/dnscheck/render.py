@@ -94,7 +94,7 @@ class Renderer:
         if h.hops:
             out += ["", "Received chain (oldest first)"]
             for hop in h.hops:
-                delay = f"+{hop.delay_s:.0f} s" if hop.delay_s is not None else "   ?"
+                delay = hop.delay_text or "   ?"
                 src = hop.from_host or "?"
                 if hop.from_ip:
                     src += f" [{hop.from_ip}]"

@@ -196,8 +196,21 @@ class Dns:
         self.queries = 0
         self.skipped = 0
         """Lookups not made because the overall deadline had passed."""
+        self.answered = 0
+        """Lookups the server answered (any answer, NXDOMAIN and SERVFAIL included)."""
+        self.timed_out = 0
         self._cache: dict[tuple[str, str], Lookup] = {}
         self._ends = time.monotonic() + self.deadline
+
+    def silence(self) -> str | None:
+        """``"the DNS server 192.0.2.53 did not answer in 5 s (3 lookups)"`` when lookups
+        were made and not one was answered (a dead or unreachable resolver); else None."""
+        if self.answered or not self.timed_out:
+            return None
+        server = self.nameserver or "of this system ({})".format(
+            ", ".join(str(n) for n in self.resolver.nameservers) or "none configured")
+        return (f"the DNS server {server} did not answer in {self.timeout:g} s "
+                f"({self.timed_out} lookup{'s' if self.timed_out != 1 else ''})")
 
     @property
     def label(self) -> str:
@@ -217,6 +230,9 @@ class Dns:
         result = await self._query(key[0], key[1])
         if result.status != "timeout":
             self._cache[key] = result
+            self.answered += result.status in ("ok", "nodata", "nxdomain", "servfail")
+        else:
+            self.timed_out += 1
         return result
 
     async def _query(self, name: str, rdtype: str) -> Lookup:

@@ -13,17 +13,9 @@ import json
 import sys
 import threading
 from collections.abc import AsyncIterator, Callable, Iterable, Sequence
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from smtptui.history.changes import (
-    Change,
-    diff_reports,
-    latency_changes,
-    notable,
-    sentence,
-    signature,
-)
+from smtptui.history.change import Change, latency_changes, notable, sentence, signature
 from smtptui.history.facts import stage_ms
 from smtptui.history.retention import Retention
 from smtptui.history.store import (
@@ -37,6 +29,9 @@ from smtptui.history.store import (
 from smtptui.probe.events import ProbeReport
 from smtptui.probe.redact import REDACTED
 from smtptui.records import record
+
+if TYPE_CHECKING:
+    from smtptui.history.store import StrPath
 
 Warn = Callable[[str], None]
 
@@ -144,6 +139,8 @@ def _since(store: HistoryStore, earlier: Run | None, report: ProbeReport, sig: s
         return ()
     if earlier.signature == sig:
         return tuple(latency_changes(earlier.stage_ms, times))
+    from smtptui.history.changes import diff_reports  # the comparison tables: only now
+
     before = store.report(earlier.id, transcript=False)
     return tuple(diff_reports(before, report)) if before is not None else ()
 
@@ -160,7 +157,7 @@ def profile_key(report: ProbeReport, profile: str | None) -> str:
 
 
 def record_report(report: ProbeReport, *, profile: str | None, client: str | None = None,
-                  origin: str, path: Path | None = None, warn: Warn | None = None,
+                  origin: str, path: StrPath | None = None, warn: Warn | None = None,
                   secrets: Iterable[str] = (), retention: Retention | None = None
                   ) -> Recorded | None:
     """Record a finished run in the history at ``path`` (None: the default location).
@@ -169,9 +166,9 @@ def record_report(report: ProbeReport, *, profile: str | None, client: str | Non
     ``warn``) and None is returned. ``secrets`` are replaced by ``<redacted>`` should
     one appear anywhere in the report.
     """
-    from smtptui.locations import history_path
+    from smtptui.locations import history_location
 
-    where = path if path is not None else history_path()
+    where = path if path is not None else history_location()
     try:
         with HistoryStore.open(where) as store:
             return record_with(store, report, profile=profile_key(report, profile),
@@ -189,7 +186,7 @@ class HistorySink:
     nowhere (``--no-history``). :meth:`record` never raises; after the database has
     failed once the sink stops trying (a locked file would cost every run the wait)."""
 
-    def __init__(self, path: Path | None, *, origin: str, enabled: bool = True,
+    def __init__(self, path: StrPath | None, *, origin: str, enabled: bool = True,
                  warn: Warn | None = None, retention: Retention | None = None) -> None:
         self.path = path
         self.origin = origin
@@ -201,10 +198,10 @@ class HistorySink:
         """One run at a time (the dashboard records from worker threads)."""
 
     @property
-    def where(self) -> Path:
-        from smtptui.locations import history_path
+    def where(self) -> StrPath:
+        from smtptui.locations import history_location
 
-        return self.path if self.path is not None else history_path()
+        return self.path if self.path is not None else history_location()
 
     def record(self, report: ProbeReport, *, profile: str | None, client: str | None = None,
                secrets: Iterable[str] = (), origin: str | None = None) -> Recorded | None:

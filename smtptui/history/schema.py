@@ -7,8 +7,9 @@ every earlier version and open it with the current code.
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Callable
+
+from smtptui.history.sqlite import SQLITE_VERSION, sqlite3
 
 Migration = str | Callable[[sqlite3.Connection], None]
 
@@ -18,12 +19,37 @@ def _reports_apart(conn: sqlite3.Connection) -> None:
     (10,000 runs of a profile: 20x faster); deleting a run deletes its report."""
     conn.execute("CREATE TABLE reports (run_id INTEGER PRIMARY KEY, report BLOB NOT NULL)")
     conn.execute("INSERT INTO reports (run_id, report) SELECT id, report FROM runs")
-    if sqlite3.sqlite_version_info >= (3, 35):
+    if SQLITE_VERSION >= (3, 35):
         conn.execute("ALTER TABLE runs DROP COLUMN report")
     else:  # no DROP COLUMN before SQLite 3.35: empty it (VACUUM gives the space back)
         conn.execute("UPDATE runs SET report = X''")
     conn.execute("CREATE TRIGGER runs_delete AFTER DELETE ON runs BEGIN "
                  "DELETE FROM reports WHERE run_id = old.id; END")
+
+
+def _only_real_changes(conn: sqlite3.Connection) -> None:
+    """5 -> 6: a run where nothing but latency changed is not notable (3 -> 4 marked every
+    run with changes), and a warning whose only difference is a figure ("the greeting took
+    3.2 s" -> "3.6 s") was no change: it leaves the run's changes, so `history`, `diff`
+    and the retention agree."""
+    import json
+    import re
+
+    def figures(text: str) -> str:
+        return re.sub(r"\d+(?:[.,:]\d+)*", "#", text)
+
+    rows = conn.execute("SELECT id, verdict, changes FROM runs WHERE changes != '[]'")
+    for run_id, verdict, text in rows.fetchall():
+        try:
+            changes = [c for c in json.loads(text) if isinstance(c, dict)]
+        except ValueError:
+            continue
+        kept = [c for c in changes if not (c.get("key") == "warnings" and figures(
+            str(c.get("before", ""))) == figures(str(c.get("after", ""))))]
+        notable = verdict == "fail" or any(
+            not str(c.get("key", "")).startswith("latency.") for c in kept)
+        conn.execute("UPDATE runs SET notable = ?, changes = ? WHERE id = ?",
+                     (int(notable), json.dumps(kept, ensure_ascii=False), run_id))
 
 
 MIGRATIONS: tuple[Migration, ...] = (
@@ -74,6 +100,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     ALTER TABLE runs ADD COLUMN signature TEXT NOT NULL DEFAULT '';
     DROP INDEX runs_notable;
     """,
+    _only_real_changes,
 )
 VERSION = len(MIGRATIONS)
 

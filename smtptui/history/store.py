@@ -11,19 +11,22 @@ from __future__ import annotations
 
 import json
 import os
-import sqlite3
 import time
 import zlib
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from smtptui.history.facts import facts
 from smtptui.history.retention import Retention
 from smtptui.history.schema import NewerDatabase, migrate
+from smtptui.history.sqlite import sqlite3
 from smtptui.probe.events import ProbeReport
+
+if TYPE_CHECKING:
+    from os import PathLike
+
+    StrPath = str | PathLike[str]
 
 BUSY_TIMEOUT_MS = 5000
 """How long a writer waits for another one before the history counts as unavailable."""
@@ -33,36 +36,54 @@ class HistoryUnavailable(Exception):
     """The history cannot be used right now; the message is one line."""
 
 
-@dataclass(slots=True, eq=False)
 class Run:
     """One recorded run, without its report (what a listing needs). Treat as read-only
-    (not frozen: listing 10,000 runs is faster without frozen-field set-up)."""
+    (a plain slotted class: listing 10,000 runs is faster without frozen-field set-up,
+    and a recorded probe does not import :mod:`dataclasses` for it).
 
-    id: int
-    profile: str
-    client: str
-    target: str
-    started: float
-    """Unix seconds."""
-    origin: str
-    """Which front end ran it: ``probe``, ``batch``, ``compare``, ``app``, ``watch`` …"""
-    verdict: str
-    failed_stage: str | None
-    failed_reply: str | None
-    diagnosis_kind: str | None
-    total_ms: float
-    stage_ms_json: str
-    tls_version: str | None
-    tls_cipher: str | None
-    cert_sha256: str | None
-    cert_issuer: str | None
-    cert_not_after: str | None
-    extensions: str
-    auth_mechs: str
-    banner: str
-    changes_json: str = "[]"
-    signature: str = ""
-    """:func:`smtptui.history.changes.signature` of the report ("" before schema 5)."""
+    ``started`` is Unix seconds; ``origin`` says which front end ran it (``probe``,
+    ``batch``, ``compare``, ``app``, ``watch`` …); ``signature`` is
+    :func:`smtptui.history.change.signature` of the report ("" before schema 5)."""
+
+    __slots__ = ("id", "profile", "client", "target", "started", "origin", "verdict",
+                 "failed_stage", "failed_reply", "diagnosis_kind", "total_ms", "stage_ms_json",
+                 "tls_version", "tls_cipher", "cert_sha256", "cert_issuer", "cert_not_after",
+                 "extensions", "auth_mechs", "banner", "changes_json", "signature")
+
+    def __init__(self, id: int, profile: str, client: str,  # noqa: A002 (the column)
+                 target: str, started: float, origin: str,
+                 verdict: str, failed_stage: str | None, failed_reply: str | None,
+                 diagnosis_kind: str | None, total_ms: float, stage_ms_json: str,
+                 tls_version: str | None, tls_cipher: str | None, cert_sha256: str | None,
+                 cert_issuer: str | None, cert_not_after: str | None, extensions: str,
+                 auth_mechs: str, banner: str, changes_json: str = "[]",
+                 signature: str = "") -> None:
+        self.id = id
+        self.profile = profile
+        self.client = client
+        self.target = target
+        self.started = started
+        self.origin = origin
+        self.verdict = verdict
+        self.failed_stage = failed_stage
+        self.failed_reply = failed_reply
+        self.diagnosis_kind = diagnosis_kind
+        self.total_ms = total_ms
+        self.stage_ms_json = stage_ms_json
+        self.tls_version = tls_version
+        self.tls_cipher = tls_cipher
+        self.cert_sha256 = cert_sha256
+        self.cert_issuer = cert_issuer
+        self.cert_not_after = cert_not_after
+        self.extensions = extensions
+        self.auth_mechs = auth_mechs
+        self.banner = banner
+        self.changes_json = changes_json
+        self.signature = signature
+
+    def __repr__(self) -> str:
+        return (f"Run(id={self.id}, profile={self.profile!r}, verdict={self.verdict!r}, "
+                f"when={self.when!r})")
 
     @property
     def stage_ms(self) -> dict[str, float]:
@@ -188,18 +209,21 @@ def explain(exc: BaseException) -> str:
 class HistoryStore:
     """An open history database. Use :meth:`open`; close it (or use ``with``)."""
 
-    def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
+    def __init__(self, conn: sqlite3.Connection, path: StrPath) -> None:
         self.conn = conn
         self.path = path
 
     @classmethod
-    def open(cls, path: Path, *, create: bool = True) -> HistoryStore:
-        """Open (``create``: and create, private to the user) and migrate the database."""
+    def open(cls, path: StrPath, *, create: bool = True) -> HistoryStore:
+        """Open (``create``: and create, private to the user) and migrate the database.
+        ``path`` may be a string: a recorded probe does not import :mod:`pathlib`."""
         try:
-            if not path.exists():
+            if not os.path.exists(path):
                 if not create:
                     raise HistoryUnavailable(f"{path}: no history yet")
-                path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+                parent = os.path.dirname(os.fspath(path))
+                if parent:
+                    os.makedirs(parent, mode=0o700, exist_ok=True)
                 os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
             conn = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000,
                                    check_same_thread=False)
@@ -258,15 +282,21 @@ class HistoryStore:
                started: float | None = None, blob: bytes | None = None,
                notable: bool | None = None, signature: str = "") -> int:
         """Add one run (call inside :meth:`writing`, or alone: then it commits itself).
-        ``notable`` runs (default: failed, or something changed) are kept longer."""
+        ``notable`` runs (default: failed, or something other than latency changed) are
+        kept longer."""
         f = facts(report)
         when = started if started is not None else _started(report)
+        if notable is None:
+            from smtptui.history.changes import Change
+            from smtptui.history.changes import notable as changed
+
+            notable = f.verdict == "fail" or changed([Change.from_json(c) for c in changes])
         row = (profile, client or "", when, origin, f.verdict, f.failed_stage, f.failed_reply,
                f.diagnosis_kind, f.total_ms, json.dumps(f.stage_ms), f.tls_version,
                f.tls_cipher, f.cert_sha256, f.cert_issuer, f.cert_not_after, f.extensions,
                f.auth_mechs, f.banner, f.target,
                json.dumps(list(changes), ensure_ascii=False),
-               int(notable if notable is not None else (f.verdict == "fail" or bool(changes))),
+               int(notable),
                signature)
         try:
             cur = self.conn.execute(INSERT_RUN, row)
@@ -380,12 +410,44 @@ class HistoryStore:
         return int(self._query("SELECT COUNT(*) FROM runs")[0][0])
 
 
+def utc_seconds(stamp: str) -> float:
+    """``2026-12-04T22:58:23Z`` (a report's ``started_at``) as Unix seconds; ValueError for
+    anything else. Plain arithmetic: :func:`time.strptime` imports ``_strptime`` and
+    ``calendar`` (2 ms of a recorded probe)."""
+    digits = stamp[:4] + stamp[5:7] + stamp[8:10] + stamp[11:13] + stamp[14:16] + stamp[17:]
+    marks = stamp[4] + stamp[7] + stamp[10] + stamp[13] + stamp[16] if len(stamp) == 20 else ""
+    if not (stamp.isascii() and marks == "--T::" and digits[:-1].isdigit()
+            and stamp.endswith("Z")):
+        raise ValueError(f"not a UTC time stamp: {stamp!r}")
+    year, month, day = int(stamp[:4]), int(stamp[5:7]), int(stamp[8:10])
+    hour, minute, second = int(stamp[11:13]), int(stamp[14:16]), int(stamp[17:19])
+    if not (1 <= month <= 12 and 1 <= day <= _days_in(year, month) and hour < 24
+            and minute < 60 and second < 61):
+        raise ValueError(f"not a UTC time stamp: {stamp!r}")
+    return float(_days_from_civil(year, month, day) * 86400 + hour * 3600 + minute * 60
+                 + second)
+
+
+def _days_in(year: int, month: int) -> int:
+    if month == 2:
+        return 29 if year % 4 == 0 and (year % 100 != 0 or year % 400 == 0) else 28
+    return 30 if month in (4, 6, 9, 11) else 31
+
+
+def _days_from_civil(year: int, month: int, day: int) -> int:
+    """Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's algorithm)."""
+    year -= month <= 2
+    era = year // 400
+    yoe = year - era * 400
+    doy = (153 * (month + (-3 if month > 2 else 9)) + 2) // 5 + day - 1
+    doe = yoe * 365 + yoe // 4 - yoe // 100 + doy
+    return era * 146097 + doe - 719468
+
+
 def local_time(started_at: str) -> str:
     """A report's ``started_at`` (UTC) in local time, as runs show theirs."""
-    import calendar
-
     try:
-        stamp = calendar.timegm(time.strptime(started_at, "%Y-%m-%dT%H:%M:%SZ"))
+        stamp = utc_seconds(started_at)
     except ValueError:
         return started_at
     return time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(stamp))
@@ -394,12 +456,10 @@ def local_time(started_at: str) -> str:
 def _started(report: ProbeReport) -> float:
     """The report's start time as Unix seconds: to the millisecond when it just ended
     (``started_at`` has whole seconds), else as written (now, when it has none)."""
-    import calendar
-
     now = time.time()
     precise = now - report.total_ms / 1000
     try:
-        stamp = float(calendar.timegm(time.strptime(report.started_at, "%Y-%m-%dT%H:%M:%SZ")))
+        stamp = utc_seconds(report.started_at)
     except ValueError:
         return precise
     return precise if abs(precise - stamp) < 2 else stamp

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from smtptui.compare.model import fmt_ms
+from smtptui.durations import fmt_ms
 from smtptui.glyphs import glyph
 from smtptui.history.changes import Change, sentence
 from smtptui.history.store import Run

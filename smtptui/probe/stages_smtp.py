@@ -19,7 +19,7 @@ from smtptui.probe.session_base import (
     to_reply,
 )
 from smtptui.probe.stages_transport import TransportStages
-from smtptui.probe.tlsinfo import make_context
+from smtptui.probe.tlsinfo import make_context, ssl_hostname
 from smtptui.probe.wire import (
     REDACTED,
     SMTPResponse,
@@ -99,7 +99,7 @@ class SmtpStages(TransportStages):
             raise StageFailed("starttls_rejected", reply=rep)
         ctx = make_context(cafile=self.config.cafile, insecure=self.config.insecure)
         try:
-            await self.proto.upgrade(ctx, self._sni(), self.config.timeout)
+            await self.proto.upgrade(ctx, ssl_hostname(self._sni()), self.config.timeout)
         except (ssl.SSLError, ConnectionError, OSError, TimeoutError) as exc:
             await self._tls_failed(exc)
         if self.proto.early_tls_bytes:

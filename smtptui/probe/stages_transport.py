@@ -21,7 +21,14 @@ from smtptui.probe.session_base import (
     StageFailed,
     sniff_grace,
 )
-from smtptui.probe.tlsinfo import cert_from_der, classify, inspect, make_context, tls_warnings
+from smtptui.probe.tlsinfo import (
+    cert_from_der,
+    classify,
+    inspect,
+    make_context,
+    ssl_hostname,
+    tls_warnings,
+)
 from smtptui.probe.wire import (
     CapturingProtocol,
 )
@@ -127,7 +134,7 @@ class TransportStages(SessionBase):
         ctx = make_context(cafile=self.config.cafile, insecure=self.config.insecure)
         try:
             await loop.create_connection(
-                lambda: proto, sock=sock, ssl=ctx, server_hostname=self._sni(),
+                lambda: proto, sock=sock, ssl=ctx, server_hostname=ssl_hostname(self._sni()),
                 ssl_handshake_timeout=self.config.timeout,
             )
         except (ssl.SSLError, ConnectionError, OSError) as exc:

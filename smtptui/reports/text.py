@@ -64,9 +64,17 @@ def format_tls(tls: TLSInfo) -> list[str]:
 
 
 def format_summary(report: ProbeReport, *, color: bool = False,
-                   since: Sequence[str] = ()) -> list[str]:
+                   since: Sequence[str] = (), transcript: str | None = None) -> list[str]:
     """Result, diagnosis, what changed (from the history), TLS card, extensions and
-    warnings."""
+    warnings. ``transcript``: where the reader has the transcript (``"above"`` with -v,
+    ``"below"`` in a saved report), so advice says where to look instead of "run with -v"."""
+    def advice(text: str) -> str:
+        if not transcript:
+            return text
+        from smtptui.reports.advice import with_transcript
+
+        return with_transcript(text, report, transcript)
+
     out: list[str] = []
     failed = report.failed_stage
     if failed is None:
@@ -80,7 +88,7 @@ def format_summary(report: ProbeReport, *, color: bool = False,
         if failed.diagnosis:
             d = failed.diagnosis
             out += [f"  layer:     {d.layer}", f"  what:      {d.summary}",
-                    f"  next step: {d.advice}"]
+                    f"  next step: {advice(d.advice)}"]
         if len(failed.refused) > 1:
             out.append("  refused recipients:")
             out += [paint(f"    {glyph('fail')} {r.diagnosis.summary if r.diagnosis else r.reply}",
@@ -101,7 +109,7 @@ def format_summary(report: ProbeReport, *, color: bool = False,
         warned = [s for s in report.stages if s.status == "warn" and s.diagnosis]
         for stage in warned[:3]:
             assert stage.diagnosis is not None
-            out.append(f"    {stage.stage}: {stage.diagnosis.advice}")
+            out.append(f"    {stage.stage}: {advice(stage.diagnosis.advice)}")
     if report.info:
         out += ["", "Info (nothing to do):"]
         out += [f"  {glyph('info')} {i}" for i in report.info]
@@ -113,7 +121,8 @@ def render_text(report: ProbeReport, *, color: bool = False, verbose: bool = Tru
     lines = [f"smtptui probe of {format_target(report)}",
              f"started {report.started_at}", "", "Stages:"]
     lines += [format_stage(s, color=color) for s in report.stages]
-    lines += [""] + format_summary(report, color=color)
+    lines += [""] + format_summary(report, color=color,
+                                   transcript="below" if verbose else None)
     if verbose:
         lines += ["", "Transcript:"] + [format_wire(w, color=color) for w in report.transcript]
     return "\n".join(lines) + "\n"

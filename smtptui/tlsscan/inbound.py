@@ -100,6 +100,12 @@ async def check_inbound(domain: str, options: InboundOptions) -> InboundReport:
     dns = Dns(options.nameserver, min(options.timeout, 30.0))
     mx, sts, rpt = await asyncio.gather(check_mx(dns, domain), check_mtasts(dns, domain),
                                         check_tlsrpt(dns, domain))
+    silent = dns.silence()
+    if silent:  # one cause, said once (not a timeout line per lookup)
+        return _report(domain, options, False, False, [], None, None, None, [TlsFinding(
+            "fail", f"{silent}: the MX hosts, MTA-STS and TLS-RPT of {domain} are unknown; "
+                    "check --nameserver, or that this machine can reach that server")],
+            started)
     findings: list[TlsFinding] = [TlsFinding(f.level, f.text) for f in mx.findings
                                   if f.level != "pass"]
     hosts = sorted(mx.hosts, key=lambda h: h.preference)

@@ -9,9 +9,10 @@ a prompt when the probe runs).
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+import contextlib
+from collections.abc import Iterable
 from dataclasses import fields
-from typing import TYPE_CHECKING, ClassVar, Literal
+from typing import TYPE_CHECKING, ClassVar, Literal, Protocol
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -24,6 +25,7 @@ from textual.suggester import SuggestFromList
 from textual.widget import Widget
 from textual.widgets import Button, Checkbox, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
+from textual.widgets.select import InvalidSelectValueError
 
 from smtptui.app.screens.editor_form import (
     SECRET_KINDS,
@@ -38,6 +40,7 @@ from smtptui.app.screens.editor_form import (
     values_of,
     without_literal_secrets,
 )
+from smtptui.app.screens.editor_merge import ProfileChanged, three_way
 from smtptui.app.widgets.text_input import Input
 from smtptui.glyphs import glyph
 from smtptui.probe.config import AUTH_MECHS, STOP_AFTER, TLS_MODES
@@ -51,8 +54,16 @@ Mode = Literal["new", "edit", "duplicate"]
 LATER = ("stop_after", "timeout", "cafile", "servername", "ehlo", "insecure",
          "allow_plaintext_auth", "nameserver", "dkim_selectors", "notes")
 """The fields added to the form just after it is first drawn."""
-Save = Callable[[Profile], str | None]
-"""Saves the profile; returns a one-line problem (the editor stays open) or None."""
+
+
+class Save(Protocol):
+    """Saves the profile: adds it (``old_name`` None) or replaces ``old_name``, refusing
+    with :class:`ProfileChanged` if that profile is no longer ``expected`` in the file
+    (``known``: the file's names when the editor opened). Returns a one-line problem (the
+    editor stays open) or None."""
+
+    def __call__(self, old_name: str | None, profile: Profile, expected: Profile | None = None,
+                 known: Iterable[str] = ()) -> str | None: ...
 
 LABELS = {
     "preset": "Preset", "name": "Name", "client": "Client", "host": "Host", "port": "Port",
@@ -111,7 +122,11 @@ class ProfileEditor(ModalScreen[Profile | None]):
         self._suggestions: tuple[Suggestion, ...] = ()
         self._address = ""
         self._started = profile if mode == "edit" else None
-        """What an edit started from: saving refuses if the file's copy differs."""
+        """What an edit started from: saving merges if the file's copy differs."""
+        self._target = profile.name if mode == "edit" and profile is not None else None
+        """The profile the save replaces (None: it adds one)."""
+        self._known = frozenset(taken | ({self._target} if self._target else set()))
+        """The file's profile names as the editor opened (to follow a rename)."""
         self._base = (profile if mode == "edit" else without_literal_secrets(profile)
                       if mode == "duplicate" and profile is not None else None)
         """The profile whose fields the form does not show are kept (unknown keys)."""
@@ -527,11 +542,19 @@ class ProfileEditor(ModalScreen[Profile | None]):
             for name in ("name", "host", "port", "username", "mail_from"):
                 self.query_one(f"#{name}", Input).value = getattr(values, name)
             self.query_one("#tls", Select).value = values.tls
+            # A username needs a password source (`profiles check` refuses one without):
+            # asked when run, unless the user picks another.
+            secret = self.query_one("#secret_kind", Select)
+            prompted = bool(values.username.strip()) and secret.value == "none"
+            if prompted:
+                secret.value = "prompt"
         finally:
             self._filling = False
         self._show_preset_note()
-        self._discover_status(f"✓ Filled in {suggestion.host}:{suggestion.port} "
-                              f"{suggestion.security}. Check the rest and save (ctrl+s).")
+        self._discover_status(
+            f"✓ Filled in {suggestion.host}:{suggestion.port} {suggestion.security}"
+            + ("; the password is asked when you run it (change Password from to store "
+               "a source)" if prompted else "") + ". Check the rest and save (ctrl+s).")
         self.query_one("#name", Input).focus()
 
     @on(Button.Pressed, "#save")
@@ -553,12 +576,93 @@ class ProfileEditor(ModalScreen[Profile | None]):
             for field in self.query(f"#{first}") if first else ():
                 field.focus()
             return
-        problem = self._save(profile)
+        try:
+            problem = self._save(self._target, profile, self._started, self._known)
+        except ProfileChanged as exc:
+            self._counting = False
+            status.update(f"✗ Not saved: {exc}.")
+            self._conflict(exc, profile)
+            return
         if problem:
             self._counting = False
-            status.update(f"✗ {problem}")
+            status.update(f"✗ {problem} — nothing was saved; the form keeps your values.")
             return
         self.dismiss(profile)
+
+    # -- a save conflict: the profile changed in the file while the editor was open ------
+    def _conflict(self, exc: ProfileChanged, profile: Profile) -> None:
+        from smtptui.app.screens.merge import MergeScreen, Picks
+
+        started, current = self._started, exc.current
+        path = str(getattr(self.app, "profiles_path", "the profiles file"))
+        status = self.query_one("#editor-status", Static)
+        if started is None:
+            return
+        if current is None:
+            self._removed(exc, path)
+            return
+        merge = three_way(values_of(started), values_of(profile), values_of(current))
+
+        def answered(picks: Picks | None) -> None:
+            if picks is None:
+                status.update(f"✗ Not saved: {exc}. Save again (ctrl+s) to merge, or Esc.")
+                return
+            self._rebase(current, exc.names)
+            self._fill(merge.resolve(picks))
+            self.action_save()
+
+        self.app.push_screen(MergeScreen(merge, name=started.name, path=path,
+                                         renamed=current.name != started.name), answered)
+
+    def _removed(self, exc: ProfileChanged, path: str) -> None:
+        from smtptui.app.screens.confirm import ConfirmScreen
+
+        name = self._started.name if self._started is not None else ""
+        question = Content.assemble(
+            "The profile ", (name, "bold"), f" was removed from {path} since you opened "
+            "it (by another program or window).\n\nSave your version as a new profile?")
+
+        def answered(yes: bool | None) -> None:
+            if not yes:
+                return
+            self._target, self._started = None, None
+            self._known = exc.names
+            self._taken = set(exc.names)
+            self.action_save()
+
+        self.app.push_screen(ConfirmScreen(question, yes="Save as new", no="Keep editing"),
+                             answered)
+
+    def _rebase(self, current: Profile, names: frozenset[str]) -> None:
+        """Edit ``current`` (the file's copy) from now on: it is what a save replaces, and
+        what its fields the form does not show are kept from."""
+        self._started = self._base = current
+        self._target = current.name
+        self._known = names
+        self._taken = set(names) - {current.name}
+        self._clean = values_of(current)  # Esc asks while the form differs from the file
+
+    def _fill(self, values: FormValues) -> None:
+        """Put ``values`` into the form (as the user would have typed them)."""
+        self._filling = True
+        try:
+            self._preset_value = values.preset if values.preset in PRESETS else ""
+            self._region_value = region_of(values.host)
+            self.query_one("#region", Input).value = self._region_value
+            for f in fields(FormValues):
+                value = getattr(values, f.name)
+                for widget in self.query(f"#{f.name}"):
+                    if isinstance(widget, (Input, Checkbox)):
+                        widget.value = value
+                    elif isinstance(widget, Select):
+                        wanted = value if value and (f.name != "preset" or value in PRESETS) \
+                            else Select.NULL
+                        with contextlib.suppress(InvalidSelectValueError):
+                            widget.value = wanted
+        finally:
+            self._filling = False
+        self._secret_kind_changed()
+        self._show_preset_note()
 
     def action_cancel(self) -> None:
         if self._clean is None or self.values() == self._clean:

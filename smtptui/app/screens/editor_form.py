@@ -26,7 +26,6 @@ from smtptui.profiles.secrets import (
 
 if TYPE_CHECKING:
     from smtptui.dnscheck.discover import Suggestion
-    from smtptui.profiles.store import ProfileFile
 
 SECRET_KINDS: tuple[tuple[str, str], ...] = (
     ("none", "none"),
@@ -196,17 +195,6 @@ def tls_hint(port: str, tls: str) -> str:
     if port.strip() == "587" and tls == "implicit":
         return "port 587 usually means STARTTLS (security: starttls)"
     return ""
-
-
-def check_unchanged(pf: ProfileFile, name: str, started: Profile) -> None:
-    """Raise :class:`ProfilesError` if the profile ``name`` in ``pf`` (the file as it is
-    now) differs from ``started`` (what the editor was opened with)."""
-    problem = (f"profile {name!r} was changed in the file since you opened it; close the "
-               "editor, reload (ctrl+r) and reopen it to see the new values")
-    if name not in pf:
-        raise ProfilesError(f"profile {name!r} was removed from the file since you opened it")
-    if pf.get(name).to_toml_dict(complete=True) != started.to_toml_dict(complete=True):
-        raise ProfilesError(problem)
 
 
 def _source(values: FormValues, original: SecretSource | None) -> SecretSource | None:

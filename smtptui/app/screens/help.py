@@ -26,7 +26,8 @@ def key_label(key: str) -> str:
 
 
 TIPS = [
-    ("ctrl+p", "Command palette: every action, the theme (light / dark), quit"),
+    ("ctrl+p", "Command palette: every action, the theme (light / dark), quit; type a "
+               "profile's name (or probe NAME) to run it"),
     ("Space", "Mark a profile (mark two, then c to compare)"),
     ("Tab", "Move between the list, the transcript and the diagnosis"),
     ("ESCDELAY", "Set ESCDELAY=25 if Esc feels slow over SSH"),
@@ -55,6 +56,7 @@ def other_screens() -> list[tuple[str, Keys]]:
     from smtptui.app.screens.compare import CompareScreen
     from smtptui.app.screens.editor import ProfileEditor
     from smtptui.app.screens.headers import HeaderScreen
+    from smtptui.app.screens.merge import MergeScreen
 
     return [
         ("Client table (a client selected, Tab to it)",
@@ -62,6 +64,9 @@ def other_screens() -> list[tuple[str, Keys]]:
           ("Enter", "Open that profile's run"), ("z", "The table on the whole screen")]),
         ("Profile editor", bound_keys(ProfileEditor.BINDINGS, [
             ("Tab", "Next field (shift+Tab: previous)")])),
+        ("Save conflict (the profile changed in the file while you edited it)",
+         bound_keys(MergeScreen.BINDINGS, [
+             ("↑↓ Enter", "Pick yours or the file's value where both changed a field")])),
         ("Compare", bound_keys(CompareScreen.BINDINGS, [
             ("t (80 columns)", "A's transcript on the whole screen, then B's, then back")])),
         ("Header analyser", bound_keys(HeaderScreen.BINDINGS)),

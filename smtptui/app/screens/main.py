@@ -44,6 +44,10 @@ from smtptui.profiles.errors import SecretError
 from smtptui.profiles.model import Profile
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from textual.command import Provider
+
     from smtptui.app.app import SmtpTuiApp
     from smtptui.app.dns_plan import DnsOutcome, DnsPlan
     from smtptui.app.screens.editor import Mode
@@ -54,9 +58,18 @@ if TYPE_CHECKING:
 BATCH_CONCURRENCY = 10
 
 
+def _profile_commands() -> type[Provider]:
+    from smtptui.app.profile_commands import ProfileCommands  # only once the palette opens
+
+    return ProfileCommands
+
+
 class MainScreen(Screen[None]):
     """Sidebar + probe view + footer."""
 
+    COMMANDS: ClassVar[set[type[Provider] | Callable[[], type[Provider]]]] = {
+        _profile_commands}
+    """"Run NAME" in the palette (with "did you mean …?" for a misspelt name)."""
     BINDINGS: ClassVar[list[BindingType]] = [  # the footer shows the first ones that fit
         Binding("r", "run", "Run", id="run", tooltip="Run the selected profile (or Enter)"),
         Binding("r", "run_sending", "Run+SEND", id="run-send"),  # the footer's run key in
@@ -552,11 +565,6 @@ class MainScreen(Screen[None]):
         template = entry.profile if entry is not None and mode != "new" else None
         client = self.selected_client if self.selected_client in clients else ""
 
-        def save(profile: Profile) -> str | None:
-            if mode == "edit":
-                return app.save_profile(old, profile, expected=template)
-            return app.save_profile(None, profile)
-
         def saved(profile: Profile | None) -> None:
             if profile is not None:
                 self.notify("Saved in the demo's temporary profiles file (removed when you "
@@ -566,7 +574,8 @@ class MainScreen(Screen[None]):
 
         ns = nameserver_for(template.nameserver if template is not None else None)
         self.app.push_screen(ProfileEditor(template, mode=mode, taken=names, clients=clients,
-                                           save=save, client=client or "", nameserver=ns,
+                                           save=app.save_profile, client=client or "",
+                                           nameserver=ns,
                                            dns_timeout=app.dns_timeout,
                                            dns_deadline=app.dns_deadline), saved)
 

@@ -93,7 +93,8 @@ class HeaderReport(JsonMixin):
 
 
 def _spf_verdict(results: list[AuthResult], received: list[ReceivedSpf],
-                 from_domain: str | None, dkim_ok: bool) -> tuple[Verdict, bool]:
+                 from_domain: str | None, dkim_ok: bool) -> tuple[Verdict, str | None]:
+    """The SPF verdict and the envelope domain when it passed aligned with From."""
     spf = by_method(results, "spf")
     if spf:
         result, mailfrom = spf[0].result, domain_of(spf[0].prop(*ENVELOPE_PROPS))
@@ -102,26 +103,27 @@ def _spf_verdict(results: list[AuthResult], received: list[ReceivedSpf],
         mailfrom = domain_of(received[0].props.get("envelope-from"))
     else:
         return Verdict("spf", "none", "warn", "no SPF result in the headers",
-                       "no SPF result recorded by the receiver"), False
+                       "no SPF result recorded by the receiver"), None
     is_aligned = bool(mailfrom and from_domain and aligned(mailfrom, from_domain))
     where = f"smtp.mailfrom={mailfrom}" if mailfrom else "envelope sender unknown"
     if result == "pass":
         if from_domain is None:
-            return Verdict("spf", result, "pass", f"pass ({where})"), False
+            return Verdict("spf", result, "pass", f"pass ({where})"), None
         if is_aligned:
-            return Verdict("spf", result, "pass", f"pass, {where} aligned with From"), True
+            return Verdict("spf", result, "pass", f"pass, {where} aligned with From"), mailfrom
         level: Level = "info" if dkim_ok else "warn"
         return Verdict("spf", result, level, f"pass, but {where} is not aligned with From "
                        f"{from_domain}; DMARC relies on DKIM",
                        None if dkim_ok else "SPF passed for another domain, not the From "
-                                            "domain"), False
+                                            "domain"), None
     lvl, means = meaning("spf", result)
     return Verdict("spf", result, lvl, f"{result}: {means} ({where})",
-                   f"SPF {result}: {means}"), False
+                   f"SPF {result}: {means}"), None
 
 
 def _dkim_verdict(results: list[AuthResult], sigs: list[DkimSignature],
-                  from_domain: str | None) -> tuple[Verdict, bool]:
+                  from_domain: str | None) -> tuple[Verdict, str | None]:
+    """The DKIM verdict and the signing domain when it passed aligned with From."""
     dkim = by_method(results, "dkim")
     passing = [r for r in dkim if r.result == "pass"]
     domains = [domain_of(r.prop("header.d", "header.i")) for r in passing]
@@ -130,7 +132,7 @@ def _dkim_verdict(results: list[AuthResult], sigs: list[DkimSignature],
     suffix = "; uses rsa-sha1 (deprecated, RFC 8301)" if weak_alg else ""
     if good:
         return Verdict("dkim", "pass", "warn" if weak_alg else "pass",
-                       f"pass, d={good[0]} aligned with From" + suffix), True
+                       f"pass, d={good[0]} aligned with From" + suffix), good[0]
     if passing:
         others = ", ".join(d for d in domains if d) or "another domain"
         broken = [domain_of(r.prop("header.d", "header.i")) or "?" for r in dkim
@@ -139,7 +141,7 @@ def _dkim_verdict(results: list[AuthResult], sigs: list[DkimSignature],
             suffix = f"; d={', '.join(broken)} did not verify (changed in transit?)" + suffix
         return Verdict("dkim", "pass", "warn",
                        f"pass for d={others}, not aligned with From {from_domain}" + suffix,
-                       "DKIM signed by another domain only (no aligned signature)"), False
+                       "DKIM signed by another domain only (no aligned signature)"), None
     if dkim:
         first = dkim[0]
         found, means = meaning("dkim", first.result)
@@ -147,24 +149,31 @@ def _dkim_verdict(results: list[AuthResult], sigs: list[DkimSignature],
         detail = f"{first.result}: {means}" + (f" ({why})" if why else "")
         reason = ("no DKIM signature: Gmail and Yahoo require one from bulk senders"
                   if first.result == "none" else f"DKIM {first.result}: {means}")
-        return Verdict("dkim", first.result, found, detail, reason), False
+        return Verdict("dkim", first.result, found, detail, reason), None
     if sigs:
         names = ", ".join(f"d={s.domain} s={s.selector}" for s in sigs)
-        level: Level = "pass" if any(s.aligned_relaxed for s in sigs) else "warn"
+        signer = next((s.domain for s in sigs if s.aligned_relaxed), None)
+        level: Level = "pass" if signer else "warn"
         return Verdict("dkim", "unknown", level, f"signed ({names}); no receiver result "
-                       "in the headers" + suffix), bool(level == "pass")
+                       "in the headers" + suffix), signer
     return Verdict("dkim", "none", "warn", "the message is not signed (no DKIM signature "
                    "and no receiver result)",
-                   "no DKIM signature: Gmail and Yahoo require one from bulk senders"), False
+                   "no DKIM signature: Gmail and Yahoo require one from bulk senders"), None
 
 
-def _dmarc_verdict(results: list[AuthResult], from_domain: str | None, spf_ok: bool,
-                   dkim_ok: bool, arc_ok: bool) -> Verdict:
+def _dmarc_verdict(results: list[AuthResult], from_domain: str | None,
+                   aligned_passes: dict[str, str], arc_ok: bool) -> Verdict:
+    """``aligned_passes``: mechanism -> the domain that passed aligned with From (relaxed)."""
     dmarc = by_method(results, "dmarc")
+    passed = [m.upper() for m in ("spf", "dkim") if m in aligned_passes]
+    relaxed_only = not any(from_domain and aligned(d, from_domain, "s")
+                           for d in aligned_passes.values())
     if not dmarc:
-        if spf_ok or dkim_ok:
-            return Verdict("dmarc", "unknown", "info", "no receiver result; an aligned "
-                           f"{'DKIM' if dkim_ok else 'SPF'} pass would satisfy DMARC")
+        if passed:
+            return Verdict("dmarc", "unknown", "info", "no receiver result; the aligned "
+                           f"{passed[-1]} pass above satisfies DMARC"
+                           + (" unless the domain requires strict alignment"
+                              if relaxed_only else ""))
         return Verdict("dmarc", "unknown", "warn", "no receiver result and nothing aligned "
                        "passed", "neither SPF nor DKIM passed aligned with the From domain")
     r = dmarc[0]
@@ -185,12 +194,25 @@ def _dmarc_verdict(results: list[AuthResult], from_domain: str | None, spf_ok: b
     if r.result != "fail":
         return Verdict("dmarc", r.result, level, f"{r.result}: {means} ({where}{tail})",
                        f"DMARC {r.result}: {means}")
+    if not action:
+        action = next((m.group(1).lower() for c in r.comments
+                       if (m := re.search(r"\bdis=(\w+)", c, re.I))), None)
+    if passed:
+        # Our own SPF/DKIM lines say an aligned pass exists: "neither passed aligned" would
+        # contradict them, so say what can make the receiver's fail agree with them.
+        which = " and ".join(f"{m.upper()} ({d})" for m, d in aligned_passes.items())
+        means = (f"the receiver found no aligned pass: {which} passed, aligned "
+                 "with From only in relaxed mode; the domain's DMARC record probably requires "
+                 "strict alignment (aspf=s/adkim=s)" if relaxed_only else
+                 f"the receiver found no aligned pass, although {which} passed with the "
+                 "From domain itself; it judged another From or result than these headers "
+                 "show")
     detail = (f"{r.result}: {means} ({where}{tail}"
               f"{f', action {action}' if action else ''})")
     if arc_ok:
         detail += "; a valid ARC chain may let the receiver override it"
     return Verdict("dmarc", r.result, "fail", detail,
-                   f"DMARC {r.result}: neither SPF nor DKIM passed aligned with the From domain"
+                   f"DMARC {r.result}: {means}"
                    + (f"; the domain asks receivers to {policy}" if policy and policy != "none"
                       else ""))
 
@@ -281,7 +303,7 @@ def _delivery_verdict(hops: tuple[Hop, ...], total: float | None) -> Verdict:
     skew = [h for h in hops if h.delay_s is not None and h.delay_s < 0]
     detail = f"{len(hops)} hop(s)" + (f", {total:.0f} s in transit" if total is not None else "")
     if skew:
-        detail += f"; clock skew at hop {skew[0].number} ({skew[0].delay_s:.0f} s)"
+        detail += f"; clock skew at hop {skew[0].number} ({skew[0].delay_text})"
     if total is not None and total < 0:
         return Verdict("delivery", "clock-skew", "warn", detail + ": the last hop is dated "
                        "before the first, so the servers' clocks disagree and the transit "
@@ -333,8 +355,9 @@ def analyse_headers(text: str, trust: tuple[str, ...] = ()) -> HeaderReport:
     sigs = [parse_dkim_signature(v, from_domain) for v in get("DKIM-Signature")]
     arc = _arc(get("ARC-Seal"), get("ARC-Authentication-Results"), results)
     hops, total = received_chain(get("Received"))
-    dkim_v, dkim_ok = _dkim_verdict(results, sigs, from_domain)
-    spf_v, spf_ok = _spf_verdict(results, received_spf, from_domain, dkim_ok)
+    dkim_v, dkim_signer = _dkim_verdict(results, sigs, from_domain)
+    spf_v, spf_domain = _spf_verdict(results, received_spf, from_domain, dkim_signer is not None)
+    aligned_passes = {m: d for m, d in (("spf", spf_domain), ("dkim", dkim_signer)) if d}
     unsub_v, one_click = _unsubscribe_verdict(
         next(iter(get("List-Unsubscribe")), None), next(iter(get("List-Unsubscribe-Post")),
                                                         None))
@@ -342,7 +365,7 @@ def analyse_headers(text: str, trust: tuple[str, ...] = ()) -> HeaderReport:
         "X-MS-Exchange-Organization-SCL", "X-Forefront-Antispam-Report", "X-Spam-Flag",
         "X-Spam-Status")})
     verdicts = [*from_verdicts(boxes, len(from_fields), results), spf_v, dkim_v,
-                _dmarc_verdict(results, from_domain, spf_ok, dkim_ok, bool(arc.valid)),
+                _dmarc_verdict(results, from_domain, aligned_passes, bool(arc.valid)),
                 _arc_verdict(arc, results), unsub_v, *spam, _delivery_verdict(hops, total)]
     count = len(msg.keys())
     partial = _completeness_verdict({n.lower(): get(n) for n in (

@@ -54,6 +54,11 @@ class Hop(JsonMixin):
     raw: str
 
     @property
+    def delay_text(self) -> str | None:
+        """The delay with its sign, ``+3 s`` or ``-3 s`` (a clock skew); ``None`` if unknown."""
+        return None if self.delay_s is None else f"{round(self.delay_s):+d} s"
+
+    @property
     def tls(self) -> bool | None:
         if not self.protocol:
             return None
