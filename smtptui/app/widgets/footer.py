@@ -19,10 +19,31 @@ PALETTE = 13
 
 
 class FittingFooter(Footer):
-    """A compact :class:`Footer` that hides (rather than cuts) the keys past its width."""
+    """A compact :class:`Footer` that hides (rather than cuts) the keys past its width.
+
+    Textual's footer rebuilds all its keys each time its screen's bindings are updated
+    (every focus change, every modal opened over it or closed), even when the keys it
+    shows are the same: 27 widgets restyled, a third of opening the editor or help. This
+    one rebuilds only when what it would show has changed.
+    """
+
+    _shown: tuple[object, ...] | None = None
+
+    def _showing(self) -> tuple[object, ...]:
+        """What :meth:`Footer.compose` would build from (keys, labels, enabled, tooltips)."""
+        get_display = self.app.get_key_display
+        return (self.show_command_palette, self.compact, tuple(
+            (binding.key, get_display(binding), binding.description, binding.action,
+             binding.group, enabled, tooltip)
+            for (_, binding, enabled, tooltip) in self.screen.active_bindings.values()
+            if binding.show or binding.key == self.app.COMMAND_PALETTE_BINDING))
 
     async def recompose(self) -> None:
+        showing = self._showing() if self._bindings_ready else None
+        if showing is not None and showing == self._shown and self.children:
+            return  # the same keys: nothing to rebuild
         await super().recompose()
+        self._shown = showing
         self.fit()
 
     def on_resize(self, event: Resize) -> None:
