@@ -8,7 +8,9 @@ important keys first; every key stays in the palette and on the help screen.
 from __future__ import annotations
 
 from rich.cells import cell_len
+from textual.app import ComposeResult
 from textual.events import Resize
+from textual.screen import Screen
 from textual.widgets import Footer
 from textual.widgets._footer import FooterKey
 
@@ -30,7 +32,7 @@ class FittingFooter(Footer):
     _shown: tuple[object, ...] | None = None
 
     def _showing(self) -> tuple[object, ...]:
-        """What :meth:`Footer.compose` would build from (keys, labels, enabled, tooltips)."""
+        """What :meth:`Footer.compose` builds from (keys, labels, enabled, tooltips)."""
         get_display = self.app.get_key_display
         return (self.show_command_palette, self.compact, tuple(
             (binding.key, get_display(binding), binding.description, binding.action,
@@ -38,12 +40,18 @@ class FittingFooter(Footer):
             for (_, binding, enabled, tooltip) in self.screen.active_bindings.values()
             if binding.show or binding.key == self.app.COMMAND_PALETTE_BINDING))
 
-    async def recompose(self) -> None:
-        showing = self._showing() if self._bindings_ready else None
-        if showing is not None and showing == self._shown and self.children:
+    def compose(self) -> ComposeResult:
+        self._shown = self._showing() if self._bindings_ready else None
+        yield from super().compose()
+
+    def bindings_changed(self, screen: Screen[object]) -> None:
+        if (self._shown is not None and self.children and screen is self.screen
+                and self._showing() == self._shown):
             return  # the same keys: nothing to rebuild
+        super().bindings_changed(screen)
+
+    async def recompose(self) -> None:
         await super().recompose()
-        self._shown = showing
         self.fit()
 
     def on_resize(self, event: Resize) -> None:
