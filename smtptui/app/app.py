@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.command import SimpleCommand
+from textual.dom import DOMNode
 from textual.markup import escape
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
@@ -58,6 +59,24 @@ def demo_intro(*, temporary_profiles: bool) -> str:
                else " Pick one to read its run."))
 
 
+_FROZEN = False
+
+
+def gc_after_start() -> None:
+    """Turn the garbage collector back on. The first time in a process, the objects made
+    while starting (modules, the profiles, the first screen: ~100,000) are moved out of
+    its reach first (``gc.freeze``): its full passes, every few hundred ms of work
+    (opening the editor), then scan what changed since, not all of them again (30-65 ms
+    each on a 1,000-profile file)."""
+    import gc
+
+    global _FROZEN
+    if not _FROZEN:  # once: a test process starts many apps, whose garbage is not frozen
+        _FROZEN = True
+        gc.freeze()
+    gc.enable()
+
+
 class SmtpTuiApp(OrderedKeys, App[int]):
     """The dashboard. Build it with :func:`smtptui.app.launch.make_app`."""
 
@@ -76,6 +95,21 @@ class SmtpTuiApp(OrderedKeys, App[int]):
             if (shown.message, shown.title, shown.severity) == (message, title, severity):
                 self._unnotify(shown, refresh=False)
         super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
+
+    def update_styles(self, node: DOMNode, animate: bool = True) -> None:
+        """Restyle ``node`` (its classes changed) only once it is in the DOM.
+
+        Textual restyles a widget (and its children) at once whenever a class changes,
+        even while it is still being built: ``Input(compact=True)``, ``Select``,
+        ``Button``, ``Checkbox`` set their compact class in their constructors, so each
+        was styled once there and again when mounted (registering applies the stylesheet
+        to every new widget anyway) -- two fifths of opening the editor. Textual once
+        skipped unmounted nodes (https://github.com/Textualize/textual/pull/3837); its
+        ``update_styles`` no longer does.
+        """
+        if node is not self and node not in self._registry:
+            return  # styled when it is registered (mounted)
+        super().update_styles(node, animate)
 
     def action_help_quit(self) -> None:
         """ctrl+c: say how to quit (Textual's own notice is markup, which ours never is)."""
@@ -156,6 +190,16 @@ class SmtpTuiApp(OrderedKeys, App[int]):
             self.register_theme(LOW_COLOUR)
             self.theme = name
 
+    collect_after_first_frame = False
+    """Turn the garbage collector back on once the first frame is painted
+    (:func:`~smtptui.app.launch.make_app` turns it off while the app starts)."""
+
+    def on_ready(self) -> None:
+        """The first frame is painted: collect garbage again (see :func:`gc_after_start`)."""
+        if self.collect_after_first_frame:
+            self.collect_after_first_frame = False
+            gc_after_start()
+
     async def on_mount(self) -> None:
         self._pick_theme()
         if self.viewing is not None:
@@ -171,6 +215,7 @@ class SmtpTuiApp(OrderedKeys, App[int]):
             self.push_screen(WelcomeScreen(str(self.profiles_path)))
 
     async def on_unmount(self) -> None:
+        self.on_ready()  # never painted (closed at once): the collector still comes back on
         await self.stop_demo()
         self._prompted.clear()
         if self._history_sink is not None:
