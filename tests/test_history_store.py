@@ -234,3 +234,32 @@ async def test_listing_filters_by_client_and_time(tmp_path: Path,
         assert [r.profile for r in store.runs(since=150)] == ["c", "b"]
         assert store.newest_per_profile()["c"].started == 300
         assert store.profiles() == [("a", "Acme", 1), ("b", "Acme", 1), ("c", "Globex", 1)]
+
+
+def test_processes_opening_a_new_database_together_all_get_it(tmp_path: Path) -> None:
+    """The dashboard's start-up read and its first recorded run (or a cron job) may open
+    a database that does not exist yet at the same moment: switching it to WAL then
+    meets "database is locked" at once, with no busy handler; each waits its turn."""
+    import threading
+
+    problems: list[str] = []
+    for attempt in range(200):
+        path = tmp_path / f"h{attempt}.sqlite3"
+        start = threading.Barrier(3)
+
+        def open_it(create: bool, path: Path = path, start: threading.Barrier = start) -> None:
+            start.wait()
+            try:
+                with HistoryStore.open(path, create=create) as store:
+                    store.runs(limit=1)
+            except HistoryUnavailable as exc:
+                if "no history yet" not in str(exc):
+                    problems.append(str(exc))
+
+        threads = [threading.Thread(target=open_it, args=(create,))
+                   for create in (True, False, True)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    assert problems == []

@@ -206,6 +206,30 @@ def explain(exc: BaseException) -> str:
     return text or type(exc).__name__
 
 
+def _use_wal(conn: sqlite3.Connection) -> None:
+    """Put the database in WAL mode (once per file: the mode is kept in it).
+
+    Switching needs the file to itself, and SQLite answers "database is locked" at once
+    (no busy handler) while another process holds it, which happens when two start on a
+    new database together (the dashboard's start-up read and its first recorded run; a
+    cron job): wait and try again, up to the busy timeout, as for any other lock."""
+    if conn.execute("PRAGMA journal_mode").fetchone()[0].lower() == "wal":
+        return
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    pause = 0.001
+    while True:
+        try:
+            if conn.execute("PRAGMA journal_mode = WAL").fetchone()[0].lower() == "wal":
+                return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc).lower():
+                raise
+        if time.monotonic() > deadline:
+            raise sqlite3.OperationalError("database is locked")
+        time.sleep(pause)
+        pause = min(pause * 2, 0.05)
+
+
 class HistoryStore:
     """An open history database. Use :meth:`open`; close it (or use ``with``)."""
 
@@ -231,8 +255,7 @@ class HistoryStore:
             raise HistoryUnavailable(f"{path}: {explain(exc)}") from None
         try:
             conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-            if conn.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
-                conn.execute("PRAGMA journal_mode = WAL")
+            _use_wal(conn)
             # No fsync: a crash of smtptui (even kill -9) never damages a WAL database;
             # only a power cut or OS crash could, and then the history says it is
             # unavailable. fsync costs ~15 ms per run on ordinary disks (the issue
