@@ -65,8 +65,9 @@ def run_cli(path: Path, *extra: str) -> tuple[float, float, float, list[str], in
 
 
 def main(relays: int, per: int, latency: float) -> None:
-    with relays_in_process(relays, latency) as (ports, cafile), \
+    with relays_in_process(relays, latency, processes=1) as served, \
             tempfile.TemporaryDirectory() as tmp:
+        ports, cafile = served.ports, served.cafile
         small, big = Path(tmp) / "small.toml", Path(tmp) / "big.toml"
         n_small = write_profiles(small, ports[:1], 200, cafile)
         n_big = write_profiles(big, ports, per, cafile)
