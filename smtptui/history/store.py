@@ -249,12 +249,12 @@ class HistoryStore:
                 if parent:
                     os.makedirs(parent, mode=0o700, exist_ok=True)
                 os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
+            # timeout= is SQLite's busy timeout (sqlite3_busy_timeout): no PRAGMA needed
             conn = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000,
                                    check_same_thread=False)
         except (OSError, sqlite3.Error) as exc:
             raise HistoryUnavailable(f"{path}: {explain(exc)}") from None
         try:
-            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
             _use_wal(conn)
             # No fsync: a crash of smtptui (even kill -9) never damages a WAL database;
             # only a power cut or OS crash could, and then the history says it is
