@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import fields
 from typing import TYPE_CHECKING, ClassVar, Literal, Protocol
 
@@ -51,7 +51,8 @@ if TYPE_CHECKING:
     from smtptui.dnscheck.discover import Discovery, Suggestion
 
 Mode = Literal["new", "edit", "duplicate"]
-LATER = ("stop_after", "timeout", "cafile", "servername", "ehlo", "insecure",
+LATER = ("tls", "username", "auth", "secret_kind", "secret_value", "mail_from", "rcpt_to",
+         "send", "stop_after", "timeout", "cafile", "servername", "ehlo", "insecure",
          "allow_plaintext_auth", "nameserver", "dkim_selectors", "notes")
 """The fields added to the form just after it is first drawn."""
 
@@ -96,6 +97,27 @@ class TickBox(Checkbox):
     def watch_value(self) -> None:
         self.BUTTON_INNER = "X" if self.value else " "
         super().watch_value()
+
+
+class Later(Lazy):
+    """:class:`~textual.lazy.Lazy` (mounted after the first refresh) that calls ``then``
+    once its widget is mounted, so the screen can set up the rows it holds."""
+
+    def __init__(self, widget: Widget, then: Callable[[], object]) -> None:
+        super().__init__(widget)
+        self._then = then
+
+    async def mount_composed_widgets(self, widgets: list[Widget]) -> None:
+        parent, widget = self.parent, self._replace_widget
+
+        async def mount() -> None:
+            if not isinstance(parent, Widget):
+                return
+            await parent.mount(widget, after=self)
+            await self.remove()
+            self._then()
+
+        self.call_after_refresh(mount)
 
 
 class ProfileEditor(ModalScreen[Profile | None]):
@@ -181,21 +203,25 @@ class ProfileEditor(ModalScreen[Profile | None]):
                                                                   case_sensitive=False)))
                 yield from self._row("host", self._input("host", v.host))
                 yield from self._row("port", self._input("port", v.port, type="integer"))
-                yield from self._row("tls", Select([(m, m) for m in TLS_MODES], value=v.tls,
-                                                   allow_blank=False, compact=True, id="tls"))
-                yield Static("", id="tls-hint", classes="form-note", markup=False)
-                yield from self._row("username", self._input("username", v.username))
-                yield from self._row("auth", Select([(m, m) for m in AUTH_MECHS], value=v.auth,
-                                                    allow_blank=False, compact=True, id="auth"))
-                yield from self._row("secret_kind", Select(
-                    [(label, kind) for label, kind in kinds], value=v.secret_kind,
-                    allow_blank=False, compact=True, id="secret_kind"))
-                yield from self._row("secret_value", self._input("secret_value",
-                                                                 v.secret_value))
-                yield Button("Sign in…", id="sign-in", compact=True)
-                yield from self._row("mail_from", self._input("mail_from", v.mail_from))
-                yield from self._row("rcpt_to", self._input("rcpt_to", v.rcpt_to))
-                yield from self._row("send", TickBox("send a test message", v.send, id="send"))
+                # The rows below the connection fields are added just after the form is
+                # first drawn (opening it is then half as heavy): values() reads them from
+                # the profile until they are there, and what sets them up runs once they are.
+                with Later(Vertical(id="editor-mid"), self._rows_added):
+                    yield from self._row("tls", Select([(m, m) for m in TLS_MODES], value=v.tls,
+                                                       allow_blank=False, compact=True, id="tls"))
+                    yield Static("", id="tls-hint", classes="form-note", markup=False)
+                    yield from self._row("username", self._input("username", v.username))
+                    yield from self._row("auth", Select([(m, m) for m in AUTH_MECHS], value=v.auth,
+                                                        allow_blank=False, compact=True, id="auth"))
+                    yield from self._row("secret_kind", Select(
+                        [(label, kind) for label, kind in kinds], value=v.secret_kind,
+                        allow_blank=False, compact=True, id="secret_kind"))
+                    yield from self._row("secret_value", self._input("secret_value",
+                                                                     v.secret_value))
+                    yield Button("Sign in…", id="sign-in", compact=True)
+                    yield from self._row("mail_from", self._input("mail_from", v.mail_from))
+                    yield from self._row("rcpt_to", self._input("rcpt_to", v.rcpt_to))
+                    yield from self._row("send", TickBox("send a test message", v.send, id="send"))
                 # The less used fields are added just after the form is first drawn:
                 # opening the editor is then a third lighter (values() reads them from
                 # the profile until they are there).
@@ -242,13 +268,18 @@ class ProfileEditor(ModalScreen[Profile | None]):
                 yield widget
 
     def on_mount(self) -> None:
-        self._secret_kind_changed()
         self._show_preset_note()
         self._validate()
         # The form as opened, read now (not after the first refresh, when keys typed
         # right after the editor opened would already be in it): Esc asks before
         # throwing away anything that differs from it.
         self._clean = self.values()
+
+    def _rows_added(self) -> None:
+        """The rows added after the first frame are there: set them up as the form does."""
+        self._secret_kind_changed()
+        self._show_preset_note()
+        self._validate()
 
     # -- reading the form -------------------------------------------------------------
     def values(self) -> FormValues:
@@ -279,9 +310,9 @@ class ProfileEditor(ModalScreen[Profile | None]):
                 problems["region"] = found
                 profile = None
         hint = tls_hint(values.port, values.tls)
-        shown_hint = self.query_one("#tls-hint", Static)
-        shown_hint.update(f"ⓘ {hint}" if hint else "")
-        shown_hint.set_class(bool(hint), "-shown")
+        for shown_hint in self.query("#tls-hint").results(Static):  # none until added
+            shown_hint.update(f"ⓘ {hint}" if hint else "")
+            shown_hint.set_class(bool(hint), "-shown")
         for name in [f.name for f in fields(FormValues)] + ["region"]:
             problem = problems.get(name, "")
             text = f"✗ {problem}" if problem and (
@@ -407,7 +438,8 @@ class ProfileEditor(ModalScreen[Profile | None]):
             if self._mode != "new":
                 note += (". The fields keep this profile's values: press Fill from preset "
                          "to use the preset's host, port and security")
-            self.query_one("#username", Input).placeholder = preset.username_hint
+            for username in self.query("#username").results(Input):  # none until added
+                username.placeholder = preset.username_hint
         self.query_one("#preset-note", Static).update(note)
         self.query_one("#preset-note", Static).set_class(bool(note), "-shown")
         self.query_one("#row-region").display = self._needs_region()
