@@ -111,7 +111,10 @@ class Later(Lazy):
         parent, widget = self.parent, self._replace_widget
 
         async def mount() -> None:
-            if not isinstance(parent, Widget):
+            # Not while the app or the editor closes: a Select mounted into a closing
+            # screen fails in its on_mount (its overlay is gone), ending the app.
+            if (not isinstance(parent, Widget) or not self.is_attached or self.app._exit
+                    or self.screen._closing or parent._closing):
                 return
             await parent.mount(widget, after=self)
             await self.remove()
@@ -131,6 +134,8 @@ class ProfileEditor(ModalScreen[Profile | None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", tooltip="Close without saving"),
         Binding("ctrl+s", "save", "Save", tooltip="Validate and save the profile"),
+        Binding("tab", "next_field", "Focus Next", show=False),
+        Binding("shift+tab", "previous_field", "Focus Previous", show=False),
     ]
 
     def __init__(self, profile: Profile | None, *, mode: Mode, taken: set[str],
@@ -169,6 +174,9 @@ class ProfileEditor(ModalScreen[Profile | None]):
             if values.secret_kind == "literal":
                 values.secret_kind, values.secret_value = "none", ""
         self._initial = values
+        self._later = 2
+        """Parts of the form not added yet (see :class:`Later`)."""
+        self._all_added = asyncio.Event()
         self._preset_value: str = values.preset if values.preset in PRESETS else ""
         """The preset as last set (by the form or by code): a Changed event with this value
         is not the user picking a preset."""
@@ -225,7 +233,7 @@ class ProfileEditor(ModalScreen[Profile | None]):
                 # The less used fields are added just after the form is first drawn:
                 # opening the editor is then a third lighter (values() reads them from
                 # the profile until they are there).
-                with Lazy(Vertical(id="editor-more")):
+                with Later(Vertical(id="editor-more"), self._rows_added):
                     yield from self._row("stop_after", Select(
                         [(s, s) for s in STOP_AFTER], prompt="run every stage",
                         value=v.stop_after or Select.NULL, compact=True, id="stop_after"))
@@ -276,10 +284,25 @@ class ProfileEditor(ModalScreen[Profile | None]):
         self._clean = self.values()
 
     def _rows_added(self) -> None:
-        """The rows added after the first frame are there: set them up as the form does."""
+        """Rows added after the first frame are there: set them up as the form does."""
         self._secret_kind_changed()
         self._show_preset_note()
         self._validate()
+        self._later -= 1
+        if self._later <= 0:
+            self._all_added.set()
+
+    async def action_next_field(self) -> None:
+        """Tab, once every row is there: keys sent in a burst with ``e`` (a laggy SSH link)
+        would otherwise skip the rows added after the first frame. The keys after it wait
+        for it (:mod:`smtptui.app.key_order`)."""
+        await self._all_added.wait()
+        self.focus_next()
+
+    async def action_previous_field(self) -> None:
+        """Shift+Tab, once every row is there (see :meth:`action_next_field`)."""
+        await self._all_added.wait()
+        self.focus_previous()
 
     # -- reading the form -------------------------------------------------------------
     def values(self) -> FormValues:
