@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import tomllib
 from pathlib import Path
 
+from textual import events
 from textual.widgets import Select
 
 from smtptui.app.screens.confirm import ConfirmScreen
@@ -78,3 +80,24 @@ async def test_keys_typed_right_after_e_are_kept_and_escape_then_asks(tmp_path: 
         # the name is focused and selected as the editor opens: typing replaces it
         assert app.screen.query_one("#name").value == "xy"  # type: ignore[attr-defined]
     assert path.read_text() == before
+
+
+async def test_a_burst_right_after_e_reaches_a_field_mounted_after_the_first_frame(
+        tmp_path: Path) -> None:
+    """The rows below Port are added just after the editor's first frame: keys sent in
+    one burst with ``e`` (no wait for anything) still Tab into them, in the form's order,
+    and the saved profile has what was typed there."""
+    path = write_profiles(tmp_path / "profiles.toml",
+                          [{"name": "Relay", "host": "smtp.acme.test", "port": 587}])
+    app = app_for(path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: app.main.entries, "the profiles")
+        # name → client → host → port → Security → Username, then type, then save
+        keys = ["e", *["tab"] * 5, *"ops@acme.test", "ctrl+s"]
+        for key in keys:  # posted at once, as a laggy SSH link delivers them
+            app.post_message(events.Key(key, key if len(key) == 1 else None))
+        await until(pilot, lambda: "ops@acme.test" in path.read_text(), "the saved username")
+        assert not isinstance(app.screen, ProfileEditor)
+    saved = tomllib.loads(path.read_text())["profile"][0]
+    assert (saved["name"], saved["host"], saved["username"]) == (
+        "Relay", "smtp.acme.test", "ops@acme.test")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import fields
 from typing import TYPE_CHECKING, ClassVar, Literal, Protocol
 
@@ -51,7 +51,8 @@ if TYPE_CHECKING:
     from smtptui.dnscheck.discover import Discovery, Suggestion
 
 Mode = Literal["new", "edit", "duplicate"]
-LATER = ("stop_after", "timeout", "cafile", "servername", "ehlo", "insecure",
+LATER = ("tls", "username", "auth", "secret_kind", "secret_value", "mail_from", "rcpt_to",
+         "send", "stop_after", "timeout", "cafile", "servername", "ehlo", "insecure",
          "allow_plaintext_auth", "nameserver", "dkim_selectors", "notes")
 """The fields added to the form just after it is first drawn."""
 
@@ -98,6 +99,30 @@ class TickBox(Checkbox):
         super().watch_value()
 
 
+class Later(Lazy):
+    """:class:`~textual.lazy.Lazy` (mounted after the first refresh) that calls ``then``
+    once its widget is mounted, so the screen can set up the rows it holds."""
+
+    def __init__(self, widget: Widget, then: Callable[[], object]) -> None:
+        super().__init__(widget)
+        self._then = then
+
+    async def mount_composed_widgets(self, widgets: list[Widget]) -> None:
+        parent, widget = self.parent, self._replace_widget
+
+        async def mount() -> None:
+            # Not while the app or the editor closes: a Select mounted into a closing
+            # screen fails in its on_mount (its overlay is gone), ending the app.
+            if (not isinstance(parent, Widget) or not self.is_attached or self.app._exit
+                    or self.screen._closing or parent._closing):
+                return
+            await parent.mount(widget, after=self)
+            await self.remove()
+            self._then()
+
+        self.call_after_refresh(mount)
+
+
 class ProfileEditor(ModalScreen[Profile | None]):
     """Dismisses with the saved profile, or None when cancelled."""
 
@@ -109,6 +134,8 @@ class ProfileEditor(ModalScreen[Profile | None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", tooltip="Close without saving"),
         Binding("ctrl+s", "save", "Save", tooltip="Validate and save the profile"),
+        Binding("tab", "next_field", "Focus Next", show=False),
+        Binding("shift+tab", "previous_field", "Focus Previous", show=False),
     ]
 
     def __init__(self, profile: Profile | None, *, mode: Mode, taken: set[str],
@@ -147,6 +174,9 @@ class ProfileEditor(ModalScreen[Profile | None]):
             if values.secret_kind == "literal":
                 values.secret_kind, values.secret_value = "none", ""
         self._initial = values
+        self._later = 2
+        """Parts of the form not added yet (see :class:`Later`)."""
+        self._all_added = asyncio.Event()
         self._preset_value: str = values.preset if values.preset in PRESETS else ""
         """The preset as last set (by the form or by code): a Changed event with this value
         is not the user picking a preset."""
@@ -181,25 +211,29 @@ class ProfileEditor(ModalScreen[Profile | None]):
                                                                   case_sensitive=False)))
                 yield from self._row("host", self._input("host", v.host))
                 yield from self._row("port", self._input("port", v.port, type="integer"))
-                yield from self._row("tls", Select([(m, m) for m in TLS_MODES], value=v.tls,
-                                                   allow_blank=False, compact=True, id="tls"))
-                yield Static("", id="tls-hint", classes="form-note", markup=False)
-                yield from self._row("username", self._input("username", v.username))
-                yield from self._row("auth", Select([(m, m) for m in AUTH_MECHS], value=v.auth,
-                                                    allow_blank=False, compact=True, id="auth"))
-                yield from self._row("secret_kind", Select(
-                    [(label, kind) for label, kind in kinds], value=v.secret_kind,
-                    allow_blank=False, compact=True, id="secret_kind"))
-                yield from self._row("secret_value", self._input("secret_value",
-                                                                 v.secret_value))
-                yield Button("Sign in…", id="sign-in", compact=True)
-                yield from self._row("mail_from", self._input("mail_from", v.mail_from))
-                yield from self._row("rcpt_to", self._input("rcpt_to", v.rcpt_to))
-                yield from self._row("send", TickBox("send a test message", v.send, id="send"))
+                # The rows below the connection fields are added just after the form is
+                # first drawn (opening it is then half as heavy): values() reads them from
+                # the profile until they are there, and what sets them up runs once they are.
+                with Later(Vertical(id="editor-mid"), self._rows_added):
+                    yield from self._row("tls", Select([(m, m) for m in TLS_MODES], value=v.tls,
+                                                       allow_blank=False, compact=True, id="tls"))
+                    yield Static("", id="tls-hint", classes="form-note", markup=False)
+                    yield from self._row("username", self._input("username", v.username))
+                    yield from self._row("auth", Select([(m, m) for m in AUTH_MECHS], value=v.auth,
+                                                        allow_blank=False, compact=True, id="auth"))
+                    yield from self._row("secret_kind", Select(
+                        [(label, kind) for label, kind in kinds], value=v.secret_kind,
+                        allow_blank=False, compact=True, id="secret_kind"))
+                    yield from self._row("secret_value", self._input("secret_value",
+                                                                     v.secret_value))
+                    yield Button("Sign in…", id="sign-in", compact=True)
+                    yield from self._row("mail_from", self._input("mail_from", v.mail_from))
+                    yield from self._row("rcpt_to", self._input("rcpt_to", v.rcpt_to))
+                    yield from self._row("send", TickBox("send a test message", v.send, id="send"))
                 # The less used fields are added just after the form is first drawn:
                 # opening the editor is then a third lighter (values() reads them from
                 # the profile until they are there).
-                with Lazy(Vertical(id="editor-more")):
+                with Later(Vertical(id="editor-more"), self._rows_added):
                     yield from self._row("stop_after", Select(
                         [(s, s) for s in STOP_AFTER], prompt="run every stage",
                         value=v.stop_after or Select.NULL, compact=True, id="stop_after"))
@@ -242,13 +276,33 @@ class ProfileEditor(ModalScreen[Profile | None]):
                 yield widget
 
     def on_mount(self) -> None:
-        self._secret_kind_changed()
         self._show_preset_note()
         self._validate()
         # The form as opened, read now (not after the first refresh, when keys typed
         # right after the editor opened would already be in it): Esc asks before
         # throwing away anything that differs from it.
         self._clean = self.values()
+
+    def _rows_added(self) -> None:
+        """Rows added after the first frame are there: set them up as the form does."""
+        self._secret_kind_changed()
+        self._show_preset_note()
+        self._validate()
+        self._later -= 1
+        if self._later <= 0:
+            self._all_added.set()
+
+    async def action_next_field(self) -> None:
+        """Tab, once every row is there: keys sent in a burst with ``e`` (a laggy SSH link)
+        would otherwise skip the rows added after the first frame. The keys after it wait
+        for it (:mod:`smtptui.app.key_order`)."""
+        await self._all_added.wait()
+        self.focus_next()
+
+    async def action_previous_field(self) -> None:
+        """Shift+Tab, once every row is there (see :meth:`action_next_field`)."""
+        await self._all_added.wait()
+        self.focus_previous()
 
     # -- reading the form -------------------------------------------------------------
     def values(self) -> FormValues:
@@ -279,9 +333,9 @@ class ProfileEditor(ModalScreen[Profile | None]):
                 problems["region"] = found
                 profile = None
         hint = tls_hint(values.port, values.tls)
-        shown_hint = self.query_one("#tls-hint", Static)
-        shown_hint.update(f"ⓘ {hint}" if hint else "")
-        shown_hint.set_class(bool(hint), "-shown")
+        for shown_hint in self.query("#tls-hint").results(Static):  # none until added
+            shown_hint.update(f"ⓘ {hint}" if hint else "")
+            shown_hint.set_class(bool(hint), "-shown")
         for name in [f.name for f in fields(FormValues)] + ["region"]:
             problem = problems.get(name, "")
             text = f"✗ {problem}" if problem and (
@@ -407,7 +461,8 @@ class ProfileEditor(ModalScreen[Profile | None]):
             if self._mode != "new":
                 note += (". The fields keep this profile's values: press Fill from preset "
                          "to use the preset's host, port and security")
-            self.query_one("#username", Input).placeholder = preset.username_hint
+            for username in self.query("#username").results(Input):  # none until added
+                username.placeholder = preset.username_hint
         self.query_one("#preset-note", Static).update(note)
         self.query_one("#preset-note", Static).set_class(bool(note), "-shown")
         self.query_one("#row-region").display = self._needs_region()
