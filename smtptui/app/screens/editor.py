@@ -101,7 +101,12 @@ class TickBox(Checkbox):
 
 class Later(Lazy):
     """:class:`~textual.lazy.Lazy` (mounted after the first refresh) that calls ``then``
-    once its widget is mounted, so the screen can set up the rows it holds."""
+    once its widget is mounted, so the screen can set up the rows it holds.
+
+    Textual's ``Lazy`` offers no such callback (no upstream issue or PR found in
+    Textualize/textual's tracker on 2026-12-05); this overrides its
+    ``mount_composed_widgets`` as written in Textual 8.2.8 (pinned in pyproject.toml):
+    check it again when the pin moves."""
 
     def __init__(self, widget: Widget, then: Callable[[], object]) -> None:
         super().__init__(widget)
