@@ -12,13 +12,14 @@ import asyncio
 import contextlib
 from collections.abc import Callable, Iterable
 from dataclasses import fields
-from typing import TYPE_CHECKING, ClassVar, Literal, Protocol
+from typing import TYPE_CHECKING, ClassVar, Literal, Protocol, TypeVar
 
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
+from textual.css.query import NoMatches
 from textual.lazy import Lazy
 from textual.screen import ModalScreen
 from textual.suggester import SuggestFromList
@@ -51,6 +52,8 @@ if TYPE_CHECKING:
     from smtptui.dnscheck.discover import Discovery, Suggestion
 
 Mode = Literal["new", "edit", "duplicate"]
+W = TypeVar("W", bound=Widget)
+
 LATER = ("tls", "username", "auth", "secret_kind", "secret_value", "mail_from", "rcpt_to",
          "send", "stop_after", "timeout", "cafile", "servername", "ehlo", "insecure",
          "allow_plaintext_auth", "nameserver", "dkim_selectors", "notes")
@@ -179,6 +182,9 @@ class ProfileEditor(ModalScreen[Profile | None]):
             if values.secret_kind == "literal":
                 values.secret_kind, values.secret_value = "none", ""
         self._initial = values
+        self._hint_shown: tuple[str, Static] | None = None
+        self._count_shown = ""
+        """The TLS hint last shown, and where (see :meth:`_validate`)."""
         self._later = 2
         """Parts of the form not added yet (see :class:`Later`)."""
         self._all_added = asyncio.Event()
@@ -338,7 +344,11 @@ class ProfileEditor(ModalScreen[Profile | None]):
                 problems["region"] = found
                 profile = None
         hint = tls_hint(values.port, values.tls)
-        for shown_hint in self.query("#tls-hint").results(Static):  # none until added
+        shown_hint = self._added("#tls-hint", Static)
+        if shown_hint is not None and self._hint_shown != (hint, shown_hint):
+            # Only when it changes: an update asks for a new layout of the whole form
+            # (the hint sits in an auto-height block), which made every key press slow.
+            self._hint_shown = (hint, shown_hint)
             shown_hint.update(f"ⓘ {hint}" if hint else "")
             shown_hint.set_class(bool(hint), "-shown")
         for name in [f.name for f in fields(FormValues)] + ["region"]:
@@ -360,6 +370,15 @@ class ProfileEditor(ModalScreen[Profile | None]):
             self._show_count(problems)
         return profile, problems
 
+    def _added(self, selector: str, kind: type[W]) -> W | None:
+        """The widget ``selector`` names, or None while its part of the form is not added.
+        ``query_one`` (it stops at the first match): ``query(...)`` matches the selector
+        against every widget of the form, which on every key press doubled its cost."""
+        try:
+            return self.query_one(selector, kind)
+        except NoMatches:
+            return None
+
     def _problem_line(self, name: str, *, create: bool) -> Static | None:
         """The line under field ``name`` that says what is wrong with it, added the first
         time there is something to say (two dozen hidden lines made opening slower)."""
@@ -374,11 +393,18 @@ class ProfileEditor(ModalScreen[Profile | None]):
         row.parent.mount(line, after=row)  # type: ignore[union-attr]
         return line
 
+    def _say(self, status: Static, text: str) -> None:
+        """Put ``text`` (a save problem) in the status line; the next count is shown."""
+        self._count_shown = ""
+        status.update(text)
+
     def _show_count(self, problems: dict[str, str]) -> None:
         count = len(problems)
-        self.query_one("#editor-status", Static).update(
-            f"✗ {count} field{'s' if count != 1 else ''} to fix before saving" if count
-            else "✓ ready to save (ctrl+s)")
+        text = (f"✗ {count} field{'s' if count != 1 else ''} to fix before saving" if count
+                else "✓ ready to save (ctrl+s)")
+        if text != self._count_shown:  # an update re-lays the form out: only on change
+            self._count_shown = text
+            self.query_one("#editor-status", Static).update(text)
 
     # -- events -----------------------------------------------------------------------
     @on(Input.Changed)
@@ -466,7 +492,8 @@ class ProfileEditor(ModalScreen[Profile | None]):
             if self._mode != "new":
                 note += (". The fields keep this profile's values: press Fill from preset "
                          "to use the preset's host, port and security")
-            for username in self.query("#username").results(Input):  # none until added
+            username = self._added("#username", Input)
+            if username is not None:  # none until added
                 username.placeholder = preset.username_hint
         self.query_one("#preset-note", Static).update(note)
         self.query_one("#preset-note", Static).set_class(bool(note), "-shown")
@@ -520,7 +547,7 @@ class ProfileEditor(ModalScreen[Profile | None]):
 
     def _discover_status(self, text: str) -> None:
         status = self.query_one("#discover-status", Static)
-        status.update(text)
+        self._say(status, text)
         status.set_class(bool(text), "-shown")
 
     @work(exclusive=True, group="discover", exit_on_error=False)
@@ -640,12 +667,12 @@ class ProfileEditor(ModalScreen[Profile | None]):
             problem = self._save(self._target, profile, self._started, self._known)
         except ProfileChanged as exc:
             self._counting = False
-            status.update(f"✗ Not saved: {exc}.")
+            self._say(status, f"✗ Not saved: {exc}.")
             self._conflict(exc, profile)
             return
         if problem:
             self._counting = False
-            status.update(f"✗ {problem} — nothing was saved; the form keeps your values.")
+            self._say(status, f"✗ {problem} — nothing was saved; the form keeps your values.")
             return
         self.dismiss(profile)
 
@@ -665,7 +692,7 @@ class ProfileEditor(ModalScreen[Profile | None]):
 
         def answered(picks: Picks | None) -> None:
             if picks is None:
-                status.update(f"✗ Not saved: {exc}. Save again (ctrl+s) to merge, or Esc.")
+                self._say(status, f"✗ Not saved: {exc}. Save again (ctrl+s) to merge, or Esc.")
                 return
             self._rebase(current, exc.names)
             self._fill(merge.resolve(picks))
