@@ -447,24 +447,15 @@ def utc_seconds(stamp: str) -> float:
     if not (1 <= month <= 12 and 1 <= day <= _days_in(year, month) and hour < 24
             and minute < 60 and second < 61):
         raise ValueError(f"not a UTC time stamp: {stamp!r}")
-    return float(_days_from_civil(year, month, day) * 86400 + hour * 3600 + minute * 60
-                 + second)
+    from smtptui.probe.tlsinfo import utc_epoch  # loaded with the engine already
+
+    return float(utc_epoch(year, month, day, hour, minute, second))
 
 
 def _days_in(year: int, month: int) -> int:
     if month == 2:
         return 29 if year % 4 == 0 and (year % 100 != 0 or year % 400 == 0) else 28
     return 30 if month in (4, 6, 9, 11) else 31
-
-
-def _days_from_civil(year: int, month: int, day: int) -> int:
-    """Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's algorithm)."""
-    year -= month <= 2
-    era = year // 400
-    yoe = year - era * 400
-    doy = (153 * (month + (-3 if month > 2 else 9)) + 2) // 5 + day - 1
-    doe = yoe * 365 + yoe // 4 - yoe // 100 + doy
-    return era * 146097 + doe - 719468
 
 
 def local_time(started_at: str) -> str:

@@ -224,9 +224,14 @@ def _cert_time(value: str) -> tuple[float, str]:
     except (ValueError, KeyError):
         ts = float(ssl.cert_time_to_seconds(value))
         return ts, _iso(ts)
-    stamp = (_days_from_civil(year, month, day) * 86400 + hour * 3600 + minute * 60
-             + second)
+    stamp = utc_epoch(year, month, day, hour, minute, second)
     return float(stamp), f"{year:04d}-{month:02d}-{day:02d}T{hour:02d}:{minute:02d}:{second:02d}Z"
+
+
+def utc_epoch(year: int, month: int, day: int, hour: int, minute: int, second: int) -> int:
+    """Seconds since 1970-01-01T00:00:00Z of a UTC date and time (``calendar.timegm``
+    without importing ``calendar``; also used for the history's report times)."""
+    return _days_from_civil(year, month, day) * 86400 + hour * 3600 + minute * 60 + second
 
 
 def _days_from_civil(year: int, month: int, day: int) -> int:
