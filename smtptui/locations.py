@@ -58,20 +58,14 @@ def _env_location(var: str) -> str | None:
     return os.path.expanduser(value) if value else None
 
 
-def _from_env(var: str) -> Path | None:
-    from pathlib import Path
-
-    value = _env_location(var)
-    return Path(value) if value is not None else None
-
-
 def profiles_path(cli_value: str | None = None) -> Path:
     """``--profiles``, else ``$SMTPTUI_PROFILES``, else ``<config dir>/profiles.toml``."""
     from pathlib import Path
 
     if cli_value:
         return Path(cli_value).expanduser()
-    return _from_env(PROFILES_ENV) or config_dir() / PROFILES_FILE
+    env = _env_location(PROFILES_ENV)
+    return Path(env) if env is not None else config_dir() / PROFILES_FILE
 
 
 def history_path(cli_value: str | None = None) -> Path:

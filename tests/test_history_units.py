@@ -142,3 +142,22 @@ def test_the_top_level_history_flag_reaches_every_command(tmp_path: Path) -> Non
     out = subprocess.run([sys.executable, "-m", "smtptui", "--history", str(db), "history"],
                          capture_output=True, text=True)
     assert (out.returncode, out.stdout) == (0, f"No runs recorded yet ({db}).\n")
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="the XDG rule is written out on Linux only")
+@pytest.mark.parametrize("xdg", [None, "/srv/state", "relative/state", "  "])
+def test_the_default_state_dir_is_the_one_platformdirs_gives(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path, xdg: str | None) -> None:
+    """The history's default location skips importing platformdirs on Linux: it must
+    still be exactly where platformdirs puts it."""
+    from platformdirs import user_state_dir
+
+    from smtptui.locations import state_location
+
+    monkeypatch.delenv("SMTPTUI_STATE_DIR", raising=False)
+    monkeypatch.setenv("HOME", str(tmp_path))
+    if xdg is None:
+        monkeypatch.delenv("XDG_STATE_HOME", raising=False)
+    else:
+        monkeypatch.setenv("XDG_STATE_HOME", xdg)
+    assert state_location() == user_state_dir("smtptui", appauthor=False)
