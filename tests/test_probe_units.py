@@ -175,3 +175,27 @@ def test_valid_hosts_are_accepted(host: str, used: str | None) -> None:
     from smtptui.hostport import parse_host
 
     assert parse_host(host) == (used or host)
+
+
+def test_the_enhanced_code_is_read_exactly_as_its_regular_expression_reads_it() -> None:
+    # enhanced_prefix parses by hand what this expression matches (the pattern would
+    # cost every start its compile); random lines over the characters that matter —
+    # digits, other Unicode digits, dots, spaces of several kinds — must agree.
+    import random
+    import re
+
+    from smtptui.probe.extensions import enhanced_prefix
+
+    pattern = re.compile(r"^([245])\.(\d{1,3})\.(\d{1,3})(?:\s+|$)")
+    alphabet = "2455.0123456789..  \t\u00a0\x1c\u0663\u06f5xY-"
+    rng = random.Random(3463)
+    lines = ["5.7.8 Username", "4.2.0", "2.0.0  ok", "5.7.8x", "5.1234.1 a", "5.1.", "5..1 a",
+             "2.1.2345 x", "3.1.1 x", "5.\u0663.1 \u00a0x", ""]
+    lines += [rng.choice(("2.", "4.", "5.", "5.7.", ""))
+              + "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 10)))
+              for _ in range(20_000)]
+    for line in lines:
+        match = pattern.match(line)
+        expected = ((f"{match.group(1)}.{match.group(2)}.{match.group(3)}", match.end())
+                    if match else None)
+        assert enhanced_prefix(line) == expected, line

@@ -29,3 +29,36 @@ def test_a_host_probe_imports_only_what_it_runs() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_argparse_comes_without_gettext_and_gettext_stays_real() -> None:
+    # The entry point imports argparse against a stand-in for gettext (its only use
+    # there: translating argparse's own English messages, which smtptui never binds a
+    # catalog for). Errors still read as argparse words them; and whoever imports
+    # gettext afterwards gets the real module, not the stand-in.
+    code = (
+        "import sys\n"
+        "from smtptui.start import import_argparse\n"
+        "import_argparse()\n"
+        "print('gettext' in sys.modules)\n"
+        "import argparse\n"
+        "p = argparse.ArgumentParser(prog='x', exit_on_error=False)\n"
+        "p.add_argument('--n', nargs=2)\n"
+        "try:\n"
+        "    p.parse_args(['--n', '1'])\n"
+        "except argparse.ArgumentError as exc:\n"
+        "    print(exc)\n"
+        "import gettext\n"
+        "print(hasattr(gettext, 'translation'), argparse.ngettext('a', 'b', 2))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True)
+    assert out.stdout.splitlines() == ["False", "argument --n: expected 2 arguments",
+                                       "True b"]
+
+
+def test_the_console_script_reports_bad_flags_in_english() -> None:
+    out = subprocess.run([sys.executable, "-c", "from smtptui.start import main; main()",
+                          "probe", "--port"], capture_output=True, text=True)
+    assert out.returncode == 2
+    assert out.stderr.strip() == "smtptui: probe: argument --port: expected one argument"

@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from smtptui.durations import fmt_ms
 from smtptui.probe.events import ProbeReport
 from smtptui.probe.warning_kinds import warning_kinds
 from smtptui.records import record
@@ -52,6 +51,8 @@ def latency_changes(a: dict[str, float], b: dict[str, float]) -> list[Change]:
             continue
         low, high = min(before, after), max(before, after)
         if high - low > LATENCY_MIN_MS and high > LATENCY_RATIO * low:
+            from smtptui.durations import fmt_ms  # worded only when there is one
+
             word = "slower" if after > before else "faster"
             out.append(Change(f"latency.{stage}", f"{stage} latency", fmt_ms(before),
                               fmt_ms(after), f"{stage} took {fmt_ms(after)} "

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 import time
 import zlib
 from collections.abc import Iterator, Sequence
@@ -19,7 +20,6 @@ from typing import TYPE_CHECKING, Any
 
 from smtptui.history.facts import facts
 from smtptui.history.retention import Retention
-from smtptui.history.schema import NewerDatabase, migrate
 from smtptui.history.sqlite import sqlite3
 from smtptui.probe.events import ProbeReport
 
@@ -27,6 +27,11 @@ if TYPE_CHECKING:
     from os import PathLike
 
     StrPath = str | PathLike[str]
+
+SCHEMA_VERSION = 6
+"""The schema this smtptui writes: ``len(schema.MIGRATIONS)`` (a test keeps the two
+equal). A database already at it opens without :mod:`smtptui.history.schema` and its
+migrations being imported, as every recorded run but the first finds it."""
 
 BUSY_TIMEOUT_MS = 5000
 """How long a writer waits for another one before the history counts as unavailable."""
@@ -193,7 +198,8 @@ def explain(exc: BaseException) -> str:
     """One line for a database problem."""
     text = str(exc)
     low = text.lower()
-    if isinstance(exc, NewerDatabase):
+    schema = sys.modules.get("smtptui.history.schema")  # not loaded: not its error
+    if schema is not None and isinstance(exc, schema.NewerDatabase):
         return f"written by a newer smtptui ({text})"
     if "locked" in low or "busy" in low:
         return "the database is locked by another process"
@@ -230,6 +236,16 @@ def _use_wal(conn: sqlite3.Connection) -> None:
         pause = min(pause * 2, 0.05)
 
 
+def _migrate(conn: sqlite3.Connection) -> None:
+    """Bring the schema up to date (:mod:`smtptui.history.schema`: imported only here)."""
+    from smtptui.history.schema import NewerDatabase, migrate
+
+    try:
+        migrate(conn)
+    except NewerDatabase as exc:
+        raise HistoryUnavailable(explain(exc)) from None
+
+
 class HistoryStore:
     """An open history database. Use :meth:`open`; close it (or use ``with``)."""
 
@@ -261,10 +277,12 @@ class HistoryStore:
             # unavailable. fsync costs ~15 ms per run on ordinary disks (the issue
             # allows 2 ms); see the README's "History".
             conn.execute("PRAGMA synchronous = OFF")
-            migrate(conn)
-        except (sqlite3.Error, NewerDatabase) as exc:
+            if conn.execute("PRAGMA user_version").fetchone()[0] != SCHEMA_VERSION:
+                _migrate(conn)  # new, older, or newer than this smtptui knows
+        except (sqlite3.Error, HistoryUnavailable) as exc:
             conn.close()
-            raise HistoryUnavailable(f"{path}: {explain(exc)}") from None
+            reason = str(exc) if isinstance(exc, HistoryUnavailable) else explain(exc)
+            raise HistoryUnavailable(f"{path}: {reason}") from None
         return cls(conn, path)
 
     def close(self) -> None:

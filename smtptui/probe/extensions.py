@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-_ENHANCED = re.compile(r"^([245])\.(\d{1,3})\.(\d{1,3})(?:\s+|$)")
-_ESCAPE = re.compile(r"(\\x[0-9a-f]{2}|\\u[0-9a-f]{4}|\\U[0-9a-f]{8})")
+_ESCAPE = r"(\\x[0-9a-f]{2}|\\u[0-9a-f]{4}|\\U[0-9a-f]{8})"
+"""An escape left by cleaning (compiled on first use: few replies have one)."""
 
 
 def upper(text: str) -> str:
@@ -13,7 +13,7 @@ def upper(text: str) -> str:
     (``\\x1b`` must not become ``\\X1B``, which no longer reads as an escape)."""
     if "\\" not in text:
         return text.upper()
-    parts = _ESCAPE.split(text)
+    parts = re.split(_ESCAPE, text)
     return "".join(part if i % 2 else part.upper() for i, part in enumerate(parts))
 
 
@@ -110,9 +110,36 @@ def split_enhanced(text: str) -> tuple[str | None, str]:
     code: str | None = None
     out = []
     for line in text.split("\n"):
-        match = _ENHANCED.match(line)
-        if match:
-            code = code or f"{match.group(1)}.{match.group(2)}.{match.group(3)}"
-            line = line[match.end():]
+        found = enhanced_prefix(line)
+        if found:
+            code = code or found[0]
+            line = line[found[1]:]
         out.append(line)
     return code, "\n".join(out)
+
+
+def enhanced_prefix(line: str) -> tuple[str, int] | None:
+    """The enhanced code a reply line starts with, and where the text after it (and its
+    spaces) begins: what ``^([245])\\.(\\d{1,3})\\.(\\d{1,3})(?:\\s+|$)`` matches, by
+    hand (that expression costs 0.15 ms to compile, on every start of the CLI)."""
+    if line[:1] not in ("2", "4", "5") or line[1:2] != ".":
+        return None
+    end = len(line)
+    numbers = []
+    at = 2
+    for last in (False, True):
+        start = at
+        while at < end and at - start < 3 and line[at].isdecimal():
+            at += 1
+        if at == start:
+            return None
+        numbers.append(line[start:at])
+        if not last:
+            if line[at:at + 1] != ".":
+                return None
+            at += 1
+    if at < end and not line[at].isspace():
+        return None
+    while at < end and line[at].isspace():
+        at += 1
+    return f"{line[0]}.{numbers[0]}.{numbers[1]}", at
