@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING
 
 from smtptui.errors import UsageError
 from smtptui.hostport import HostError, has_control, parse_host
-from smtptui.mailbox import mailbox_problem
 
 if TYPE_CHECKING:
     from smtptui.profiles.model import Profile
@@ -43,6 +42,11 @@ def check_flags(args: argparse.Namespace) -> None:
 def check_addresses(mail_from: str | None, rcpt_to: Iterable[str], where: str = "") -> None:
     """Sender and recipients must be RFC 5321 mailboxes (an empty sender is the null
     reverse-path ``<>``); named as flags, or as profile keys with ``where``."""
+    rcpt_to = tuple(rcpt_to)
+    if not (mail_from or rcpt_to):
+        return  # the usual probe: no envelope to check, nor its parser to import
+    from smtptui.mailbox import mailbox_problem
+
     sender, recipient = ("from", "to") if where else ("--from", "--to")
     if mail_from:
         problem = mailbox_problem(mail_from)
