@@ -118,3 +118,25 @@ def test_adaptive_measures_cpu_per_probe_over_a_window() -> None:
     assert adaptive.limit == 8
     limits = [adaptive.finished(254.0) for _ in range(4)]
     assert limits[:3] == [8, 8, 8] and limits[3] == round((8 + 0.75 * 254 / 4) / 2)
+
+
+async def test_a_report_with_keys_added_is_the_text_json_dumps_gives(
+        relay_factory: RelayFactory, server_ctx: ssl.SSLContext, cafile: str) -> None:
+    # --json prints the report's text (serialised once: the history keeps the same
+    # text) with the front end's keys spliced in: byte for byte what json.dumps gives
+    # for the whole object, non-ASCII text included.
+    import json
+
+    from smtptui.probe.engine import probe
+    from smtptui.probe.events import with_keys
+
+    relay = await relay_factory(starttls=server_ctx)
+    report = await probe(make_config(relay.port, cafile=cafile, servername="localhost"))
+    extra = {"profile": "Relais ünïcode \u2603", "client": "", "history": {
+        "run_id": 7, "previous": None, "changes": [{"text": "\u00e9t\u00e9 \"quoted\""}]}}
+    text = report.to_json_text()
+    assert text == json.dumps(report.to_json(), ensure_ascii=False)
+    assert with_keys(text, extra) == json.dumps({**report.to_json(), **extra},
+                                                ensure_ascii=False)
+    assert with_keys(text, {}) == text
+    assert list(json.loads(with_keys(text, extra)))[-3:] == ["profile", "client", "history"]

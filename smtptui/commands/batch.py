@@ -102,14 +102,14 @@ def not_run(profile: Profile, error: str) -> dict[str, object]:
 
 async def _run(configs: list[ProbeConfig], where: list[int], concurrency: int | None,
                out: Output, sink: HistorySink) -> None:
-    from smtptui.history.record import record_each
     from smtptui.probe.batch import probe_many
 
-    who = [(out.chosen[p].name, out.chosen[p].client) for p in where]
-    results = probe_many(configs, concurrency)
-    async for index, report, recorded in record_each(results, who, sink,
-                                                     [c.secrets for c in configs]):
-        out.report(where[index], report, recorded)
+    async for index, report in probe_many(configs, concurrency):
+        profile = out.chosen[where[index]]
+        text = report.to_json_text() if out.json_out else None  # printed and recorded
+        recorded = sink.record(report, profile=profile.name, client=profile.client,
+                               secrets=configs[index].secrets, text=text)
+        out.report(where[index], report, recorded, text)
 
 
 class Output:
@@ -135,16 +135,18 @@ class Output:
             self._emit(position, f"{glyph('fail')} fail  {profile.name}  "
                                  f"({profile.client or 'no client'}): {error}")
 
-    def report(self, position: int, report: ProbeReport, recorded: Recorded | None) -> None:
+    def report(self, position: int, report: ProbeReport, recorded: Recorded | None,
+               text: str | None = None) -> None:
+        """One result; ``text``: its :meth:`~ProbeReport.to_json_text`, if made already."""
         self.failed += not report.ok
         profile = self.chosen[position]
         if self.json_out:
-            doc = report.to_json()
-            doc["profile"] = profile.name
-            doc["client"] = profile.client
+            from smtptui.probe.events import with_keys
+
+            extra: dict[str, object] = {"profile": profile.name, "client": profile.client}
             if recorded is not None:
-                doc["history"] = recorded.to_json()
-            self._emit(position, json.dumps(doc, ensure_ascii=False))
+                extra["history"] = recorded.to_json()
+            self._emit(position, with_keys(text or report.to_json_text(), extra))
             return
         from smtptui.glyphs import glyph
         from smtptui.history.changes import sentence

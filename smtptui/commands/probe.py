@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 from collections.abc import Sequence
@@ -87,15 +86,17 @@ def _run_one(args: argparse.Namespace) -> int:
     done: list[ProbeReport] = []
     asyncio.run(_probe(config, done, json_out=args.json, verbose=args.verbose))
     report = done[0]
+    text = report.to_json_text() if args.json else None
     with sink_for(args, "probe") as sink:
         recorded = sink.record(report, profile=profile.name if args.profile else None,
-                               client=profile.client, secrets=config.secrets)
-    if args.json:
-        doc = report.to_json()
-        doc.update(bridges)
+                               client=profile.client, secrets=config.secrets, text=text)
+    if text is not None:
+        from smtptui.probe.events import with_keys
+
+        extra = dict(bridges)
         if recorded is not None:
-            doc["history"] = recorded.to_json()
-        print(json.dumps(doc, ensure_ascii=False))
+            extra["history"] = recorded.to_json()
+        print(with_keys(text, extra))
     else:
         _print_summary(report, bridges,
                        since=recorded.lines(failed=not report.ok) if recorded else (),

@@ -5,13 +5,12 @@ Data flows one way: engine -> report -> history. Nothing here is imported by
 
 Public API (import the submodules; this package imports nothing eagerly)::
 
-    from smtptui.history.record import record_report, HistorySink, record_each, Recorded
+    from smtptui.history.record import record_report, HistorySink, Recorded
     record_report(report, profile="Acme relay", client="Acme", origin="probe",
                   path=None)              # -> Recorded | None; never raises: a problem
                                           #    prints "history unavailable: …" once
     sink = HistorySink(path, origin="batch", enabled=not no_history)
     sink.record(report, profile=..., client=...)   # one store kept open; never raises
-    async for index, report, recorded in record_each(probe_many(...), names, sink): ...
 
     from smtptui.history.store import HistoryStore, HistoryUnavailable, Run
     with HistoryStore.open(path) as store:       # WAL, busy_timeout, migrations

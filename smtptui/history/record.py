@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import sys
 import threading
-from collections.abc import AsyncIterator, Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
 from smtptui.history.change import Change, latency_changes, notable, sentence, signature
@@ -106,9 +106,12 @@ def _scrub(text: str, secrets: Iterable[str]) -> str:
 
 def record_with(store: HistoryStore, report: ProbeReport, *, profile: str, client: str = "",
                 origin: str, retention: Retention | None = None,
-                secrets: Iterable[str] = ()) -> Recorded:
-    """Record ``report`` in an open store (raises :class:`HistoryUnavailable`)."""
-    text = report_text(report)
+                secrets: Iterable[str] = (), text: str | None = None) -> Recorded:
+    """Record ``report`` in an open store (raises :class:`HistoryUnavailable`). ``text``:
+    the report's JSON (:meth:`~smtptui.probe.events.ProbeReport.to_json_text`) when the
+    caller has it already, for printing."""
+    if text is None:
+        text = report_text(report)
     scrubbed = _scrub(text, secrets) if secrets else text
     if scrubbed is not text and scrubbed != text:
         text, report = scrubbed, ProbeReport.from_json(json.loads(scrubbed))
@@ -204,7 +207,8 @@ class HistorySink:
         return self.path if self.path is not None else history_location()
 
     def record(self, report: ProbeReport, *, profile: str | None, client: str | None = None,
-               secrets: Iterable[str] = (), origin: str | None = None) -> Recorded | None:
+               secrets: Iterable[str] = (), origin: str | None = None,
+               text: str | None = None) -> Recorded | None:
         with self._lock:
             if not self.enabled:
                 return None
@@ -213,7 +217,7 @@ class HistorySink:
                     self._store = HistoryStore.open(self.where)
                 return record_with(self._store, report, profile=profile_key(report, profile),
                                    client=client or "", origin=origin or self.origin,
-                                   retention=self.retention, secrets=secrets)
+                                   retention=self.retention, secrets=secrets, text=text)
             except HistoryUnavailable as exc:
                 reason = str(exc)
             except Exception as exc:  # never stop a probe over its history
@@ -240,16 +244,3 @@ class HistorySink:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
-
-
-async def record_each(results: AsyncIterator[tuple[int, ProbeReport]],
-                      names: Sequence[tuple[str | None, str | None]], sink: HistorySink,
-                      secrets: Sequence[Iterable[str]] = ()
-                      ) -> AsyncIterator[tuple[int, ProbeReport, Recorded | None]]:
-    """Record each result of a batch (``probe_many`` or its child-process twin) as it
-    arrives; ``names[index]`` is that config's (profile, client), ``secrets[index]`` its
-    secrets (scrubbed should one appear in the report)."""
-    async for index, report in results:
-        profile, client = names[index]
-        yield index, report, sink.record(report, profile=profile, client=client,
-                                         secrets=secrets[index] if secrets else ())

@@ -240,6 +240,27 @@ class ProbeReport:
             "schema": SCHEMA_VERSION,
         }
 
+    def to_json_text(self) -> str:
+        """:meth:`to_json` as the JSON text ``--json`` prints (before the keys a front end
+        adds: see :func:`with_keys`). The history keeps this same text, so a recorded
+        probe serialises its report once."""
+        import json
+
+        return json.dumps(self.to_json(), ensure_ascii=False)
+
+
+def with_keys(text: str, extra: dict[str, Any]) -> str:
+    """A JSON object's text (from :meth:`ProbeReport.to_json_text`) with ``extra``'s keys
+    added after its own: the text ``json.dumps`` gives for the object with them."""
+    if not extra:
+        return text
+    import json
+
+    added = ", ".join(f"{json.dumps(key, ensure_ascii=False)}: "
+                      f"{json.dumps(value, ensure_ascii=False)}"
+                      for key, value in extra.items())
+    return f"{text[:-1]}, {added}}}" if text != "{}" else f"{{{added}}}"
+
 
 @record(slots=True)
 class ProbeFinished:
