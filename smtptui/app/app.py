@@ -27,6 +27,7 @@ from smtptui.app.screens.error import ProfilesErrorScreen
 from smtptui.app.screens.help import key_label
 from smtptui.app.screens.main import MainScreen
 from smtptui.app.screens.welcome import WelcomeScreen
+from smtptui.app.settled_mounts import SettledMounts
 from smtptui.app.widgets.probe_view import ProbeSource
 from smtptui.probe.config import ProbeConfig, Secret
 from smtptui.probe.events import ProbeReport
@@ -77,7 +78,7 @@ def gc_after_start() -> None:
     gc.enable()
 
 
-class SmtpTuiApp(OrderedKeys, App[int]):
+class SmtpTuiApp(OrderedKeys, SettledMounts, App[int]):
     """The dashboard. Build it with :func:`smtptui.app.launch.make_app`."""
 
     CSS_PATH = "smtptui.tcss"

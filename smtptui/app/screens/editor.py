@@ -42,6 +42,7 @@ from smtptui.app.screens.editor_form import (
     without_literal_secrets,
 )
 from smtptui.app.screens.editor_merge import ProfileChanged, three_way
+from smtptui.app.settled_mounts import SettledMounts, closing
 from smtptui.app.widgets.text_input import Input
 from smtptui.glyphs import glyph
 from smtptui.probe.config import AUTH_MECHS, STOP_AFTER, TLS_MODES
@@ -109,7 +110,9 @@ class Later(Lazy):
     Textual's ``Lazy`` offers no such callback (no upstream issue or PR found in
     Textualize/textual's tracker on 2026-12-05); this overrides its
     ``mount_composed_widgets`` as written in Textual 8.2.8 (pinned in pyproject.toml):
-    check it again when the pin moves."""
+    check it again when the pin moves. A part is added only while nothing is closing, and
+    the app does not shut down halfway through adding it
+    (:mod:`smtptui.app.settled_mounts`)."""
 
     def __init__(self, widget: Widget, then: Callable[[], object]) -> None:
         super().__init__(widget)
@@ -121,12 +124,15 @@ class Later(Lazy):
         async def mount() -> None:
             # Not while the app or the editor closes: a Select mounted into a closing
             # screen fails in its on_mount (its overlay is gone), ending the app.
-            if (not isinstance(parent, Widget) or not self.is_attached or self.app._exit
-                    or self.screen._closing or parent._closing):
+            if not isinstance(parent, Widget) or closing(self) or closing(parent):
                 return
-            await parent.mount(widget, after=self)
-            await self.remove()
-            self._then()
+            app = self.app
+            with app.adding() if isinstance(app, SettledMounts) else contextlib.nullcontext():
+                await parent.mount(widget, after=self)
+                if closing(widget):  # the editor closed meanwhile: nothing to set up
+                    return
+                await self.remove()
+                self._then()
 
         self.call_after_refresh(mount)
 
