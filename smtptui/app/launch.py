@@ -94,5 +94,16 @@ def run_app(profiles_path: Path | None, *, demo: bool = False, mouse: bool = Tru
     # Probes run in child processes; the demo relays run on a thread here: a short
     # switch interval lets that thread answer within a millisecond while the screen works.
     sys.setswitchinterval(RELAY_SWITCH_INTERVAL)
-    app.run(mouse=app.use_mouse)
-    return app.return_code or 0
+    from smtptui.app.end_signal import EndOnSignal, HangupWatch
+    from smtptui.cli import gracefully
+
+    ending = EndOnSignal(app)
+    hangup = HangupWatch.on_terminal()
+    try:
+        with gracefully(ending):
+            app.run(mouse=app.use_mouse)
+    finally:
+        ending.cancel()
+        if hangup is not None:
+            hangup.stop()
+    return ending.return_code or app.return_code or 0

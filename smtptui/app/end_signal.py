@@ -1,0 +1,107 @@
+"""SIGTERM and SIGHUP (a dropped SSH session) end the dashboard the way ``q`` does.
+
+Raising an exception at a random point of Textual's event loop (what the command line
+does for the headless commands) can leave a task that never finishes, and the process
+then hangs at exit with the demo's folder still on disk. So while the app's loop runs,
+an end signal asks the app to exit instead; everything after ``App.run`` (the demo's
+``finally``, the exit handlers) runs as on ``q``. Textual has no handling of its own:
+https://github.com/Textualize/textual/issues/5140 (open, checked 2026-12-05).
+
+Should the app not be gone :data:`FORCE_AFTER` seconds later, or a second signal
+come, the process leaves at once (:func:`smtptui.cli.leave_now`): its exit handlers
+still remove the demo's folder.
+
+A terminal that goes away without a SIGHUP reaching smtptui (an SSH session dropped
+when smtptui is not in the terminal's foreground process group, a pty closed by its
+owner) would leave Textual reading end-of-file forever at 100% of a core
+(https://github.com/Textualize/textual/pull/6690, open): :class:`HangupWatch` turns
+the terminal's hang-up into the SIGHUP it stands for.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import select
+import signal
+import threading
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from textual.app import App
+
+FORCE_AFTER = 10.0
+"""Seconds the app has to end after an end signal before the process leaves anyway."""
+
+
+class EndOnSignal:
+    """What an end signal does while the app runs (see :func:`smtptui.cli.gracefully`)."""
+
+    def __init__(self, app: App[int], *, force_after: float = FORCE_AFTER) -> None:
+        self.app = app
+        self.force_after = force_after
+        self.signum: int | None = None
+        """The end signal received, if any."""
+        self._timer: threading.Timer | None = None
+
+    @property
+    def return_code(self) -> int | None:
+        """128 + the signal, as a shell reports a process its signal ended."""
+        return None if self.signum is None else 128 + self.signum
+
+    def __call__(self, signum: int) -> None:
+        from smtptui.cli import Terminated, leave_now
+
+        if self.signum is not None:  # a second one: no more waiting
+            leave_now(128 + signum)
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:  # before the app's loop starts: nothing to unwind but ours
+            raise Terminated(signum) from None
+        self.signum = signum
+        loop.call_soon_threadsafe(self.app.exit, None, 128 + signum)
+        self._timer = threading.Timer(self.force_after, leave_now, (128 + signum,))
+        self._timer.daemon = True
+        self._timer.start()
+
+    def cancel(self) -> None:
+        """The app has ended: no forced exit."""
+        if self._timer is not None:
+            self._timer.cancel()
+
+
+class HangupWatch:
+    """A thread that sends this process SIGHUP when the terminal on ``fd`` hangs up;
+    waits in ``poll`` (no CPU) until then or until :meth:`stop`."""
+
+    def __init__(self, fd: int) -> None:
+        self._wake_r, self._wake_w = os.pipe()
+        self._poll = select.poll()
+        self._poll.register(fd, 0)  # only hang-up and errors are reported
+        self._poll.register(self._wake_r, select.POLLIN)
+        self._thread = threading.Thread(target=self._watch, args=(fd,), daemon=True,
+                                        name="smtptui-hangup-watch")
+        self._thread.start()
+
+    @classmethod
+    def on_terminal(cls) -> HangupWatch | None:
+        """Watch standard input if it is a terminal."""
+        try:
+            return cls(0) if os.isatty(0) else None
+        except OSError:
+            return None
+
+    def _watch(self, fd: int) -> None:
+        try:
+            events = dict(self._poll.poll())
+        except OSError:
+            return
+        if events.get(fd, 0) & (select.POLLHUP | select.POLLERR) and self._wake_r not in events:
+            os.kill(os.getpid(), signal.SIGHUP)
+
+    def stop(self) -> None:
+        """Stop watching (the app has ended)."""
+        os.write(self._wake_w, b"x")
+        self._thread.join()
+        os.close(self._wake_r)
+        os.close(self._wake_w)
