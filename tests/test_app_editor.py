@@ -32,7 +32,7 @@ SES = {"name": "SES relay", "client": "Acme", "preset": "ses", "host": "127.0.0.
        "x_custom": "kept"}
 GMAIL = {"name": "Gmail relay", "client": "Acme", "preset": "gmail",
          "host": "smtp-relay.gmail.com", "port": 465, "tls": "implicit",
-         "username": "me@acme.test", "timeout": 12}
+         "username": "me@acme.test", "password": {"prompt": True}, "timeout": 12}
 
 
 def on_disk(path: Path) -> dict[str, dict[str, Any]]:
@@ -173,6 +173,7 @@ async def test_ses_preset_asks_for_the_region(tmp_path: Path) -> None:
         await set_input(pilot, app, "region", "nowhere")
         assert "region must look like us-east-1" in problem(app, "region")
         await set_input(pilot, app, "username", "smtp-user")
+        app.screen.query_one("#secret_kind", Select).value = "prompt"
         await pilot.press("ctrl+s")
         assert isinstance(app.screen, ProfileEditor)
         await set_input(pilot, app, "region", "eu-west-1")
@@ -196,6 +197,7 @@ async def test_to_is_validated_and_port_security_hinted(tmp_path: Path) -> None:
         await until(pilot, lambda: isinstance(app.screen, ProfileEditor), "the editor")
         await set_input(pilot, app, "name", "x")
         await set_input(pilot, app, "host", "127.0.0.1")
+        await set_input(pilot, app, "mail_from", "me@acme.test")
         await set_input(pilot, app, "rcpt_to", "ok@acme.test, bad-address")
         assert "'bad-address' is not an address" in problem(app, "rcpt_to")
         await pilot.press("ctrl+s")

@@ -142,6 +142,27 @@ async def test_back_to_the_editor_keeps_your_values_and_writes_nothing(
     assert path.read_text() == changed.replace('notes = "first"', 'notes = "mine"')
 
 
+async def test_backing_out_of_the_merge_and_the_editor_shows_the_file_as_it_is(
+        tmp_path: Path) -> None:
+    """Esc in the merge dialog, then Esc (discard) in the editor: the list shows the
+    profile as the other program saved it, without ctrl+r; the file is not written."""
+    async with editing(tmp_path) as (pilot, app, path):
+        changed = write(path, '"smtp.acme.test"', '"smtp9.acme.test"')
+        await save_into_merge(pilot, app)
+        await pilot.press("escape")
+        await until(pilot, lambda: isinstance(app.screen, ProfileEditor), "the editor")
+        await pilot.press("escape")
+        await until(pilot, lambda: isinstance(app.screen, ConfirmScreen), "the question")
+        await pilot.press("y")
+        await closed(pilot, app)
+        await until(pilot, lambda: app.profile_file.get("Acme relay").host == "smtp9.acme.test",
+                    "the list re-read")
+        entry = next(e for e in app.main.entries if e.name == "Acme relay")
+        assert entry.profile is not None and entry.profile.host == "smtp9.acme.test"
+        assert any("changed on disk" in n.message for n in app._notifications)
+    assert path.read_text() == changed
+
+
 async def test_a_rename_in_the_file_is_followed(tmp_path: Path) -> None:
     async with editing(tmp_path) as (pilot, app, path):
         changed = write(path, 'name = "Acme relay"', 'name = "Acme primary"')

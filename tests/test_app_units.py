@@ -34,7 +34,8 @@ def test_entries_group_by_client_and_filter_by_words() -> None:
 
 def test_form_builds_a_profile_or_names_the_bad_fields() -> None:
     profile, problems = build(FormValues(name="R", host="smtp.r.example", port="2525",
-                                         secret_kind="env", secret_value="R_PW",
+                                         username="r", secret_kind="env", secret_value="R_PW",
+                                         mail_from="r@x.example",
                                          rcpt_to="a@x.example, b@x.example"), None, set())
     assert problems == {} and profile is not None
     assert (profile.port, profile.password, profile.rcpt_to) == (
@@ -46,7 +47,7 @@ def test_form_builds_a_profile_or_names_the_bad_fields() -> None:
 
 
 def test_form_round_trips_and_keeps_unknown_fields() -> None:
-    pf = parse('[[profile]]\nname = "T"\nhost = "h"\nauth = "xoauth2"\n'
+    pf = parse('[[profile]]\nname = "T"\nhost = "h"\nauth = "xoauth2"\nusername = "u"\n'
                'oauth_token = { prompt = true }\ndkim_selectors = ["s1"]\nx_custom = 1\n',
                Path("p.toml"))
     original = pf.profiles[0]

@@ -28,9 +28,9 @@ def _env(monkeypatch: pytest.MonkeyPatch) -> None:
     (["--auth", "plain"], "--auth plain needs --user"),
     (["--stop-after", "mail"], "--stop-after mail needs --from"),
     (["--from", "a@test.local", "--stop-after", "rcpt"], "--stop-after rcpt needs --to"),
-    (["--tls", "none", "--cafile", "CA"], "--cafile only apply with TLS"),
-    (["--tls", "none", "--servername", "mx.test.local"], "--servername only apply with TLS"),
-    (["--tls", "none", "--insecure"], "--insecure only apply with TLS"),
+    (["--tls", "none", "--cafile", "CA"], "--cafile only applies with TLS"),
+    (["--tls", "none", "--servername", "mx.test.local"], "--servername only applies with TLS"),
+    (["--tls", "none", "--insecure"], "--insecure only applies with TLS"),
     (["--insecure", "--cafile", "CA"], "--insecure and --cafile contradict"),
     (["--tls", "none", "--stop-after", "tls"], "--stop-after tls needs TLS"),
 ])

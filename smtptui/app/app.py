@@ -314,6 +314,29 @@ class SmtpTuiApp(OrderedKeys, SettledMounts, App[int]):
             self.pop_screen()
         await self.start_demo()
 
+    def reload_if_changed(self) -> bool:
+        """Re-read the profiles file if it changed on disk since it was read (another
+        program or window saved it); whether it did. The editor, closed after a save
+        conflict showed such a change, calls this so the list is not left stale."""
+        from smtptui.profiles.atomic import fingerprint
+
+        if self.profile_file is None:
+            return False
+        try:
+            now = fingerprint(self.profiles_path)
+        except OSError:  # unreadable now: the next explicit reload says why
+            return False
+        if now == self.profile_file.fingerprint:
+            return False
+        self.read_profiles()
+        if self.load_error is not None:
+            self.push_screen(ProfilesErrorScreen(str(self.profiles_path), self.load_error))
+            return True
+        self.main.entries = self.entries()
+        self.notify(f"{self.profiles_path} changed on disk: the list shows it as it is now.",
+                    timeout=5)
+        return True
+
     # -- the model --------------------------------------------------------------------
     def read_profiles(self) -> None:
         """(Re)read the profiles file; a problem is kept in :attr:`load_error`."""

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from smtptui.errors import UsageError
 from smtptui.hostport import HostError, has_control, parse_host
@@ -84,54 +84,103 @@ def check_host(host: str, what: str = "--host") -> str:
         raise UsageError(f"{what} {exc}{hint}") from None
 
 
-def check_combination(profile: Profile, args: argparse.Namespace, where: str) -> None:
-    """Fields that contradict each other are bad input (named as flags or profile keys)."""
+class CombinationError(UsageError):
+    """Fields that contradict each other; ``field``: the :class:`Profile` attribute to
+    change (``secret`` for the password or token source)."""
+
+    def __init__(self, message: str, field: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+class Names(NamedTuple):
+    """How the rules below name what they speak of: as flags (the default), or as the
+    profile editor's labels (:data:`FORM_NAMES`). One set of rules serves the command
+    line, ``profiles check`` and the editor."""
+
+    send: str = "--send"
+    mail_from: str = "--from"
+    rcpt_to: str = "--to"
+    stop_after: str = "--stop-after"
+    tls: str = "--tls"
+    auth: str = "--auth"
+    user: str = "--user"
+    cafile: str = "--cafile"
+    servername: str = "--servername"
+    insecure: str = "--insecure"
+    allow_plaintext_auth: str = "--allow-plaintext-auth"
+    sources: str = ("--password-env VAR, --password-cmd CMD, --ask-password or "
+                    "--oauth-token-env VAR (or --stop-after tls to skip AUTH)")
+    password_sources: str = "--password-env, --password-cmd or --ask-password"
+    token_sources: str = "--oauth NAME or --oauth-token-env VAR"
+
+
+FLAG_NAMES = Names()
+FORM_NAMES = Names(
+    send="Send", mail_from="From", rcpt_to="To", stop_after="Stop after", tls="Security",
+    auth="AUTH", user="Username", cafile="CA file", servername="TLS name",
+    insecure="Insecure", allow_plaintext_auth="Allow AUTH without TLS",
+    sources="a source in Password from (or Stop after tls to skip AUTH)",
+    password_sources="env, command, keyring or prompt in Password from",
+    token_sources="oauth or env in Password from")
+"""The profile editor's labels (``smtptui.app.screens.editor.LABELS``)."""
+
+
+def check_combination(profile: Profile, args: argparse.Namespace, where: str,
+                      names: Names = FLAG_NAMES) -> None:
+    """Fields that contradict each other are bad input (named as flags or profile keys):
+    raises :class:`CombinationError` for the first found."""
+    n = names
     if profile.send and (not profile.mail_from or not profile.rcpt_to):
-        raise UsageError(f"{where}--send needs --from and at least one --to")
+        raise CombinationError(f"{where}{n.send} needs {n.mail_from} and at least one "
+                               f"{n.rcpt_to}", "send")
     if profile.send and profile.stop_after:
-        raise UsageError(f"{where}--send needs the probe to reach DATA "
-                         f"(it stops after {profile.stop_after}: drop --stop-after)")
+        raise CombinationError(f"{where}{n.send} needs the probe to reach DATA "
+                               f"(it stops after {profile.stop_after}: drop {n.stop_after})",
+                               "stop_after")
     if profile.rcpt_to and not profile.mail_from:
-        raise UsageError(f"{where}--to needs --from")
+        raise CombinationError(f"{where}{n.rcpt_to} needs {n.mail_from}", "mail_from")
     if where:  # flags: checked by check_flags
         check_addresses(profile.mail_from, profile.rcpt_to, where)
     if profile.allow_plaintext_auth and profile.tls not in ("none", "opportunistic"):
-        raise UsageError(f"{where}--allow-plaintext-auth only applies with "
-                         "--tls none or opportunistic")
-    _check_flags_that_do_nothing(profile, where)
+        raise CombinationError(f"{where}{n.allow_plaintext_auth} only applies with "
+                               f"{n.tls} none or opportunistic", "allow_plaintext_auth")
+    _check_flags_that_do_nothing(profile, where, n)
     if profile.stop_after not in _BEFORE_AUTH:
-        _check_credentials(profile, args, where)
+        _check_credentials(profile, args, where, n)
 
 
-def _check_flags_that_do_nothing(profile: Profile, where: str) -> None:
+def _check_flags_that_do_nothing(profile: Profile, where: str, n: Names) -> None:
     """Settings that would silently have no effect are bad input, not a quiet pass."""
     stop = profile.stop_after
     if stop == "mail" and not profile.mail_from:
-        raise UsageError(f"{where}--stop-after mail needs --from (MAIL FROM is never sent "
-                         "without a sender)")
+        raise CombinationError(f"{where}{n.stop_after} mail needs {n.mail_from} (MAIL FROM "
+                               "is never sent without a sender)", "mail_from")
     if stop == "rcpt" and not profile.rcpt_to:
-        raise UsageError(f"{where}--stop-after rcpt needs --to (RCPT TO is never sent "
-                         "without a recipient)")
+        raise CombinationError(f"{where}{n.stop_after} rcpt needs {n.rcpt_to} (RCPT TO is "
+                               "never sent without a recipient)", "rcpt_to")
     if profile.tls == "none":
-        used = [flag for flag, value in (("--cafile", profile.cafile),
-                                         ("--servername", profile.servername),
-                                         ("--insecure", profile.insecure)) if value]
+        used = [(field, getattr(n, field)) for field in ("cafile", "servername", "insecure")
+                if getattr(profile, field)]
         if used:
-            raise UsageError(f"{where}{' and '.join(used)} only apply with TLS "
-                             "(--tls none never starts it)")
+            verb = "applies" if len(used) == 1 else "apply"
+            raise CombinationError(f"{where}{' and '.join(name for _f, name in used)} only "
+                                   f"{verb} with TLS ({n.tls} none never starts it)",
+                                   used[0][0])
         if stop == "tls":
-            raise UsageError(f"{where}--stop-after tls needs TLS (with --tls none, use "
-                             "--stop-after ehlo)")
+            raise CombinationError(f"{where}{n.stop_after} tls needs TLS (with {n.tls} "
+                                   f"none, use {n.stop_after} ehlo)", "stop_after")
     if profile.insecure and profile.cafile:
-        raise UsageError(f"{where}--insecure and --cafile contradict each other "
-                         "(--insecure verifies nothing): drop one")
+        raise CombinationError(f"{where}{n.insecure} and {n.cafile} contradict each other "
+                               f"({n.insecure} verifies nothing): drop one", "insecure")
     if profile.auth != "auto" and not profile.username and profile.stop_after not in (
             _BEFORE_AUTH):
-        raise UsageError(f"{where}--auth {profile.auth} needs --user (without a username "
-                         "AUTH is skipped)")
+        raise CombinationError(f"{where}{n.auth} {profile.auth} needs {n.user} (without a "
+                               "username AUTH is skipped)", "username")
 
 
-def _check_credentials(profile: Profile, args: argparse.Namespace, where: str) -> None:
+def _check_credentials(profile: Profile, args: argparse.Namespace, where: str,
+                       n: Names) -> None:
     """Credentials that cannot authenticate are bad input when the probe reaches AUTH."""
     from smtptui.profiles.secrets import OAuthSource
 
@@ -143,22 +192,23 @@ def _check_credentials(profile: Profile, args: argparse.Namespace, where: str) -
             what = (password_flag(args) or "a password") if password else (
                 "--oauth-token-env" if getattr(args, "oauth_token_env", None)
                 else "--oauth" if getattr(args, "oauth", None) else "an OAuth token")
-            raise UsageError(f"{where}{what} needs --user"
-                             + (" (or a username in the profile)" if where else ""))
+            raise CombinationError(f"{where}{what} needs {n.user}"
+                                   + (" (or a username in the profile)" if where else ""),
+                                   "username")
         return
     if not password and not token:
-        sources = ("--password-env VAR, --password-cmd CMD, --ask-password or "
-                   "--oauth-token-env VAR (or --stop-after tls to skip AUTH)")
         if where and not getattr(args, "user", None):
-            raise UsageError(f"{where}username {profile.username!r} has no password or "
-                             f"oauth_token: set one in the profile or give {sources}")
-        raise UsageError(f"{where}--user needs a password or token: give {sources}")
+            raise CombinationError(f"{where}username {profile.username!r} has no password "
+                                   f"or oauth_token: set one in the profile or give "
+                                   f"{n.sources}", "secret")
+        raise CombinationError(f"{where}{n.user} needs a password or token: give "
+                               f"{n.sources}", "secret")
     if profile.auth in _PASSWORD_MECHS and not password:
-        raise UsageError(f"{where}--auth {profile.auth} needs a password (--password-env, "
-                         "--password-cmd or --ask-password), not only an OAuth token")
+        raise CombinationError(f"{where}{n.auth} {profile.auth} needs a password "
+                               f"({n.password_sources}), not only an OAuth token", "secret")
     if profile.auth in _TOKEN_MECHS and not token:
-        raise UsageError(f"{where}--auth {profile.auth} needs an OAuth token "
-                         "(--oauth NAME or --oauth-token-env VAR), not a password")
+        raise CombinationError(f"{where}{n.auth} {profile.auth} needs an OAuth token "
+                               f"({n.token_sources}), not a password", "secret")
 
 
 def password_flag(args: argparse.Namespace) -> str | None:

@@ -176,6 +176,14 @@ class ProfileEditor(ModalScreen[Profile | None]):
         self._clients = clients
         self._save = save
         self._touched: set[str] = set()
+        self._auto_secret = False
+        """Password from is "prompt" because the form set it for a typed username (see
+        :meth:`_follow_username`)."""
+        self._secret_expected: object = None
+        """The Password from value the form just set (its Changed event is not a pick)."""
+        self._secret_picked = False
+        self._secret_seen: object = None
+        """Password from's value at its last Changed event (one comes as it is mounted)."""
         self._tried = False
         self._filling = False
         self._shown: dict[str, str] = {}
@@ -188,6 +196,7 @@ class ProfileEditor(ModalScreen[Profile | None]):
             if values.secret_kind == "literal":
                 values.secret_kind, values.secret_value = "none", ""
         self._initial = values
+        self._secret_seen = values.secret_kind
         self._hint_shown: tuple[str, Static] | None = None
         self._count_shown = ""
         """The TLS hint last shown, and where (see :meth:`_validate`)."""
@@ -422,7 +431,27 @@ class ProfileEditor(ModalScreen[Profile | None]):
         if event.input.id == "region" and event.value != self._region_value:
             self._region_value = event.value
             self._region_changed()
+        if event.input.id == "username" and not self._filling:
+            self._follow_username(event.value)
         self._validate()
+
+    def _follow_username(self, username: str) -> None:
+        """A username needs a password source (`profiles check` refuses one without):
+        typing one while Password from is none makes it "ask when run" (as a discovered
+        server does), and clearing it again undoes that, unless the user picked a source."""
+        if self._secret_picked:
+            return
+        kind = self._added("#secret_kind", Select)
+        if kind is None:
+            return
+        wanted = None
+        if username.strip() and kind.value == "none":
+            wanted, self._auto_secret = "prompt", True
+        elif not username.strip() and self._auto_secret and kind.value == "prompt":
+            wanted, self._auto_secret = "none", False
+        if wanted is not None:
+            self._secret_expected = wanted
+            kind.value = wanted
 
     @on(Checkbox.Changed)
     def _checkbox_changed(self, event: Checkbox.Changed) -> None:
@@ -443,6 +472,12 @@ class ProfileEditor(ModalScreen[Profile | None]):
             else:  # an existing profile's fields stay: filling them is asked for
                 self._show_preset_note()
         elif which in ("secret_kind", "auth"):
+            if which == "secret_kind" and event.value != self._secret_seen:
+                self._secret_seen = event.value
+                if event.value == self._secret_expected:
+                    self._secret_expected = None  # set by the form, not picked
+                else:
+                    self._secret_picked = True
             self._secret_kind_changed()
         if which:
             self._touched.add(which)

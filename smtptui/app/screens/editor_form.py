@@ -282,7 +282,29 @@ def build(values: FormValues, original: Profile | None, taken: set[str]
         match = _KEY.match(text)
         field = FIELD_OF_KEY.get(match.group(1), "name") if match else "name"
         problems.setdefault(field, text)
+    combination = combination_problem(profile)
+    if combination is not None:
+        problems.setdefault(*combination)
     return (None if problems else profile), problems
+
+
+def combination_problem(profile: Profile) -> tuple[str, str] | None:
+    """(form field, problem) for fields that contradict each other, by the rules that
+    `profiles check` and `smtptui probe` apply (so the editor saves nothing they refuse)."""
+    from argparse import Namespace
+
+    from smtptui.commands.target_checks import FORM_NAMES, CombinationError, check_combination
+
+    try:
+        check_combination(profile, Namespace(), "", FORM_NAMES)
+    except CombinationError as exc:
+        return FORM_FIELD_OF.get(exc.field, exc.field), str(exc)
+    return None
+
+
+FORM_FIELD_OF = {"secret": "secret_kind"}
+"""The form field for a :class:`~smtptui.commands.target_checks.CombinationError` field
+where the names differ."""
 
 
 def apply_suggestion(values: FormValues, suggestion: Suggestion, address: str) -> FormValues:

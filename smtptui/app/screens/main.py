@@ -566,7 +566,9 @@ class MainScreen(Screen[None]):
         client = self.selected_client if self.selected_client in clients else ""
 
         def saved(profile: Profile | None) -> None:
-            if profile is not None:
+            if profile is None:  # closed unsaved: after a save conflict the file changed
+                app.reload_if_changed()
+            else:
                 self.notify("Saved in the demo's temporary profiles file (removed when you "
                             "quit)." if app.temporary_profiles else
                             f"Saved to {app.profiles_path}", timeout=3)
