@@ -52,12 +52,11 @@ def run_batch(args: argparse.Namespace) -> int:
     out = Output(chosen, json_out=args.json, color=use_color(sys.stdout), ordered=args.ordered)
     for position, error in errors.items():
         out.not_run(position, str(error))
-    import asyncio
-
+    from smtptui.cli import run_async
     from smtptui.commands.history_args import sink_for
 
     with sink_for(args, "batch") as sink:
-        asyncio.run(_run(configs, where, concurrency, out, sink))
+        run_async(_run(configs, where, concurrency, out, sink))
     out.flush()
     if not args.json:
         total = len(chosen)

@@ -50,10 +50,10 @@ def register(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    import asyncio
     import json
     import sys
 
+    from smtptui.cli import run_async
     from smtptui.commands.probe import use_color
     from smtptui.commands.target_args import config_from_profile, load_profiles, profile_from_args
 
@@ -62,7 +62,7 @@ def run(args: argparse.Namespace) -> int:
     profile_b = profile_from_args(args, args.b, profiles)
     config_a = config_from_profile(profile_a, args)
     config_b = config_from_profile(profile_b, args)
-    comparison = asyncio.run(_compare(args.a, config_a, args.b, config_b, args.runs,
+    comparison = run_async(_compare(args.a, config_a, args.b, config_b, args.runs,
                                       progress=not args.json))
     from smtptui.commands.history_args import sink_for
 

@@ -29,9 +29,9 @@ def register(sub: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     if args.headless or args.json:
-        import asyncio
+        from smtptui.cli import run_async
 
-        return asyncio.run(_headless(json_out=args.json, verbose=args.verbose))
+        return run_async(_headless(json_out=args.json, verbose=args.verbose))
     import shutil
     from pathlib import Path
 

@@ -55,14 +55,14 @@ def profile_for(d: Discovery, name: str, client: str = "") -> Profile:
 
 
 def run(args: argparse.Namespace) -> int:
-    import asyncio
     import json
 
+    from smtptui.cli import run_async
     from smtptui.dnscheck.discover import discover
     from smtptui.dnscheck.resolver import DnsInputError
 
     try:
-        found = asyncio.run(discover(args.address, nameserver_of(args), args.timeout))
+        found = run_async(discover(args.address, nameserver_of(args), args.timeout))
     except DnsInputError as exc:
         raise UsageError(f"discover: {exc}") from None
     saved = None

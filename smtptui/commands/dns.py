@@ -106,9 +106,9 @@ def _print_spf_none(domain: str, reason: str, as_json: bool) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
-    import asyncio
     import json
 
+    from smtptui.cli import run_async
     from smtptui.dnscheck.domain import check_domain
     from smtptui.dnscheck.resolver import DnsInputError
     from smtptui.dnscheck.tlsa import load_cert_chain
@@ -128,7 +128,7 @@ def run(args: argparse.Namespace) -> int:
         return _print_spf_none(domain, none_reason, args.json)
     try:
         chain = load_cert_chain(args.cert) if args.cert else []
-        report: DomainReport = asyncio.run(check_domain(
+        report: DomainReport = run_async(check_domain(
             domain, ips=args.ip, selectors=[*prof.get("selectors", []), *args.selector],
             host=host, port=port, cert_chain=chain, sender=args.sender, helo=args.helo,
             common_selectors=not args.no_common_selectors,

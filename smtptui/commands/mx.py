@@ -45,10 +45,10 @@ def register(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    import asyncio
     import json
     import sys
 
+    from smtptui.cli import run_async
     from smtptui.commands.dns import can_encode, nameserver_of
     from smtptui.dnscheck.resolver import DnsInputError, check_timeout, normalise_domain
     from smtptui.dnscheck.settings import parse_nameserver
@@ -71,7 +71,7 @@ def run(args: argparse.Namespace) -> int:
                              cafile=args.cafile, open_relay=args.open_relay_check,
                              full_tls=args.tls_scan, https_port=args.https_port,
                              egress_port=args.egress_port)
-    report = asyncio.run(check_inbound(domain, options))
+    report = run_async(check_inbound(domain, options))
     failed = report.level == "fail"
     if args.json:
         print(json.dumps({"ok": not failed, **report.to_json()}))

@@ -90,12 +90,14 @@ def run(args: argparse.Namespace) -> int:
 
 # -- login -------------------------------------------------------------------------------
 def _login(acct: Account, args: argparse.Namespace) -> int:
-    import asyncio
+
     import dataclasses
+
+    from smtptui.cli import run_async
 
     if args.flow:
         acct = dataclasses.replace(acct, flow=args.flow)
-    return asyncio.run(_sign_in(acct, open_browser=not args.no_browser))
+    return run_async(_sign_in(acct, open_browser=not args.no_browser))
 
 
 async def _sign_in(acct: Account, *, open_browser: bool) -> int:

@@ -81,10 +81,10 @@ def _run_one(args: argparse.Namespace) -> int:
     profile = profile_from_args(args, args.profile)
     config = config_from_profile(profile, args)
     bridges = _bridges(config, profile, swaks=args.swaks, openssl=args.openssl)
-    import asyncio
+    from smtptui.cli import run_async
 
     done: list[ProbeReport] = []
-    asyncio.run(_probe(config, done, json_out=args.json, verbose=args.verbose))
+    run_async(_probe(config, done, json_out=args.json, verbose=args.verbose))
     report = done[0]
     text = report.to_json_text() if args.json else None
     with sink_for(args, "probe") as sink:

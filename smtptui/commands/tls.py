@@ -87,10 +87,10 @@ def _target(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def run(args: argparse.Namespace) -> int:
-    import asyncio
     import json
     import sys
 
+    from smtptui.cli import run_async
     from smtptui.commands.dns import can_encode, nameserver_of
     from smtptui.dnscheck.resolver import DnsInputError, check_timeout
     from smtptui.tlsscan.inspect import inspect
@@ -115,7 +115,7 @@ def run(args: argparse.Namespace) -> int:
 
         check_cafile(t["cafile"])
     try:
-        report = asyncio.run(inspect(
+        report = run_async(inspect(
             t["host"], t["port"], t["mode"], servername=t["servername"], cafile=t["cafile"],
             nameserver=nameserver, timeout=timeout,
             dane=not args.no_dane))
