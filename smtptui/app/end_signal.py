@@ -85,7 +85,9 @@ class HangupWatch:
 
     @classmethod
     def on_terminal(cls) -> HangupWatch | None:
-        """Watch standard input if it is a terminal."""
+        """Watch standard input if it is a terminal (and ``poll`` exists: not Windows)."""
+        if not hasattr(select, "poll") or not hasattr(signal, "SIGHUP"):
+            return None
         try:
             return cls(0) if os.isatty(0) else None
         except OSError:
