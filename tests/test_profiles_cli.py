@@ -225,6 +225,25 @@ def test_add_warns_about_what_a_probe_would_refuse(path: Path,
         '/nonexistent/ca.pem']
 
 
+@pytest.mark.parametrize(("flags", "message"), [
+    (["--user", "ops@a.test"], '--user needs a password or token: give --password-env VAR, '
+     "--password-cmd CMD, --password-keyring NAME, --password-prompt, --oauth NAME or "
+     "--oauth-token-env VAR (or --stop-after tls to skip AUTH)"),
+    (["--password-env", "ACME_PW"], "--password-env ACME_PW needs --user"),
+    (["--to", "a@x.example"], "--to needs --from"),
+    (["--tls", "none", "--cafile", "/etc/ssl/ca.pem"], "--cafile only applies with TLS"),
+    (["--user", "u", "--auth", "xoauth2", "--password-env", "ACME_PW"],
+     "--auth xoauth2 needs an OAuth token (--oauth NAME or --oauth-token-env VAR)"),
+])
+def test_add_refuses_what_check_refuses_and_writes_nothing(
+        path: Path, capsys: pytest.CaptureFixture[str], flags: list[str], message: str) -> None:
+    """Fields that contradict each other are refused by `profiles add` as by `profiles
+    check`, the editor and `probe`: exit 2, one line in the add command's own flags."""
+    code, out, err = smtptui(capsys, "add", "Acme", "--host", "smtp.a.test", *flags)
+    assert (code, out, path.exists()) == (2, "", False)
+    assert err.count("\n") == 1 and err.startswith(f'smtptui: profile "Acme": {message}'), err
+
+
 def test_invalid_file_is_never_edited(path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path.parent.mkdir(parents=True)
     path.write_text('[[profile]]\nname = "a"\nhost = "h"\nport = 0\n')

@@ -178,9 +178,15 @@ def _add(args: argparse.Namespace, path: Path) -> int:
     name = fields["name"]
     # Check against the file as it is now, before taking the lock: bad input (or a bad
     # file) creates nothing on disk.
-    problems = validate_profile(load_or_empty(path).new_profile(**fields))
+    candidate = load_or_empty(path).new_profile(**fields)
+    problems = validate_profile(candidate)
     if problems:
         raise ProfilesError("; ".join(problems), problems)
+    # Fields that contradict each other: refused, as `profiles check`, `probe` and the
+    # editor refuse them (what only this machine lacks is a warning, after the save).
+    from smtptui.commands.target_checks import ADD_NAMES, check_combination
+
+    check_combination(candidate, args, f"profile {show(name)}: ", ADD_NAMES)
     replaced = False
 
     def change(pf: ProfileFile) -> None:
@@ -197,8 +203,8 @@ def _add(args: argparse.Namespace, path: Path) -> int:
 
     saved = modify(path, change)
     _say(f"{'replaced' if replaced else 'added'} profile {show(name)} in {path}")
-    broken, here = _runtime_problems(saved, only=name)
-    for problem in broken + here:
+    _broken, here = _runtime_problems(saved, only=name)  # (none broken: checked above)
+    for problem in here:
         _say(f"warning: {problem}")
     return 0
 

@@ -124,6 +124,13 @@ FORM_NAMES = Names(
     password_sources="env, command, keyring or prompt in Password from",
     token_sources="oauth or env in Password from")
 """The profile editor's labels (``smtptui.app.screens.editor.LABELS``)."""
+ADD_NAMES = FLAG_NAMES._replace(
+    sources="--password-env VAR, --password-cmd CMD, --password-keyring NAME, "
+            "--password-prompt, --oauth NAME or --oauth-token-env VAR (or --stop-after tls "
+            "to skip AUTH)",
+    password_sources="--password-env, --password-cmd, --password-keyring or "
+                     "--password-prompt")
+"""`smtptui profiles add`'s flags."""
 
 
 def check_combination(profile: Profile, args: argparse.Namespace, where: str,
