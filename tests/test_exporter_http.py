@@ -177,9 +177,12 @@ def test_a_non_loopback_listen_needs_a_web_config(tmp_path: Path) -> None:
     assert run_cli("--listen", "nonsense").returncode == 2
 
 
+@pytest.mark.parametrize(("signame", "code"), [("SIGTERM", 0), ("SIGHUP", 129)])
 async def test_the_exporter_command_serves_and_stops_on_sigterm(
         relay_factory: RelayFactory, server_ctx: ssl.SSLContext, cafile: str,
-        tmp_path: Path) -> None:
+        tmp_path: Path, signame: str, code: int) -> None:
+    """SIGTERM stops it (exit 0); SIGHUP (its terminal gone) ends it too, exit 129, with
+    the server closed and the closing line said, not a traceback."""
     import os
     import signal
 
@@ -198,8 +201,10 @@ async def test_the_exporter_command_serves_and_stops_on_sigterm(
     status, body = await aget(f"http://127.0.0.1:{port}/probe?profile=main")
     assert status == 200 and 'smtptui_reply_code{profile="main",stage="auth"} 235.0' in body
     assert CANARY not in body
-    proc.send_signal(signal.SIGTERM)
-    assert await asyncio.wait_for(proc.wait(), 30) == 0
+    proc.send_signal(getattr(signal, signame))
+    assert await asyncio.wait_for(proc.wait(), 30) == code
+    rest = (await proc.stderr.read()).decode()
+    assert "Traceback" not in rest and ("stopped" in rest) == (signame == "SIGTERM"), rest
 
 
 async def test_probes_are_bounded(relay_factory: RelayFactory, server_ctx: ssl.SSLContext,

@@ -321,8 +321,8 @@ def smtptui(*argv: str) -> subprocess.CompletedProcess[str]:
 
 
 def test_cli_add_and_remove_keep_the_comments(path: Path) -> None:
-    added = smtptui("add", "New", "--host", "n.example", "--password-env", "NEW_PW",
-                    "--profiles", str(path))
+    added = smtptui("add", "New", "--host", "n.example", "--user", "ops",
+                    "--password-env", "NEW_PW", "--profiles", str(path))
     assert added.returncode == 0, added.stderr
     removed = smtptui("remove", "Acme backup", "--profiles", str(path))
     assert removed.returncode == 0, removed.stderr

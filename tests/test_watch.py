@@ -144,9 +144,10 @@ async def test_headless_watch_text_and_exit_codes(relay_factory: RelayFactory,
     assert bad.returncode == 2
 
 
-async def test_sigterm_stops_the_watch_and_kills_a_running_hook(
+@pytest.mark.parametrize(("signum", "code"), [(signal.SIGTERM, 0), (signal.SIGHUP, 129)])
+async def test_sigterm_or_sighup_stops_the_watch_and_kills_a_running_hook(
         relay_factory: RelayFactory, server_ctx: ssl.SSLContext, cafile: str,
-        tmp_path: Path) -> None:
+        tmp_path: Path, signum: int, code: int) -> None:
     relay = await relay_factory(starttls=server_ctx)
     hook = (f"{sys.executable} -c \"import os,sys,time; print('hook', os.getpid(), "
             "flush=True); time.sleep(60)\"")
@@ -156,8 +157,8 @@ async def test_sigterm_stops_the_watch_and_kills_a_running_hook(
     assert b"[first run: pass]" in first
     started = (await asyncio.wait_for(proc.stderr.readline(), 30)).split()
     assert started[0] == b"hook"
-    proc.send_signal(signal.SIGTERM)
-    assert await asyncio.wait_for(proc.wait(), 30) == 0
+    proc.send_signal(signum)
+    assert await asyncio.wait_for(proc.wait(), 30) == code
     with pytest.raises(ProcessLookupError):
         os.kill(int(started[1]), 0)
 

@@ -85,9 +85,9 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(str(exc)) from None
     except OSError as exc:
         raise UsageError(f"cannot read {path}: {exc.strerror}") from None
-    import asyncio
+    from smtptui.cli import run_async
 
-    return asyncio.run(_serve(targets, web, host, port, args))
+    return run_async(_serve(targets, web, host, port, args))
 
 
 async def _serve(targets: Any, web: Any, host: str, port: int,

@@ -1,7 +1,8 @@
 """`smtptui watch`: re-probe saved profiles on a schedule; print a line per state change.
 
 Exit codes: 0 stopped by SIGTERM, or ``--changes N`` reached with every watched profile
-passing; 1 ``--changes N`` reached with a profile failing; 2 bad input; 130 Ctrl-C.
+passing; 1 ``--changes N`` reached with a profile failing; 2 bad input; 130 Ctrl-C;
+129 SIGHUP.
 """
 
 from __future__ import annotations
@@ -41,7 +42,7 @@ def register(sub: Any) -> None:
                     "new warning -- not per run. The first run of each profile is printed "
                     "too. Runs until interrupted. Exit 0 on SIGTERM (or --changes reached, all "
                     "passing), 1 when --changes is reached with a profile failing, 2 on bad "
-                    "input, 130 on Ctrl-C.")
+                    "input, 130 on Ctrl-C, 129 on SIGHUP.")
     p.add_argument("profile", nargs="?", metavar="PROFILE", help="saved profile name")
     p.add_argument("--client", metavar="NAME", help="watch every profile of one client")
     p.add_argument("--all", action="store_true", help="watch every saved profile")
@@ -112,9 +113,9 @@ def run(args: argparse.Namespace) -> int:
         if not hook_argv:
             raise UsageError("--on-change must not be empty")
     targets = _targets(args)
-    import asyncio
+    from smtptui.cli import run_async
 
-    return asyncio.run(_watch(targets, args, hook_argv, concurrency))
+    return run_async(_watch(targets, args, hook_argv, concurrency))
 
 
 async def _watch(targets: list[WatchTarget], args: argparse.Namespace,
@@ -141,6 +142,8 @@ async def _watch(targets: list[WatchTarget], args: argparse.Namespace,
 
     loop.add_signal_handler(signal.SIGTERM, stop, ExitCode.OK)
     loop.add_signal_handler(signal.SIGINT, stop, ExitCode.INTERRUPT)
+    # a dropped SSH session: stopped as on SIGTERM (a running hook is killed), exit 129
+    loop.add_signal_handler(signal.SIGHUP, stop, 128 + signal.SIGHUP)
     from smtptui.commands.history_args import sink_for
 
     changes = 0
