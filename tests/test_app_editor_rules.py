@@ -102,3 +102,21 @@ async def test_a_username_gets_a_password_source_or_is_not_saved(tmp_path: Path)
         await until(pilot, lambda: not isinstance(app.screen, ProfileEditor), "the save")
     assert on_disk(path)["Acme"]["password"] == {"prompt": True}
     assert check(path) == ExitCode.OK
+
+
+async def test_a_preset_that_fills_the_username_gets_a_password_source(tmp_path: Path) -> None:
+    """SendGrid's preset fills the username "apikey": Password from becomes "ask when
+    run" too, so the profile saves and `profiles check` accepts it."""
+    path = tmp_path / "profiles.toml"
+    app = app_for(path)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.press("n")
+        await until(pilot, lambda: isinstance(app.screen, ProfileEditor), "the editor")
+        await until(pilot, lambda: app.screen.query("#secret_kind"), "the rows below Port")
+        app.screen.query_one("#preset", Select).value = "sendgrid"
+        await until(pilot, lambda: secret_kind(app) == "prompt", "asked when run")
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: not isinstance(app.screen, ProfileEditor), "the save")
+    (saved,) = on_disk(path).values()
+    assert saved["username"] == "apikey" and saved["password"] == {"prompt": True}
+    assert check(path) == ExitCode.OK

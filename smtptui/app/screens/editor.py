@@ -521,6 +521,8 @@ class ProfileEditor(ModalScreen[Profile | None]):
                 name.value = preset.label
         finally:
             self._filling = False
+        if preset.username:  # (SendGrid's "apikey"): a password source, as for a typed one
+            self._follow_username(preset.username)
         self._show_preset_note()
 
     def _show_preset_note(self) -> None:
