@@ -11,6 +11,7 @@ import select
 import signal
 import subprocess
 import sys
+import termios
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -198,13 +199,14 @@ with gracefully(EndOnSignal(app, force_after=float(sys.argv[2]))):
 @pytest.mark.parametrize("how", ["after the deadline", "on a second signal"])
 def test_an_app_that_does_not_end_on_a_signal_is_ended_anyway(tmp_path: Path, how: str) -> None:
     """The backstop: the app is asked to exit and does not; the process leaves after
-    the deadline, or at once on a second signal, exit handlers run (the demo's folder)."""
+    the deadline, or at once on a second signal, exit handlers run (the demo's folder),
+    and the terminal's modes are put back (echo, line editing)."""
     master, slave = pty.openpty()
+    modes = termios.tcgetattr(slave)
     force_after = "0.5" if how == "after the deadline" else "600"
     proc = subprocess.Popen([sys.executable, "-c", STUCK_APP, str(tmp_path), force_after],
                             stdin=slave, stdout=slave, stderr=slave, start_new_session=True,
                             env={**os.environ, "TERM": "xterm-256color"})
-    os.close(slave)
     try:
         deadline = time.monotonic() + 30
         for mark in ("running", "asked"):
@@ -215,11 +217,14 @@ def test_an_app_that_does_not_end_on_a_signal_is_ended_anyway(tmp_path: Path, ho
                 proc.send_signal(signal.SIGTERM)
         if how == "on a second signal":
             proc.send_signal(signal.SIGTERM)
+        assert termios.tcgetattr(slave) != modes  # raw while the app runs
         _wait_end(proc, master)
         assert proc.returncode == 128 + signal.SIGTERM
         assert (tmp_path / "exit handlers ran").exists()
+        assert termios.tcgetattr(slave) == modes
     finally:
         if proc.poll() is None:
             proc.kill()
             proc.wait()
         os.close(master)
+        os.close(slave)

@@ -50,19 +50,35 @@ class EndOnSignal:
         return None if self.signum is None else 128 + self.signum
 
     def __call__(self, signum: int) -> None:
-        from smtptui.cli import Terminated, leave_now
+        from smtptui.cli import Terminated
 
         if self.signum is not None:  # a second one: no more waiting
-            leave_now(128 + signum)
+            self._leave(128 + signum)
         try:
             loop = asyncio.get_running_loop()
         except RuntimeError:  # before the app's loop starts: nothing to unwind but ours
             raise Terminated(signum) from None
         self.signum = signum
         loop.call_soon_threadsafe(self.app.exit, None, 128 + signum)
-        self._timer = threading.Timer(self.force_after, leave_now, (128 + signum,))
+        self._timer = threading.Timer(self.force_after, self._leave, (128 + signum,))
         self._timer.daemon = True
         self._timer.start()
+
+    def _leave(self, code: int) -> None:
+        """Leave now (:func:`smtptui.cli.leave_now`), the terminal's modes put back first
+        (echo, line editing: the shell is usable; ``reset`` clears what is painted)."""
+        from smtptui.cli import leave_now
+
+        driver = getattr(self.app, "_driver", None)
+        modes = getattr(driver, "attrs_before", None)
+        if modes is not None:
+            import termios
+
+            try:
+                termios.tcsetattr(driver.fileno, termios.TCSANOW, modes)  # type: ignore[union-attr]
+            except (termios.error, OSError, AttributeError):
+                pass  # the terminal is gone
+        leave_now(code)
 
     def cancel(self) -> None:
         """The app has ended: no forced exit."""
