@@ -9,7 +9,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from textual.widgets import Select
+from textual import events
+from textual.widgets import Input, Select
 
 from smtptui.app.screens.editor import ProfileEditor
 from smtptui.app.screens.editor_form import build, values_of
@@ -120,3 +121,44 @@ async def test_a_preset_that_fills_the_username_gets_a_password_source(tmp_path:
     (saved,) = on_disk(path).values()
     assert saved["username"] == "apikey" and saved["password"] == {"prompt": True}
     assert check(path) == ExitCode.OK
+
+
+async def test_opening_a_profile_changes_nothing(tmp_path: Path) -> None:
+    """A valid profile with a username and no secret (it stops before AUTH), opened with
+    e and left with Esc: Password from stays none, nothing is asked, nothing written."""
+    path = write_profiles(tmp_path / "profiles.toml", [
+        {"name": "Greeting only", "host": "127.0.0.1", "username": "ops",
+         "stop_after": "tls"}])
+    before = path.read_bytes()
+    app = app_for(path)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await until(pilot, lambda: app.main.entries, "the profiles")
+        await pilot.press("e")
+        await until(pilot, lambda: isinstance(app.screen, ProfileEditor), "the editor")
+        await until(pilot, lambda: app.screen.query("#secret_kind"), "the rows below Port")
+        await pilot.pause()
+        assert secret_kind(app) == "none"
+        await pilot.press("escape")  # no changes: closes without asking
+        await until(pilot, lambda: not isinstance(app.screen, ProfileEditor), "closed")
+    assert path.read_bytes() == before and check(path) == ExitCode.OK
+
+
+async def test_a_key_burst_in_the_username_still_gets_a_password_source(
+        tmp_path: Path) -> None:
+    """u and Backspace in one burst (as a laggy link delivers them), then a username:
+    the switches the form made are not taken for the user's pick."""
+    path = tmp_path / "profiles.toml"
+    app = app_for(path)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.press("n")
+        await until(pilot, lambda: isinstance(app.screen, ProfileEditor), "the editor")
+        await until(pilot, lambda: app.screen.query("#secret_kind"), "the rows below Port")
+        await set_input(pilot, app, "name", "Acme")
+        await set_input(pilot, app, "host", "127.0.0.1")
+        app.screen.query_one("#username", Input).focus()
+        for key in ("u", "backspace", "o", "backspace"):
+            app.post_message(events.Key(key, key if len(key) == 1 else None))
+        await pilot.pause()
+        await until(pilot, lambda: secret_kind(app) == "none", "back to none")
+        await pilot.press(*"ops")
+        await until(pilot, lambda: secret_kind(app) == "prompt", "asked when run")

@@ -97,6 +97,19 @@ class SmtpTuiApp(OrderedKeys, SettledMounts, App[int]):
                 self._unnotify(shown, refresh=False)
         super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
 
+    def _handle_exception(self, error: Exception) -> None:
+        """A widget that finds its parts gone because the app is exiting (``q``, SIGTERM,
+        SIGHUP right as a screen mounts: its ``on_mount`` queries a child already pruned)
+        is no error to report: Textual would print it as a traceback over the shell and
+        exit 1. Anything else, or while the app runs, is reported as Textual does."""
+        from textual.css.query import NoMatches
+        from textual.worker import WorkerFailed
+
+        cause = error.error if isinstance(error, WorkerFailed) else error  # (the palette's)
+        if self._exit and isinstance(cause, NoMatches):
+            return
+        super()._handle_exception(error)
+
     def update_styles(self, node: DOMNode, animate: bool = True) -> None:
         """Restyle ``node`` (its classes changed) only once it is in the DOM.
 

@@ -177,13 +177,16 @@ class ProfileEditor(ModalScreen[Profile | None]):
         self._save = save
         self._touched: set[str] = set()
         self._auto_secret = False
-        """Password from is "prompt" because the form set it for a typed username (see
+        """Password from is "prompt" because the form set it for a username (see
         :meth:`_follow_username`)."""
-        self._secret_expected: object = None
-        """The Password from value the form just set (its Changed event is not a pick)."""
+        self._secret_expected: list[object] = []
+        """Password from values the form set whose Changed event has not come yet (such an
+        event is not the user's pick; a key burst can queue several)."""
         self._secret_picked = False
         self._secret_seen: object = None
         """Password from's value at its last Changed event (one comes as it is mounted)."""
+        self._username_seen = ""
+        """Username's value at its last Changed event (one comes as it is mounted)."""
         self._tried = False
         self._filling = False
         self._shown: dict[str, str] = {}
@@ -197,6 +200,7 @@ class ProfileEditor(ModalScreen[Profile | None]):
                 values.secret_kind, values.secret_value = "none", ""
         self._initial = values
         self._secret_seen = values.secret_kind
+        self._username_seen = values.username
         self._hint_shown: tuple[str, Static] | None = None
         self._count_shown = ""
         """The TLS hint last shown, and where (see :meth:`_validate`)."""
@@ -431,27 +435,36 @@ class ProfileEditor(ModalScreen[Profile | None]):
         if event.input.id == "region" and event.value != self._region_value:
             self._region_value = event.value
             self._region_changed()
-        if event.input.id == "username" and not self._filling:
+        if event.input.id == "username" and event.value != self._username_seen:
+            self._username_seen = event.value  # (not the value it was mounted with)
             self._follow_username(event.value)
         self._validate()
 
     def _follow_username(self, username: str) -> None:
-        """A username needs a password source (`profiles check` refuses one without):
-        typing one while Password from is none makes it "ask when run" (as a discovered
-        server does), and clearing it again undoes that, unless the user picked a source."""
+        """A username needs a password source when the probe reaches AUTH (`profiles
+        check` refuses one without): a username typed (or filled by a preset) while
+        Password from is none makes it "ask when run", as a discovered server does, and
+        clearing it again undoes that, unless the user picked a source."""
         if self._secret_picked:
             return
         kind = self._added("#secret_kind", Select)
+        stop = self._added("#stop_after", Select)
         if kind is None:
             return
         wanted = None
-        if username.strip() and kind.value == "none":
+        if username.strip() and kind.value == "none" and (
+                stop is None or stop.value not in ("greeting", "ehlo", "tls")):
             wanted, self._auto_secret = "prompt", True
         elif not username.strip() and self._auto_secret and kind.value == "prompt":
             wanted, self._auto_secret = "none", False
         if wanted is not None:
-            self._secret_expected = wanted
-            kind.value = wanted
+            self._set_secret_kind(kind, wanted)
+
+    def _set_secret_kind(self, kind: Select[str], value: str) -> None:
+        """Set Password from by the form (its Changed event is then not a pick)."""
+        if kind.value != value:
+            self._secret_expected.append(value)
+            kind.value = value
 
     @on(Checkbox.Changed)
     def _checkbox_changed(self, event: Checkbox.Changed) -> None:
@@ -474,8 +487,8 @@ class ProfileEditor(ModalScreen[Profile | None]):
         elif which in ("secret_kind", "auth"):
             if which == "secret_kind" and event.value != self._secret_seen:
                 self._secret_seen = event.value
-                if event.value == self._secret_expected:
-                    self._secret_expected = None  # set by the form, not picked
+                if event.value in self._secret_expected:
+                    self._secret_expected.remove(event.value)  # set by the form
                 else:
                     self._secret_picked = True
             self._secret_kind_changed()
@@ -521,8 +534,6 @@ class ProfileEditor(ModalScreen[Profile | None]):
                 name.value = preset.label
         finally:
             self._filling = False
-        if preset.username:  # (SendGrid's "apikey"): a password source, as for a typed one
-            self._follow_username(preset.username)
         self._show_preset_note()
 
     def _show_preset_note(self) -> None:
@@ -677,7 +688,8 @@ class ProfileEditor(ModalScreen[Profile | None]):
             secret = self.query_one("#secret_kind", Select)
             prompted = bool(values.username.strip()) and secret.value == "none"
             if prompted:
-                secret.value = "prompt"
+                self._auto_secret = True
+                self._set_secret_kind(secret, "prompt")
         finally:
             self._filling = False
         self._show_preset_note()
@@ -787,6 +799,8 @@ class ProfileEditor(ModalScreen[Profile | None]):
                     elif isinstance(widget, Select):
                         wanted = value if value and (f.name != "preset" or value in PRESETS) \
                             else Select.NULL
+                        if f.name == "secret_kind" and widget.value != wanted:
+                            self._secret_expected.append(wanted)  # merged, not picked
                         with contextlib.suppress(InvalidSelectValueError):
                             widget.value = wanted
         finally:
