@@ -154,6 +154,13 @@ def run_async(coro: Coroutine[Any, Any, T]) -> T:
     and drops it: the signal was lost. Both seen 1 time in 60 under load. A second
     signal (or one before the task starts or after it ends) raises at once.
     """
+    try:
+        return _run_cancelling(coro)
+    finally:  # done, or ended before it began: no "coroutine was never awaited" warning
+        coro.close()
+
+
+def _run_cancelling(coro: Coroutine[Any, Any, T]) -> T:
     import asyncio
 
     started: list[asyncio.Task[Any]] = []

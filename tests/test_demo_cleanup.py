@@ -112,11 +112,14 @@ def test_the_demo_folder_goes_when_the_terminal_session_ends(tmp_path: Path, sig
         assert list(tmp_path.glob(f"{PREFIX}*")) == []  # its profiles folder too
 
 
-def test_the_demo_ends_when_its_terminal_goes_away(tmp_path: Path) -> None:
-    """The terminal hangs up with no SIGHUP sent to smtptui (its pty closed): the app
-    does not read end-of-file forever at 100% CPU; it ends as on SIGHUP, folder gone."""
+@pytest.mark.parametrize("when", ["at once", "once on screen"])
+def test_the_demo_ends_when_its_terminal_goes_away(tmp_path: Path, when: str) -> None:
+    """The terminal hangs up with no SIGHUP sent to smtptui (its pty closed), even before
+    the app looked at it: the app does not read end-of-file forever at 100% CPU; it
+    ends as on SIGHUP, folder gone."""
     with _demo_in_a_pty(tmp_path, SMTPTUI_PROFILES=str(tmp_path / "p.toml")) as (proc, master):
-        _started(tmp_path, proc, master, MOMENTS["once on screen"])
+        if when != "at once":
+            _started(tmp_path, proc, master, MOMENTS[when])
         # the terminal's side closes (the context closes ``master``, now /dev/null)
         null = os.open(os.devnull, os.O_RDONLY)
         os.dup2(null, master)
@@ -224,10 +227,11 @@ def test_an_app_that_does_not_end_on_a_signal_is_ended_anyway(tmp_path: Path, ho
         if how == "on a second signal":
             proc.send_signal(signal.SIGTERM)
         assert termios.tcgetattr(slave) != modes  # raw while the app runs
-        _wait_end(proc, master)
+        painted = _wait_end(proc, master)
         assert proc.returncode == 128 + signal.SIGTERM
         assert (tmp_path / "exit handlers ran").exists()
         assert termios.tcgetattr(slave) == modes
+        assert b"\x1b[?1049l" in painted and b"\x1b[?1000l" in painted  # main screen, no mouse
     finally:
         if proc.poll() is None:
             proc.kill()

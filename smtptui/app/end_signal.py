@@ -24,6 +24,8 @@ import asyncio
 import os
 import select
 import signal
+import stat
+import sys
 import threading
 from typing import TYPE_CHECKING
 
@@ -76,6 +78,9 @@ class EndOnSignal:
 
             try:
                 termios.tcsetattr(driver.fileno, termios.TCSANOW, modes)  # type: ignore[union-attr]
+                out = sys.__stderr__.fileno() if sys.__stderr__ is not None else -1
+                if out >= 0 and os.isatty(out):  # where Textual paints
+                    _write_now(out, RESTORE)
             except (termios.error, OSError, AttributeError):
                 pass  # the terminal is gone
         leave_now(code)
@@ -84,6 +89,20 @@ class EndOnSignal:
         """The app has ended: no forced exit."""
         if self._timer is not None:
             self._timer.cancel()
+
+
+RESTORE = (b"\x1b[?1000l\x1b[?1002l\x1b[?1003l\x1b[?1006l\x1b[?1015l"  # mouse off
+           b"\x1b[?2004l\x1b[<u\x1b[?1004l"  # bracketed paste, Kitty keys, focus events
+           b"\x1b[?1049l\x1b[?25h")  # the main screen, the cursor
+"""What Textual's driver writes when it stops, written by the backstop before it leaves."""
+
+
+def _write_now(fd: int, data: bytes) -> None:
+    """Write ``data`` to the terminal unless that would block (a terminal not reading
+    must not keep the process from leaving)."""
+    ready = select.select([], [fd], [], 0)[1]
+    if ready:
+        os.write(fd, data[:4096])
 
 
 class HangupWatch:
@@ -101,11 +120,12 @@ class HangupWatch:
 
     @classmethod
     def on_terminal(cls) -> HangupWatch | None:
-        """Watch standard input if it is a terminal (and ``poll`` exists: not Windows)."""
+        """Watch standard input if it is a terminal, or one that already hung up
+        (``isatty`` is false then: its ioctl fails), where ``poll`` exists (not Windows)."""
         if not hasattr(select, "poll") or not hasattr(signal, "SIGHUP"):
             return None
         try:
-            return cls(0) if os.isatty(0) else None
+            return cls(0) if os.isatty(0) or stat.S_ISCHR(os.fstat(0).st_mode) else None
         except OSError:
             return None
 
