@@ -210,14 +210,27 @@ def _flush() -> None:
             pass  # a reader that went away: the exit code still tells the result
 
 
+_ignored: set[int] = set()
+"""End signals this process was started ignoring (``nohup`` ignores SIGHUP)."""
+
+
+def ignored(signum: int) -> bool:
+    """Whether smtptui was started with ``signum`` ignored (leave it so)."""
+    return signum in _ignored
+
+
 def _on_end_signals() -> dict[int, Any]:
-    """Unwind on SIGTERM and SIGHUP (main thread only); returns the previous handlers."""
+    """Unwind on SIGTERM and SIGHUP (main thread only), except one inherited as ignored
+    (``nohup smtptui watch …`` must outlive its terminal); returns the previous handlers."""
     import signal
 
     previous: dict[int, Any] = {}
     for name in ("SIGTERM", "SIGHUP"):
         signum = getattr(signal, name, None)
         if signum is None:
+            continue
+        if signal.getsignal(signum) is signal.SIG_IGN:
+            _ignored.add(signum)
             continue
         try:
             previous[signum] = signal.signal(signum, _terminated)

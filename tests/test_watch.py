@@ -163,6 +163,31 @@ async def test_sigterm_or_sighup_stops_the_watch_and_kills_a_running_hook(
         os.kill(int(started[1]), 0)
 
 
+async def test_under_nohup_sighup_is_ignored(
+        relay_factory: RelayFactory, server_ctx: ssl.SSLContext, cafile: str,
+        tmp_path: Path) -> None:
+    """`nohup smtptui watch … &` outlives its terminal: after SIGHUP it goes on probing
+    (two more runs reach the relay), and SIGTERM then stops it with exit 0, not 129."""
+    relay = await relay_factory(starttls=server_ctx)
+    path = write_profiles(tmp_path / "profiles.toml", cafile, {"ok": relay.port})
+    proc = await asyncio.create_subprocess_exec(
+        "nohup", sys.executable, "-m", "smtptui", "watch", "--profiles", str(path), "ok",
+        "--every", "100ms", stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+        env={**os.environ, PASSWORD_VAR: CANARY})
+    assert proc.stdout is not None
+    first = await asyncio.wait_for(proc.stdout.readline(), 30)
+    assert b"[first run: pass]" in first
+    proc.send_signal(signal.SIGHUP)
+    seen = relay.connections
+    deadline = asyncio.get_running_loop().time() + 30
+    while relay.connections < seen + 2:  # still probing after the SIGHUP
+        assert proc.returncode is None and asyncio.get_running_loop().time() < deadline
+        relay.logged.clear()
+        await asyncio.wait_for(relay.logged.wait(), 30)
+    proc.send_signal(signal.SIGTERM)
+    assert await asyncio.wait_for(proc.wait(), 30) == 0
+
+
 async def test_a_profile_that_cannot_run_does_not_stop_the_others(
         relay_factory: RelayFactory, server_ctx: ssl.SSLContext, cafile: str,
         tmp_path: Path) -> None:

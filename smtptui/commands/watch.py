@@ -142,8 +142,12 @@ async def _watch(targets: list[WatchTarget], args: argparse.Namespace,
 
     loop.add_signal_handler(signal.SIGTERM, stop, ExitCode.OK)
     loop.add_signal_handler(signal.SIGINT, stop, ExitCode.INTERRUPT)
-    # a dropped SSH session: stopped as on SIGTERM (a running hook is killed), exit 129
-    loop.add_signal_handler(signal.SIGHUP, stop, 128 + signal.SIGHUP)
+    # a dropped SSH session: stopped as on SIGTERM (a running hook is killed), exit 129;
+    # unless started under nohup, which asks for SIGHUP to be ignored
+    from smtptui.cli import ignored
+
+    if not ignored(signal.SIGHUP):
+        loop.add_signal_handler(signal.SIGHUP, stop, 128 + signal.SIGHUP)
     from smtptui.commands.history_args import sink_for
 
     changes = 0

@@ -74,6 +74,8 @@ class Relay:
         self.port = 0
         self.host = "127.0.0.1"
         self.log: list[LogEntry] = []
+        self.logged = asyncio.Event()
+        """Set whenever a line is logged (on the relay's loop): clear it, await the next."""
         self.messages: list[Envelope] = []
         self.active = 0
         self.max_active = 0
@@ -143,6 +145,7 @@ class Relay:
 
     def record(self, peer: Any, verb: str, arg: str = "") -> None:
         self.log.append(LogEntry(time.monotonic(), str(peer), verb, arg))
+        self.logged.set()
 
 
 class _RelaySMTP(SMTP):
