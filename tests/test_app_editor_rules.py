@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 from textual import events
-from textual.widgets import Input, Select
+from textual.widgets import Input, Select, Static
 
 from smtptui.app.screens.editor import ProfileEditor
 from smtptui.app.screens.editor_form import build, values_of
@@ -162,3 +162,29 @@ async def test_a_key_burst_in_the_username_still_gets_a_password_source(
         await until(pilot, lambda: secret_kind(app) == "none", "back to none")
         await pilot.press(*"ops")
         await until(pilot, lambda: secret_kind(app) == "prompt", "asked when run")
+
+
+async def test_what_the_files_defaults_fill_in_is_checked_too(tmp_path: Path) -> None:
+    """[defaults] servername = …, then a new profile with Security none: the form alone
+    is fine, but read back with the defaults `profiles check` would refuse it, so the
+    editor saves nothing and says why."""
+    path = tmp_path / "profiles.toml"
+    path.write_text('[defaults]\nservername = "relay.acme.test"\n\n'
+                    '[[profile]]\nname = "Existing"\nhost = "127.0.0.1"\n')
+    before = path.read_bytes()
+    app = app_for(path)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await until(pilot, lambda: app.main.entries, "the profiles")
+        await pilot.press("n")
+        await until(pilot, lambda: isinstance(app.screen, ProfileEditor), "the editor")
+        await until(pilot, lambda: app.screen.query("#secret_kind"), "the rows below Port")
+        await set_input(pilot, app, "name", "Plain")
+        await set_input(pilot, app, "host", "127.0.0.1")
+        app.screen.query_one("#tls", Select).value = "none"
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+        status = app.screen.query_one("#editor-status", Static)
+        await until(pilot, lambda: "[defaults]" in str(status.render()), "the refusal")
+        assert "TLS name only applies with TLS" in str(status.render())
+        assert isinstance(app.screen, ProfileEditor)
+    assert path.read_bytes() == before and check(path) == ExitCode.OK

@@ -380,6 +380,7 @@ class SmtpTuiApp(OrderedKeys, SettledMounts, App[int]):
         to merge) if someone changed that profile in the file meanwhile. Returns a
         one-line problem, or None when saved.
         """
+        from smtptui.app.screens.editor_form import inherited_problem
         from smtptui.app.screens.editor_merge import ProfileChanged, check_unchanged
         from smtptui.profiles.model import Profile
 
@@ -389,6 +390,7 @@ class SmtpTuiApp(OrderedKeys, SettledMounts, App[int]):
         def change(pf: ProfileFile) -> None:
             if old_name is not None and isinstance(expected, Profile):
                 check_unchanged(pf, expected, names)
+            inherited_problem(pf, profile)
             if old_name is None:
                 pf.add(profile)
             else:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from smtptui.profiles.errors import ProfilesError
 from smtptui.profiles.model import Profile
 from smtptui.profiles.presets import PRESETS
-from smtptui.profiles.schema import validate_profile, where_of
+from smtptui.profiles.schema import check_table, validate_profile, where_of
 from smtptui.profiles.secrets import (
     CommandSource,
     EnvSource,
@@ -26,6 +26,7 @@ from smtptui.profiles.secrets import (
 
 if TYPE_CHECKING:
     from smtptui.dnscheck.discover import Suggestion
+    from smtptui.profiles.store import ProfileFile
 
 SECRET_KINDS: tuple[tuple[str, str], ...] = (
     ("none", "none"),
@@ -300,6 +301,19 @@ def combination_problem(profile: Profile) -> tuple[str, str] | None:
     except CombinationError as exc:
         return FORM_FIELD_OF.get(exc.field, exc.field), str(exc)
     return None
+
+
+def inherited_problem(pf: ProfileFile, profile: Profile) -> None:
+    """Raise :class:`ProfilesError` if ``profile``, as it will read back from ``pf`` (the
+    file's ``[defaults]`` filling what the form left empty), has fields that contradict
+    each other: the editor checked the form alone."""
+    if not pf.defaults:
+        return
+    fields, _extra = check_table(profile.to_toml_dict(), "", [])
+    found = combination_problem(pf.new_profile(**fields))
+    if found is not None:
+        raise ProfilesError(f"{found[1]} — with the file's [defaults], which fill what the "
+                            "form leaves empty")
 
 
 FORM_FIELD_OF = {"secret": "secret_kind"}
