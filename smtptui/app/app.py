@@ -6,6 +6,7 @@ Screens show and ask; the app reads and writes. Nothing here draws.
 from __future__ import annotations
 
 import asyncio
+import sys
 import threading
 from collections.abc import Iterable
 from dataclasses import replace
@@ -230,6 +231,10 @@ class SmtpTuiApp(OrderedKeys, SettledMounts, App[int]):
 
     async def on_unmount(self) -> None:
         self.on_ready()  # never painted (closed at once): the collector still comes back on
+        # A password command still running would hold the app's exit until its timeout
+        # (asyncio waits for the thread that runs it): it is killed with the app.
+        if "smtptui.profiles.command" in sys.modules:
+            sys.modules["smtptui.profiles.command"].stop_all()
         await self.stop_demo()
         self._prompted.clear()
         if self._history_sink is not None:
