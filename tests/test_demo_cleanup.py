@@ -219,14 +219,15 @@ def test_an_app_that_does_not_end_on_a_signal_is_ended_anyway(tmp_path: Path, ho
     try:
         deadline = time.monotonic() + 30
         for mark in ("running", "asked"):
-            while not (tmp_path / mark).exists():
+            # running: mounted, and the terminal raw (as the app runs); asked: to exit
+            while not ((tmp_path / mark).exists()
+                       and (mark == "asked" or termios.tcgetattr(slave) != modes)):
                 assert time.monotonic() < deadline and proc.poll() is None, f"not {mark}"
                 _drain(master, time.monotonic() + 0.05)
             if mark == "running":
                 proc.send_signal(signal.SIGTERM)
         if how == "on a second signal":
             proc.send_signal(signal.SIGTERM)
-        assert termios.tcgetattr(slave) != modes  # raw while the app runs
         painted = _wait_end(proc, master)
         assert proc.returncode == 128 + signal.SIGTERM
         assert (tmp_path / "exit handlers ran").exists()
