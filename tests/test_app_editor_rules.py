@@ -65,6 +65,18 @@ def test_the_editor_refuses_exactly_what_profiles_check_refuses(tmp_path: Path,
     assert bool(problems) == refused_by_check
 
 
+async def open_form(pilot: Any, app: Any, key: str, name: str | None = None) -> None:
+    """Press ``key`` (n, e) and wait for every row of the editor; with ``name``, fill the
+    name and the host (127.0.0.1)."""
+    await until(pilot, lambda: app.main.entries or key == "n", "the profiles")
+    await pilot.press(key)
+    await until(pilot, lambda: isinstance(app.screen, ProfileEditor), "the editor")
+    await until(pilot, lambda: app.screen.query("#secret_kind"), "the rows below Port")
+    if name is not None:
+        await set_input(pilot, app, "name", name)
+        await set_input(pilot, app, "host", "127.0.0.1")
+
+
 def secret_kind(app: Any) -> str:
     return str(app.screen.query_one("#secret_kind", Select).value)
 
@@ -77,10 +89,7 @@ async def test_a_username_gets_a_password_source_or_is_not_saved(tmp_path: Path)
     path = tmp_path / "profiles.toml"
     app = app_for(path)
     async with app.run_test(size=(100, 40)) as pilot:
-        await pilot.press("n")
-        await until(pilot, lambda: isinstance(app.screen, ProfileEditor), "the editor")
-        await set_input(pilot, app, "name", "Acme")
-        await set_input(pilot, app, "host", "127.0.0.1")
+        await open_form(pilot, app, "n", "Acme")
         assert secret_kind(app) == "none"
         await set_input(pilot, app, "username", "ops@acme.test")
         await until(pilot, lambda: secret_kind(app) == "prompt", "asked when run")
@@ -111,9 +120,7 @@ async def test_a_preset_that_fills_the_username_gets_a_password_source(tmp_path:
     path = tmp_path / "profiles.toml"
     app = app_for(path)
     async with app.run_test(size=(100, 40)) as pilot:
-        await pilot.press("n")
-        await until(pilot, lambda: isinstance(app.screen, ProfileEditor), "the editor")
-        await until(pilot, lambda: app.screen.query("#secret_kind"), "the rows below Port")
+        await open_form(pilot, app, "n")
         app.screen.query_one("#preset", Select).value = "sendgrid"
         await until(pilot, lambda: secret_kind(app) == "prompt", "asked when run")
         await pilot.press("ctrl+s")
@@ -132,10 +139,7 @@ async def test_opening_a_profile_changes_nothing(tmp_path: Path) -> None:
     before = path.read_bytes()
     app = app_for(path)
     async with app.run_test(size=(100, 40)) as pilot:
-        await until(pilot, lambda: app.main.entries, "the profiles")
-        await pilot.press("e")
-        await until(pilot, lambda: isinstance(app.screen, ProfileEditor), "the editor")
-        await until(pilot, lambda: app.screen.query("#secret_kind"), "the rows below Port")
+        await open_form(pilot, app, "e")
         await pilot.pause()
         assert secret_kind(app) == "none"
         await pilot.press("escape")  # no changes: closes without asking
@@ -150,11 +154,7 @@ async def test_a_key_burst_in_the_username_still_gets_a_password_source(
     path = tmp_path / "profiles.toml"
     app = app_for(path)
     async with app.run_test(size=(100, 40)) as pilot:
-        await pilot.press("n")
-        await until(pilot, lambda: isinstance(app.screen, ProfileEditor), "the editor")
-        await until(pilot, lambda: app.screen.query("#secret_kind"), "the rows below Port")
-        await set_input(pilot, app, "name", "Acme")
-        await set_input(pilot, app, "host", "127.0.0.1")
+        await open_form(pilot, app, "n", "Acme")
         app.screen.query_one("#username", Input).focus()
         for key in ("u", "backspace", "o", "backspace"):
             app.post_message(events.Key(key, key if len(key) == 1 else None))
@@ -174,12 +174,7 @@ async def test_what_the_files_defaults_fill_in_is_checked_too(tmp_path: Path) ->
     before = path.read_bytes()
     app = app_for(path)
     async with app.run_test(size=(100, 40)) as pilot:
-        await until(pilot, lambda: app.main.entries, "the profiles")
-        await pilot.press("n")
-        await until(pilot, lambda: isinstance(app.screen, ProfileEditor), "the editor")
-        await until(pilot, lambda: app.screen.query("#secret_kind"), "the rows below Port")
-        await set_input(pilot, app, "name", "Plain")
-        await set_input(pilot, app, "host", "127.0.0.1")
+        await open_form(pilot, app, "n", "Plain")
         app.screen.query_one("#tls", Select).value = "none"
         await pilot.pause()
         await pilot.press("ctrl+s")
